@@ -1,0 +1,105 @@
+package dev.mailgate.server;
+
+import dev.mailgate.server.api.ConnectionApi;
+import dev.mailgate.server.api.MailApi;
+import dev.mailgate.server.api.ReportApi;
+import dev.mailgate.server.api.RpcBinder;
+import dev.mailgate.server.api.UserApi;
+import dev.mailgate.server.auth.CallerResolver;
+import dev.mailgate.server.grpc.ServerReflection;
+import dev.mailgate.server.store.ConnectionStore;
+import dev.mailgate.server.store.UserStore;
+import dev.mailgate.server.tenant.TenantDatabaseOpener;
+import dev.mailgate.server.tenant.TenantRegistry;
+import dev.mailgate.tenant.config.TenantConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.grpc.health.HealthService;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerOptions;
+import java.util.List;
+
+/**
+ * The production wiring: one HTTP server on one port serving the Mailgate gRPC services, gRPC
+ * health and reflection, and plain HTTP routes ({@code /healthz}). Tests boot exactly this.
+ */
+public final class GatewayServer {
+
+  private final Vertx vertx;
+  private final TenantRegistry tenants;
+  private final TenantDatabaseOpener opener;
+  private final HttpServer http;
+
+  private GatewayServer(Vertx vertx, TenantRegistry tenants, TenantDatabaseOpener opener, HttpServer http) {
+    this.vertx = vertx;
+    this.tenants = tenants;
+    this.opener = opener;
+    this.http = http;
+  }
+
+  /** Starts the gateway for these tenants; the future completes once the port is bound. */
+  public static Future<GatewayServer> start(Vertx vertx, GatewayOptions options, List<TenantConfig> configs) {
+    TenantDatabaseOpener opener = new TenantDatabaseOpener(vertx, options.migrationThreads());
+    TenantRegistry tenants = new TenantRegistry(configs, opener);
+    RpcBinder binder = new RpcBinder(new CallerResolver(tenants));
+    UserStore users = new UserStore();
+    ConnectionStore connections = new ConnectionStore();
+
+    GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setScheduleDeadlineAutomatically(true));
+    grpc.addService(new UserApi(users).service(binder));
+    grpc.addService(new ConnectionApi(users, connections).service(binder));
+    grpc.addService(new MailApi().service(binder));
+    grpc.addService(new ReportApi().service(binder));
+    grpc.addService(HealthService.create(vertx));
+    grpc.addService(ServerReflection.v1());
+    grpc.addService(ServerReflection.v1alpha());
+
+    Router router = Router.router(vertx);
+    router.get("/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "SERVING")));
+
+    HttpServer http = vertx.createHttpServer(httpOptions(options)).requestHandler(request -> {
+      String contentType = request.getHeader("content-type");
+      if (contentType != null && contentType.startsWith("application/grpc")) {
+        grpc.handle(request);
+      } else {
+        router.handle(request);
+      }
+    });
+    return http.listen(options.port(), options.host()).map(bound -> new GatewayServer(vertx, tenants, opener, bound));
+  }
+
+  private static HttpServerOptions httpOptions(GatewayOptions options) {
+    HttpServerOptions http = new HttpServerOptions().setHttp2ClearTextEnabled(true);
+    if (options.tls()) {
+      http.setSsl(true)
+          .setUseAlpn(true)
+          .setKeyCertOptions(new PemKeyCertOptions()
+              .setCertPath(options.tlsCertificate().orElseThrow().toString())
+              .setKeyPath(options.tlsKey().orElseThrow().toString()));
+    }
+    return http;
+  }
+
+  /** The bound port. */
+  public int port() {
+    return http.actualPort();
+  }
+
+  public TenantRegistry tenants() {
+    return tenants;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** Stops accepting calls, then closes every tenant pool. */
+  public Future<Void> close() {
+    return http.close().eventually(tenants::close).eventually(opener::close);
+  }
+}

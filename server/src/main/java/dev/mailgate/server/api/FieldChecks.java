@@ -1,0 +1,69 @@
+package dev.mailgate.server.api;
+
+import dev.mailgate.server.error.FieldViolation;
+import dev.mailgate.server.error.GatewayException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** Collects every invalid field of a request, then fails once with INVALID_ARGUMENT + BadRequest. */
+final class FieldChecks {
+
+  static final int DEFAULT_PAGE_SIZE = 50;
+  static final int MAX_PAGE_SIZE = 1000;
+
+  private static final Pattern USER_ID = Pattern.compile("[\\x21-\\x7E]{1,128}");
+  private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,255}");
+
+  private final List<FieldViolation> violations = new ArrayList<>();
+
+  /** A caller's user id: 1 to 128 printable ASCII characters without spaces. */
+  FieldChecks userId(String field, String value) {
+    if (value.isEmpty()) {
+      violations.add(new FieldViolation(field, "is required"));
+    } else if (!USER_ID.matcher(value).matches()) {
+      violations.add(new FieldViolation(field, "must be 1 to 128 printable ASCII characters without spaces"));
+    }
+    return this;
+  }
+
+  FieldChecks required(String field, String value) {
+    if (value.isBlank()) {
+      violations.add(new FieldViolation(field, "is required"));
+    }
+    return this;
+  }
+
+  /** An email address, if one is given. */
+  FieldChecks optionalEmail(String field, String value) {
+    if (!value.isEmpty() && !EMAIL.matcher(value).matches()) {
+      violations.add(new FieldViolation(field, "must be an email address such as ada@example.com"));
+    }
+    return this;
+  }
+
+  FieldChecks pageSize(int value) {
+    if (value < 0) {
+      violations.add(new FieldViolation("page_size", "must not be negative"));
+    }
+    return this;
+  }
+
+  /** Adds a violation found elsewhere (for example by a page token decoder). */
+  FieldChecks add(FieldViolation violation) {
+    violations.add(violation);
+    return this;
+  }
+
+  /** Throws INVALID_ARGUMENT listing every violation, if there is any. */
+  void orThrow() {
+    if (!violations.isEmpty()) {
+      throw GatewayException.invalid(violations);
+    }
+  }
+
+  /** AIP-158: 0 means the default, values above the maximum are coerced to it. */
+  static int effectivePageSize(int requested) {
+    return requested == 0 ? DEFAULT_PAGE_SIZE : Math.min(requested, MAX_PAGE_SIZE);
+  }
+}

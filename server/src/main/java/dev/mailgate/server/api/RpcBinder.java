@@ -1,0 +1,156 @@
+package dev.mailgate.server.api;
+
+import dev.mailgate.server.auth.Caller;
+import dev.mailgate.server.auth.CallerResolver;
+import dev.mailgate.server.auth.Metadata;
+import dev.mailgate.server.error.GatewayException;
+import dev.mailgate.server.error.Reason;
+import com.google.protobuf.Descriptors;
+import io.vertx.core.Future;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.common.ServiceMethod;
+import io.vertx.grpc.common.ServiceName;
+import io.vertx.grpc.server.GrpcServerRequest;
+import io.vertx.grpc.server.Service;
+import io.vertx.grpc.server.ServiceBuilder;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binds RPC implementations to the gRPC server. Every call goes through here: the request id is
+ * settled, the caller is resolved (failing closed) before any implementation runs, failures go
+ * through {@link GrpcErrors}, and one access-log line is written per call.
+ */
+public final class RpcBinder {
+
+  private static final Logger log = LoggerFactory.getLogger("mailgate.access");
+  private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+  /** A unary RPC implementation, called only for an authenticated caller. */
+  @FunctionalInterface
+  public interface UnaryRpc<Req, Resp> {
+    Future<Resp> call(Caller caller, Req request);
+  }
+
+  private final CallerResolver callers;
+
+  public RpcBinder(CallerResolver callers) {
+    this.callers = callers;
+  }
+
+  /** Starts a service; {@link Binding#build()} refuses to build one that leaves a method unbound. */
+  public Binding service(ServiceName name, Descriptors.ServiceDescriptor descriptor) {
+    return new Binding(name, descriptor);
+  }
+
+  /** The methods of one service being bound. */
+  public final class Binding {
+    private final Descriptors.ServiceDescriptor descriptor;
+    private final ServiceBuilder builder;
+    private final Set<String> bound = new HashSet<>();
+
+    private Binding(ServiceName name, Descriptors.ServiceDescriptor descriptor) {
+      this.descriptor = descriptor;
+      this.builder = Service.service(name, descriptor);
+    }
+
+    /** Binds a unary method. */
+    public <Req, Resp> Binding unary(ServiceMethod<Req, Resp> method, UnaryRpc<Req, Resp> rpc) {
+      bound.add(method.methodName());
+      builder.bind(method, request -> handleUnary(method, request, rpc));
+      return this;
+    }
+
+    /**
+     * Binds a method of the v1 contract that a later version fills in: authenticated callers get
+     * UNIMPLEMENTED with reason NOT_IMPLEMENTED and a message saying what is missing.
+     */
+    public <Req, Resp> Binding notYet(ServiceMethod<Req, Resp> method, String missing) {
+      bound.add(method.methodName());
+      builder.bind(method, request -> {
+        Call call = begin(method, request);
+        try {
+          callers.resolve(request.headers(), call.requestId);
+          call.fail(request, new GatewayException(Reason.NOT_IMPLEMENTED,
+              method.methodName() + " is not implemented yet: " + missing));
+        } catch (RuntimeException e) {
+          call.fail(request, e);
+        }
+      });
+      return this;
+    }
+
+    public Service build() {
+      for (Descriptors.MethodDescriptor method : descriptor.getMethods()) {
+        if (!bound.contains(method.getName())) {
+          throw new IllegalStateException("unbound rpc " + method.getFullName());
+        }
+      }
+      return builder.build();
+    }
+  }
+
+  private <Req, Resp> void handleUnary(ServiceMethod<Req, Resp> method, GrpcServerRequest<Req, Resp> request,
+      UnaryRpc<Req, Resp> rpc) {
+    Call call = begin(method, request);
+    Caller caller;
+    try {
+      caller = callers.resolve(request.headers(), call.requestId);
+    } catch (RuntimeException e) {
+      call.fail(request, e);
+      return;
+    }
+    call.tenantId = caller.tenant().id();
+    request.last()
+        .compose(message -> {
+          try {
+            return rpc.call(caller, message);
+          } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+          }
+        })
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            request.response().end(ar.result());
+            call.log(GrpcStatus.OK);
+          } else {
+            call.fail(request, ar.cause());
+          }
+        });
+  }
+
+  private Call begin(ServiceMethod<?, ?> method, GrpcServerRequest<?, ?> request) {
+    String given = request.headers().get(Metadata.REQUEST_ID);
+    String requestId = given != null && REQUEST_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
+    request.response().headers().set(Metadata.REQUEST_ID, requestId);
+    return new Call(method.fullMethodName(), requestId, System.nanoTime());
+  }
+
+  /** One call in flight, for the access log. */
+  private static final class Call {
+    final String rpc;
+    final String requestId;
+    final long start;
+    String tenantId = "-";
+
+    Call(String rpc, String requestId, long start) {
+      this.rpc = rpc;
+      this.requestId = requestId;
+      this.start = start;
+    }
+
+    void fail(GrpcServerRequest<?, ?> request, Throwable error) {
+      request.response().trailers().set(Metadata.REQUEST_ID, requestId);
+      log(GrpcErrors.fail(request.response(), error, requestId));
+    }
+
+    void log(GrpcStatus status) {
+      log.info("rpc={} tenant={} request_id={} status={} duration_ms={}",
+          rpc, tenantId, requestId, status, (System.nanoTime() - start) / 1_000_000);
+    }
+  }
+}

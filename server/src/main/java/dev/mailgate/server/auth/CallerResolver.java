@@ -1,0 +1,70 @@
+package dev.mailgate.server.auth;
+
+import dev.mailgate.server.error.GatewayException;
+import dev.mailgate.server.error.Reason;
+import dev.mailgate.server.tenant.Tenant;
+import dev.mailgate.server.tenant.TenantRegistry;
+import dev.mailgate.tenant.config.ApiKey;
+import dev.mailgate.tenant.config.ApiKeys;
+import dev.mailgate.tenant.config.TenantConfig;
+import io.vertx.core.MultiMap;
+import java.security.MessageDigest;
+import java.util.Optional;
+
+/**
+ * The one place that decides who is calling. It rejects by default: a call passes only with an
+ * {@code x-tenant-id} naming a known tenant and a bearer API key whose SHA-256 matches one of
+ * that tenant's key hashes (compared in constant time). An unknown tenant and a wrong key give
+ * the same answer, so tenant ids cannot be probed.
+ */
+public final class CallerResolver {
+
+  private static final String BEARER = "bearer ";
+  private static final byte[] NO_KEY = new byte[32];
+
+  private final TenantRegistry tenants;
+
+  public CallerResolver(TenantRegistry tenants) {
+    this.tenants = tenants;
+  }
+
+  /** Resolves the caller or throws a {@link GatewayException} with an UNAUTHENTICATED reason. */
+  public Caller resolve(MultiMap headers, String requestId) {
+    String tenantId = trimmed(headers.get(Metadata.TENANT_ID));
+    if (tenantId.isEmpty()) {
+      throw new GatewayException(Reason.TENANT_MISSING, "missing x-tenant-id metadata");
+    }
+    String authorization = trimmed(headers.get(Metadata.AUTHORIZATION));
+    if (!authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
+        || authorization.substring(BEARER.length()).isBlank()) {
+      throw new GatewayException(Reason.API_KEY_MISSING,
+          "missing authorization metadata: expected 'Bearer <api key>'");
+    }
+    byte[] presented = ApiKeys.sha256(authorization.substring(BEARER.length()).trim());
+    Optional<Tenant> tenant = TenantConfig.TENANT_ID.matcher(tenantId).matches()
+        ? tenants.find(tenantId)
+        : Optional.empty();
+    boolean valid = matchesAny(tenant.map(t -> t.config()).orElse(null), presented);
+    if (tenant.isEmpty() || !valid) {
+      throw new GatewayException(Reason.API_KEY_INVALID, "invalid tenant or API key");
+    }
+    return new Caller(tenant.get(), requestId);
+  }
+
+  /** Compares against every key of the tenant (or a dummy when there is none) without early exit. */
+  private static boolean matchesAny(TenantConfig tenant, byte[] presented) {
+    boolean match = false;
+    if (tenant == null) {
+      MessageDigest.isEqual(NO_KEY, presented);
+      return false;
+    }
+    for (ApiKey key : tenant.apiKeys()) {
+      match |= MessageDigest.isEqual(key.sha256(), presented);
+    }
+    return match;
+  }
+
+  private static String trimmed(String value) {
+    return value == null ? "" : value.trim();
+  }
+}

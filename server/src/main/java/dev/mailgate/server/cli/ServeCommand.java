@@ -1,0 +1,51 @@
+package dev.mailgate.server.cli;
+
+import dev.mailgate.server.GatewayOptions;
+import dev.mailgate.server.GatewayServer;
+import dev.mailgate.tenant.config.TenantConfig;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code mailgate serve}: the gateway against real tenant databases. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = "Runs the gateway for the tenants configured in a directory (one YAML file per tenant).")
+public final class ServeCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--config", required = true, paramLabel = "DIR",
+      description = "Directory of tenant files (*.yaml); secrets come from the environment or files.")
+  Path config;
+
+  @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--port", defaultValue = "8080", description = "Port to bind; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--tls-cert", paramLabel = "PEM", description = "TLS certificate chain; with --tls-key turns TLS on.")
+  Path tlsCertificate;
+
+  @Option(names = "--tls-key", paramLabel = "PEM", description = "TLS private key.")
+  Path tlsKey;
+
+  @Override
+  public Integer call() throws Exception {
+    List<TenantConfig> tenants = TenantLoading.load(spec, config, System::getenv);
+    GatewayOptions options = new GatewayOptions(host, port, Optional.ofNullable(tlsCertificate),
+        Optional.ofNullable(tlsKey), 2);
+    GatewayServer server = GatewayProcess.start(options, tenants, () -> {});
+    spec.commandLine().getOut().printf("Mailgate ready on %s:%d (%s), tenants: %s%n", host, server.port(),
+        options.tls() ? "TLS" : "h2c", String.join(", ", server.tenants().ids()));
+    spec.commandLine().getOut().flush();
+    GatewayProcess.awaitShutdown();
+    return 0;
+  }
+}

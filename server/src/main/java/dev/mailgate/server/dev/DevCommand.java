@@ -1,0 +1,86 @@
+package dev.mailgate.server.dev;
+
+import dev.mailgate.server.GatewayOptions;
+import dev.mailgate.server.GatewayServer;
+import dev.mailgate.server.cli.GatewayProcess;
+import dev.mailgate.server.cli.TenantLoading;
+import dev.mailgate.server.store.ConnectionRecord;
+import dev.mailgate.tenant.config.TenantConfig;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mailgate dev}: everything on this machine. Embedded PostgreSQL with one database per
+ * example tenant, the example tenants with their published dev keys, demo data, and
+ * ready-to-paste grpcurl lines.
+ */
+@Command(name = "dev", mixinStandardHelpOptions = true,
+    description = "Runs the gateway with embedded PostgreSQL and the example tenants.")
+public final class DevCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--port", defaultValue = "8080", description = "Port to bind; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--data-dir", defaultValue = ".mailgate/dev", paramLabel = "DIR",
+      description = "Where embedded PostgreSQL keeps its data (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--tenants", paramLabel = "DIR",
+      description = "Tenant files to load (default: tenant-config/tenants of this checkout).")
+  Path tenantsDir;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    Path tenants = Optional.ofNullable(tenantsDir).orElseGet(DevCommand::exampleTenants);
+    out.println("Starting embedded PostgreSQL in " + dataDir.toAbsolutePath() + " ...");
+    out.flush();
+    EmbeddedDatabase database = EmbeddedDatabase.start(dataDir);
+    DevEnvironment environment = new DevEnvironment(database);
+    List<TenantConfig> configs;
+    try {
+      configs = TenantLoading.load(spec, tenants, environment);
+      for (TenantConfig tenant : configs) {
+        database.createDatabase(tenant.database().name());
+      }
+    } catch (Exception e) {
+      database.close();
+      throw e;
+    }
+    GatewayServer server = GatewayProcess.start(GatewayOptions.plaintext(host, port), configs, database);
+    Optional<ConnectionRecord> demo = DemoData.seed(server.tenants().find(DemoData.TENANT)).await(60, TimeUnit.SECONDS);
+    new DevBanner(out, host, server.port(), database, configs, demo).print();
+    GatewayProcess.awaitShutdown();
+    return 0;
+  }
+
+  /** tenant-config/tenants in the working directory, or beside the jar's checkout. */
+  private static Path exampleTenants() {
+    Path relative = Path.of("tenant-config", "tenants");
+    if (Files.isDirectory(relative)) {
+      return relative;
+    }
+    try {
+      Path jar = Path.of(DevCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path beside = jar.getParent().getParent().getParent().resolve(relative);
+      return Files.isDirectory(beside) ? beside : relative;
+    } catch (Exception e) {
+      return relative;
+    }
+  }
+}

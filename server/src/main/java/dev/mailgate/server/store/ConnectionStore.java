@@ -1,0 +1,129 @@
+package dev.mailgate.server.store;
+
+import dev.mailgate.server.error.GatewayException;
+import dev.mailgate.server.error.Reason;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.StreamSupport;
+
+/**
+ * Connections in one tenant's database. Every query that takes a connection id also takes the
+ * owner's user id and checks both in the same statement: a connection that does not exist and
+ * one that belongs to another user are the same CONNECTION_NOT_FOUND.
+ */
+public final class ConnectionStore {
+
+  private static final String COLUMNS = """
+      c.id, u.external_id, c.provider, c.email_address, c.scopes, c.status,
+      c.create_time, c.update_time, c.last_used_time""";
+
+  private static final String SELECT_OWNED = "SELECT " + COLUMNS + """
+       FROM connections c JOIN users u ON u.id = c.user_id
+      WHERE c.id = $1 AND u.external_id = $2""";
+  private static final String SELECT_PAGE = "SELECT " + COLUMNS + """
+       FROM connections c JOIN users u ON u.id = c.user_id
+      WHERE u.external_id = $1 AND (c.create_time, c.id) < ($2, $3)
+      ORDER BY c.create_time DESC, c.id DESC
+      LIMIT $4""";
+  private static final String DELETE_OWNED = """
+      DELETE FROM connections c USING users u
+      WHERE c.id = $1 AND c.user_id = u.id AND u.external_id = $2""";
+  private static final String INSERT = """
+      WITH inserted AS (
+        INSERT INTO connections (id, user_id, provider, email_address, scopes, status)
+        SELECT $1, u.id, $3, $4, $5, $6 FROM users u WHERE u.external_id = $2
+        RETURNING *)
+      SELECT c.id, $2 AS external_id, c.provider, c.email_address, c.scopes, c.status,
+             c.create_time, c.update_time, c.last_used_time
+      FROM inserted c""";
+
+  /** The largest time a cursor can hold; the first page starts below it. */
+  private static final OffsetDateTime END_OF_TIME = OffsetDateTime.of(9999, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+  private static final UUID MAX_UUID = new UUID(-1L, -1L);
+
+  /** Returns the connection if it belongs to the user; fails with CONNECTION_NOT_FOUND otherwise. */
+  public Future<ConnectionRecord> getOwned(SqlClient db, String userId, String connectionId) {
+    Optional<UUID> id = parseId(connectionId);
+    if (id.isEmpty()) {
+      return Future.failedFuture(notFound());
+    }
+    return db.preparedQuery(SELECT_OWNED).execute(Tuple.of(id.get(), userId)).map(rows -> {
+      if (rows.rowCount() == 0) {
+        throw notFound();
+      }
+      return toConnection(rows.iterator().next());
+    });
+  }
+
+  /** Returns up to {@code limit} of the user's connections, newest first, after the cursor. */
+  public Future<Page<ConnectionRecord>> list(SqlClient db, String userId, int limit, Optional<ConnectionCursor> after) {
+    OffsetDateTime time = after.map(c -> c.createTime().atOffset(ZoneOffset.UTC)).orElse(END_OF_TIME);
+    UUID id = after.map(ConnectionCursor::id).orElse(MAX_UUID);
+    return db.preparedQuery(SELECT_PAGE).execute(Tuple.of(userId, time, id, limit + 1)).map(rows -> {
+      List<ConnectionRecord> connections =
+          StreamSupport.stream(rows.spliterator(), false).map(ConnectionStore::toConnection).toList();
+      return Page.of(connections, limit);
+    });
+  }
+
+  /** Deletes the connection if it belongs to the user; fails with CONNECTION_NOT_FOUND otherwise. */
+  public Future<Void> deleteOwned(SqlClient db, String userId, String connectionId) {
+    Optional<UUID> id = parseId(connectionId);
+    if (id.isEmpty()) {
+      return Future.failedFuture(notFound());
+    }
+    return db.preparedQuery(DELETE_OWNED).execute(Tuple.of(id.get(), userId)).map(rows -> {
+      if (rows.rowCount() == 0) {
+        throw notFound();
+      }
+      return null;
+    });
+  }
+
+  /** Adds a connection for an existing user; fails with USER_NOT_FOUND if the user does not exist. */
+  public Future<ConnectionRecord> insert(SqlClient db, String userId, ProviderKind provider, String emailAddress,
+      List<String> scopes, ConnectionStatus status) {
+    Tuple params = Tuple.of(UUID.randomUUID(), userId, provider.name(), emailAddress,
+        scopes.toArray(String[]::new), status.name());
+    return db.preparedQuery(INSERT).execute(params).map(rows -> {
+      if (rows.rowCount() == 0) {
+        throw new GatewayException(Reason.USER_NOT_FOUND, "user not found");
+      }
+      return toConnection(rows.iterator().next());
+    });
+  }
+
+  private static Optional<UUID> parseId(String connectionId) {
+    try {
+      return Optional.of(UUID.fromString(connectionId));
+    } catch (IllegalArgumentException notAUuid) {
+      return Optional.empty();
+    }
+  }
+
+  private static GatewayException notFound() {
+    return new GatewayException(Reason.CONNECTION_NOT_FOUND, "connection not found");
+  }
+
+  private static ConnectionRecord toConnection(Row row) {
+    OffsetDateTime lastUsed = row.getOffsetDateTime("last_used_time");
+    return new ConnectionRecord(
+        row.getUUID("id"),
+        row.getString("external_id"),
+        ProviderKind.valueOf(row.getString("provider")),
+        row.getString("email_address"),
+        Arrays.asList(row.getArrayOfStrings("scopes")),
+        ConnectionStatus.valueOf(row.getString("status")),
+        row.getOffsetDateTime("create_time").toInstant(),
+        row.getOffsetDateTime("update_time").toInstant(),
+        Optional.ofNullable(lastUsed).map(OffsetDateTime::toInstant));
+  }
+}

@@ -1,0 +1,50 @@
+package dev.mailgate.tenant.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Where one tenant's data lives in PostgreSQL.
+ *
+ * <p>Two isolation modes: without {@code schema} the tenant owns database {@code name}
+ * (database per tenant, the default); with {@code schema} several tenants share a database and
+ * each uses its own schema (schema per tenant).
+ *
+ * @param host     database host name or IP address
+ * @param port     TCP port, 1..65535
+ * @param name     database name
+ * @param user     role to connect as
+ * @param password that role's password; may be empty for trust-auth development databases
+ * @param poolSize most connections to open for this tenant, 1..100
+ * @param schema   set in schema-per-tenant mode on a shared database
+ * @param ssl      whether to require TLS to the database
+ */
+public record DatabaseConfig(String host, int port, String name, String user, Secret password,
+    int poolSize, Optional<String> schema, boolean ssl) {
+
+  public DatabaseConfig {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(user, "user");
+    Objects.requireNonNull(password, "password");
+    Objects.requireNonNull(schema, "schema");
+  }
+
+  /**
+   * The PostgreSQL JDBC URL, e.g. {@code jdbc:postgresql://127.0.0.1:5432/mailgate_acme}, with
+   * {@code sslmode=require} when {@link #ssl()} and {@code currentSchema} when a schema is set.
+   * Credentials are not part of the URL.
+   */
+  public String jdbcUrl() {
+    String hostPart = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    List<String> parameters = new ArrayList<>();
+    if (ssl) {
+      parameters.add("sslmode=require");
+    }
+    schema.ifPresent(s -> parameters.add("currentSchema=" + s));
+    String query = parameters.isEmpty() ? "" : "?" + String.join("&", parameters);
+    return "jdbc:postgresql://" + hostPart + ":" + port + "/" + name + query;
+  }
+}

@@ -1,0 +1,47 @@
+package dev.mailgate.tenant.config;
+
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import static java.util.Collections.unmodifiableMap;
+
+/**
+ * One tenant's configuration, as loaded and validated from its YAML file. Immutable.
+ *
+ * @param id                tenant id; matches {@link #TENANT_ID} and equals the file name without extension
+ * @param database          where the tenant's data lives
+ * @param apiKeys           SHA-256 hashes of the API keys that act for this tenant; at least one
+ * @param oauthClients      OAuth client registration per mail provider; may be empty
+ * @param allowedReturnUrls absolute http(s) URLs the OAuth flow may redirect back to after connecting
+ * @param tokenKeysetFile   keyset that encrypts this tenant's stored OAuth tokens, if it has its own
+ * @param rateLimits        request limits for this tenant
+ * @param source            the YAML file this configuration came from
+ */
+public record TenantConfig(String id, DatabaseConfig database, List<ApiKey> apiKeys,
+    Map<OAuthProvider, OAuthClientConfig> oauthClients, List<String> allowedReturnUrls,
+    Optional<Path> tokenKeysetFile, RateLimits rateLimits, Path source) {
+
+  /** What a tenant id looks like: lowercase letters, digits and '-', 1 to 63 characters. */
+  public static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+
+  public TenantConfig {
+    Objects.requireNonNull(id, "id");
+    if (!TENANT_ID.matcher(id).matches()) {
+      throw new IllegalArgumentException("invalid tenant id: " + id);
+    }
+    Objects.requireNonNull(database, "database");
+    apiKeys = List.copyOf(apiKeys);
+    EnumMap<OAuthProvider, OAuthClientConfig> clients = new EnumMap<>(OAuthProvider.class);
+    clients.putAll(oauthClients);
+    oauthClients = unmodifiableMap(clients);
+    allowedReturnUrls = List.copyOf(allowedReturnUrls);
+    Objects.requireNonNull(tokenKeysetFile, "tokenKeysetFile");
+    Objects.requireNonNull(rateLimits, "rateLimits");
+    Objects.requireNonNull(source, "source");
+  }
+}

@@ -1,0 +1,110 @@
+package dev.mailgate.tenant.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.snakeyaml.engine.v2.nodes.Node;
+
+/**
+ * Turns the YAML document of one tenant file into a {@link TenantConfig}, recording every problem
+ * in the {@link ParseContext} rather than stopping at the first.
+ */
+final class TenantFileParser {
+
+  private static final List<String> KEYS = List.of("id", "database", "api_keys", "oauth_clients",
+      "allowed_return_urls", "token_keyset", "rate_limits");
+  private static final List<String> FILE_REFERENCE_KEYS = List.of("file");
+  private static final List<String> RATE_LIMIT_KEYS = List.of("requests_per_second", "burst");
+  private static final int MAX_RATE = 1_000_000;
+
+  private final ParseContext context;
+
+  TenantFileParser(ParseContext context) {
+    this.context = context;
+  }
+
+  /** The tenant, or empty when the file has any error (then recorded in the context). */
+  Optional<TenantConfig> parse(Node document) {
+    Optional<MappingReader> reader = MappingReader.of(context, "", document, KEYS);
+    if (reader.isEmpty()) {
+      return Optional.empty();
+    }
+    MappingReader root = reader.get();
+    Optional<String> id = id(root);
+    Optional<DatabaseConfig> database = DatabaseConfigParser.parse(root);
+    List<ApiKey> apiKeys = ApiKeysParser.parse(root);
+    Map<OAuthProvider, OAuthClientConfig> oauthClients = OAuthClientsParser.parse(root);
+    List<String> returnUrls = allowedReturnUrls(root);
+    Optional<Path> tokenKeyset = tokenKeyset(root);
+    RateLimits rateLimits = rateLimits(root);
+    if (context.hasErrors() || id.isEmpty() || database.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new TenantConfig(id.get(), database.get(), apiKeys, oauthClients,
+        returnUrls, tokenKeyset, rateLimits, context.file()));
+  }
+
+  private Optional<String> id(MappingReader root) {
+    Optional<ScalarValue> id = root.scalar("id", true);
+    if (id.isEmpty()) {
+      return Optional.empty();
+    }
+    String text = id.get().text().strip();
+    if (!TenantConfig.TENANT_ID.matcher(text).matches()) {
+      context.error("id", "must be 1 to 63 lowercase letters, digits or '-', starting with a letter"
+          + " or digit" + id.get().was());
+      return Optional.empty();
+    }
+    String expected = fileNameWithoutExtension(context.file());
+    if (!text.equals(expected)) {
+      context.error("id", "must equal the file name without extension, \"" + expected + "\""
+          + id.get().was());
+      return Optional.empty();
+    }
+    return Optional.of(text);
+  }
+
+  private List<String> allowedReturnUrls(MappingReader root) {
+    List<String> urls = new ArrayList<>();
+    List<Node> items = root.list("allowed_return_urls", false).orElse(List.of());
+    for (int i = 0; i < items.size(); i++) {
+      String field = root.field("allowed_return_urls") + "[" + i + "]";
+      if (ParseContext.isAbsent(items.get(i))) {
+        context.error(field, "must not be empty");
+        continue;
+      }
+      context.scalar(field, items.get(i)).ifPresent(url -> {
+        if (HttpUrls.isAbsoluteHttpUrl(url.text().strip())) {
+          urls.add(url.text().strip());
+        } else {
+          context.error(field, HttpUrls.REQUIREMENT + url.was());
+        }
+      });
+    }
+    return urls;
+  }
+
+  private Optional<Path> tokenKeyset(MappingReader root) {
+    return root.mapping("token_keyset", false, FILE_REFERENCE_KEYS)
+        .flatMap(reference -> reference.string("file", true)
+            .flatMap(path -> context.resolveRelative(reference.field("file"), path)));
+  }
+
+  private RateLimits rateLimits(MappingReader root) {
+    RateLimits defaults = RateLimits.defaults();
+    return root.mapping("rate_limits", false, RATE_LIMIT_KEYS)
+        .map(limits -> new RateLimits(
+            limits.integer("requests_per_second", false, 1, MAX_RATE)
+                .orElse(defaults.requestsPerSecond()),
+            limits.integer("burst", false, 1, MAX_RATE).orElse(defaults.burst())))
+        .orElse(defaults);
+  }
+
+  static String fileNameWithoutExtension(Path file) {
+    String name = file.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return dot > 0 ? name.substring(0, dot) : name;
+  }
+}

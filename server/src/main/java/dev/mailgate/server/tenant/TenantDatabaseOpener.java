@@ -60,7 +60,7 @@ public final class TenantDatabaseOpener {
     var flyway = Flyway.configure()
         .dataSource(db.jdbcUrl(), db.user(), db.password().reveal())
         .locations("classpath:db/migration")
-        .connectRetries(2);
+        .connectRetries(0);
     db.schema().ifPresent(schema -> flyway.schemas(schema).defaultSchema(schema));
     var result = flyway.load().migrate();
     if (result.migrationsExecuted > 0) {

@@ -1,0 +1,154 @@
+package dev.mailgate.server.testing;
+
+import dev.mailgate.server.GatewayOptions;
+import dev.mailgate.server.GatewayServer;
+import dev.mailgate.server.tenant.Tenant;
+import dev.mailgate.tenant.config.ApiKeys;
+import dev.mailgate.tenant.config.LoadResult;
+import dev.mailgate.tenant.config.TenantConfig;
+import dev.mailgate.tenant.config.TenantConfigLoader;
+import io.grpc.ClientInterceptor;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The production gateway, booted for a test: real tenant files through the real loader, one new
+ * PostgreSQL database per tenant, a real port, and grpc-java channels to call it.
+ */
+public final class TestGateway implements AutoCloseable {
+
+  public static final String ACME_KEY = "mgk_test_acme_1d9b7c";
+  public static final String GLOBEX_KEY = "mgk_test_globex_44e0a2";
+
+  private final Vertx vertx;
+  private final GatewayServer server;
+  private final ManagedChannel channel;
+  private final Map<String, String> databases;
+
+  private TestGateway(Vertx vertx, GatewayServer server, Map<String, String> databases) {
+    this.vertx = vertx;
+    this.server = server;
+    this.databases = databases;
+    this.channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+  }
+
+  /** Starts a gateway serving tenants acme and globex, each with its own fresh database. */
+  public static TestGateway start() throws Exception {
+    return start(Map.of());
+  }
+
+  /** Like {@link #start()}, plus extra tenant files (name to YAML) written beside them. */
+  public static TestGateway start(Map<String, String> extraFiles) throws Exception {
+    TestPostgres postgres = TestPostgres.get();
+    Path dir = Files.createTempDirectory("mailgate-tenants");
+    String run = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    Map<String, String> databases = new HashMap<>();
+    for (var tenant : Map.of("acme", ACME_KEY, "globex", GLOBEX_KEY).entrySet()) {
+      String database = run + "_" + tenant.getKey();
+      postgres.createDatabase(database);
+      databases.put(tenant.getKey(), database);
+      Files.writeString(dir.resolve(tenant.getKey() + ".yaml"), tenantYaml(tenant.getKey(), database, tenant.getValue()));
+    }
+    for (var file : extraFiles.entrySet()) {
+      Files.writeString(dir.resolve(file.getKey()), file.getValue());
+    }
+    Map<String, String> env = Map.of(
+        "TEST_DB_HOST", postgres.host(),
+        "TEST_DB_PORT", Integer.toString(postgres.port()),
+        "TEST_DB_USER", postgres.user(),
+        "TEST_DB_PASSWORD", postgres.password());
+    LoadResult loaded = new TenantConfigLoader(env::get).loadDirectory(dir);
+    Vertx vertx = Vertx.vertx();
+    GatewayServer server = GatewayServer.start(vertx, GatewayOptions.plaintext("127.0.0.1", 0), loaded.tenants())
+        .await(60, TimeUnit.SECONDS);
+    return new TestGateway(vertx, server, databases);
+  }
+
+  /** A tenant file in the documented format, using the test database's address. */
+  public static String tenantYaml(String id, String database, String apiKey) {
+    return """
+        id: %s
+        database:
+          host: ${TEST_DB_HOST}
+          port: ${TEST_DB_PORT}
+          name: %s
+          user: ${TEST_DB_USER}
+          password: { env: TEST_DB_PASSWORD }
+          pool_size: 4
+        api_keys:
+          - name: test
+            sha256: %s
+        """.formatted(id, database, ApiKeys.sha256Hex(apiKey));
+  }
+
+  /** The channel with no metadata at all. */
+  public ManagedChannel channel() {
+    return channel;
+  }
+
+  /** Attaches tenant and bearer key metadata to every call of a stub. */
+  public static ClientInterceptor as(String tenantId, String apiKey) {
+    Metadata headers = new Metadata();
+    if (tenantId != null) {
+      headers.put(Metadata.Key.of("x-tenant-id", Metadata.ASCII_STRING_MARSHALLER), tenantId);
+    }
+    if (apiKey != null) {
+      headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + apiKey);
+    }
+    return MetadataUtils.newAttachHeadersInterceptor(headers);
+  }
+
+  public static ClientInterceptor acme() {
+    return as("acme", ACME_KEY);
+  }
+
+  public static ClientInterceptor globex() {
+    return as("globex", GLOBEX_KEY);
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  /** The tenant's own pool, for arranging rows the API cannot create yet. */
+  public Pool pool(String tenantId) {
+    Tenant tenant = server.tenants().find(tenantId).orElseThrow();
+    return await(tenant.pool());
+  }
+
+  /** Waits (off any event loop: this is the test thread) for a future's result. */
+  public static <T> T await(io.vertx.core.Future<T> future) {
+    try {
+      return future.await(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("timed out", e);
+    }
+  }
+
+  /** The name of the database that belongs to a tenant. */
+  public String database(String tenantId) {
+    return databases.get(tenantId);
+  }
+
+  public List<String> tenantIds() {
+    return server.tenants().ids();
+  }
+
+  @Override
+  public void close() throws Exception {
+    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    server.close().await(20, TimeUnit.SECONDS);
+    vertx.close().await(20, TimeUnit.SECONDS);
+  }
+}

@@ -13,7 +13,6 @@ import io.vertx.pgclient.SslMode;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.time.Duration;
-import java.util.Map;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,7 +77,7 @@ public final class TenantDatabaseOpener {
         .setPassword(db.password().reveal())
         .setSslMode(db.ssl() ? SslMode.REQUIRE : SslMode.DISABLE)
         .setCachePreparedStatements(true);
-    db.schema().ifPresent(schema -> options.setProperties(Map.of("search_path", schema)));
+    db.schema().ifPresent(schema -> options.addProperty("search_path", schema));
     return options;
   }
 

@@ -32,7 +32,10 @@ class TenantIsolationTest {
         "broken.yaml", "id: broken\ndatabase: { host: 127.0.0.1 }\n",
         // A tenant whose database is down must not take the others down either.
         "initech.yaml", TestGateway.tenantYaml("initech", "no_such_database", "mgk_test_initech_key")
-            .replace("${TEST_DB_PORT}", "1")));
+            .replace("${TEST_DB_PORT}", "1"),
+        // Schema-per-tenant mode: hooli lives in its own schema of acme's database.
+        "hooli.yaml", TestGateway.tenantYaml("hooli", "${ACME_DATABASE}", "mgk_test_hooli_key")
+            .replace("  pool_size: 4", "  pool_size: 2\n  schema: hooli")));
     acme = UserServiceGrpc.newBlockingStub(gateway.channel()).withInterceptors(TestGateway.acme());
     globex = UserServiceGrpc.newBlockingStub(gateway.channel()).withInterceptors(TestGateway.globex());
   }
@@ -83,9 +86,24 @@ class TenantIsolationTest {
     assertThat(acme.listUsers(ListUsersRequest.getDefaultInstance())).isNotNull();
   }
 
+  @Test
+  void schemaPerTenantModeKeepsTheTenantInItsOwnSchema() throws Exception {
+    var hooli = UserServiceGrpc.newBlockingStub(gateway.channel())
+        .withInterceptors(TestGateway.as("hooli", "mgk_test_hooli_key"));
+    hooli.createUser(CreateUserRequest.newBuilder().setUserId("in-hooli-schema").build());
+    assertFails(Status.Code.NOT_FOUND, "USER_NOT_FOUND",
+        () -> acme.getUser(GetUserRequest.newBuilder().setUserId("in-hooli-schema").build()));
+    assertThat(countUsers(gateway.database("acme"), "hooli.users", "in-hooli-schema")).isEqualTo(1);
+    assertThat(countUsers(gateway.database("acme"), "public.users", "in-hooli-schema")).isZero();
+  }
+
   private static int countUsers(String database, String userId) throws Exception {
+    return countUsers(database, "users", userId);
+  }
+
+  private static int countUsers(String database, String table, String userId) throws Exception {
     try (Connection connection = TestPostgres.get().jdbc(database);
-        PreparedStatement query = connection.prepareStatement("SELECT count(*) FROM users WHERE external_id = ?")) {
+        PreparedStatement query = connection.prepareStatement("SELECT count(*) FROM " + table + " WHERE external_id = ?")) {
       query.setString(1, userId);
       try (ResultSet rows = query.executeQuery()) {
         rows.next();

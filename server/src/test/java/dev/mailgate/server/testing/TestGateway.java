@@ -63,11 +63,14 @@ public final class TestGateway implements AutoCloseable {
     for (var file : extraFiles.entrySet()) {
       Files.writeString(dir.resolve(file.getKey()), file.getValue());
     }
+    // Extra tenant files may name the generated databases as ${ACME_DATABASE} / ${GLOBEX_DATABASE}.
     Map<String, String> env = Map.of(
         "TEST_DB_HOST", postgres.host(),
         "TEST_DB_PORT", Integer.toString(postgres.port()),
         "TEST_DB_USER", postgres.user(),
-        "TEST_DB_PASSWORD", postgres.password());
+        "TEST_DB_PASSWORD", postgres.password(),
+        "ACME_DATABASE", databases.get("acme"),
+        "GLOBEX_DATABASE", databases.get("globex"));
     LoadResult loaded = new TenantConfigLoader(env::get).loadDirectory(dir);
     Vertx vertx = Vertx.vertx();
     GatewayServer server = GatewayServer.start(vertx, GatewayOptions.plaintext("127.0.0.1", 0), loaded.tenants())

@@ -44,7 +44,10 @@ public final class GatewayProcess {
   private static void stop(GatewayServer server, AutoCloseable resources) {
     log.info("stopping");
     try {
-      server.close().eventually(() -> server.vertx().close()).await(20, TimeUnit.SECONDS);
+      server.close().await(20, TimeUnit.SECONDS);
+      // Awaited on its own: a future chained on an event-loop context would never complete once
+      // Vert.x has stopped its event loops.
+      server.vertx().close().await(20, TimeUnit.SECONDS);
     } catch (Exception e) {
       log.warn("gateway did not stop cleanly: {}", e.toString());
     }

@@ -19,14 +19,15 @@ import dev.mailgate.server.store.ConnectionRecord;
 import dev.mailgate.server.store.ConnectionStore;
 import dev.mailgate.server.store.ProviderKind;
 import dev.mailgate.server.testing.GrpcAssertions.Failure;
+import dev.mailgate.server.testing.GatewayExtension;
 import dev.mailgate.server.testing.TestGateway;
 import io.grpc.Status;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Connections can only be created by the OAuth and IMAP flows of later versions, so these tests
@@ -34,22 +35,17 @@ import org.junit.jupiter.api.Test;
  */
 class ConnectionOwnershipTest {
 
-  private static TestGateway gateway;
+  @RegisterExtension
+  static final GatewayExtension gateway = new GatewayExtension();
   private static ConnectionServiceGrpc.ConnectionServiceBlockingStub acme;
   private static ConnectionServiceGrpc.ConnectionServiceBlockingStub globex;
   private static UserServiceGrpc.UserServiceBlockingStub acmeUsers;
 
   @BeforeAll
-  static void start() throws Exception {
-    gateway = TestGateway.start();
-    acme = ConnectionServiceGrpc.newBlockingStub(gateway.channel()).withInterceptors(TestGateway.acme());
-    globex = ConnectionServiceGrpc.newBlockingStub(gateway.channel()).withInterceptors(TestGateway.globex());
-    acmeUsers = UserServiceGrpc.newBlockingStub(gateway.channel()).withInterceptors(TestGateway.acme());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    gateway.close();
+  static void stubs() {
+    acme = ConnectionServiceGrpc.newBlockingStub(gateway.get().channel()).withInterceptors(TestGateway.acme());
+    globex = ConnectionServiceGrpc.newBlockingStub(gateway.get().channel()).withInterceptors(TestGateway.globex());
+    acmeUsers = UserServiceGrpc.newBlockingStub(gateway.get().channel()).withInterceptors(TestGateway.acme());
   }
 
   private static String newUser(String prefix) {
@@ -60,7 +56,7 @@ class ConnectionOwnershipTest {
 
   private static String connect(String userId, String email) {
     ConnectionRecord record = TestGateway.await(new ConnectionStore()
-        .insert(gateway.pool("acme"), userId, ProviderKind.GMAIL, email, List.of("gmail.modify"),
+        .insert(gateway.get().pool("acme"), userId, ProviderKind.GMAIL, email, List.of("gmail.modify"),
             dev.mailgate.server.store.ConnectionStatus.ACTIVE));
     return record.id().toString();
   }

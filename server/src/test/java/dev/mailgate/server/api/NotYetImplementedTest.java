@@ -11,48 +11,39 @@ import dev.mailgate.proto.v1.SendMessageRequest;
 import dev.mailgate.proto.v1.StartAuthorizationRequest;
 import dev.mailgate.proto.v1.WatchMailboxRequest;
 import dev.mailgate.server.testing.GrpcAssertions.Failure;
+import dev.mailgate.server.testing.GatewayExtension;
 import dev.mailgate.server.testing.TestGateway;
 import io.grpc.Status;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** RPCs of the v1 contract that later versions fill in say so, with a reason, and pretend nothing. */
 class NotYetImplementedTest {
 
-  private static TestGateway gateway;
-
-  @BeforeAll
-  static void start() throws Exception {
-    gateway = TestGateway.start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    gateway.close();
-  }
+  @RegisterExtension
+  static final GatewayExtension gateway = new GatewayExtension();
 
   @Test
   void unimplementedUnaryRpcsNameWhatIsMissing() {
     Failure start = assertFails(Status.Code.UNIMPLEMENTED, "NOT_IMPLEMENTED", () -> ConnectionServiceGrpc
-        .newBlockingStub(gateway.channel()).withInterceptors(TestGateway.acme())
+        .newBlockingStub(gateway.get().channel()).withInterceptors(TestGateway.acme())
         .startAuthorization(StartAuthorizationRequest.newBuilder().setUserId("u").build()));
     assertThat(start.message()).contains("StartAuthorization").contains("OAuth");
 
     Failure send = assertFails(Status.Code.UNIMPLEMENTED, "NOT_IMPLEMENTED", () -> MailServiceGrpc
-        .newBlockingStub(gateway.channel()).withInterceptors(TestGateway.acme())
+        .newBlockingStub(gateway.get().channel()).withInterceptors(TestGateway.acme())
         .sendMessage(SendMessageRequest.getDefaultInstance()));
     assertThat(send.message()).contains("SendMessage").contains("provider");
 
     assertFails(Status.Code.UNIMPLEMENTED, "NOT_IMPLEMENTED", () -> ReportServiceGrpc
-        .newBlockingStub(gateway.channel()).withInterceptors(TestGateway.acme())
+        .newBlockingStub(gateway.get().channel()).withInterceptors(TestGateway.acme())
         .getUserReport(GetUserReportRequest.getDefaultInstance()));
   }
 
   @Test
   void unimplementedStreamingRpcEndsTheStream() {
     Failure watch = assertFails(Status.Code.UNIMPLEMENTED, "NOT_IMPLEMENTED", () -> MailServiceGrpc
-        .newBlockingStub(gateway.channel()).withInterceptors(TestGateway.acme())
+        .newBlockingStub(gateway.get().channel()).withInterceptors(TestGateway.acme())
         .watchMailbox(WatchMailboxRequest.getDefaultInstance()).hasNext());
     assertThat(watch.message()).contains("WatchMailbox");
   }

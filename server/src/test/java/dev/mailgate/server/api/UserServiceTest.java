@@ -11,29 +11,25 @@ import dev.mailgate.proto.v1.ListUsersResponse;
 import dev.mailgate.proto.v1.User;
 import dev.mailgate.proto.v1.UserServiceGrpc;
 import dev.mailgate.server.testing.GrpcAssertions.Failure;
+import dev.mailgate.server.testing.GatewayExtension;
 import dev.mailgate.server.testing.TestGateway;
 import io.grpc.Status;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class UserServiceTest {
 
-  private static TestGateway gateway;
+  @RegisterExtension
+  static final GatewayExtension gateway = new GatewayExtension();
   private static UserServiceGrpc.UserServiceBlockingStub acme;
 
   @BeforeAll
-  static void start() throws Exception {
-    gateway = TestGateway.start();
-    acme = UserServiceGrpc.newBlockingStub(gateway.channel()).withInterceptors(TestGateway.acme());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    gateway.close();
+  static void stubs() {
+    acme = UserServiceGrpc.newBlockingStub(gateway.get().channel()).withInterceptors(TestGateway.acme());
   }
 
   private static String uniqueId(String prefix) {

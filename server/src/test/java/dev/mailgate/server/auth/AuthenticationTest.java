@@ -13,32 +13,23 @@ import dev.mailgate.proto.v1.SearchMessagesRequest;
 import dev.mailgate.proto.v1.MailServiceGrpc;
 import dev.mailgate.proto.v1.UserServiceGrpc;
 import dev.mailgate.server.testing.GrpcAssertions.Failure;
+import dev.mailgate.server.testing.GatewayExtension;
 import dev.mailgate.server.testing.TestGateway;
 import io.grpc.ClientInterceptor;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.stub.MetadataUtils;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class AuthenticationTest {
 
-  private static TestGateway gateway;
-
-  @BeforeAll
-  static void start() throws Exception {
-    gateway = TestGateway.start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    gateway.close();
-  }
+  @RegisterExtension
+  static final GatewayExtension gateway = new GatewayExtension();
 
   private static UserServiceGrpc.UserServiceBlockingStub users(ClientInterceptor... interceptors) {
-    return UserServiceGrpc.newBlockingStub(gateway.channel()).withInterceptors(interceptors);
+    return UserServiceGrpc.newBlockingStub(gateway.get().channel()).withInterceptors(interceptors);
   }
 
   private static final ListUsersRequest LIST = ListUsersRequest.getDefaultInstance();
@@ -92,7 +83,7 @@ class AuthenticationTest {
   @Test
   void notYetImplementedMethodsStillRequireAKey() {
     assertFails(Status.Code.UNAUTHENTICATED, "API_KEY_INVALID",
-        () -> MailServiceGrpc.newBlockingStub(gateway.channel()).withInterceptors(as("acme", "nope"))
+        () -> MailServiceGrpc.newBlockingStub(gateway.get().channel()).withInterceptors(as("acme", "nope"))
             .searchMessages(SearchMessagesRequest.getDefaultInstance()));
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.Descriptors;
+import dev.mailgate.server.testing.GatewayExtension;
 import dev.mailgate.server.testing.TestGateway;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
@@ -23,9 +24,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Health and reflection answer with no tenant metadata, on the same port as the API. */
 class HealthAndReflectionTest {
@@ -33,24 +33,15 @@ class HealthAndReflectionTest {
   private static final List<String> API = List.of("mailgate.v1.UserService", "mailgate.v1.ConnectionService",
       "mailgate.v1.MailService", "mailgate.v1.ReportService");
 
-  private static TestGateway gateway;
-
-  @BeforeAll
-  static void start() throws Exception {
-    gateway = TestGateway.start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    gateway.close();
-  }
+  @RegisterExtension
+  static final GatewayExtension gateway = new GatewayExtension();
 
   @Test
   void healthIsServingWithoutCredentials() {
-    HealthCheckResponse response = HealthGrpc.newBlockingStub(gateway.channel())
+    HealthCheckResponse response = HealthGrpc.newBlockingStub(gateway.get().channel())
         .check(HealthCheckRequest.newBuilder().setService("").build());
     assertThat(response.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
-    assertThat(HealthGrpc.newBlockingStub(gateway.channel())
+    assertThat(HealthGrpc.newBlockingStub(gateway.get().channel())
         .check(HealthCheckRequest.newBuilder().setService("mailgate.v1.UserService").build()).getStatus())
         .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
   }
@@ -58,7 +49,7 @@ class HealthAndReflectionTest {
   @Test
   void plainHttpHealthzSharesThePort() throws Exception {
     HttpResponse<String> response = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/healthz")).build(),
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.get().port() + "/healthz")).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).contains("SERVING");
@@ -67,7 +58,7 @@ class HealthAndReflectionTest {
   @Test
   void reflectionV1ListsAndDescribesEveryService() throws Exception {
     Reflection reflection = new Reflection(
-        ServerReflectionGrpc.newStub(gateway.channel()).serverReflectionInfo(new Reflection.Responses()));
+        ServerReflectionGrpc.newStub(gateway.get().channel()).serverReflectionInfo(new Reflection.Responses()));
     assertThat(reflection.listServices()).containsAll(API)
         .contains("grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection");
     // As grpcurl does: several questions on one stream, then build real descriptors from the answers.
@@ -86,7 +77,7 @@ class HealthAndReflectionTest {
     var responses = new LinkedBlockingQueue<io.grpc.reflection.v1alpha.ServerReflectionResponse>();
     var done = new CompletableFuture<Void>();
     StreamObserver<io.grpc.reflection.v1alpha.ServerReflectionRequest> requests =
-        io.grpc.reflection.v1alpha.ServerReflectionGrpc.newStub(gateway.channel()).serverReflectionInfo(
+        io.grpc.reflection.v1alpha.ServerReflectionGrpc.newStub(gateway.get().channel()).serverReflectionInfo(
             new StreamObserver<>() {
               public void onNext(io.grpc.reflection.v1alpha.ServerReflectionResponse value) {
                 responses.add(value);

@@ -8,6 +8,7 @@ import dev.mailgate.proto.v1.GetUserRequest;
 import dev.mailgate.proto.v1.ListUsersRequest;
 import dev.mailgate.proto.v1.User;
 import dev.mailgate.proto.v1.UserServiceGrpc;
+import dev.mailgate.server.testing.GatewayExtension;
 import dev.mailgate.server.testing.TestGateway;
 import dev.mailgate.server.testing.TestPostgres;
 import io.grpc.Status;
@@ -15,19 +16,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class TenantIsolationTest {
 
-  private static TestGateway gateway;
-  private static UserServiceGrpc.UserServiceBlockingStub acme;
-  private static UserServiceGrpc.UserServiceBlockingStub globex;
-
-  @BeforeAll
-  static void start() throws Exception {
-    gateway = TestGateway.start(Map.of(
+  @RegisterExtension
+  static final GatewayExtension gateway = new GatewayExtension(Map.of(
         // A broken tenant file must not take the good tenants down.
         "broken.yaml", "id: broken\ndatabase: { host: 127.0.0.1 }\n",
         // A tenant whose database is down must not take the others down either.
@@ -36,13 +32,14 @@ class TenantIsolationTest {
         // Schema-per-tenant mode: hooli lives in its own schema of acme's database.
         "hooli.yaml", TestGateway.tenantYaml("hooli", "${ACME_DATABASE}", "mgk_test_hooli_key")
             .replace("  pool_size: 4", "  pool_size: 2\n  schema: hooli")));
-    acme = UserServiceGrpc.newBlockingStub(gateway.channel()).withInterceptors(TestGateway.acme());
-    globex = UserServiceGrpc.newBlockingStub(gateway.channel()).withInterceptors(TestGateway.globex());
-  }
 
-  @AfterAll
-  static void stop() throws Exception {
-    gateway.close();
+  private static UserServiceGrpc.UserServiceBlockingStub acme;
+  private static UserServiceGrpc.UserServiceBlockingStub globex;
+
+  @BeforeAll
+  static void stubs() {
+    acme = UserServiceGrpc.newBlockingStub(gateway.get().channel()).withInterceptors(TestGateway.acme());
+    globex = UserServiceGrpc.newBlockingStub(gateway.get().channel()).withInterceptors(TestGateway.globex());
   }
 
   @Test
@@ -66,18 +63,18 @@ class TenantIsolationTest {
   void eachTenantWritesToItsOwnDatabase() throws Exception {
     acme.createUser(CreateUserRequest.newBuilder().setUserId("row-check").build());
     globex.listUsers(ListUsersRequest.getDefaultInstance()); // opens (and migrates) globex's database
-    assertThat(countUsers(gateway.database("acme"), "row-check")).isEqualTo(1);
-    assertThat(countUsers(gateway.database("globex"), "row-check")).isZero();
+    assertThat(countUsers(gateway.get().database("acme"), "row-check")).isEqualTo(1);
+    assertThat(countUsers(gateway.get().database("globex"), "row-check")).isZero();
   }
 
   @Test
   void brokenTenantFileIsSkippedAndOthersServe() {
-    assertThat(gateway.tenantIds()).contains("acme", "globex", "initech").doesNotContain("broken");
+    assertThat(gateway.get().tenantIds()).contains("acme", "globex", "initech").doesNotContain("broken");
   }
 
   @Test
   void unreachableTenantDatabaseIsUnavailableWithRetryInfoAndOthersStillServe() {
-    var initech = UserServiceGrpc.newBlockingStub(gateway.channel())
+    var initech = UserServiceGrpc.newBlockingStub(gateway.get().channel())
         .withInterceptors(TestGateway.as("initech", "mgk_test_initech_key"));
     var failure = assertFails(Status.Code.UNAVAILABLE, "TENANT_DATABASE_UNAVAILABLE",
         () -> initech.listUsers(ListUsersRequest.getDefaultInstance()));
@@ -88,13 +85,13 @@ class TenantIsolationTest {
 
   @Test
   void schemaPerTenantModeKeepsTheTenantInItsOwnSchema() throws Exception {
-    var hooli = UserServiceGrpc.newBlockingStub(gateway.channel())
+    var hooli = UserServiceGrpc.newBlockingStub(gateway.get().channel())
         .withInterceptors(TestGateway.as("hooli", "mgk_test_hooli_key"));
     hooli.createUser(CreateUserRequest.newBuilder().setUserId("in-hooli-schema").build());
     assertFails(Status.Code.NOT_FOUND, "USER_NOT_FOUND",
         () -> acme.getUser(GetUserRequest.newBuilder().setUserId("in-hooli-schema").build()));
-    assertThat(countUsers(gateway.database("acme"), "hooli.users", "in-hooli-schema")).isEqualTo(1);
-    assertThat(countUsers(gateway.database("acme"), "public.users", "in-hooli-schema")).isZero();
+    assertThat(countUsers(gateway.get().database("acme"), "hooli.users", "in-hooli-schema")).isEqualTo(1);
+    assertThat(countUsers(gateway.get().database("acme"), "public.users", "in-hooli-schema")).isZero();
   }
 
   private static int countUsers(String database, String userId) throws Exception {

@@ -1,0 +1,40 @@
+package dev.mailgate.server.testing;
+
+import java.util.Map;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * One {@link TestGateway} per test class: {@code @RegisterExtension static final GatewayExtension
+ * gateway = new GatewayExtension();} starts it before the class's own {@code @BeforeAll} and
+ * closes it after the last test.
+ */
+public final class GatewayExtension implements BeforeAllCallback, AfterAllCallback {
+
+  private final Map<String, String> extraTenantFiles;
+  private TestGateway gateway;
+
+  public GatewayExtension() {
+    this(Map.of());
+  }
+
+  /** Also writes these tenant files (name to YAML) beside acme and globex. */
+  public GatewayExtension(Map<String, String> extraTenantFiles) {
+    this.extraTenantFiles = extraTenantFiles;
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    gateway = TestGateway.start(extraTenantFiles);
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
+    gateway.close();
+  }
+
+  public TestGateway get() {
+    return gateway;
+  }
+}

@@ -1,20 +1,24 @@
 package dev.mailgate.server;
 
+import dev.mailgate.server.oauth.OAuthProviders;
 import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * How the gateway listens. TLS is on when both a PEM certificate chain and a PEM private key
- * are given; otherwise gRPC runs over cleartext HTTP/2 (h2c).
+ * How the gateway runs. TLS is on when both a PEM certificate chain and a PEM private key are
+ * given; otherwise gRPC runs over cleartext HTTP/2 (h2c).
  *
  * @param host the address to bind
  * @param port the port to bind; 0 picks a free one
  * @param tlsCertificate PEM certificate chain
  * @param tlsKey PEM private key
  * @param migrationThreads size of the worker pool that runs database migrations
+ * @param masterKeyFile the master key that encrypts tenant keysets (created if missing)
+ * @param keysetDirectory where tenant keysets live unless a tenant names its own file
+ * @param oauth the OAuth providers' endpoints
  */
 public record GatewayOptions(String host, int port, Optional<Path> tlsCertificate, Optional<Path> tlsKey,
-    int migrationThreads) {
+    int migrationThreads, Path masterKeyFile, Path keysetDirectory, OAuthProviders oauth) {
 
   public GatewayOptions {
     if (tlsCertificate.isPresent() != tlsKey.isPresent()) {
@@ -22,8 +26,20 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
     }
   }
 
-  public static GatewayOptions plaintext(String host, int port) {
-    return new GatewayOptions(host, port, Optional.empty(), Optional.empty(), 2);
+  /** Cleartext on host:port, keys under {@code secrets}, the real OAuth providers. */
+  public static GatewayOptions plaintext(String host, int port, Path secrets) {
+    return new GatewayOptions(host, port, Optional.empty(), Optional.empty(), 2,
+        secrets.resolve("master-key.json"), secrets.resolve("keysets"), OAuthProviders.defaults());
+  }
+
+  public GatewayOptions withTls(Path certificate, Path key) {
+    return new GatewayOptions(host, port, Optional.of(certificate), Optional.of(key), migrationThreads,
+        masterKeyFile, keysetDirectory, oauth);
+  }
+
+  public GatewayOptions withOAuth(OAuthProviders replacement) {
+    return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKeyFile, keysetDirectory,
+        replacement);
   }
 
   public boolean tls() {

@@ -7,7 +7,21 @@ import dev.mailgate.server.api.RpcBinder;
 import dev.mailgate.server.api.UserApi;
 import dev.mailgate.server.auth.CallerResolver;
 import dev.mailgate.server.grpc.ServerReflection;
+import dev.mailgate.server.crypto.FileMasterKey;
+import dev.mailgate.server.crypto.MasterKey;
+import dev.mailgate.server.crypto.TenantKeysets;
+import dev.mailgate.server.oauth.AccessTokens;
+import dev.mailgate.server.oauth.AuthorizationFlow;
+import dev.mailgate.server.oauth.CallbackRoute;
+import dev.mailgate.server.oauth.ConnectionChecker;
+import dev.mailgate.server.oauth.OAuthClients;
+import dev.mailgate.server.oauth.ProfileClient;
+import dev.mailgate.server.oauth.ProviderGrants;
 import dev.mailgate.server.store.ConnectionStore;
+import dev.mailgate.server.store.CredentialStore;
+import dev.mailgate.server.tenant.TenantCipherLoader;
+import io.vertx.ext.web.client.WebClient;
+import java.time.Duration;
 import dev.mailgate.server.store.UserStore;
 import dev.mailgate.server.tenant.TenantDatabaseOpener;
 import dev.mailgate.server.tenant.TenantRegistry;
@@ -32,27 +46,44 @@ public final class GatewayServer {
 
   private final Vertx vertx;
   private final TenantRegistry tenants;
-  private final TenantDatabaseOpener opener;
+  private final TenantDatabaseOpener databases;
+  private final TenantCipherLoader ciphers;
   private final HttpServer http;
 
-  private GatewayServer(Vertx vertx, TenantRegistry tenants, TenantDatabaseOpener opener, HttpServer http) {
+  private GatewayServer(Vertx vertx, TenantRegistry tenants, TenantDatabaseOpener databases, TenantCipherLoader ciphers,
+      HttpServer http) {
     this.vertx = vertx;
     this.tenants = tenants;
-    this.opener = opener;
+    this.databases = databases;
+    this.ciphers = ciphers;
     this.http = http;
   }
 
   /** Starts the gateway for these tenants; the future completes once the port is bound. */
   public static Future<GatewayServer> start(Vertx vertx, GatewayOptions options, List<TenantConfig> configs) {
-    TenantDatabaseOpener opener = new TenantDatabaseOpener(vertx, options.migrationThreads());
-    TenantRegistry tenants = new TenantRegistry(configs, opener);
+    MasterKey master;
+    try {
+      master = FileMasterKey.loadOrCreate(options.masterKeyFile());
+    } catch (Exception e) {
+      return Future.failedFuture(new IllegalStateException("cannot load the master key " + options.masterKeyFile(), e));
+    }
+    TenantDatabaseOpener databases = new TenantDatabaseOpener(vertx, options.migrationThreads());
+    TenantCipherLoader ciphers = new TenantCipherLoader(vertx, new TenantKeysets(master, options.keysetDirectory()));
+    TenantRegistry tenants = new TenantRegistry(configs, databases, ciphers);
     RpcBinder binder = new RpcBinder(new CallerResolver(tenants));
     UserStore users = new UserStore();
     ConnectionStore connections = new ConnectionStore();
+    CredentialStore credentials = new CredentialStore();
+    OAuthClients oauthClients = new OAuthClients(vertx, options.oauth());
+    ProfileClient profiles = new ProfileClient(WebClient.create(vertx));
+    AccessTokens accessTokens = new AccessTokens(oauthClients, credentials, Duration.ofMinutes(2));
+    AuthorizationFlow authorizations = new AuthorizationFlow(oauthClients, profiles, users, connections, credentials);
+    ProviderGrants grants = new ProviderGrants(oauthClients, credentials);
 
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setScheduleDeadlineAutomatically(true));
-    grpc.addService(new UserApi(users).service(binder));
-    grpc.addService(new ConnectionApi(users, connections).service(binder));
+    grpc.addService(new UserApi(users, grants).service(binder));
+    grpc.addService(new ConnectionApi(users, connections, authorizations,
+        new ConnectionChecker(accessTokens, profiles, oauthClients, credentials), grants).service(binder));
     grpc.addService(new MailApi().service(binder));
     grpc.addService(new ReportApi().service(binder));
     grpc.addService(HealthService.create(vertx));
@@ -61,6 +92,7 @@ public final class GatewayServer {
 
     Router router = Router.router(vertx);
     router.get("/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "SERVING")));
+    router.get(CallbackRoute.PATH).handler(new CallbackRoute(tenants, authorizations));
 
     HttpServer http = vertx.createHttpServer(httpOptions(options)).requestHandler(request -> {
       String contentType = request.getHeader("content-type");
@@ -70,7 +102,8 @@ public final class GatewayServer {
         router.handle(request);
       }
     });
-    return http.listen(options.port(), options.host()).map(bound -> new GatewayServer(vertx, tenants, opener, bound));
+    return http.listen(options.port(), options.host())
+        .map(bound -> new GatewayServer(vertx, tenants, databases, ciphers, bound));
   }
 
   private static HttpServerOptions httpOptions(GatewayOptions options) {
@@ -100,6 +133,6 @@ public final class GatewayServer {
 
   /** Stops accepting calls, then closes every tenant pool. */
   public Future<Void> close() {
-    return http.close().eventually(tenants::close).eventually(opener::close);
+    return http.close().eventually(tenants::close).eventually(databases::close).eventually(ciphers::close);
   }
 }

@@ -8,7 +8,17 @@ import dev.mailgate.proto.v1.GetConnectionRequest;
 import dev.mailgate.proto.v1.ListConnectionsRequest;
 import dev.mailgate.proto.v1.ListConnectionsResponse;
 import dev.mailgate.proto.v1.Provider;
+import dev.mailgate.proto.v1.CheckConnectionRequest;
+import dev.mailgate.proto.v1.CheckConnectionResponse;
+import dev.mailgate.proto.v1.CompleteAuthorizationRequest;
+import dev.mailgate.proto.v1.StartAuthorizationRequest;
+import dev.mailgate.proto.v1.StartAuthorizationResponse;
 import dev.mailgate.server.auth.Caller;
+import dev.mailgate.server.error.FieldViolation;
+import dev.mailgate.server.oauth.AuthorizationFlow;
+import dev.mailgate.server.oauth.ConnectionChecker;
+import dev.mailgate.server.oauth.ProviderGrants;
+import dev.mailgate.server.store.ProviderKind;
 import dev.mailgate.server.store.ConnectionCursor;
 import dev.mailgate.server.store.ConnectionRecord;
 import dev.mailgate.server.store.ConnectionStore;
@@ -26,26 +36,67 @@ import java.util.UUID;
 public final class ConnectionApi {
 
   private static final String TOKEN_KIND = "connections";
-  private static final String OAUTH_MISSING = "the OAuth connect flow (Gmail and Outlook) is not built yet";
 
   private final UserStore users;
   private final ConnectionStore connections;
+  private final AuthorizationFlow authorizations;
+  private final ConnectionChecker checker;
+  private final ProviderGrants grants;
 
-  public ConnectionApi(UserStore users, ConnectionStore connections) {
+  public ConnectionApi(UserStore users, ConnectionStore connections, AuthorizationFlow authorizations,
+      ConnectionChecker checker, ProviderGrants grants) {
     this.users = users;
     this.connections = connections;
+    this.authorizations = authorizations;
+    this.checker = checker;
+    this.grants = grants;
   }
 
   public Service service(RpcBinder binder) {
     return binder.service(ConnectionServiceGrpcService.SERVICE_NAME, ConnectionServiceGrpcService.SERVICE_DESCRIPTOR)
-        .notYet(ConnectionServiceGrpcService.StartAuthorization, OAUTH_MISSING)
-        .notYet(ConnectionServiceGrpcService.CompleteAuthorization, OAUTH_MISSING)
+        .unary(ConnectionServiceGrpcService.StartAuthorization, this::startAuthorization)
+        .unary(ConnectionServiceGrpcService.CompleteAuthorization, this::completeAuthorization)
         .notYet(ConnectionServiceGrpcService.CreateImapConnection, "the IMAP/SMTP provider is not built yet")
         .unary(ConnectionServiceGrpcService.ListConnections, this::listConnections)
         .unary(ConnectionServiceGrpcService.GetConnection, this::getConnection)
-        .notYet(ConnectionServiceGrpcService.CheckConnection, "live provider checks come with the providers")
+        .unary(ConnectionServiceGrpcService.CheckConnection, this::checkConnection)
         .unary(ConnectionServiceGrpcService.DeleteConnection, this::deleteConnection)
         .build();
+  }
+
+  Future<StartAuthorizationResponse> startAuthorization(Caller caller, StartAuthorizationRequest request) {
+    FieldChecks checks = new FieldChecks().userId("user_id", request.getUserId());
+    if (request.getProvider() != Provider.PROVIDER_GMAIL && request.getProvider() != Provider.PROVIDER_OUTLOOK) {
+      checks.add(new FieldViolation("provider", "must be PROVIDER_GMAIL or PROVIDER_OUTLOOK"));
+    }
+    checks.orThrow();
+    return authorizations.start(caller.tenant(), request.getUserId(), providerOf(request.getProvider()),
+            request.getLoginHint(), request.getReturnUrl())
+        .map(started -> StartAuthorizationResponse.newBuilder()
+            .setAuthorizationUrl(started.authorizationUrl())
+            .setState(started.state())
+            .setExpireTime(ProtoTime.of(started.expireTime()))
+            .build());
+  }
+
+  Future<Connection> completeAuthorization(Caller caller, CompleteAuthorizationRequest request) {
+    new FieldChecks().required("state", request.getState()).required("code", request.getCode()).orThrow();
+    return authorizations.complete(caller.tenant(), request.getState(), request.getCode()).map(ConnectionApi::toProto);
+  }
+
+  Future<CheckConnectionResponse> checkConnection(Caller caller, CheckConnectionRequest request) {
+    new FieldChecks().userId("user_id", request.getUserId())
+        .required("connection_id", request.getConnectionId()).orThrow();
+    return caller.tenant().pool()
+        .compose(db -> connections.getOwned(db, request.getUserId(), request.getConnectionId()))
+        .compose(connection -> checker.check(caller.tenant(), connection))
+        .map(result -> CheckConnectionResponse.newBuilder()
+            .setValid(result.valid())
+            .setNeedsReauth(result.status() == dev.mailgate.server.store.ConnectionStatus.NEEDS_REAUTH)
+            .setStatus(statusOf(result.status()))
+            .setEmailAddress(result.emailAddress())
+            .setError(result.error())
+            .build());
   }
 
   Future<ListConnectionsResponse> listConnections(Caller caller, ListConnectionsRequest request) {
@@ -70,11 +121,21 @@ public final class ConnectionApi {
   Future<Empty> deleteConnection(Caller caller, DeleteConnectionRequest request) {
     new FieldChecks().userId("user_id", request.getUserId())
         .required("connection_id", request.getConnectionId()).orThrow();
-    // revoke_provider_access is honoured once connections hold provider grants (OAuth issue);
-    // until then there is nothing stored at a provider to revoke.
     return caller.tenant().pool()
-        .compose(db -> connections.deleteOwned(db, request.getUserId(), request.getConnectionId()))
+        .compose(db -> connections.getOwned(db, request.getUserId(), request.getConnectionId())
+            .compose(owned -> request.getRevokeProviderAccess()
+                ? grants.revoke(caller.tenant(), owned.id())
+                : Future.succeededFuture())
+            .compose(revoked -> connections.deleteOwned(db, request.getUserId(), request.getConnectionId())))
         .map(Empty.getDefaultInstance());
+  }
+
+  private static ProviderKind providerOf(Provider provider) {
+    return ProviderKind.valueOf(provider.name().substring("PROVIDER_".length()));
+  }
+
+  private static dev.mailgate.proto.v1.ConnectionStatus statusOf(dev.mailgate.server.store.ConnectionStatus status) {
+    return dev.mailgate.proto.v1.ConnectionStatus.valueOf("CONNECTION_STATUS_" + status.name());
   }
 
   private static ConnectionCursor decodeCursor(String token, String userId) {
@@ -108,7 +169,7 @@ public final class ConnectionApi {
         .setProvider(Provider.valueOf("PROVIDER_" + connection.provider().name()))
         .setEmailAddress(connection.emailAddress())
         .addAllScopes(connection.scopes())
-        .setStatus(dev.mailgate.proto.v1.ConnectionStatus.valueOf("CONNECTION_STATUS_" + connection.status().name()))
+        .setStatus(statusOf(connection.status()))
         .setCreateTime(ProtoTime.of(connection.createTime()))
         .setUpdateTime(ProtoTime.of(connection.updateTime()));
     connection.lastUsedTime().ifPresent(time -> proto.setLastUsedTime(ProtoTime.of(time)));

@@ -9,6 +9,7 @@ import dev.mailgate.proto.v1.ListUsersResponse;
 import dev.mailgate.proto.v1.User;
 import dev.mailgate.proto.v1.UserServiceGrpcService;
 import dev.mailgate.server.auth.Caller;
+import dev.mailgate.server.oauth.ProviderGrants;
 import dev.mailgate.server.store.Page;
 import dev.mailgate.server.store.UserRecord;
 import dev.mailgate.server.store.UserStore;
@@ -23,9 +24,11 @@ public final class UserApi {
   private static final String TOKEN_KIND = "users";
 
   private final UserStore users;
+  private final ProviderGrants grants;
 
-  public UserApi(UserStore users) {
+  public UserApi(UserStore users, ProviderGrants grants) {
     this.users = users;
+    this.grants = grants;
   }
 
   public Service service(RpcBinder binder) {
@@ -60,8 +63,11 @@ public final class UserApi {
 
   Future<Empty> deleteUser(Caller caller, DeleteUserRequest request) {
     new FieldChecks().userId("user_id", request.getUserId()).orThrow();
+    // Every connection's grant is revoked at its provider before the user and its rows go.
     return caller.tenant().pool()
-        .compose(db -> users.delete(db, request.getUserId()))
+        .compose(db -> users.get(db, request.getUserId())
+            .compose(user -> grants.revokeAllOf(caller.tenant(), request.getUserId()))
+            .compose(revoked -> users.delete(db, request.getUserId())))
         .map(Empty.getDefaultInstance());
   }
 

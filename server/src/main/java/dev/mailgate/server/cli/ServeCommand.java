@@ -2,6 +2,7 @@ package dev.mailgate.server.cli;
 
 import dev.mailgate.server.GatewayOptions;
 import dev.mailgate.server.GatewayServer;
+import dev.mailgate.server.oauth.OAuthProviders;
 import dev.mailgate.tenant.config.TenantConfig;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,6 +31,14 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "8080", description = "Port to bind; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port;
 
+  @Option(names = "--master-key", required = true, paramLabel = "FILE",
+      description = "The master key (Tink keyset JSON) that encrypts the tenant keysets; created if missing. Keep it off the database host.")
+  Path masterKey;
+
+  @Option(names = "--keyset-dir", required = true, paramLabel = "DIR",
+      description = "Where tenant token keysets live (encrypted by the master key) unless a tenant names its own file.")
+  Path keysetDir;
+
   @Option(names = "--tls-cert", paramLabel = "PEM", description = "TLS certificate chain; with --tls-key turns TLS on.")
   Path tlsCertificate;
 
@@ -40,7 +49,7 @@ public final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     List<TenantConfig> tenants = TenantLoading.load(spec, config, System::getenv);
     GatewayOptions options = new GatewayOptions(host, port, Optional.ofNullable(tlsCertificate),
-        Optional.ofNullable(tlsKey), 2);
+        Optional.ofNullable(tlsKey), 2, masterKey, keysetDir, OAuthProviders.defaults());
     GatewayServer server = GatewayProcess.start(options, tenants, () -> {});
     spec.commandLine().getOut().printf("Mailgate ready on %s:%d (%s), tenants: %s%n", host, server.port(),
         options.tls() ? "TLS" : "h2c", String.join(", ", server.tenants().ids()));

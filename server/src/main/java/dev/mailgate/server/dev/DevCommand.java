@@ -4,6 +4,8 @@ import dev.mailgate.server.GatewayOptions;
 import dev.mailgate.server.GatewayServer;
 import dev.mailgate.server.cli.GatewayProcess;
 import dev.mailgate.server.cli.TenantLoading;
+import dev.mailgate.server.sandbox.LocalProviders;
+import io.vertx.core.Vertx;
 import dev.mailgate.server.store.ConnectionRecord;
 import dev.mailgate.tenant.config.TenantConfig;
 import java.io.PrintWriter;
@@ -50,23 +52,50 @@ public final class DevCommand implements Callable<Integer> {
     Path tenants = Optional.ofNullable(tenantsDir).orElseGet(DevCommand::exampleTenants);
     out.println("Starting embedded PostgreSQL in " + dataDir.toAbsolutePath() + " ...");
     out.flush();
+    int boundPort = port == 0 ? freePort() : port;
     EmbeddedDatabase database = EmbeddedDatabase.start(dataDir);
-    DevEnvironment environment = new DevEnvironment(database);
+    Vertx providersVertx = Vertx.vertx();
+    AutoCloseable resources = () -> {
+      try (database) {
+        providersVertx.close().await(10, TimeUnit.SECONDS);
+      }
+    };
+    LocalProviders providers;
     List<TenantConfig> configs;
     try {
-      configs = TenantLoading.load(spec, tenants, environment);
+      providers = LocalProviders.start(providersVertx, true);
+      resources = chain(providers, resources);
+      String publicUrl = "http://" + host + ":" + boundPort;
+      configs = TenantLoading.load(spec, tenants, new DevEnvironment(database, publicUrl));
       for (TenantConfig tenant : configs) {
         database.createDatabase(tenant.database().name());
       }
     } catch (Exception e) {
-      database.close();
+      resources.close();
       throw e;
     }
-    GatewayServer server = GatewayProcess.start(GatewayOptions.plaintext(host, port), configs, database);
+    GatewayOptions options = GatewayOptions.plaintext(host, boundPort, dataDir.resolve("secrets"))
+        .withOAuth(providers.endpoints());
+    GatewayServer server = GatewayProcess.start(options, configs, resources);
     Optional<ConnectionRecord> demo = DemoData.seed(server.tenants().find(DemoData.TENANT)).await(60, TimeUnit.SECONDS);
     new DevBanner(out, host, server.port(), database, configs, demo).print();
     GatewayProcess.awaitShutdown();
     return 0;
+  }
+
+  private static AutoCloseable chain(AutoCloseable first, AutoCloseable then) {
+    return () -> {
+      try (then) {
+        first.close();
+      }
+    };
+  }
+
+  /** A port free right now; dev mode needs it before binding, for the tenants' OAuth redirect URIs. */
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 
   /** tenant-config/tenants in the working directory, or beside the jar's checkout. */

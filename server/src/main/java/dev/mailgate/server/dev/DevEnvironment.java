@@ -3,17 +3,19 @@ package dev.mailgate.server.dev;
 import java.util.function.Function;
 
 /**
- * The environment dev mode gives the tenant files: the real environment first, then the embedded
- * database's address, an empty password for every {@code *_DB_PASSWORD} (the embedded server
+ * The environment dev mode gives the tenant files: the embedded database's address and the
+ * gateway's own URL (for OAuth redirect URIs), then the real environment, an empty password for every {@code *_DB_PASSWORD} (the embedded server
  * trusts local connections) and a placeholder for every {@code *_CLIENT_SECRET} (dev OAuth
  * servers accept any).
  */
 final class DevEnvironment implements Function<String, String> {
 
   private final EmbeddedDatabase database;
+  private final String publicUrl;
 
-  DevEnvironment(EmbeddedDatabase database) {
+  DevEnvironment(EmbeddedDatabase database, String publicUrl) {
     this.database = database;
+    this.publicUrl = publicUrl;
   }
 
   @Override
@@ -22,6 +24,7 @@ final class DevEnvironment implements Function<String, String> {
       case "MAILGATE_DB_HOST" -> database.host();
       case "MAILGATE_DB_PORT" -> Integer.toString(database.port());
       case "MAILGATE_DB_USER" -> EmbeddedDatabase.USER;
+      case "MAILGATE_PUBLIC_URL" -> publicUrl;
       default -> {
         String value = System.getenv(name);
         if (value != null) {

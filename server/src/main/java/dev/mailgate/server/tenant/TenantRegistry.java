@@ -14,9 +14,9 @@ public final class TenantRegistry {
 
   private final Map<String, Tenant> tenants;
 
-  public TenantRegistry(Collection<TenantConfig> configs, TenantDatabaseOpener opener) {
+  public TenantRegistry(Collection<TenantConfig> configs, TenantDatabaseOpener databases, TenantCipherLoader ciphers) {
     this.tenants = configs.stream()
-        .map(config -> new Tenant(config, opener))
+        .map(config -> new Tenant(config, databases, ciphers))
         .collect(Collectors.toUnmodifiableMap(Tenant::id, Function.identity()));
   }
 

@@ -8,7 +8,7 @@ import dev.mailgate.proto.v1.GetUserReportRequest;
 import dev.mailgate.proto.v1.MailServiceGrpc;
 import dev.mailgate.proto.v1.ReportServiceGrpc;
 import dev.mailgate.proto.v1.SendMessageRequest;
-import dev.mailgate.proto.v1.StartAuthorizationRequest;
+import dev.mailgate.proto.v1.CreateImapConnectionRequest;
 import dev.mailgate.proto.v1.WatchMailboxRequest;
 import dev.mailgate.server.testing.GrpcAssertions.Failure;
 import dev.mailgate.server.testing.GatewayExtension;
@@ -25,10 +25,10 @@ class NotYetImplementedTest {
 
   @Test
   void unimplementedUnaryRpcsNameWhatIsMissing() {
-    Failure start = assertFails(Status.Code.UNIMPLEMENTED, "NOT_IMPLEMENTED", () -> ConnectionServiceGrpc
+    Failure imap = assertFails(Status.Code.UNIMPLEMENTED, "NOT_IMPLEMENTED", () -> ConnectionServiceGrpc
         .newBlockingStub(gateway.get().channel()).withInterceptors(TestGateway.acme())
-        .startAuthorization(StartAuthorizationRequest.newBuilder().setUserId("u").build()));
-    assertThat(start.message()).contains("StartAuthorization").contains("OAuth");
+        .createImapConnection(CreateImapConnectionRequest.newBuilder().setUserId("u").build()));
+    assertThat(imap.message()).contains("CreateImapConnection").contains("IMAP");
 
     Failure send = assertFails(Status.Code.UNIMPLEMENTED, "NOT_IMPLEMENTED", () -> MailServiceGrpc
         .newBlockingStub(gateway.get().channel()).withInterceptors(TestGateway.acme())

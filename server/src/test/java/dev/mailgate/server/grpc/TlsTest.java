@@ -18,7 +18,7 @@ import io.vertx.core.net.SelfSignedCertificate;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
+import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -29,8 +29,8 @@ class TlsTest {
   void gatewayServesGrpcOverTlsWhenACertificateIsConfigured() throws Exception {
     SelfSignedCertificate certificate = SelfSignedCertificate.create("localhost");
     Vertx vertx = Vertx.vertx();
-    GatewayOptions options = new GatewayOptions("127.0.0.1", 0, Optional.of(Path.of(certificate.certificatePath())),
-        Optional.of(Path.of(certificate.privateKeyPath())), 1);
+    GatewayOptions options = GatewayOptions.plaintext("127.0.0.1", 0, Files.createTempDirectory("mailgate-tls"))
+        .withTls(Path.of(certificate.certificatePath()), Path.of(certificate.privateKeyPath()));
     GatewayServer server = TestGateway.await(GatewayServer.start(vertx, options, List.of()));
     ManagedChannel tls = Grpc.newChannelBuilderForAddress("localhost", server.port(),
         TlsChannelCredentials.newBuilder().trustManager(new File(certificate.certificatePath())).build()).build();

@@ -2,6 +2,7 @@ package dev.mailgate.server.testing;
 
 import dev.mailgate.server.GatewayOptions;
 import dev.mailgate.server.GatewayServer;
+import dev.mailgate.server.sandbox.LocalProviders;
 import dev.mailgate.server.tenant.Tenant;
 import dev.mailgate.tenant.config.ApiKeys;
 import dev.mailgate.tenant.config.LoadResult;
@@ -31,14 +32,18 @@ public final class TestGateway implements AutoCloseable {
   public static final String ACME_KEY = "mgk_test_acme_1d9b7c";
   public static final String GLOBEX_KEY = "mgk_test_globex_44e0a2";
 
+  public static final String RETURN_URL = "https://app.example.com/connected";
+
   private final Vertx vertx;
   private final GatewayServer server;
+  private final LocalProviders providers;
   private final ManagedChannel channel;
   private final Map<String, String> databases;
 
-  private TestGateway(Vertx vertx, GatewayServer server, Map<String, String> databases) {
+  private TestGateway(Vertx vertx, GatewayServer server, LocalProviders providers, Map<String, String> databases) {
     this.vertx = vertx;
     this.server = server;
+    this.providers = providers;
     this.databases = databases;
     this.channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
   }
@@ -64,7 +69,10 @@ public final class TestGateway implements AutoCloseable {
       Files.writeString(dir.resolve(file.getKey()), file.getValue());
     }
     // Extra tenant files may name the generated databases as ${ACME_DATABASE} / ${GLOBEX_DATABASE}.
+    int port = freePort();
     Map<String, String> env = Map.of(
+        "TEST_PUBLIC_URL", "http://127.0.0.1:" + port,
+        "TEST_CLIENT_SECRET", "test-client-secret",
         "TEST_DB_HOST", postgres.host(),
         "TEST_DB_PORT", Integer.toString(postgres.port()),
         "TEST_DB_USER", postgres.user(),
@@ -73,9 +81,17 @@ public final class TestGateway implements AutoCloseable {
         "GLOBEX_DATABASE", databases.get("globex"));
     LoadResult loaded = new TenantConfigLoader(env::get).loadDirectory(dir);
     Vertx vertx = Vertx.vertx();
-    GatewayServer server = GatewayServer.start(vertx, GatewayOptions.plaintext("127.0.0.1", 0), loaded.tenants())
-        .await(60, TimeUnit.SECONDS);
-    return new TestGateway(vertx, server, databases);
+    LocalProviders providers = LocalProviders.start(vertx, true);
+    GatewayOptions options = GatewayOptions.plaintext("127.0.0.1", port, dir.resolve("secrets"))
+        .withOAuth(providers.endpoints());
+    GatewayServer server = GatewayServer.start(vertx, options, loaded.tenants()).await(60, TimeUnit.SECONDS);
+    return new TestGateway(vertx, server, providers, databases);
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 
   /** A tenant file in the documented format, using the test database's address. */
@@ -92,7 +108,17 @@ public final class TestGateway implements AutoCloseable {
         api_keys:
           - name: test
             sha256: %s
-        """.formatted(id, database, ApiKeys.sha256Hex(apiKey));
+        oauth_clients:
+          gmail:
+            client_id: %1$s-gmail
+            client_secret: { env: TEST_CLIENT_SECRET }
+            redirect_uri: ${TEST_PUBLIC_URL}/oauth2/callback
+          outlook:
+            client_id: %1$s-outlook
+            client_secret: { env: TEST_CLIENT_SECRET }
+            redirect_uri: ${TEST_PUBLIC_URL}/oauth2/callback
+        allowed_return_urls: [ "%4$s" ]
+        """.formatted(id, database, ApiKeys.sha256Hex(apiKey), RETURN_URL);
   }
 
   /** The channel with no metadata at all. */
@@ -124,6 +150,16 @@ public final class TestGateway implements AutoCloseable {
     return server.port();
   }
 
+  /** The local OAuth server and provider sandbox this gateway talks to. */
+  public LocalProviders providers() {
+    return providers;
+  }
+
+  /** The running gateway (its tenants, its Vert.x). */
+  public GatewayServer server() {
+    return server;
+  }
+
   /** The tenant's own pool, for arranging rows the API cannot create yet. */
   public Pool pool(String tenantId) {
     Tenant tenant = server.tenants().find(tenantId).orElseThrow();
@@ -152,6 +188,7 @@ public final class TestGateway implements AutoCloseable {
   public void close() throws Exception {
     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     server.close().await(20, TimeUnit.SECONDS);
+    providers.close();
     vertx.close().await(20, TimeUnit.SECONDS);
   }
 }

@@ -1,0 +1,145 @@
+package dev.mailgate.server.oauth;
+
+import dev.mailgate.server.crypto.SecretField;
+import dev.mailgate.server.crypto.TokenCipher;
+import dev.mailgate.server.error.GatewayException;
+import dev.mailgate.server.error.Reason;
+import dev.mailgate.server.store.ConnectionStatus;
+import dev.mailgate.server.store.CredentialStore;
+import dev.mailgate.server.store.StoredCredentials;
+import dev.mailgate.server.tenant.Tenant;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.User;
+import io.vertx.sqlclient.SqlClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Usable access tokens for connections. A token that expires within the margin is refreshed
+ * first. Refreshing is single-flight twice over: concurrent callers in this process share one
+ * refresh, and a row lock in the tenant database makes gateways on other machines wait and
+ * re-read the stored result instead of refreshing again. A rotated refresh token is saved;
+ * {@code invalid_grant} marks the connection NEEDS_REAUTH, after which no call reaches the provider.
+ */
+public final class AccessTokens {
+
+  private static final Logger log = LoggerFactory.getLogger(AccessTokens.class);
+  private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+
+  private final OAuthClients clients;
+  private final CredentialStore credentials;
+  private final Duration margin;
+  private final Map<String, Future<String>> refreshing = new ConcurrentHashMap<>();
+
+  public AccessTokens(OAuthClients clients, CredentialStore credentials, Duration margin) {
+    this.clients = clients;
+    this.credentials = credentials;
+    this.margin = margin;
+  }
+
+  /** An access token valid for at least the margin, refreshing it if needed. */
+  public Future<String> get(Tenant tenant, UUID connectionId) {
+    return tenant.pool().compose(db -> credentials.find(db, connectionId)).compose(found -> {
+      StoredCredentials stored = found.orElseThrow(AccessTokens::gone);
+      if (stored.status() != ConnectionStatus.ACTIVE) {
+        return Future.failedFuture(needsReauth());
+      }
+      if (fresh(stored) && stored.accessToken().isPresent()) {
+        return tenant.cipher().map(cipher -> cipher.decrypt(connectionId, SecretField.ACCESS_TOKEN, stored.accessToken().get()));
+      }
+      return refresh(tenant, connectionId, null);
+    });
+  }
+
+  /** Refreshes after the provider refused {@code rejected}, unless another caller already replaced it. */
+  public Future<String> refreshAfterRejection(Tenant tenant, UUID connectionId, String rejected) {
+    return refresh(tenant, connectionId, rejected);
+  }
+
+  private Future<String> refresh(Tenant tenant, UUID connectionId, String rejected) {
+    String key = tenant.id() + "/" + connectionId;
+    Promise<String> promise = Promise.promise();
+    Future<String> inFlight = refreshing.putIfAbsent(key, promise.future());
+    if (inFlight != null) {
+      return inFlight;
+    }
+    tenant.cipher()
+        .compose(cipher -> tenant.pool().compose(pool ->
+            pool.withTransaction(tx -> refreshLocked(tx, tenant, cipher, connectionId, rejected))))
+        .compose(outcome -> outcome.token() != null ? Future.succeededFuture(outcome.token())
+            : Future.<String>failedFuture(outcome.failure()))
+        .onComplete(done -> {
+          refreshing.remove(key, promise.future());
+          promise.handle(done);
+        });
+    return promise.future();
+  }
+
+  /** The result of a refresh transaction: a token, or a failure to report after the commit. */
+  private record Outcome(String token, GatewayException failure) {}
+
+  private Future<Outcome> refreshLocked(SqlClient tx, Tenant tenant, TokenCipher cipher, UUID id, String rejected) {
+    return credentials.lock(tx, id).compose(found -> {
+      StoredCredentials stored = found.orElseThrow(AccessTokens::gone);
+      if (stored.status() != ConnectionStatus.ACTIVE) {
+        return Future.succeededFuture(new Outcome(null, needsReauth()));
+      }
+      String current = stored.accessToken().map(c -> cipher.decrypt(id, SecretField.ACCESS_TOKEN, c)).orElse(null);
+      boolean replacedMeanwhile = rejected != null && current != null && !current.equals(rejected);
+      if (current != null && (replacedMeanwhile || (rejected == null && fresh(stored)))) {
+        return Future.succeededFuture(new Outcome(current, null));
+      }
+      if (stored.refreshToken().isEmpty()) {
+        return credentials.markNeedsReauth(tx, id).map(new Outcome(null, needsReauth()));
+      }
+      String refreshToken = cipher.decrypt(id, SecretField.REFRESH_TOKEN, stored.refreshToken().get());
+      OAuthClients.Client client = clients.of(tenant.config(), stored.provider());
+      return client.auth().refresh(User.create(new JsonObject().put("refresh_token", refreshToken)))
+          .compose(user -> {
+            JsonObject principal = user.principal();
+            String access = principal.getString("access_token");
+            String rotated = principal.getString("refresh_token");
+            Instant expires = Instant.now().plusSeconds(principal.getLong("expires_in", 3600L));
+            byte[] newRefresh = rotated == null || rotated.equals(refreshToken) ? null
+                : cipher.encrypt(id, SecretField.REFRESH_TOKEN, rotated);
+            return credentials.save(tx, id, cipher.encrypt(id, SecretField.ACCESS_TOKEN, access), newRefresh, expires)
+                .map(new Outcome(access, null));
+          }, failure -> {
+            if (isInvalidGrant(failure)) {
+              log.info("tenant={} connection={} refresh refused (invalid_grant): needs re-authorization", tenant.id(), id);
+              return credentials.markNeedsReauth(tx, id).map(new Outcome(null, needsReauth()));
+            }
+            log.warn("tenant={} connection={} token refresh failed: {}", tenant.id(), id, failure.getClass().getSimpleName());
+            return Future.succeededFuture(new Outcome(null, GatewayException.retryable(Reason.PROVIDER_UNAVAILABLE,
+                "the provider's token endpoint failed", RETRY_AFTER, null)));
+          });
+    });
+  }
+
+  private boolean fresh(StoredCredentials stored) {
+    return stored.accessTokenExpireTime().map(expiry -> expiry.isAfter(Instant.now().plus(margin))).orElse(false);
+  }
+
+  /** vertx-auth-oauth2 reports an OAuth error body as "error: description". */
+  static boolean isInvalidGrant(Throwable failure) {
+    String message = failure.getMessage();
+    return message != null && (message.startsWith("invalid_grant") || message.contains("invalid_grant:"));
+  }
+
+  static GatewayException needsReauth() {
+    return new GatewayException(Reason.CONNECTION_NEEDS_REAUTH,
+        "the provider refused the stored grant; the user must authorize this connection again");
+  }
+
+  private static GatewayException gone() {
+    return new GatewayException(Reason.CONNECTION_NOT_FOUND, "connection not found");
+  }
+
+}

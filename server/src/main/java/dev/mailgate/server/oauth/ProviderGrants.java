@@ -1,0 +1,62 @@
+package dev.mailgate.server.oauth;
+
+import dev.mailgate.server.crypto.SecretField;
+import dev.mailgate.server.store.CredentialStore;
+import dev.mailgate.server.store.StoredCredentials;
+import dev.mailgate.server.tenant.Tenant;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.User;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Revokes the gateway's grant at the provider before a connection is deleted. Google has a
+ * revocation endpoint; Microsoft Graph has none (a user removes the app's consent in their
+ * account), so Outlook connections are only deleted locally. Revocation is best effort: a
+ * provider that cannot be reached does not keep the connection (and its tokens) alive here.
+ */
+public final class ProviderGrants {
+
+  private static final Logger log = LoggerFactory.getLogger(ProviderGrants.class);
+
+  private final OAuthClients clients;
+  private final CredentialStore credentials;
+
+  public ProviderGrants(OAuthClients clients, CredentialStore credentials) {
+    this.clients = clients;
+    this.credentials = credentials;
+  }
+
+  /** Revokes every grant of the user's connections (before the user is deleted). */
+  public Future<Void> revokeAllOf(Tenant tenant, String userId) {
+    return tenant.pool().compose(db -> credentials.ofUser(db, userId))
+        .compose(all -> Future.join(all.stream().map(stored -> revoke(tenant, stored)).toList()).mapEmpty());
+  }
+
+  /** Revokes one connection's grant, if its provider supports revocation and it holds one. */
+  public Future<Void> revoke(Tenant tenant, java.util.UUID connectionId) {
+    return tenant.pool().compose(db -> credentials.find(db, connectionId))
+        .compose(found -> found.map(stored -> revoke(tenant, stored)).orElse(Future.succeededFuture()));
+  }
+
+  private Future<Void> revoke(Tenant tenant, StoredCredentials stored) {
+    boolean revocable = clients.providers().of(stored.provider()).flatMap(OAuthEndpoints::revocationUrl).isPresent();
+    if (!revocable || (stored.refreshToken().isEmpty() && stored.accessToken().isEmpty())) {
+      return Future.succeededFuture();
+    }
+    boolean refresh = stored.refreshToken().isPresent();
+    return tenant.cipher().compose(cipher -> {
+      String token = refresh
+          ? cipher.decrypt(stored.connectionId(), SecretField.REFRESH_TOKEN, stored.refreshToken().get())
+          : cipher.decrypt(stored.connectionId(), SecretField.ACCESS_TOKEN, stored.accessToken().get());
+      String type = refresh ? "refresh_token" : "access_token";
+      return clients.of(tenant.config(), stored.provider()).auth().revoke(User.create(new JsonObject().put(type, token)), type);
+    }).recover(failure -> {
+      log.warn("tenant={} connection={} revocation at the provider failed ({}); deleting locally anyway",
+          tenant.id(), stored.connectionId(), failure.getClass().getSimpleName());
+      return Future.succeededFuture();
+    });
+  }
+
+}

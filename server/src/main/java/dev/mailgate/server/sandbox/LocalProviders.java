@@ -1,0 +1,65 @@
+package dev.mailgate.server.sandbox;
+
+import dev.mailgate.server.oauth.OAuthEndpoints;
+import dev.mailgate.server.oauth.OAuthProviders;
+import dev.mailgate.server.store.ProviderKind;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.OAuth2Config;
+
+/**
+ * Google and Microsoft on loopback: a real OAuth2 server (no.nav.security mock-oauth2-server,
+ * issuers {@code google} and {@code microsoft}, PKCE checked, refresh tokens rotated) and the
+ * {@link ProviderSandbox} for the provider APIs. With {@code interactiveLogin} its authorize step
+ * shows a login form a person (or headless Chromium) fills in; without, it grants at once.
+ */
+public final class LocalProviders implements AutoCloseable {
+
+  private final MockOAuth2Server oauth;
+  private final ProviderSandbox sandbox;
+
+  private LocalProviders(MockOAuth2Server oauth, ProviderSandbox sandbox) {
+    this.oauth = oauth;
+    this.sandbox = sandbox;
+  }
+
+  /** Starts both servers. Blocking: call it from a main or test thread, not an event loop. */
+  public static LocalProviders start(Vertx vertx, boolean interactiveLogin) throws Exception {
+    MockOAuth2Server oauth = new MockOAuth2Server(new OAuth2Config(interactiveLogin, null, null, true));
+    oauth.start(0);
+    ProviderSandbox sandbox = ProviderSandbox.start(vertx).await(30, TimeUnit.SECONDS);
+    return new LocalProviders(oauth, sandbox);
+  }
+
+  /** The providers' endpoints, every one on loopback. */
+  public OAuthProviders endpoints() {
+    return OAuthProviders.defaults()
+        .with(ProviderKind.GMAIL, OAuthEndpoints.google().at(
+            oauth.authorizationEndpointUrl("google").toString(),
+            oauth.tokenEndpointUrl("google").toString(),
+            Optional.of(oauth.revocationEndpointUrl("google").toString()),
+            sandbox.baseUrl() + ProviderSandbox.GMAIL_PROFILE))
+        .with(ProviderKind.OUTLOOK, OAuthEndpoints.microsoft().at(
+            oauth.authorizationEndpointUrl("microsoft").toString(),
+            oauth.tokenEndpointUrl("microsoft").toString(),
+            Optional.empty(),
+            sandbox.baseUrl() + ProviderSandbox.GRAPH_ME));
+  }
+
+  public MockOAuth2Server oauthServer() {
+    return oauth;
+  }
+
+  public ProviderSandbox sandbox() {
+    return sandbox;
+  }
+
+  @Override
+  public void close() throws Exception {
+    sandbox.close().await(10, TimeUnit.SECONDS);
+    oauth.shutdown();
+  }
+}

@@ -1,0 +1,121 @@
+package dev.mailgate.server.sandbox;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A local stand-in for the Gmail and Microsoft Graph REST APIs, for dev mode and tests (Google and
+ * Microsoft cannot be reached from here). It follows the documented wire format, errors
+ * included. So far it serves what connecting needs: Gmail {@code users.getProfile} and Graph
+ * {@code /me}; the mail operations grow here later. Bearer tokens are the JWTs of the local OAuth
+ * server; the mailbox is named by their {@code sub} claim ({@code sub@example.com} if it has no @).
+ */
+public final class ProviderSandbox {
+
+  public static final String GMAIL_PROFILE = "/gmail/v1/users/me/profile";
+  public static final String GRAPH_ME = "/v1.0/me";
+
+  private final HttpServer server;
+  private final AtomicInteger rejectNext = new AtomicInteger();
+  private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+
+  private ProviderSandbox(HttpServer server) {
+    this.server = server;
+  }
+
+  /** Starts the sandbox on a free loopback port. */
+  public static Future<ProviderSandbox> start(Vertx vertx) {
+    Router router = Router.router(vertx);
+    ProviderSandbox[] self = new ProviderSandbox[1];
+    router.get(GMAIL_PROFILE).handler(ctx -> self[0].gmailProfile(ctx));
+    router.get(GRAPH_ME).handler(ctx -> self[0].graphMe(ctx));
+    HttpServer server = vertx.createHttpServer().requestHandler(router);
+    self[0] = new ProviderSandbox(server);
+    return server.listen(0, "127.0.0.1").map(bound -> self[0]);
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + server.actualPort();
+  }
+
+  /** Makes the next {@code count} calls answer 401, as for a token the provider revoked. */
+  public void rejectNextCalls(int count) {
+    rejectNext.set(count);
+  }
+
+  /** How many calls reached {@code path} so far. */
+  public int callsTo(String path) {
+    return calls.computeIfAbsent(path, p -> new AtomicInteger()).get();
+  }
+
+  public Future<Void> close() {
+    return server.close();
+  }
+
+  private void gmailProfile(RoutingContext ctx) {
+    Optional<String> email = authenticate(ctx);
+    if (email.isEmpty()) {
+      // https://developers.google.com/gmail/api/guides/handle-errors (401: invalid credentials)
+      ctx.response().setStatusCode(401).putHeader("www-authenticate", "Bearer realm=\"https://accounts.google.com/\"")
+          .putHeader("content-type", "application/json; charset=UTF-8")
+          .end(new JsonObject().put("error", new JsonObject()
+              .put("code", 401)
+              .put("message", "Request had invalid authentication credentials.")
+              .put("status", "UNAUTHENTICATED")).encode());
+      return;
+    }
+    ctx.json(new JsonObject().put("emailAddress", email.get()).put("messagesTotal", 0).put("threadsTotal", 0)
+        .put("historyId", "1"));
+  }
+
+  private void graphMe(RoutingContext ctx) {
+    Optional<String> email = authenticate(ctx);
+    if (email.isEmpty()) {
+      // https://learn.microsoft.com/graph/errors
+      ctx.response().setStatusCode(401).putHeader("content-type", "application/json")
+          .end(new JsonObject().put("error", new JsonObject()
+              .put("code", "InvalidAuthenticationToken")
+              .put("message", "Access token validation failure.")).encode());
+      return;
+    }
+    ctx.json(new JsonObject().put("id", Integer.toHexString(email.get().hashCode()))
+        .put("displayName", email.get()).put("mail", email.get()).put("userPrincipalName", email.get()));
+  }
+
+  /** The mailbox a valid, unexpired bearer JWT names; empty for anything else. */
+  private Optional<String> authenticate(RoutingContext ctx) {
+    calls.computeIfAbsent(ctx.request().path(), p -> new AtomicInteger()).incrementAndGet();
+    if (rejectNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      return Optional.empty();
+    }
+    String header = ctx.request().getHeader("authorization");
+    if (header == null || !header.startsWith("Bearer ")) {
+      return Optional.empty();
+    }
+    String[] parts = header.substring("Bearer ".length()).split("\\.");
+    if (parts.length != 3) {
+      return Optional.empty();
+    }
+    try {
+      JsonObject claims = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
+      if (claims.getLong("exp", 0L) <= Instant.now().getEpochSecond()) {
+        return Optional.empty();
+      }
+      String subject = claims.getString("sub", "");
+      return subject.isEmpty() ? Optional.empty() : Optional.of(subject.contains("@") ? subject : subject + "@example.com");
+    } catch (RuntimeException malformed) {
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package dev.mailgate.server.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.StreamSupport;
+
+/**
+ * The credential columns of connections. Callers pass a connection id they already proved the
+ * caller owns (through {@link ConnectionStore#getOwned}) or got from an authorization they just
+ * completed; the values are ciphertexts made by the tenant's token cipher.
+ */
+public final class CredentialStore {
+
+  private static final String COLUMNS =
+      "id, provider, status, access_token, refresh_token, access_token_expire_time FROM connections";
+  private static final String SELECT = "SELECT " + COLUMNS + " WHERE id = $1";
+  private static final String SELECT_FOR_UPDATE = SELECT + " FOR UPDATE";
+  private static final String SELECT_OF_USER = "SELECT " + COLUMNS
+      + " WHERE user_id = (SELECT id FROM users WHERE external_id = $1)";
+  private static final String UPSERT_AUTHORIZED = """
+      INSERT INTO connections (id, user_id, provider, email_address, scopes, status)
+      SELECT $1, u.id, $3, $4, $5, 'ACTIVE' FROM users u WHERE u.external_id = $2
+      ON CONFLICT (user_id, provider, email_address)
+      DO UPDATE SET scopes = EXCLUDED.scopes, status = 'ACTIVE', update_time = now()
+      RETURNING id""";
+  private static final String SAVE = """
+      UPDATE connections SET access_token = $2, refresh_token = coalesce($3, refresh_token),
+        access_token_expire_time = $4, status = 'ACTIVE', update_time = now()
+      WHERE id = $1""";
+  private static final String NEEDS_REAUTH = """
+      UPDATE connections SET status = 'NEEDS_REAUTH', access_token = NULL, refresh_token = NULL,
+        access_token_expire_time = NULL, update_time = now()
+      WHERE id = $1""";
+
+  public Future<Optional<StoredCredentials>> find(SqlClient db, UUID connectionId) {
+    return db.preparedQuery(SELECT).execute(Tuple.of(connectionId)).map(rows ->
+        rows.rowCount() == 0 ? Optional.empty() : Optional.of(toCredentials(rows.iterator().next())));
+  }
+
+  /** Reads and row-locks the credentials until the surrounding transaction ends. */
+  public Future<Optional<StoredCredentials>> lock(SqlClient transaction, UUID connectionId) {
+    return transaction.preparedQuery(SELECT_FOR_UPDATE).execute(Tuple.of(connectionId)).map(rows ->
+        rows.rowCount() == 0 ? Optional.empty() : Optional.of(toCredentials(rows.iterator().next())));
+  }
+
+  /** Every connection of a user, with credentials (for revoking them all). */
+  public Future<List<StoredCredentials>> ofUser(SqlClient db, String userId) {
+    return db.preparedQuery(SELECT_OF_USER).execute(Tuple.of(userId)).map(rows ->
+        StreamSupport.stream(rows.spliterator(), false).map(CredentialStore::toCredentials).toList());
+  }
+
+  /**
+   * Creates the user's connection to this mailbox, or re-activates the existing one (connecting
+   * the same address twice updates it), and returns its id.
+   */
+  public Future<UUID> upsertAuthorized(SqlClient db, String userId, ProviderKind provider, String emailAddress,
+      List<String> scopes) {
+    Tuple params = Tuple.of(UUID.randomUUID(), userId, provider.name(), emailAddress, scopes.toArray(String[]::new));
+    return db.preparedQuery(UPSERT_AUTHORIZED).execute(params).map(rows -> rows.iterator().next().getUUID("id"));
+  }
+
+  /** Stores new ciphertexts; a null refresh token keeps the stored one. Marks the connection ACTIVE. */
+  public Future<Void> save(SqlClient db, UUID connectionId, byte[] accessToken, byte[] refreshToken, Instant expireTime) {
+    return db.preparedQuery(SAVE)
+        .execute(Tuple.of(connectionId, Buffer.buffer(accessToken), refreshToken == null ? null : Buffer.buffer(refreshToken),
+            expireTime.atOffset(ZoneOffset.UTC)))
+        .mapEmpty();
+  }
+
+  /** The provider refused the grant: forget the credentials and mark the connection NEEDS_REAUTH. */
+  public Future<Void> markNeedsReauth(SqlClient db, UUID connectionId) {
+    return db.preparedQuery(NEEDS_REAUTH).execute(Tuple.of(connectionId)).mapEmpty();
+  }
+
+  private static StoredCredentials toCredentials(Row row) {
+    OffsetDateTime expire = row.getOffsetDateTime("access_token_expire_time");
+    return new StoredCredentials(
+        row.getUUID("id"),
+        ProviderKind.valueOf(row.getString("provider")),
+        ConnectionStatus.valueOf(row.getString("status")),
+        Optional.ofNullable(bytes(row, "access_token")),
+        Optional.ofNullable(bytes(row, "refresh_token")),
+        Optional.ofNullable(expire).map(OffsetDateTime::toInstant));
+  }
+
+  private static byte[] bytes(Row row, String column) {
+    var buffer = row.getBuffer(column);
+    return buffer == null ? null : buffer.getBytes();
+  }
+}

@@ -36,13 +36,18 @@ public final class TestGateway implements AutoCloseable {
 
   private final Vertx vertx;
   private final GatewayServer server;
+  private final GatewayOptions options;
+  private final List<TenantConfig> tenants;
   private final LocalProviders providers;
   private final ManagedChannel channel;
   private final Map<String, String> databases;
 
-  private TestGateway(Vertx vertx, GatewayServer server, LocalProviders providers, Map<String, String> databases) {
+  private TestGateway(Vertx vertx, GatewayServer server, GatewayOptions options, List<TenantConfig> tenants,
+      LocalProviders providers, Map<String, String> databases) {
     this.vertx = vertx;
     this.server = server;
+    this.options = options;
+    this.tenants = tenants;
     this.providers = providers;
     this.databases = databases;
     this.channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
@@ -85,7 +90,7 @@ public final class TestGateway implements AutoCloseable {
     GatewayOptions options = GatewayOptions.plaintext("127.0.0.1", port, dir.resolve("secrets"))
         .withOAuth(providers.endpoints());
     GatewayServer server = GatewayServer.start(vertx, options, loaded.tenants()).await(60, TimeUnit.SECONDS);
-    return new TestGateway(vertx, server, providers, databases);
+    return new TestGateway(vertx, server, options, loaded.tenants(), providers, databases);
   }
 
   private static int freePort() throws java.io.IOException {
@@ -153,6 +158,24 @@ public final class TestGateway implements AutoCloseable {
   /** The local OAuth server and provider sandbox this gateway talks to. */
   public LocalProviders providers() {
     return providers;
+  }
+
+  /** A second gateway process on the same tenant databases and keys: its own Vert.x, pools and port. */
+  public record Sibling(Vertx vertx, GatewayServer server, ManagedChannel channel) implements AutoCloseable {
+    @Override
+    public void close() throws Exception {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      server.close().await(20, TimeUnit.SECONDS);
+      vertx.close().await(20, TimeUnit.SECONDS);
+    }
+  }
+
+  public Sibling startSibling() throws Exception {
+    Vertx other = Vertx.vertx();
+    GatewayOptions elsewhere = new GatewayOptions(options.host(), 0, options.tlsCertificate(), options.tlsKey(),
+        options.migrationThreads(), options.masterKeyFile(), options.keysetDirectory(), options.oauth());
+    GatewayServer sibling = GatewayServer.start(other, elsewhere, tenants).await(60, TimeUnit.SECONDS);
+    return new Sibling(other, sibling, ManagedChannelBuilder.forAddress("127.0.0.1", sibling.port()).usePlaintext().build());
   }
 
   /** The running gateway (its tenants, its Vert.x). */

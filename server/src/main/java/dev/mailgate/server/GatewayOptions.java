@@ -1,5 +1,7 @@
 package dev.mailgate.server;
 
+import dev.mailgate.server.crypto.FileMasterKey;
+import dev.mailgate.server.crypto.MasterKey;
 import dev.mailgate.server.oauth.OAuthProviders;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -13,12 +15,12 @@ import java.util.Optional;
  * @param tlsCertificate PEM certificate chain
  * @param tlsKey PEM private key
  * @param migrationThreads size of the worker pool that runs database migrations
- * @param masterKeyFile the master key that encrypts tenant keysets (created if missing)
+ * @param masterKey the master key that encrypts tenant keysets (a file in dev, a KMS in production)
  * @param keysetDirectory where tenant keysets live unless a tenant names its own file
  * @param oauth the OAuth providers' endpoints
  */
 public record GatewayOptions(String host, int port, Optional<Path> tlsCertificate, Optional<Path> tlsKey,
-    int migrationThreads, Path masterKeyFile, Path keysetDirectory, OAuthProviders oauth) {
+    int migrationThreads, MasterKey masterKey, Path keysetDirectory, OAuthProviders oauth) {
 
   public GatewayOptions {
     if (tlsCertificate.isPresent() != tlsKey.isPresent()) {
@@ -26,19 +28,25 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
     }
   }
 
-  /** Cleartext on host:port, keys under {@code secrets}, the real OAuth providers. */
-  public static GatewayOptions plaintext(String host, int port, Path secrets) {
-    return new GatewayOptions(host, port, Optional.empty(), Optional.empty(), 2,
-        secrets.resolve("master-key.json"), secrets.resolve("keysets"), OAuthProviders.defaults());
+  /** Cleartext on host:port, the real OAuth providers. */
+  public static GatewayOptions plaintext(String host, int port, MasterKey masterKey, Path keysetDirectory) {
+    return new GatewayOptions(host, port, Optional.empty(), Optional.empty(), 2, masterKey, keysetDirectory,
+        OAuthProviders.defaults());
+  }
+
+  /** For dev mode and tests: a master key file and keysets under {@code directory}, made if missing. */
+  public static GatewayOptions local(String host, int port, Path directory) throws Exception {
+    return plaintext(host, port, FileMasterKey.loadOrCreate(directory.resolve("master-key.json")),
+        directory.resolve("keysets"));
   }
 
   public GatewayOptions withTls(Path certificate, Path key) {
     return new GatewayOptions(host, port, Optional.of(certificate), Optional.of(key), migrationThreads,
-        masterKeyFile, keysetDirectory, oauth);
+        masterKey, keysetDirectory, oauth);
   }
 
   public GatewayOptions withOAuth(OAuthProviders replacement) {
-    return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKeyFile, keysetDirectory,
+    return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
         replacement);
   }
 

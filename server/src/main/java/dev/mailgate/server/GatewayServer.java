@@ -7,8 +7,6 @@ import dev.mailgate.server.api.RpcBinder;
 import dev.mailgate.server.api.UserApi;
 import dev.mailgate.server.auth.CallerResolver;
 import dev.mailgate.server.grpc.ServerReflection;
-import dev.mailgate.server.crypto.FileMasterKey;
-import dev.mailgate.server.crypto.MasterKey;
 import dev.mailgate.server.crypto.TenantKeysets;
 import dev.mailgate.server.oauth.AccessTokens;
 import dev.mailgate.server.oauth.AuthorizationFlow;
@@ -61,14 +59,8 @@ public final class GatewayServer {
 
   /** Starts the gateway for these tenants; the future completes once the port is bound. */
   public static Future<GatewayServer> start(Vertx vertx, GatewayOptions options, List<TenantConfig> configs) {
-    MasterKey master;
-    try {
-      master = FileMasterKey.loadOrCreate(options.masterKeyFile());
-    } catch (Exception e) {
-      return Future.failedFuture(new IllegalStateException("cannot load the master key " + options.masterKeyFile(), e));
-    }
     TenantDatabaseOpener databases = new TenantDatabaseOpener(vertx, options.migrationThreads());
-    TenantCipherLoader ciphers = new TenantCipherLoader(vertx, new TenantKeysets(master, options.keysetDirectory()));
+    TenantCipherLoader ciphers = new TenantCipherLoader(vertx, new TenantKeysets(options.masterKey(), options.keysetDirectory()));
     TenantRegistry tenants = new TenantRegistry(configs, databases, ciphers);
     RpcBinder binder = new RpcBinder(new CallerResolver(tenants));
     UserStore users = new UserStore();

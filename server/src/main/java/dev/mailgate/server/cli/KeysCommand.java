@@ -40,7 +40,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "keys", mixinStandardHelpOptions = true,
     description = "Manages the keysets that encrypt each tenant's stored tokens and passwords.",
-    subcommands = {KeysCommand.Rotate.class, KeysCommand.Reencrypt.class})
+    subcommands = {KeysCommand.CreateMasterKey.class, KeysCommand.Rotate.class, KeysCommand.Reencrypt.class})
 public final class KeysCommand implements Runnable {
 
   @Spec
@@ -48,7 +48,7 @@ public final class KeysCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "Missing required subcommand: rotate or reencrypt");
+    throw new ParameterException(spec.commandLine(), "Missing required subcommand: create-master-key, rotate or reencrypt");
   }
 
   /** The options every {@code keys} subcommand takes, and what they lead to. */
@@ -101,6 +101,29 @@ public final class KeysCommand implements Runnable {
     }
   }
 
+  /** {@code mailgate keys create-master-key}: the file {@code serve --master-key} needs; never overwrites one. */
+  @Command(name = "create-master-key", mixinStandardHelpOptions = true,
+      description = "Creates a new master key file (0600) for `serve --master-key`; refuses to overwrite one.")
+  static final class CreateMasterKey implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--master-key", required = true, paramLabel = "FILE", description = "The file to create.")
+    Path masterKey;
+
+    @Override
+    public Integer call() throws Exception {
+      if (Files.exists(masterKey)) {
+        throw new ParameterException(spec.commandLine(), masterKey + " already exists; it is not overwritten");
+      }
+      FileMasterKey.loadOrCreate(masterKey);
+      spec.commandLine().getOut().printf("created master key %s (keep it off the database host, back it up)%n", masterKey);
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+  }
+
   /** {@code mailgate keys rotate}: a new primary key for one tenant. */
   @Command(name = "rotate", mixinStandardHelpOptions = true,
       description = "Adds a new primary key to a tenant's keyset; the old keys still decrypt.")
@@ -121,8 +144,7 @@ public final class KeysCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       out.printf("tenant %s: new primary key %s; old keys still decrypt; run `keys reencrypt` to move stored "
           + "tokens to it%n", tenant.id(), Integer.toUnsignedString(primary));
-      out.println("note: running gateways keep the keyset they loaded; restart them before `keys reencrypt`, "
-          + "or they cannot decrypt what it rewrites");
+      out.println("note: running gateways load the new key the first time they meet a ciphertext made with it");
       out.flush();
       return 0;
     }

@@ -2,7 +2,10 @@ package dev.mailgate.server.cli;
 
 import dev.mailgate.server.GatewayOptions;
 import dev.mailgate.server.GatewayServer;
+import dev.mailgate.server.crypto.FileMasterKey;
 import dev.mailgate.server.oauth.OAuthProviders;
+import java.nio.file.Files;
+import picocli.CommandLine.ParameterException;
 import dev.mailgate.tenant.config.TenantConfig;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,7 +35,7 @@ public final class ServeCommand implements Callable<Integer> {
   int port;
 
   @Option(names = "--master-key", required = true, paramLabel = "FILE",
-      description = "The master key (Tink keyset JSON) that encrypts the tenant keysets; created if missing. Keep it off the database host.")
+      description = "The master key (Tink keyset JSON) that encrypts the tenant keysets; make one with `mailgate keys create-master-key`. Keep it off the database host.")
   Path masterKey;
 
   @Option(names = "--keyset-dir", required = true, paramLabel = "DIR",
@@ -48,8 +51,12 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     List<TenantConfig> tenants = TenantLoading.load(spec, config, System::getenv);
+    if (!Files.isRegularFile(masterKey)) {
+      throw new ParameterException(spec.commandLine(),
+          "no master key at " + masterKey + "; create one with `mailgate keys create-master-key --master-key " + masterKey + "`");
+    }
     GatewayOptions options = new GatewayOptions(host, port, Optional.ofNullable(tlsCertificate),
-        Optional.ofNullable(tlsKey), 2, masterKey, keysetDir, OAuthProviders.defaults());
+        Optional.ofNullable(tlsKey), 2, FileMasterKey.load(masterKey), keysetDir, OAuthProviders.defaults());
     GatewayServer server = GatewayProcess.start(options, tenants, () -> {});
     spec.commandLine().getOut().printf("Mailgate ready on %s:%d (%s), tenants: %s%n", host, server.port(),
         options.tls() ? "TLS" : "h2c", String.join(", ", server.tenants().ids()));

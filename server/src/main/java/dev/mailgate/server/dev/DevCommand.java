@@ -74,7 +74,7 @@ public final class DevCommand implements Callable<Integer> {
       resources.close();
       throw e;
     }
-    GatewayOptions options = GatewayOptions.plaintext(host, boundPort, dataDir.resolve("secrets"))
+    GatewayOptions options = GatewayOptions.local(host, boundPort, dataDir.resolve("secrets"))
         .withOAuth(providers.endpoints());
     GatewayServer server = GatewayProcess.start(options, configs, resources);
     Optional<ConnectionRecord> demo = DemoData.seed(server.tenants().find(DemoData.TENANT)).await(60, TimeUnit.SECONDS);

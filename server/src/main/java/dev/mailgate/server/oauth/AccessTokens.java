@@ -52,7 +52,7 @@ public final class AccessTokens {
         return Future.failedFuture(needsReauth());
       }
       if (fresh(stored) && stored.accessToken().isPresent()) {
-        return tenant.cipher().map(cipher -> cipher.decrypt(connectionId, SecretField.ACCESS_TOKEN, stored.accessToken().get()));
+        return tenant.decrypt(connectionId, SecretField.ACCESS_TOKEN, stored.accessToken().get());
       }
       return refresh(tenant, connectionId, null);
     });
@@ -91,36 +91,46 @@ public final class AccessTokens {
       if (stored.status() != ConnectionStatus.ACTIVE) {
         return Future.succeededFuture(new Outcome(null, needsReauth()));
       }
-      String current = stored.accessToken().map(c -> cipher.decrypt(id, SecretField.ACCESS_TOKEN, c)).orElse(null);
-      boolean replacedMeanwhile = rejected != null && current != null && !current.equals(rejected);
-      if (current != null && (replacedMeanwhile || (rejected == null && fresh(stored)))) {
-        return Future.succeededFuture(new Outcome(current, null));
-      }
-      if (stored.refreshToken().isEmpty()) {
-        return credentials.markNeedsReauth(tx, id).map(new Outcome(null, needsReauth()));
-      }
-      String refreshToken = cipher.decrypt(id, SecretField.REFRESH_TOKEN, stored.refreshToken().get());
-      OAuthClients.Client client = clients.of(tenant.config(), stored.provider());
-      return client.auth().refresh(User.create(new JsonObject().put("refresh_token", refreshToken)))
-          .compose(user -> {
-            JsonObject principal = user.principal();
-            String access = principal.getString("access_token");
-            String rotated = principal.getString("refresh_token");
-            Instant expires = Instant.now().plusSeconds(principal.getLong("expires_in", 3600L));
-            byte[] newRefresh = rotated == null || rotated.equals(refreshToken) ? null
-                : cipher.encrypt(id, SecretField.REFRESH_TOKEN, rotated);
-            return credentials.save(tx, id, cipher.encrypt(id, SecretField.ACCESS_TOKEN, access), newRefresh, expires)
-                .map(new Outcome(access, null));
-          }, failure -> {
-            if (isInvalidGrant(failure)) {
-              log.info("tenant={} connection={} refresh refused (invalid_grant): needs re-authorization", tenant.id(), id);
-              return credentials.markNeedsReauth(tx, id).map(new Outcome(null, needsReauth()));
-            }
-            log.warn("tenant={} connection={} token refresh failed: {}", tenant.id(), id, failure.getClass().getSimpleName());
-            return Future.succeededFuture(new Outcome(null, GatewayException.retryable(Reason.PROVIDER_UNAVAILABLE,
-                "the provider's token endpoint failed", RETRY_AFTER, null)));
-          });
+      Future<String> current = stored.accessToken().isPresent()
+          ? tenant.decrypt(id, SecretField.ACCESS_TOKEN, stored.accessToken().get())
+          : Future.succeededFuture(null);
+      return current.compose(access -> {
+        boolean replacedMeanwhile = rejected != null && access != null && !access.equals(rejected);
+        if (access != null && (replacedMeanwhile || (rejected == null && fresh(stored)))) {
+          return Future.succeededFuture(new Outcome(access, null));
+        }
+        if (stored.refreshToken().isEmpty()) {
+          return credentials.markNeedsReauth(tx, id).map(new Outcome(null, needsReauth()));
+        }
+        return tenant.decrypt(id, SecretField.REFRESH_TOKEN, stored.refreshToken().get())
+            .compose(refreshToken -> callTokenEndpoint(tx, tenant, cipher, stored, refreshToken));
+      });
     });
+  }
+
+  private Future<Outcome> callTokenEndpoint(SqlClient tx, Tenant tenant, TokenCipher cipher, StoredCredentials stored,
+      String refreshToken) {
+    UUID id = stored.connectionId();
+    OAuthClients.Client client = clients.of(tenant.config(), stored.provider());
+    return client.auth().refresh(User.create(new JsonObject().put("refresh_token", refreshToken)))
+        .compose(user -> {
+          JsonObject principal = user.principal();
+          String access = principal.getString("access_token");
+          String rotated = principal.getString("refresh_token");
+          Instant expires = Instant.now().plusSeconds(principal.getLong("expires_in", 3600L));
+          byte[] newRefresh = rotated == null || rotated.equals(refreshToken) ? null
+              : cipher.encrypt(id, SecretField.REFRESH_TOKEN, rotated);
+          return credentials.save(tx, id, cipher.encrypt(id, SecretField.ACCESS_TOKEN, access), newRefresh, expires)
+              .map(new Outcome(access, null));
+        }, failure -> {
+          if (isInvalidGrant(failure)) {
+            log.info("tenant={} connection={} refresh refused (invalid_grant): needs re-authorization", tenant.id(), id);
+            return credentials.markNeedsReauth(tx, id).map(new Outcome(null, needsReauth()));
+          }
+          log.warn("tenant={} connection={} token refresh failed: {}", tenant.id(), id, failure.getClass().getSimpleName());
+          return Future.succeededFuture(new Outcome(null, GatewayException.retryable(Reason.PROVIDER_UNAVAILABLE,
+              "the provider's token endpoint failed", RETRY_AFTER, null)));
+        });
   }
 
   private boolean fresh(StoredCredentials stored) {

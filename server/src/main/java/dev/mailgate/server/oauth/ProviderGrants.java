@@ -46,13 +46,13 @@ public final class ProviderGrants {
       return Future.succeededFuture();
     }
     boolean refresh = stored.refreshToken().isPresent();
-    return tenant.cipher().compose(cipher -> {
-      String token = refresh
-          ? cipher.decrypt(stored.connectionId(), SecretField.REFRESH_TOKEN, stored.refreshToken().get())
-          : cipher.decrypt(stored.connectionId(), SecretField.ACCESS_TOKEN, stored.accessToken().get());
-      String type = refresh ? "refresh_token" : "access_token";
-      return clients.of(tenant.config(), stored.provider()).auth().revoke(User.create(new JsonObject().put(type, token)), type);
-    }).recover(failure -> {
+    String type = refresh ? "refresh_token" : "access_token";
+    Future<String> token = refresh
+        ? tenant.decrypt(stored.connectionId(), SecretField.REFRESH_TOKEN, stored.refreshToken().get())
+        : tenant.decrypt(stored.connectionId(), SecretField.ACCESS_TOKEN, stored.accessToken().get());
+    return token.compose(plain ->
+        clients.of(tenant.config(), stored.provider()).auth().revoke(User.create(new JsonObject().put(type, plain)), type)
+    ).recover(failure -> {
       log.warn("tenant={} connection={} revocation at the provider failed ({}); deleting locally anyway",
           tenant.id(), stored.connectionId(), failure.getClass().getSimpleName());
       return Future.succeededFuture();

@@ -37,6 +37,12 @@ final class Lazy<T> {
     return promise.future();
   }
 
+  /** Forgets the current value (if it is not being made right now) and makes a new one. */
+  Future<T> remake(Future<T> stale) {
+    value.compareAndSet(stale, null);
+    return get();
+  }
+
   /** Releases the value if it was made. */
   Future<Void> close(Function<T, Future<Void>> closer) {
     Future<T> current = value.getAndSet(null);

@@ -1,9 +1,12 @@
 package dev.mailgate.server.tenant;
 
+import dev.mailgate.server.crypto.SecretField;
+import dev.mailgate.server.crypto.SecretUnreadableException;
 import dev.mailgate.server.crypto.TokenCipher;
 import dev.mailgate.tenant.config.TenantConfig;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import java.util.UUID;
 
 /**
  * One tenant as the gateway sees it: its configuration, its own database pool (opened and
@@ -38,6 +41,21 @@ public final class Tenant {
   /** This tenant's token cipher. */
   public Future<TokenCipher> cipher() {
     return cipher.get();
+  }
+
+  /**
+   * Decrypts one stored secret. A ciphertext made with a key this gateway has not loaded yet (a
+   * {@code keys rotate} by another process) triggers one reload of the keyset before it is refused.
+   */
+  public Future<String> decrypt(UUID connectionId, SecretField field, byte[] ciphertext) {
+    Future<TokenCipher> current = cipher.get();
+    return current.compose(loaded -> {
+      try {
+        return Future.succeededFuture(loaded.decrypt(connectionId, field, ciphertext));
+      } catch (SecretUnreadableException unknownKey) {
+        return cipher.remake(current).map(reloaded -> reloaded.decrypt(connectionId, field, ciphertext));
+      }
+    });
   }
 
   /** Closes the pool if it was opened. */

@@ -29,7 +29,7 @@ class TlsTest {
   void gatewayServesGrpcOverTlsWhenACertificateIsConfigured() throws Exception {
     SelfSignedCertificate certificate = SelfSignedCertificate.create("localhost");
     Vertx vertx = Vertx.vertx();
-    GatewayOptions options = GatewayOptions.plaintext("127.0.0.1", 0, Files.createTempDirectory("mailgate-tls"))
+    GatewayOptions options = GatewayOptions.local("127.0.0.1", 0, Files.createTempDirectory("mailgate-tls"))
         .withTls(Path.of(certificate.certificatePath()), Path.of(certificate.privateKeyPath()));
     GatewayServer server = TestGateway.await(GatewayServer.start(vertx, options, List.of()));
     ManagedChannel tls = Grpc.newChannelBuilderForAddress("localhost", server.port(),

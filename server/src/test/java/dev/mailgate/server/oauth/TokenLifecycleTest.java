@@ -19,6 +19,7 @@ import dev.mailgate.proto.v1.StartAuthorizationRequest;
 import dev.mailgate.proto.v1.StartAuthorizationResponse;
 import dev.mailgate.proto.v1.UserServiceGrpc;
 import dev.mailgate.server.crypto.SecretField;
+import dev.mailgate.server.crypto.TenantKeysets;
 import dev.mailgate.server.crypto.TokenCipher;
 import dev.mailgate.server.sandbox.ProviderSandbox;
 import dev.mailgate.server.testing.Browser;
@@ -262,6 +263,33 @@ class TokenLifecycleTest {
     assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
     assertThat(gateway.get().providers().sandbox().callsTo(ProviderSandbox.GMAIL_PROFILE)).isEqualTo(sandboxCalls);
     assertThat(acme().checkConnection(check(other)).getValid()).isTrue();
+  }
+
+  @Test
+  void keyRotationKeepsOldTokensReadableAndRunningGatewaysPickUpTheNewKey() throws Exception {
+    String userId = newUserId();
+    Connection rewritten = connect(userId, Provider.PROVIDER_GMAIL, "rotated@gmail.test");
+    Connection untouched = connect(userId, Provider.PROVIDER_GMAIL, "old-key@gmail.test");
+    UUID id = UUID.fromString(rewritten.getConnectionId());
+    String access = cipher().decrypt(id, SecretField.ACCESS_TOKEN, stored(rewritten, "access_token"));
+
+    // What `mailgate keys rotate` and `keys reencrypt` do, from another process.
+    var tenant = gateway.get().server().tenants().find("acme").orElseThrow().config();
+    var keysets = new TenantKeysets(gateway.get().options().masterKey(), gateway.get().options().keysetDirectory());
+    keysets.rotate(tenant);
+    TokenCipher rotated = TokenCipher.of("acme", keysets.loadOrCreate(tenant));
+    byte[] reencrypted = rotated.encrypt(id, SecretField.ACCESS_TOKEN, access);
+    assertThat(cipher().isCurrent(reencrypted)).isFalse();
+    try (var db = TestPostgres.get().jdbc(gateway.get().database("acme"));
+        PreparedStatement update = db.prepareStatement("UPDATE connections SET access_token = ? WHERE id = ?::uuid")) {
+      update.setBytes(1, reencrypted);
+      update.setString(2, rewritten.getConnectionId());
+      update.executeUpdate();
+    }
+
+    assertThat(acme().checkConnection(check(rewritten)).getValid()).isTrue();
+    assertThat(acme().checkConnection(check(untouched)).getValid()).isTrue();
+    assertThat(rotated.isCurrent(stored(untouched, "access_token"))).isFalse();
   }
 
   @Test

@@ -87,7 +87,7 @@ public final class TestGateway implements AutoCloseable {
     LoadResult loaded = new TenantConfigLoader(env::get).loadDirectory(dir);
     Vertx vertx = Vertx.vertx();
     LocalProviders providers = LocalProviders.start(vertx, true);
-    GatewayOptions options = GatewayOptions.plaintext("127.0.0.1", port, dir.resolve("secrets"))
+    GatewayOptions options = GatewayOptions.local("127.0.0.1", port, dir.resolve("secrets"))
         .withOAuth(providers.endpoints());
     GatewayServer server = GatewayServer.start(vertx, options, loaded.tenants()).await(60, TimeUnit.SECONDS);
     return new TestGateway(vertx, server, options, loaded.tenants(), providers, databases);
@@ -173,9 +173,14 @@ public final class TestGateway implements AutoCloseable {
   public Sibling startSibling() throws Exception {
     Vertx other = Vertx.vertx();
     GatewayOptions elsewhere = new GatewayOptions(options.host(), 0, options.tlsCertificate(), options.tlsKey(),
-        options.migrationThreads(), options.masterKeyFile(), options.keysetDirectory(), options.oauth());
+        options.migrationThreads(), options.masterKey(), options.keysetDirectory(), options.oauth());
     GatewayServer sibling = GatewayServer.start(other, elsewhere, tenants).await(60, TimeUnit.SECONDS);
     return new Sibling(other, sibling, ManagedChannelBuilder.forAddress("127.0.0.1", sibling.port()).usePlaintext().build());
+  }
+
+  /** The options the gateway runs with (its master key and keyset directory among them). */
+  public GatewayOptions options() {
+    return options;
   }
 
   /** The running gateway (its tenants, its Vert.x). */

@@ -12,8 +12,9 @@ import java.util.Optional;
 
 /**
  * Demo rows for dev mode, so the isolation rules can be probed at once: in tenant {@code acme},
- * users alice and bob, and one connection of alice's. The connection holds no credentials
- * (nothing can be authorized yet), so it is honestly NEEDS_REAUTH. Seeding is idempotent.
+ * users alice and bob, and one Gmail connection of alice's. It holds no credentials until alice
+ * authorizes (StartAuthorization, sign in as alice@example.com), so it starts NEEDS_REAUTH;
+ * authorizing re-activates this same connection. Seeding is idempotent.
  */
 final class DemoData {
 

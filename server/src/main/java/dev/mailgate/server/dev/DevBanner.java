@@ -43,7 +43,7 @@ final class DevBanner {
           devKey(tenant).orElse("(not a published dev key)"));
     }
     demo.ifPresent(connection -> out.printf(
-        "  demo data in acme: users alice and bob; alice's connection %s (%s, no token yet)%n",
+        "  demo data in acme: users alice and bob; alice's connection %s (%s until she authorizes)%n",
         connection.id(), connection.status()));
     String key = DEV_KEYS.get("acme");
     String auth = "-H 'x-tenant-id: acme' -H 'authorization: Bearer " + key + "'";
@@ -56,6 +56,9 @@ final class DevBanner {
         "  grpcurl -plaintext %s -d '{\"user_id\":\"bob\",\"connection_id\":\"%s\"}' %s mailgate.v1.ConnectionService/GetConnection   # NOT_FOUND: not bob's%n",
         auth, connection.id(), address));
     out.printf("  grpcurl -plaintext -d '{}' %s grpc.health.v1.Health/Check%n", address);
+    out.printf("%nConnect a sandbox mailbox (the local OAuth server's login page accepts any address):%n");
+    out.printf("  grpcurl -plaintext %s -d '{\"user_id\":\"alice\",\"provider\":\"PROVIDER_GMAIL\"}' %s mailgate.v1.ConnectionService/StartAuthorization%n", auth, address);
+    out.printf("  open authorization_url in a browser, sign in as alice@example.com, then ListConnections shows it ACTIVE%n");
     out.printf("%nPress Ctrl-C to stop.%n");
     out.flush();
   }

@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import picocli.CommandLine.ParameterException;
 import dev.mailgate.tenant.config.TenantConfig;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,11 +44,24 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Where tenant token keysets live (encrypted by the master key) unless a tenant names its own file.")
   Path keysetDir;
 
+  @Option(names = "--oauth-endpoint", paramLabel = "PROVIDER.ENDPOINT=URL",
+      description = "Overrides one OAuth endpoint (default: the real Google and Microsoft ones), e.g. "
+          + "gmail.token=URL; endpoints: authorization, token, revocation, profile. Repeatable.")
+  Map<String, String> oauthEndpoints = new LinkedHashMap<>();
+
   @Option(names = "--tls-cert", paramLabel = "PEM", description = "TLS certificate chain; with --tls-key turns TLS on.")
   Path tlsCertificate;
 
   @Option(names = "--tls-key", paramLabel = "PEM", description = "TLS private key.")
   Path tlsKey;
+
+  private OAuthProviders endpoints() {
+    try {
+      return OAuthProviders.defaults().overriding(oauthEndpoints);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--oauth-endpoint: " + e.getMessage());
+    }
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -56,7 +71,7 @@ public final class ServeCommand implements Callable<Integer> {
           "no master key at " + masterKey + "; create one with `mailgate keys create-master-key --master-key " + masterKey + "`");
     }
     GatewayOptions options = new GatewayOptions(host, port, Optional.ofNullable(tlsCertificate),
-        Optional.ofNullable(tlsKey), 2, FileMasterKey.load(masterKey), keysetDir, OAuthProviders.defaults());
+        Optional.ofNullable(tlsKey), 2, FileMasterKey.load(masterKey), keysetDir, endpoints());
     GatewayServer server = GatewayProcess.start(options, tenants, () -> {});
     spec.commandLine().getOut().printf("Mailgate ready on %s:%d (%s), tenants: %s%n", host, server.port(),
         options.tls() ? "TLS" : "h2c", String.join(", ", server.tenants().ids()));

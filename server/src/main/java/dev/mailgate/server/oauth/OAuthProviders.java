@@ -23,6 +23,35 @@ public record OAuthProviders(Map<ProviderKind, OAuthEndpoints> endpoints) {
     return new OAuthProviders(copy);
   }
 
+  /**
+   * Overrides single endpoints, keyed {@code <provider>.<endpoint>} with provider {@code gmail} or
+   * {@code outlook} and endpoint {@code authorization}, {@code token}, {@code revocation} or
+   * {@code profile}; for example {@code gmail.token=https://oauth2.example.internal/token}.
+   */
+  public OAuthProviders overriding(Map<String, String> overrides) {
+    OAuthProviders result = this;
+    for (Map.Entry<String, String> override : overrides.entrySet()) {
+      String[] key = override.getKey().split("\\.", 2);
+      ProviderKind provider = switch (key[0]) {
+        case "gmail" -> ProviderKind.GMAIL;
+        case "outlook" -> ProviderKind.OUTLOOK;
+        default -> throw new IllegalArgumentException("unknown provider in " + override.getKey() + " (gmail or outlook)");
+      };
+      OAuthEndpoints e = result.of(provider).orElseThrow();
+      String url = override.getValue();
+      OAuthEndpoints changed = switch (key.length == 2 ? key[1] : "") {
+        case "authorization" -> e.at(url, e.tokenUrl(), e.revocationUrl(), e.profileUrl());
+        case "token" -> e.at(e.authorizationUrl(), url, e.revocationUrl(), e.profileUrl());
+        case "revocation" -> e.at(e.authorizationUrl(), e.tokenUrl(), Optional.of(url), e.profileUrl());
+        case "profile" -> e.at(e.authorizationUrl(), e.tokenUrl(), e.revocationUrl(), url);
+        default -> throw new IllegalArgumentException("unknown endpoint in " + override.getKey()
+            + " (authorization, token, revocation or profile)");
+      };
+      result = result.with(provider, changed);
+    }
+    return result;
+  }
+
   public Optional<OAuthEndpoints> of(ProviderKind provider) {
     return Optional.ofNullable(endpoints.get(provider));
   }

@@ -6,9 +6,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Microsoft cannot be reached from here). It follows the documented wire format, errors
  * included. So far it serves what connecting needs: Gmail {@code users.getProfile} and Graph
  * {@code /me}; the mail operations grow here later. Bearer tokens are the JWTs of the local OAuth
- * server; the mailbox is named by their {@code sub} claim ({@code sub@example.com} if it has no @).
+ * server ({@link BearerIdentity}).
  */
 public final class ProviderSandbox {
 
@@ -99,23 +96,6 @@ public final class ProviderSandbox {
     if (rejectNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       return Optional.empty();
     }
-    String header = ctx.request().getHeader("authorization");
-    if (header == null || !header.startsWith("Bearer ")) {
-      return Optional.empty();
-    }
-    String[] parts = header.substring("Bearer ".length()).split("\\.");
-    if (parts.length != 3) {
-      return Optional.empty();
-    }
-    try {
-      JsonObject claims = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
-      if (claims.getLong("exp", 0L) <= Instant.now().getEpochSecond()) {
-        return Optional.empty();
-      }
-      String subject = claims.getString("sub", "");
-      return subject.isEmpty() ? Optional.empty() : Optional.of(subject.contains("@") ? subject : subject + "@example.com");
-    } catch (RuntimeException malformed) {
-      return Optional.empty();
-    }
+    return BearerIdentity.mailboxOf(ctx.request().getHeader("authorization"));
   }
 }

@@ -15,7 +15,15 @@ import dev.mailgate.server.oauth.ConnectionChecker;
 import dev.mailgate.server.oauth.OAuthClients;
 import dev.mailgate.server.oauth.ProfileClient;
 import dev.mailgate.server.oauth.ProviderGrants;
+import dev.mailgate.server.mail.CombinedSearch;
+import dev.mailgate.server.mail.MailRouter;
+import dev.mailgate.server.mail.SendService;
+import dev.mailgate.server.provider.gmail.GmailProvider;
 import dev.mailgate.server.store.ConnectionStore;
+import dev.mailgate.server.store.ProviderKind;
+import dev.mailgate.server.store.SendLog;
+import dev.mailgate.server.store.SendRequestStore;
+import java.util.Map;
 import dev.mailgate.server.store.CredentialStore;
 import dev.mailgate.server.tenant.TenantCipherLoader;
 import io.vertx.ext.web.client.WebClient;
@@ -72,11 +80,18 @@ public final class GatewayServer {
     AuthorizationFlow authorizations = new AuthorizationFlow(oauthClients, profiles, users, connections, credentials);
     ProviderGrants grants = new ProviderGrants(oauthClients, credentials);
 
-    GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setScheduleDeadlineAutomatically(true));
+    GmailProvider gmail = new GmailProvider(vertx, options.gmailRootUrl(), options.providerThreads());
+    MailRouter mailRouter = new MailRouter(connections, credentials, accessTokens, Map.of(ProviderKind.GMAIL, gmail));
+    MailApi mail = new MailApi(mailRouter, new CombinedSearch(mailRouter),
+        new SendService(vertx, mailRouter, new SendRequestStore(), new SendLog()));
+
+    GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions()
+        .setScheduleDeadlineAutomatically(true)
+        .setMaxMessageSize(MailApi.MAX_MESSAGE_BYTES));
     grpc.addService(new UserApi(users, grants).service(binder));
     grpc.addService(new ConnectionApi(users, connections, authorizations,
         new ConnectionChecker(accessTokens, profiles, oauthClients, credentials), grants).service(binder));
-    grpc.addService(new MailApi().service(binder));
+    grpc.addService(mail.service(binder));
     grpc.addService(new ReportApi().service(binder));
     grpc.addService(HealthService.create(vertx));
     grpc.addService(ServerReflection.v1());

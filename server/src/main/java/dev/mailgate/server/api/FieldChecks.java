@@ -42,6 +42,16 @@ final class FieldChecks {
     return this;
   }
 
+  /** A required email address. */
+  FieldChecks email(String field, String value) {
+    if (value.isEmpty()) {
+      violations.add(new FieldViolation(field, "is required"));
+    } else {
+      optionalEmail(field, value);
+    }
+    return this;
+  }
+
   FieldChecks pageSize(int value) {
     if (value < 0) {
       violations.add(new FieldViolation("page_size", "must not be negative"));

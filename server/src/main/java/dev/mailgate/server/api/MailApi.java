@@ -1,31 +1,287 @@
 package dev.mailgate.server.api;
 
+import com.google.protobuf.Empty;
+import dev.mailgate.proto.v1.Attachment;
+import dev.mailgate.proto.v1.CreateDraftRequest;
+import dev.mailgate.proto.v1.DeleteDraftRequest;
+import dev.mailgate.proto.v1.Draft;
+import dev.mailgate.proto.v1.GetAttachmentRequest;
+import dev.mailgate.proto.v1.GetDraftRequest;
+import dev.mailgate.proto.v1.GetMessageRequest;
+import dev.mailgate.proto.v1.GetThreadRequest;
+import dev.mailgate.proto.v1.ListDraftsRequest;
+import dev.mailgate.proto.v1.ListDraftsResponse;
+import dev.mailgate.proto.v1.ListLabelsRequest;
+import dev.mailgate.proto.v1.ListLabelsResponse;
 import dev.mailgate.proto.v1.MailServiceGrpcService;
+import dev.mailgate.proto.v1.Message;
+import dev.mailgate.proto.v1.MessageContent;
+import dev.mailgate.proto.v1.MessageSummary;
+import dev.mailgate.proto.v1.ModifyMessageRequest;
+import dev.mailgate.proto.v1.SearchMessagesRequest;
+import dev.mailgate.proto.v1.SearchMessagesResponse;
+import dev.mailgate.proto.v1.SendDraftRequest;
+import dev.mailgate.proto.v1.SendMessageRequest;
+import dev.mailgate.proto.v1.SendMessageResponse;
+import dev.mailgate.proto.v1.Thread;
+import dev.mailgate.proto.v1.TrashMessageRequest;
+import dev.mailgate.proto.v1.UntrashMessageRequest;
+import dev.mailgate.proto.v1.UpdateDraftRequest;
+import dev.mailgate.server.auth.Caller;
+import dev.mailgate.server.mail.CombinedSearch;
+import dev.mailgate.server.mail.MailRouter;
+import dev.mailgate.server.mail.MessageView;
+import dev.mailgate.server.mail.OutgoingMessage;
+import dev.mailgate.server.mail.SendService;
+import dev.mailgate.server.mail.SentMessage;
+import dev.mailgate.server.store.ConnectionRecord;
+import io.vertx.core.Future;
 import io.vertx.grpc.server.Service;
+import java.util.List;
+import java.util.Optional;
 
-/** mailgate.v1.MailService: answered UNIMPLEMENTED until the providers exist. */
+/**
+ * mailgate.v1.MailService. Every RPC goes through {@link MailRouter}, which checks that the
+ * connection belongs to the user named in the request before it touches the mailbox.
+ */
 public final class MailApi {
 
-  private static final String MISSING = "mail operations come with the Gmail, Outlook and IMAP providers";
+  /** Sends and drafts may carry up to 25 MB of attachments (plus base64 and MIME overhead). */
+  public static final int MAX_MESSAGE_BYTES = 36 * 1024 * 1024;
+  private static final int DEFAULT_PAGE = 25;
+  private static final int MAX_PAGE = 500;
+
+  private final MailRouter router;
+  private final CombinedSearch search;
+  private final SendService sender;
+
+  public MailApi(MailRouter router, CombinedSearch search, SendService sender) {
+    this.router = router;
+    this.search = search;
+    this.sender = sender;
+  }
 
   public Service service(RpcBinder binder) {
     return binder.service(MailServiceGrpcService.SERVICE_NAME, MailServiceGrpcService.SERVICE_DESCRIPTOR)
-        .notYet(MailServiceGrpcService.SearchMessages, MISSING)
-        .notYet(MailServiceGrpcService.GetMessage, MISSING)
-        .notYet(MailServiceGrpcService.GetAttachment, MISSING)
-        .notYet(MailServiceGrpcService.GetThread, MISSING)
-        .notYet(MailServiceGrpcService.SendMessage, MISSING)
-        .notYet(MailServiceGrpcService.CreateDraft, MISSING)
-        .notYet(MailServiceGrpcService.GetDraft, MISSING)
-        .notYet(MailServiceGrpcService.ListDrafts, MISSING)
-        .notYet(MailServiceGrpcService.UpdateDraft, MISSING)
-        .notYet(MailServiceGrpcService.DeleteDraft, MISSING)
-        .notYet(MailServiceGrpcService.SendDraft, MISSING)
-        .notYet(MailServiceGrpcService.ListLabels, MISSING)
-        .notYet(MailServiceGrpcService.ModifyMessage, MISSING)
-        .notYet(MailServiceGrpcService.TrashMessage, MISSING)
-        .notYet(MailServiceGrpcService.UntrashMessage, MISSING)
-        .notYet(MailServiceGrpcService.WatchMailbox, "mailbox watching comes with the providers")
+        .unary(MailServiceGrpcService.SearchMessages, this::searchMessages)
+        .unary(MailServiceGrpcService.GetMessage, this::getMessage)
+        .unary(MailServiceGrpcService.GetAttachment, this::getAttachment)
+        .unary(MailServiceGrpcService.GetThread, this::getThread)
+        .unary(MailServiceGrpcService.SendMessage, MAX_MESSAGE_BYTES, this::sendMessage)
+        .unary(MailServiceGrpcService.CreateDraft, MAX_MESSAGE_BYTES, this::createDraft)
+        .unary(MailServiceGrpcService.GetDraft, this::getDraft)
+        .unary(MailServiceGrpcService.ListDrafts, this::listDrafts)
+        .unary(MailServiceGrpcService.UpdateDraft, MAX_MESSAGE_BYTES, this::updateDraft)
+        .unary(MailServiceGrpcService.DeleteDraft, this::deleteDraft)
+        .unary(MailServiceGrpcService.SendDraft, this::sendDraft)
+        .unary(MailServiceGrpcService.ListLabels, this::listLabels)
+        .unary(MailServiceGrpcService.ModifyMessage, this::modifyMessage)
+        .unary(MailServiceGrpcService.TrashMessage, this::trashMessage)
+        .unary(MailServiceGrpcService.UntrashMessage, this::untrashMessage)
+        .notYet(MailServiceGrpcService.WatchMailbox, "mailbox watching is not built yet")
         .build();
+  }
+
+  Future<SearchMessagesResponse> searchMessages(Caller caller, SearchMessagesRequest request) {
+    new FieldChecks().userId("user_id", request.getUserId()).required("connection_id", request.getConnectionId())
+        .pageSize(request.getPageSize()).orThrow();
+    int pageSize = request.getPageSize() == 0 ? DEFAULT_PAGE : Math.min(request.getPageSize(), MAX_PAGE);
+    Future<List<ConnectionRecord>> connections = request.getConnectionId().equals("-")
+        ? router.active(caller.tenant(), request.getUserId())
+        : router.owned(caller.tenant(), request.getUserId(), request.getConnectionId()).map(List::of);
+    return connections
+        .compose(searched -> search.search(caller.tenant(), request.getUserId(), searched, request.getQuery(),
+            request.getLabelIdsList(), pageSize, request.getPageToken()))
+        .map(results -> {
+          SearchMessagesResponse.Builder response = SearchMessagesResponse.newBuilder();
+          results.messages().forEach(found -> response.addMessages(MailProtos.summary(found.connection(), found.summary())));
+          results.nextPageToken().ifPresent(response::setNextPageToken);
+          return response.build();
+        });
+  }
+
+  Future<Message> getMessage(Caller caller, GetMessageRequest request) {
+    checks(request.getUserId(), request.getConnectionId()).required("message_id", request.getMessageId()).orThrow();
+    MessageView view = switch (request.getView()) {
+      case MESSAGE_VIEW_METADATA -> MessageView.METADATA;
+      case MESSAGE_VIEW_RAW -> MessageView.RAW;
+      default -> MessageView.FULL;
+    };
+    return onConnection(caller, request.getUserId(), request.getConnectionId(), (connection, provider, mailbox) ->
+        provider.getMessage(mailbox, request.getMessageId(), view).map(m -> MailProtos.message(connection, m)));
+  }
+
+  Future<Attachment> getAttachment(Caller caller, GetAttachmentRequest request) {
+    checks(request.getUserId(), request.getConnectionId()).required("message_id", request.getMessageId())
+        .required("attachment_id", request.getAttachmentId()).orThrow();
+    return router.withMailbox(caller.tenant(), request.getUserId(), request.getConnectionId(), (provider, mailbox) ->
+        provider.getAttachment(mailbox, request.getMessageId(), request.getAttachmentId()).map(MailProtos::attachment));
+  }
+
+  Future<Thread> getThread(Caller caller, GetThreadRequest request) {
+    checks(request.getUserId(), request.getConnectionId()).required("thread_id", request.getThreadId()).orThrow();
+    return onConnection(caller, request.getUserId(), request.getConnectionId(), (connection, provider, mailbox) ->
+        provider.getThread(mailbox, request.getThreadId()).map(t -> MailProtos.thread(connection, t)));
+  }
+
+  Future<SendMessageResponse> sendMessage(Caller caller, SendMessageRequest request) {
+    FieldChecks checks = checks(request.getUserId(), request.getConnectionId());
+    requestId(checks, request.getRequestId());
+    content(checks, "content", request.getContent(), true).orThrow();
+    OutgoingMessage message = MailProtos.outgoing(request.getContent());
+    return router.owned(caller.tenant(), request.getUserId(), request.getConnectionId()).compose(connection -> {
+      byte[] payload = payloadHash(connection, "message", request.getContent().toByteString().toByteArray());
+      String header = SendService.messageIdHeader(caller.tenant().id(), request.getUserId(), request.getRequestId());
+      return sender.sendOnce(caller.tenant(), request.getUserId(), connection, request.getRequestId(), payload, header,
+          audit(message), (provider, mailbox, messageId) -> provider.send(mailbox, message, messageId));
+    }).map(MailApi::sent);
+  }
+
+  Future<Draft> createDraft(Caller caller, CreateDraftRequest request) {
+    FieldChecks checks = checks(request.getUserId(), request.getConnectionId());
+    content(checks, "content", request.getContent(), false).orThrow();
+    return onConnection(caller, request.getUserId(), request.getConnectionId(), (connection, provider, mailbox) ->
+        provider.createDraft(mailbox, MailProtos.outgoing(request.getContent())).map(d -> MailProtos.draft(connection, d)));
+  }
+
+  Future<Draft> getDraft(Caller caller, GetDraftRequest request) {
+    checks(request.getUserId(), request.getConnectionId()).required("draft_id", request.getDraftId()).orThrow();
+    return onConnection(caller, request.getUserId(), request.getConnectionId(), (connection, provider, mailbox) ->
+        provider.getDraft(mailbox, request.getDraftId()).map(d -> MailProtos.draft(connection, d)));
+  }
+
+  Future<ListDraftsResponse> listDrafts(Caller caller, ListDraftsRequest request) {
+    checks(request.getUserId(), request.getConnectionId()).pageSize(request.getPageSize()).orThrow();
+    int pageSize = request.getPageSize() == 0 ? DEFAULT_PAGE : Math.min(request.getPageSize(), MAX_PAGE);
+    String context = "drafts|" + request.getUserId() + "|" + request.getConnectionId();
+    return onConnection(caller, request.getUserId(), request.getConnectionId(), (connection, provider, mailbox) ->
+        caller.tenant().cipher().compose(cipher -> {
+          Optional<String> token = request.getPageToken().isEmpty() ? Optional.empty()
+              : Optional.of(cipher.open(context, request.getPageToken()).orElseThrow(PageTokens::invalid));
+          return provider.listDrafts(mailbox, pageSize, token).map(page -> {
+            ListDraftsResponse.Builder response = ListDraftsResponse.newBuilder();
+            page.items().forEach(d -> response.addDrafts(MailProtos.draft(connection, d)));
+            page.nextPageToken().ifPresent(next -> response.setNextPageToken(cipher.seal(context, next)));
+            return response.build();
+          });
+        }));
+  }
+
+  Future<Draft> updateDraft(Caller caller, UpdateDraftRequest request) {
+    FieldChecks checks = checks(request.getUserId(), request.getConnectionId()).required("draft_id", request.getDraftId());
+    content(checks, "content", request.getContent(), false).orThrow();
+    return onConnection(caller, request.getUserId(), request.getConnectionId(), (connection, provider, mailbox) ->
+        provider.updateDraft(mailbox, request.getDraftId(), MailProtos.outgoing(request.getContent()))
+            .map(d -> MailProtos.draft(connection, d)));
+  }
+
+  Future<Empty> deleteDraft(Caller caller, DeleteDraftRequest request) {
+    checks(request.getUserId(), request.getConnectionId()).required("draft_id", request.getDraftId()).orThrow();
+    return router.withMailbox(caller.tenant(), request.getUserId(), request.getConnectionId(), (provider, mailbox) ->
+        provider.deleteDraft(mailbox, request.getDraftId()).map(Empty.getDefaultInstance()));
+  }
+
+  Future<SendMessageResponse> sendDraft(Caller caller, SendDraftRequest request) {
+    FieldChecks checks = checks(request.getUserId(), request.getConnectionId()).required("draft_id", request.getDraftId());
+    requestId(checks, request.getRequestId()).orThrow();
+    return router.owned(caller.tenant(), request.getUserId(), request.getConnectionId()).compose(connection ->
+        router.run(caller.tenant(), connection, (provider, mailbox) -> provider.getDraft(mailbox, request.getDraftId()))
+            .recover(missing -> Future.succeededFuture(null))
+            .compose(draft -> {
+              // A draft already sent by the first call is gone; its record answers the retry.
+              String header = draft == null ? "" : draft.rfc822MessageId();
+              byte[] payload = payloadHash(connection, "draft", request.getDraftId().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+              SendService.Audit audit = draft == null ? new SendService.Audit(List.of(), "") : audit(draft.content());
+              return sender.sendOnce(caller.tenant(), request.getUserId(), connection, request.getRequestId(), payload,
+                  header, audit, (provider, mailbox, messageId) -> provider.sendDraft(mailbox, request.getDraftId()));
+            }))
+        .map(MailApi::sent);
+  }
+
+  Future<ListLabelsResponse> listLabels(Caller caller, ListLabelsRequest request) {
+    checks(request.getUserId(), request.getConnectionId()).orThrow();
+    return router.withMailbox(caller.tenant(), request.getUserId(), request.getConnectionId(), (provider, mailbox) ->
+        provider.listLabels(mailbox).map(labels -> ListLabelsResponse.newBuilder()
+            .addAllLabels(labels.stream().map(MailProtos::label).toList()).build()));
+  }
+
+  Future<MessageSummary> modifyMessage(Caller caller, ModifyMessageRequest request) {
+    FieldChecks checks = checks(request.getUserId(), request.getConnectionId()).required("message_id", request.getMessageId());
+    if (request.getAddLabelIdsCount() == 0 && request.getRemoveLabelIdsCount() == 0) {
+      checks.add(new dev.mailgate.server.error.FieldViolation("add_label_ids", "add_label_ids or remove_label_ids must name a label"));
+    }
+    checks.orThrow();
+    return onConnection(caller, request.getUserId(), request.getConnectionId(), (connection, provider, mailbox) ->
+        provider.modify(mailbox, request.getMessageId(), request.getAddLabelIdsList(), request.getRemoveLabelIdsList())
+            .map(s -> MailProtos.summary(connection, s)));
+  }
+
+  Future<MessageSummary> trashMessage(Caller caller, TrashMessageRequest request) {
+    checks(request.getUserId(), request.getConnectionId()).required("message_id", request.getMessageId()).orThrow();
+    return onConnection(caller, request.getUserId(), request.getConnectionId(), (connection, provider, mailbox) ->
+        provider.trash(mailbox, request.getMessageId()).map(s -> MailProtos.summary(connection, s)));
+  }
+
+  Future<MessageSummary> untrashMessage(Caller caller, UntrashMessageRequest request) {
+    checks(request.getUserId(), request.getConnectionId()).required("message_id", request.getMessageId()).orThrow();
+    return onConnection(caller, request.getUserId(), request.getConnectionId(), (connection, provider, mailbox) ->
+        provider.untrash(mailbox, request.getMessageId()).map(s -> MailProtos.summary(connection, s)));
+  }
+
+  /** An operation that also needs the connection (to name it in the answer). */
+  @FunctionalInterface
+  private interface OnConnection<T> {
+    Future<T> run(ConnectionRecord connection, dev.mailgate.server.mail.MailProvider provider,
+        dev.mailgate.server.mail.Mailbox mailbox);
+  }
+
+  private <T> Future<T> onConnection(Caller caller, String userId, String connectionId, OnConnection<T> operation) {
+    return router.owned(caller.tenant(), userId, connectionId).compose(connection ->
+        router.run(caller.tenant(), connection, (provider, mailbox) -> operation.run(connection, provider, mailbox)));
+  }
+
+  private static FieldChecks checks(String userId, String connectionId) {
+    return new FieldChecks().userId("user_id", userId).required("connection_id", connectionId);
+  }
+
+  private static FieldChecks requestId(FieldChecks checks, String requestId) {
+    return checks.userId("request_id", requestId);
+  }
+
+  private static FieldChecks content(FieldChecks checks, String field, MessageContent content, boolean needsRecipient) {
+    if (needsRecipient && content.getToCount() + content.getCcCount() + content.getBccCount() == 0) {
+      checks.add(new dev.mailgate.server.error.FieldViolation(field + ".to", "at least one recipient is required"));
+    }
+    for (int i = 0; i < content.getToCount(); i++) {
+      checks.email(field + ".to[" + i + "].address", content.getTo(i).getAddress());
+    }
+    for (int i = 0; i < content.getCcCount(); i++) {
+      checks.email(field + ".cc[" + i + "].address", content.getCc(i).getAddress());
+    }
+    for (int i = 0; i < content.getBccCount(); i++) {
+      checks.email(field + ".bcc[" + i + "].address", content.getBcc(i).getAddress());
+    }
+    for (int i = 0; i < content.getAttachmentsCount(); i++) {
+      checks.required(field + ".attachments[" + i + "].filename", content.getAttachments(i).getFilename());
+    }
+    return checks;
+  }
+
+  private static SendService.Audit audit(OutgoingMessage message) {
+    return new SendService.Audit(message.recipients().stream().map(a -> a.address()).toList(), message.subject());
+  }
+
+  private static byte[] payloadHash(ConnectionRecord connection, String kind, byte[] payload) {
+    try {
+      var digest = java.security.MessageDigest.getInstance("SHA-256");
+      digest.update((connection.id() + "|" + kind + "|").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return digest.digest(payload);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static SendMessageResponse sent(SentMessage sent) {
+    return SendMessageResponse.newBuilder().setMessageId(sent.messageId()).setThreadId(sent.threadId()).build();
   }
 }

@@ -6,6 +6,9 @@ import dev.mailgate.server.auth.Metadata;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
 import com.google.protobuf.Descriptors;
+import com.google.protobuf.MessageLite;
+import dev.mailgate.server.error.FieldViolation;
+import java.util.List;
 import io.vertx.core.Future;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
@@ -29,6 +32,9 @@ public final class RpcBinder {
 
   private static final Logger log = LoggerFactory.getLogger("mailgate.access");
   private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+  /** Requests larger than this are refused unless a method allows more (sends with attachments). */
+  public static final int DEFAULT_MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 
   /** A unary RPC implementation, called only for an authenticated caller. */
   @FunctionalInterface
@@ -58,10 +64,15 @@ public final class RpcBinder {
       this.builder = Service.service(name, descriptor);
     }
 
-    /** Binds a unary method. */
+    /** Binds a unary method whose requests may be up to {@link #DEFAULT_MAX_REQUEST_BYTES}. */
     public <Req, Resp> Binding unary(ServiceMethod<Req, Resp> method, UnaryRpc<Req, Resp> rpc) {
+      return unary(method, DEFAULT_MAX_REQUEST_BYTES, rpc);
+    }
+
+    /** Binds a unary method whose requests may be up to {@code maxRequestBytes}. */
+    public <Req, Resp> Binding unary(ServiceMethod<Req, Resp> method, int maxRequestBytes, UnaryRpc<Req, Resp> rpc) {
       bound.add(method.methodName());
-      builder.bind(method, request -> handleUnary(method, request, rpc));
+      builder.bind(method, request -> handleUnary(method, request, maxRequestBytes, rpc));
       return this;
     }
 
@@ -95,7 +106,7 @@ public final class RpcBinder {
   }
 
   private <Req, Resp> void handleUnary(ServiceMethod<Req, Resp> method, GrpcServerRequest<Req, Resp> request,
-      UnaryRpc<Req, Resp> rpc) {
+      int maxRequestBytes, UnaryRpc<Req, Resp> rpc) {
     Call call = begin(method, request);
     Caller caller;
     try {
@@ -108,6 +119,10 @@ public final class RpcBinder {
     request.last()
         .compose(message -> {
           try {
+            if (message instanceof MessageLite proto && proto.getSerializedSize() > maxRequestBytes) {
+              throw GatewayException.invalid(List.of(new FieldViolation("request",
+                  "is larger than the " + maxRequestBytes + " bytes this method accepts")));
+            }
             return rpc.call(caller, message);
           } catch (RuntimeException e) {
             return Future.failedFuture(e);

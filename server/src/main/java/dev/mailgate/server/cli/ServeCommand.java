@@ -4,6 +4,7 @@ import dev.mailgate.server.GatewayOptions;
 import dev.mailgate.server.GatewayServer;
 import dev.mailgate.server.crypto.FileMasterKey;
 import dev.mailgate.server.oauth.OAuthProviders;
+import dev.mailgate.server.provider.gmail.GmailProvider;
 import java.nio.file.Files;
 import picocli.CommandLine.ParameterException;
 import dev.mailgate.tenant.config.TenantConfig;
@@ -49,6 +50,10 @@ public final class ServeCommand implements Callable<Integer> {
           + "gmail.token=URL; endpoints: authorization, token, revocation, profile. Repeatable.")
   Map<String, String> oauthEndpoints = new LinkedHashMap<>();
 
+  @Option(names = "--provider-threads", defaultValue = "16",
+      description = "Size of the worker pool each blocking provider client (Gmail) runs on (default: ${DEFAULT-VALUE}).")
+  int providerThreads;
+
   @Option(names = "--tls-cert", paramLabel = "PEM", description = "TLS certificate chain; with --tls-key turns TLS on.")
   Path tlsCertificate;
 
@@ -71,7 +76,8 @@ public final class ServeCommand implements Callable<Integer> {
           "no master key at " + masterKey + "; create one with `mailgate keys create-master-key --master-key " + masterKey + "`");
     }
     GatewayOptions options = new GatewayOptions(host, port, Optional.ofNullable(tlsCertificate),
-        Optional.ofNullable(tlsKey), 2, FileMasterKey.load(masterKey), keysetDir, endpoints());
+        Optional.ofNullable(tlsKey), 2, FileMasterKey.load(masterKey), keysetDir, endpoints(),
+        GmailProvider.GOOGLE_ROOT_URL, providerThreads);
     GatewayServer server = GatewayProcess.start(options, tenants, () -> {});
     spec.commandLine().getOut().printf("Mailgate ready on %s:%d (%s), tenants: %s%n", host, server.port(),
         options.tls() ? "TLS" : "h2c", String.join(", ", server.tenants().ids()));

@@ -6,6 +6,8 @@ import com.google.crypto.tink.aead.AeadKey;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -68,6 +70,34 @@ public final class TokenCipher {
       throw new SecretUnreadableException("stored " + field + " of connection " + connectionId
           + " cannot be decrypted with tenant " + tenantId + "'s keyset", e);
     }
+  }
+
+  /**
+   * Seals an opaque value the gateway hands out and takes back (a page token): encrypted and
+   * bound to this tenant and {@code context} (for example the user and the query it was made
+   * for), so it can be neither read nor altered nor used elsewhere.
+   */
+  public String seal(String context, String value) {
+    try {
+      byte[] sealed = aead.encrypt(value.getBytes(StandardCharsets.UTF_8), sealingData(context));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(sealed);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot seal a value for tenant " + tenantId, e);
+    }
+  }
+
+  /** The value of a sealed string made for this tenant and context; empty if it is anything else. */
+  public Optional<String> open(String context, String sealed) {
+    try {
+      byte[] value = aead.decrypt(Base64.getUrlDecoder().decode(sealed), sealingData(context));
+      return Optional.of(new String(value, StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  private byte[] sealingData(String context) {
+    return ("mailgate/v1/sealed|" + tenantId + "|" + context).getBytes(StandardCharsets.UTF_8);
   }
 
   /** True if the ciphertext was made with the current primary key (false means: re-encrypt it). */

@@ -45,6 +45,12 @@ public final class ConnectionStore {
              c.create_time, c.update_time, c.last_used_time
       FROM inserted c""";
 
+  private static final String TOUCH = "UPDATE connections SET last_used_time = now() WHERE id = $1";
+  private static final String ACTIVE_OF_USER = "SELECT " + COLUMNS + """
+       FROM connections c JOIN users u ON u.id = c.user_id
+      WHERE u.external_id = $1 AND c.status = 'ACTIVE'
+      ORDER BY c.create_time, c.id""";
+
   /** The largest time a cursor can hold; the first page starts below it. */
   private static final OffsetDateTime END_OF_TIME = OffsetDateTime.of(9999, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
   private static final UUID MAX_UUID = new UUID(-1L, -1L);
@@ -99,6 +105,17 @@ public final class ConnectionStore {
       }
       return toConnection(rows.iterator().next());
     });
+  }
+
+  /** Records that the connection was used for a mail operation. */
+  public Future<Void> touch(SqlClient db, UUID connectionId) {
+    return db.preparedQuery(TOUCH).execute(Tuple.of(connectionId)).mapEmpty();
+  }
+
+  /** Every ACTIVE connection of the user (for searching all of them at once). */
+  public Future<List<ConnectionRecord>> activeOf(SqlClient db, String userId) {
+    return db.preparedQuery(ACTIVE_OF_USER).execute(Tuple.of(userId)).map(rows ->
+        StreamSupport.stream(rows.spliterator(), false).map(ConnectionStore::toConnection).toList());
   }
 
   private static Optional<UUID> parseId(String connectionId) {

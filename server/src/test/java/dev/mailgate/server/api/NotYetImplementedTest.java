@@ -7,7 +7,6 @@ import dev.mailgate.proto.v1.ConnectionServiceGrpc;
 import dev.mailgate.proto.v1.GetUserReportRequest;
 import dev.mailgate.proto.v1.MailServiceGrpc;
 import dev.mailgate.proto.v1.ReportServiceGrpc;
-import dev.mailgate.proto.v1.SendMessageRequest;
 import dev.mailgate.proto.v1.CreateImapConnectionRequest;
 import dev.mailgate.proto.v1.WatchMailboxRequest;
 import dev.mailgate.server.testing.GrpcAssertions.Failure;
@@ -29,11 +28,6 @@ class NotYetImplementedTest {
         .newBlockingStub(gateway.get().channel()).withInterceptors(TestGateway.acme())
         .createImapConnection(CreateImapConnectionRequest.newBuilder().setUserId("u").build()));
     assertThat(imap.message()).contains("CreateImapConnection").contains("IMAP");
-
-    Failure send = assertFails(Status.Code.UNIMPLEMENTED, "NOT_IMPLEMENTED", () -> MailServiceGrpc
-        .newBlockingStub(gateway.get().channel()).withInterceptors(TestGateway.acme())
-        .sendMessage(SendMessageRequest.getDefaultInstance()));
-    assertThat(send.message()).contains("SendMessage").contains("provider");
 
     assertFails(Status.Code.UNIMPLEMENTED, "NOT_IMPLEMENTED", () -> ReportServiceGrpc
         .newBlockingStub(gateway.get().channel()).withInterceptors(TestGateway.acme())

@@ -172,8 +172,7 @@ public final class TestGateway implements AutoCloseable {
 
   public Sibling startSibling() throws Exception {
     Vertx other = Vertx.vertx();
-    GatewayOptions elsewhere = new GatewayOptions(options.host(), 0, options.tlsCertificate(), options.tlsKey(),
-        options.migrationThreads(), options.masterKey(), options.keysetDirectory(), options.oauth());
+    GatewayOptions elsewhere = options.withPort(0);
     GatewayServer sibling = GatewayServer.start(other, elsewhere, tenants).await(60, TimeUnit.SECONDS);
     return new Sibling(other, sibling, ManagedChannelBuilder.forAddress("127.0.0.1", sibling.port()).usePlaintext().build());
   }

@@ -1,0 +1,51 @@
+package dev.mailgate.server.mail;
+
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One kind of mailbox (Gmail, Outlook, IMAP) behind the same operations, in domain types only.
+ * Failures are {@link dev.mailgate.server.error.GatewayException}s with provider reasons
+ * (MESSAGE_NOT_FOUND, PROVIDER_RATE_LIMITED, PROVIDER_UNAVAILABLE, ...) or
+ * {@link ProviderUnauthorizedException}, which the caller answers with one refresh and retry.
+ * Implementations never block an event loop.
+ */
+public interface MailProvider {
+
+  Future<Page<MessageSummary>> search(Mailbox mailbox, String query, List<String> labelIds, int pageSize,
+      Optional<String> pageToken);
+
+  Future<MessageDetail> getMessage(Mailbox mailbox, String messageId, MessageView view);
+
+  Future<AttachmentData> getAttachment(Mailbox mailbox, String messageId, String attachmentId);
+
+  Future<ThreadDetail> getThread(Mailbox mailbox, String threadId);
+
+  /** Sends; the message carries {@code messageIdHeader} as its RFC 5322 Message-ID. Never retried inside. */
+  Future<SentMessage> send(Mailbox mailbox, OutgoingMessage message, String messageIdHeader);
+
+  /** Whether a message with this RFC 5322 Message-ID was sent from the mailbox (for ambiguous send outcomes). */
+  Future<Optional<SentMessage>> findSent(Mailbox mailbox, String messageIdHeader);
+
+  Future<DraftDetail> createDraft(Mailbox mailbox, OutgoingMessage message);
+
+  Future<DraftDetail> getDraft(Mailbox mailbox, String draftId);
+
+  Future<Page<DraftDetail>> listDrafts(Mailbox mailbox, int pageSize, Optional<String> pageToken);
+
+  Future<DraftDetail> updateDraft(Mailbox mailbox, String draftId, OutgoingMessage message);
+
+  Future<Void> deleteDraft(Mailbox mailbox, String draftId);
+
+  /** Sends a draft; the sent message keeps the draft's Message-ID. Never retried inside. */
+  Future<SentMessage> sendDraft(Mailbox mailbox, String draftId);
+
+  Future<List<LabelInfo>> listLabels(Mailbox mailbox);
+
+  Future<MessageSummary> modify(Mailbox mailbox, String messageId, List<String> addLabelIds, List<String> removeLabelIds);
+
+  Future<MessageSummary> trash(Mailbox mailbox, String messageId);
+
+  Future<MessageSummary> untrash(Mailbox mailbox, String messageId);
+}

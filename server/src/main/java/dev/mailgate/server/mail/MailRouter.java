@@ -1,0 +1,81 @@
+package dev.mailgate.server.mail;
+
+import dev.mailgate.server.error.GatewayException;
+import dev.mailgate.server.error.Reason;
+import dev.mailgate.server.oauth.AccessTokens;
+import dev.mailgate.server.store.ConnectionRecord;
+import dev.mailgate.server.store.ConnectionStatus;
+import dev.mailgate.server.store.ConnectionStore;
+import dev.mailgate.server.store.CredentialStore;
+import dev.mailgate.server.store.ProviderKind;
+import dev.mailgate.server.tenant.Tenant;
+import io.vertx.core.Future;
+import java.util.Map;
+
+/**
+ * The one way into a mailbox: the connection must belong to the user named in the call
+ * (checked in the same query that finds it), be ACTIVE, and have a usable token; then the
+ * operation runs on the connection's provider. A 401 from the provider gets one refresh and one
+ * retry; a second 401 marks the connection NEEDS_REAUTH.
+ */
+public final class MailRouter {
+
+  /** One operation on one mailbox. */
+  @FunctionalInterface
+  public interface Operation<T> {
+    Future<T> run(MailProvider provider, Mailbox mailbox);
+  }
+
+  private final ConnectionStore connections;
+  private final CredentialStore credentials;
+  private final AccessTokens tokens;
+  private final Map<ProviderKind, MailProvider> providers;
+
+  public MailRouter(ConnectionStore connections, CredentialStore credentials, AccessTokens tokens,
+      Map<ProviderKind, MailProvider> providers) {
+    this.connections = connections;
+    this.credentials = credentials;
+    this.tokens = tokens;
+    this.providers = Map.copyOf(providers);
+  }
+
+  /** The user's own connection, or CONNECTION_NOT_FOUND (also for another user's). */
+  public Future<ConnectionRecord> owned(Tenant tenant, String userId, String connectionId) {
+    return tenant.pool().compose(db -> connections.getOwned(db, userId, connectionId));
+  }
+
+  /** Every ACTIVE connection of the user. */
+  public Future<java.util.List<ConnectionRecord>> active(Tenant tenant, String userId) {
+    return tenant.pool().compose(db -> connections.activeOf(db, userId));
+  }
+
+  /** Checks ownership, then runs the operation on the mailbox. */
+  public <T> Future<T> withMailbox(Tenant tenant, String userId, String connectionId, Operation<T> operation) {
+    return owned(tenant, userId, connectionId).compose(connection -> run(tenant, connection, operation));
+  }
+
+  /** Runs the operation on a connection whose ownership the caller already checked. */
+  public <T> Future<T> run(Tenant tenant, ConnectionRecord connection, Operation<T> operation) {
+    if (connection.status() != ConnectionStatus.ACTIVE) {
+      return Future.failedFuture(new GatewayException(Reason.CONNECTION_NEEDS_REAUTH,
+          "this connection must be authorized again before it can be used"));
+    }
+    MailProvider provider = providers.get(connection.provider());
+    if (provider == null) {
+      return Future.failedFuture(new GatewayException(Reason.NOT_IMPLEMENTED,
+          "mail operations on " + connection.provider() + " connections are not implemented yet"));
+    }
+    return tokens.get(tenant, connection.id())
+        .compose(token -> operation.run(provider, new Mailbox(connection.emailAddress(), token))
+            .recover(failure -> failure instanceof ProviderUnauthorizedException
+                ? tokens.refreshAfterRejection(tenant, connection.id(), token)
+                    .compose(fresh -> operation.run(provider, new Mailbox(connection.emailAddress(), fresh)))
+                : Future.failedFuture(failure)))
+        .recover(failure -> failure instanceof ProviderUnauthorizedException
+            ? tenant.pool().compose(db -> credentials.markNeedsReauth(db, connection.id()))
+                .compose(marked -> Future.failedFuture(new GatewayException(Reason.CONNECTION_NEEDS_REAUTH,
+                    "the provider refused the refreshed token; the user must authorize this connection again")))
+            : Future.failedFuture(failure))
+        .onSuccess(done -> tenant.pool().compose(db -> connections.touch(db, connection.id())));
+  }
+}

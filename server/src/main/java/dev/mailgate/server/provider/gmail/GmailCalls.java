@@ -1,0 +1,142 @@
+package dev.mailgate.server.provider.gmail;
+
+import com.google.api.client.googleapis.json.GoogleJsonError;
+import com.google.api.client.googleapis.json.GoogleJsonResponseException;
+import com.google.api.client.http.HttpRequestInitializer;
+import com.google.api.client.http.javanet.NetHttpTransport;
+import com.google.api.client.json.gson.GsonFactory;
+import com.google.api.services.gmail.Gmail;
+import dev.mailgate.server.error.GatewayException;
+import dev.mailgate.server.error.Reason;
+import dev.mailgate.server.mail.Mailbox;
+import dev.mailgate.server.mail.ProviderUnauthorizedException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Runs blocking google-api-services-gmail calls on a bounded, named worker pool (never on an
+ * event loop) and turns Gmail's HTTP errors into gateway reasons: 401 asks for a refresh, 404 is
+ * MESSAGE_NOT_FOUND, 429 and 403 rate-limit reasons are PROVIDER_RATE_LIMITED with the
+ * Retry-After delay, 5xx and I/O failures are retried with jittered exponential backoff (reads
+ * only) and then PROVIDER_UNAVAILABLE.
+ */
+final class GmailCalls {
+
+  /** One blocking Gmail call. */
+  @FunctionalInterface
+  interface Call<T> {
+    T run(Gmail gmail) throws IOException;
+  }
+
+  private static final int ATTEMPTS = 3;
+  private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
+
+  private final Vertx vertx;
+  private final WorkerExecutor workers;
+  private final String rootUrl;
+  private final NetHttpTransport transport = new NetHttpTransport();
+
+  GmailCalls(Vertx vertx, String rootUrl, int threads) {
+    this.vertx = vertx;
+    this.rootUrl = rootUrl;
+    this.workers = vertx.createSharedWorkerExecutor("mailgate-gmail", threads);
+  }
+
+  /** A read: retried on 5xx and I/O failures. */
+  <T> Future<T> read(Mailbox mailbox, Call<T> call) {
+    return attempt(mailbox, call, 1, true);
+  }
+
+  /** A write that must not run twice (a send): never retried here. */
+  <T> Future<T> writeOnce(Mailbox mailbox, Call<T> call) {
+    return attempt(mailbox, call, ATTEMPTS, false);
+  }
+
+  private <T> Future<T> attempt(Mailbox mailbox, Call<T> call, int attempt, boolean retry) {
+    return workers.<T>executeBlocking(() -> call.run(client(mailbox)), false).recover(failure -> {
+      RuntimeException mapped = translate(failure);
+      boolean transientFailure = mapped instanceof GatewayException e && e.reason() == Reason.PROVIDER_UNAVAILABLE;
+      if (retry && transientFailure && attempt < ATTEMPTS) {
+        long base = FIRST_BACKOFF.toMillis() << (attempt - 1);
+        long delay = base / 2 + ThreadLocalRandom.current().nextLong(base);
+        return vertx.timer(delay).compose(v -> attempt(mailbox, call, attempt + 1, true));
+      }
+      return Future.failedFuture(mapped);
+    });
+  }
+
+  private Gmail client(Mailbox mailbox) {
+    HttpRequestInitializer auth = request -> {
+      request.getHeaders().setAuthorization("Bearer " + mailbox.credential());
+      request.setConnectTimeout(10_000);
+      request.setReadTimeout(60_000);
+      request.setThrowExceptionOnExecuteError(true);
+    };
+    return new Gmail.Builder(transport, GsonFactory.getDefaultInstance(), auth)
+        .setRootUrl(rootUrl)
+        .setApplicationName("mailgate")
+        .build();
+  }
+
+  /** Gmail's error to the gateway's: a {@link GatewayException}, or for a 401 a {@link ProviderUnauthorizedException}. */
+  static RuntimeException translate(Throwable failure) {
+    if (failure instanceof GatewayException || failure instanceof ProviderUnauthorizedException) {
+      return (RuntimeException) failure;
+    }
+    if (failure instanceof GoogleJsonResponseException http) {
+      int status = http.getStatusCode();
+      String reason = reasonOf(http.getDetails());
+      if (status == 401) {
+        return new ProviderUnauthorizedException();
+      }
+      if (status == 404) {
+        return new GatewayException(Reason.MESSAGE_NOT_FOUND, "the message, thread, draft or attachment was not found");
+      }
+      if (status == 429 || (status == 403 && (reason.equals("rateLimitExceeded") || reason.equals("userRateLimitExceeded")))) {
+        return GatewayException.retryable(Reason.PROVIDER_RATE_LIMITED, "Gmail is rate limiting this mailbox",
+            retryAfter(http), null);
+      }
+      if (status == 400) {
+        return GatewayException.invalid(java.util.List.of(new dev.mailgate.server.error.FieldViolation("request",
+            "Gmail refused the request: " + (http.getDetails() == null ? "bad request" : http.getDetails().getMessage()))));
+      }
+      if (status >= 500) {
+        return unavailable();
+      }
+      return new GatewayException(Reason.INTERNAL, "Gmail answered HTTP " + status);
+    }
+    if (failure instanceof IOException) {
+      return unavailable();
+    }
+    return new GatewayException(Reason.INTERNAL, "unexpected Gmail failure");
+  }
+
+  private static GatewayException unavailable() {
+    return GatewayException.retryable(Reason.PROVIDER_UNAVAILABLE, "Gmail is unavailable", Duration.ofSeconds(5), null);
+  }
+
+  private static String reasonOf(GoogleJsonError details) {
+    if (details == null || details.getErrors() == null || details.getErrors().isEmpty()) {
+      return "";
+    }
+    String reason = details.getErrors().get(0).getReason();
+    return reason == null ? "" : reason;
+  }
+
+  private static Duration retryAfter(GoogleJsonResponseException http) {
+    try {
+      String header = http.getHeaders() == null ? null : http.getHeaders().getRetryAfter();
+      return header == null ? Duration.ofSeconds(10) : Duration.ofSeconds(Long.parseLong(header.trim()));
+    } catch (NumberFormatException notSeconds) {
+      return Duration.ofSeconds(10);
+    }
+  }
+
+  Future<Void> close() {
+    return workers.close();
+  }
+}

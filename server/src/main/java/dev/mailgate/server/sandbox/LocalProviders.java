@@ -49,6 +49,11 @@ public final class LocalProviders implements AutoCloseable {
             sandbox.baseUrl() + ProviderSandbox.GRAPH_ME));
   }
 
+  /** The Gmail API root URL (the sandbox), for google-api-services-gmail's setRootUrl. */
+  public String gmailRootUrl() {
+    return sandbox.baseUrl() + "/";
+  }
+
   public MockOAuth2Server oauthServer() {
     return oauth;
   }

@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import dev.mailgate.server.sandbox.gmail.GmailSandbox;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 import java.util.Optional;
@@ -13,10 +14,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A local stand-in for the Gmail and Microsoft Graph REST APIs, for dev mode and tests (Google and
- * Microsoft cannot be reached from here). It follows the documented wire format, errors
- * included. So far it serves what connecting needs: Gmail {@code users.getProfile} and Graph
- * {@code /me}; the mail operations grow here later. Bearer tokens are the JWTs of the local OAuth
- * server ({@link BearerIdentity}).
+ * Microsoft cannot be reached from here), following their documented wire formats, errors
+ * included: the stateful {@link GmailSandbox} at Google's paths, and Graph {@code /me} (the Graph
+ * mail API grows here later). Bearer tokens are the JWTs of the local OAuth server
+ * ({@link BearerIdentity}).
  */
 public final class ProviderSandbox {
 
@@ -24,29 +25,37 @@ public final class ProviderSandbox {
   public static final String GRAPH_ME = "/v1.0/me";
 
   private final HttpServer server;
+  private final GmailSandbox gmail;
   private final AtomicInteger rejectNext = new AtomicInteger();
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
 
-  private ProviderSandbox(HttpServer server) {
+  private ProviderSandbox(HttpServer server, GmailSandbox gmail) {
     this.server = server;
+    this.gmail = gmail;
   }
 
   /** Starts the sandbox on a free loopback port. */
   public static Future<ProviderSandbox> start(Vertx vertx) {
     Router router = Router.router(vertx);
+    GmailSandbox gmail = GmailSandbox.create();
+    gmail.mount(router);
     ProviderSandbox[] self = new ProviderSandbox[1];
-    router.get(GMAIL_PROFILE).handler(ctx -> self[0].gmailProfile(ctx));
     router.get(GRAPH_ME).handler(ctx -> self[0].graphMe(ctx));
     HttpServer server = vertx.createHttpServer().requestHandler(router);
-    self[0] = new ProviderSandbox(server);
+    self[0] = new ProviderSandbox(server, gmail);
     return server.listen(0, "127.0.0.1").map(bound -> self[0]);
+  }
+
+  /** The stateful Gmail API; its root URL is {@link #baseUrl()} + "/". */
+  public GmailSandbox gmail() {
+    return gmail;
   }
 
   public String baseUrl() {
     return "http://127.0.0.1:" + server.actualPort();
   }
 
-  /** Makes the next {@code count} calls answer 401, as for a token the provider revoked. */
+  /** Makes the next {@code count} Graph calls answer 401, as for a token the provider revoked. */
   public void rejectNextCalls(int count) {
     rejectNext.set(count);
   }
@@ -58,22 +67,6 @@ public final class ProviderSandbox {
 
   public Future<Void> close() {
     return server.close();
-  }
-
-  private void gmailProfile(RoutingContext ctx) {
-    Optional<String> email = authenticate(ctx);
-    if (email.isEmpty()) {
-      // https://developers.google.com/gmail/api/guides/handle-errors (401: invalid credentials)
-      ctx.response().setStatusCode(401).putHeader("www-authenticate", "Bearer realm=\"https://accounts.google.com/\"")
-          .putHeader("content-type", "application/json; charset=UTF-8")
-          .end(new JsonObject().put("error", new JsonObject()
-              .put("code", 401)
-              .put("message", "Request had invalid authentication credentials.")
-              .put("status", "UNAUTHENTICATED")).encode());
-      return;
-    }
-    ctx.json(new JsonObject().put("emailAddress", email.get()).put("messagesTotal", 0).put("threadsTotal", 0)
-        .put("historyId", "1"));
   }
 
   private void graphMe(RoutingContext ctx) {

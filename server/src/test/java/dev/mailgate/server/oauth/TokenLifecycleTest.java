@@ -21,7 +21,6 @@ import dev.mailgate.proto.v1.UserServiceGrpc;
 import dev.mailgate.server.crypto.SecretField;
 import dev.mailgate.server.crypto.TenantKeysets;
 import dev.mailgate.server.crypto.TokenCipher;
-import dev.mailgate.server.sandbox.ProviderSandbox;
 import dev.mailgate.server.testing.Browser;
 import dev.mailgate.server.testing.GatewayExtension;
 import dev.mailgate.server.testing.TestGateway;
@@ -209,7 +208,7 @@ class TokenLifecycleTest {
   void providerRefusingTheTokenGetsOneRefreshAndRetry() throws Exception {
     Connection connection = connect(newUserId(), Provider.PROVIDER_GMAIL, "retry@gmail.test");
     drainOAuthRequests();
-    gateway.get().providers().sandbox().rejectNextCalls(1);
+    gateway.get().providers().sandbox().gmail().failNext(1, 401, "authError");
     assertThat(acme().checkConnection(check(connection)).getValid()).isTrue();
     assertThat(refreshRequests(drainOAuthRequests())).isEqualTo(1);
   }
@@ -237,10 +236,10 @@ class TokenLifecycleTest {
         .setConnectionId(connection.getConnectionId()).build()).getStatus())
         .isEqualTo(ConnectionStatus.CONNECTION_STATUS_NEEDS_REAUTH);
 
-    int sandboxCalls = gateway.get().providers().sandbox().callsTo(ProviderSandbox.GMAIL_PROFILE);
+    int sandboxCalls = gateway.get().providers().sandbox().gmail().calls("GET", "/profile");
     assertThat(acme().checkConnection(check(connection)).getNeedsReauth()).isTrue();
     assertThat(drainOAuthRequests()).isEmpty();
-    assertThat(gateway.get().providers().sandbox().callsTo(ProviderSandbox.GMAIL_PROFILE)).isEqualTo(sandboxCalls);
+    assertThat(gateway.get().providers().sandbox().gmail().calls("GET", "/profile")).isEqualTo(sandboxCalls);
     assertThat(stored(connection, "access_token")).isNull();
     assertThat(stored(connection, "refresh_token")).isNull();
   }
@@ -257,11 +256,11 @@ class TokenLifecycleTest {
       copy.setString(2, mine.getConnectionId());
       copy.executeUpdate();
     }
-    int sandboxCalls = gateway.get().providers().sandbox().callsTo(ProviderSandbox.GMAIL_PROFILE);
+    int sandboxCalls = gateway.get().providers().sandbox().gmail().calls("GET", "/profile");
     StatusRuntimeException failure = org.assertj.core.api.Assertions.catchThrowableOfType(
         StatusRuntimeException.class, () -> acme().checkConnection(check(mine)));
     assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
-    assertThat(gateway.get().providers().sandbox().callsTo(ProviderSandbox.GMAIL_PROFILE)).isEqualTo(sandboxCalls);
+    assertThat(gateway.get().providers().sandbox().gmail().calls("GET", "/profile")).isEqualTo(sandboxCalls);
     assertThat(acme().checkConnection(check(other)).getValid()).isTrue();
   }
 

@@ -88,7 +88,8 @@ public final class TestGateway implements AutoCloseable {
     Vertx vertx = Vertx.vertx();
     LocalProviders providers = LocalProviders.start(vertx, true);
     GatewayOptions options = GatewayOptions.local("127.0.0.1", port, dir.resolve("secrets"))
-        .withOAuth(providers.endpoints());
+        .withOAuth(providers.endpoints())
+        .withGmailRootUrl(providers.gmailRootUrl());
     GatewayServer server = GatewayServer.start(vertx, options, loaded.tenants()).await(60, TimeUnit.SECONDS);
     return new TestGateway(vertx, server, options, loaded.tenants(), providers, databases);
   }

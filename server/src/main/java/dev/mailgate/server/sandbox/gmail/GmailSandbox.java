@@ -1,0 +1,144 @@
+package dev.mailgate.server.sandbox.gmail;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.function.Function;
+
+/**
+ * A stateful stand-in for the Gmail REST API (https://developers.google.com/gmail/api/reference/rest)
+ * that google-api-services-gmail talks to as to Google: same paths, JSON, media uploads and errors.
+ * Mailboxes live in memory, one per address, created on first use; the bearer JWT of the local
+ * OAuth server says whose mailbox a request reaches. Sending delivers to the other sandbox
+ * mailboxes and nowhere else.
+ *
+ * <p>Mount it at the root of a router ({@link #mount}); tests and dev mode seed and inspect it
+ * through the methods here, and can queue failures ({@link #failNext}) and add latency.
+ */
+public final class GmailSandbox {
+
+  private final Mailboxes mailboxes = new Mailboxes();
+  private final Gate gate = new Gate(mailboxes);
+
+  private GmailSandbox() {}
+
+  public static GmailSandbox create() {
+    return new GmailSandbox();
+  }
+
+  /**
+   * Adds the sandbox to {@code router}: {@code /gmail/v1/users/{userId}/...} and
+   * {@code /upload/gmail/v1/users/{userId}/...}, each with its own body handler (64 MB), and a
+   * failure handler that answers in Google's error format. Mount before any catch-all route.
+   */
+  public void mount(Router router) {
+    BodyHandler bodies = BodyHandler.create(false).setBodyLimit(RequestBodies.BODY_LIMIT);
+    for (String root : List.of("/gmail/v1/*", "/upload/gmail/v1/*")) {
+      router.route(root).handler(bodies);
+    }
+    router.route(RouteTable.API + "/*").handler(gate);
+    router.route(RouteTable.UPLOAD + "/*").handler(gate);
+    RouteTable routes = new RouteTable(router);
+    UploadRoutes uploads = new UploadRoutes(routes);
+    new ProfileRoutes().register(routes);
+    new MessageRoutes(mailboxes).register(routes, uploads);
+    new ThreadRoutes().register(routes);
+    new DraftRoutes(mailboxes).register(routes, uploads);
+    new LabelRoutes().register(routes);
+    for (String root : List.of("/gmail/v1/*", "/upload/gmail/v1/*")) {
+      router.route(root).handler(GmailSandbox::notImplemented);
+      router.route(root).failureHandler(GoogleErrors::handleFailure);
+    }
+  }
+
+  private static void notImplemented(RoutingContext ctx) {
+    GoogleErrors.send(ctx, new GmailException(404, "notFound",
+        "The Gmail sandbox has no " + Gate.method(ctx) + " " + ctx.request().path()));
+  }
+
+  /** Creates the mailbox of {@code address} if it does not exist yet, so that mail sent to it arrives. */
+  public void createMailbox(String address) {
+    mailboxes.open(address);
+  }
+
+  /**
+   * Stores {@code rfc822} in {@code mailbox} as received mail with {@code labelIds} (e.g. INBOX,
+   * UNREAD), dated by its Date header when it has one, threaded with the message its
+   * In-Reply-To/References name if the subjects match. Returns the new message id.
+   *
+   * @throws IllegalArgumentException for a label the mailbox does not have or bytes that do not parse
+   */
+  public String deliver(String mailbox, byte[] rfc822, List<String> labelIds) {
+    try {
+      return mailboxes.deliver(mailbox, rfc822.clone(), List.copyOf(labelIds)).id();
+    } catch (GmailException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  /** Creates a user label and returns its id ({@code Label_n}). */
+  public String createLabel(String mailbox, String name) {
+    Mailbox box = mailboxes.open(mailbox);
+    try {
+      return box.read(() -> box.labels().create(new JsonObject().put("name", name)).id());
+    } catch (GmailException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  /** The label ids of a message now. @throws NoSuchElementException if there is no such message */
+  public List<String> labelsOf(String mailbox, String messageId) {
+    return message(mailbox, messageId, StoredMessage::labelList);
+  }
+
+  /** How many messages of {@code mailbox} carry {@code labelId} (0 for a mailbox never used). */
+  public int count(String mailbox, String labelId) {
+    return mailboxes.existing(mailbox).map(box -> box.count(labelId)).orElse(0);
+  }
+
+  /** The RFC 822 bytes of a message as stored (for sent mail: with the From, Message-ID and Date Gmail sets). */
+  public byte[] raw(String mailbox, String messageId) {
+    return message(mailbox, messageId, m -> m.raw().clone());
+  }
+
+  /**
+   * Makes the next {@code count} API calls, whatever the mailbox, fail with {@code httpStatus}
+   * and {@code reason} in Google's error format, e.g. 429 rateLimitExceeded (with
+   * {@code Retry-After: 2}), 403 userRateLimitExceeded, 500 or 503 backendError, 401 authError.
+   * Replaces failures still queued.
+   */
+  public void failNext(int count, int httpStatus, String reason) {
+    failNext(count, httpStatus, reason, httpStatus == 429 ? Duration.ofSeconds(2) : null);
+  }
+
+  /** As {@link #failNext(int, int, String)}, with a {@code Retry-After} of {@code retryAfter} (none if null). */
+  public void failNext(int count, int httpStatus, String reason, Duration retryAfter) {
+    gate.failNext(count, httpStatus, reason, retryAfter);
+  }
+
+  /** Delays every answer by {@code latency} (without blocking the event loop); zero turns it off. */
+  public void latency(Duration latency) {
+    gate.latency(latency);
+  }
+
+  /**
+   * How many requests so far had {@code method} and a path ending in {@code pathSuffix}, e.g.
+   * {@code calls("POST", "/messages/send")} (uploads to {@code /upload/...} count too).
+   */
+  public int calls(String method, String pathSuffix) {
+    return gate.calls(method, pathSuffix);
+  }
+
+  private <T> T message(String mailbox, String messageId, Function<StoredMessage, T> read) {
+    Mailbox box = mailboxes.existing(mailbox).orElseThrow(() -> new NoSuchElementException("No mailbox " + mailbox));
+    try {
+      return box.read(() -> read.apply(box.message(messageId)));
+    } catch (GmailException e) {
+      throw new NoSuchElementException("No message " + messageId + " in " + mailbox);
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package dev.mailgate.server.sandbox.gmail;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The change log behind {@code users.history.list}: one record per change, ids growing from the
+ * mailbox's history id. All of it is kept. Guarded by its mailbox.
+ */
+final class HistoryLog {
+
+  /** What a record says happened, by the name {@code historyTypes} uses. */
+  enum Type {
+    MESSAGE_ADDED("messageAdded", "messagesAdded"),
+    MESSAGE_DELETED("messageDeleted", "messagesDeleted"),
+    LABEL_ADDED("labelAdded", "labelsAdded"),
+    LABEL_REMOVED("labelRemoved", "labelsRemoved");
+
+    final String parameter;
+    final String field;
+
+    Type(String parameter, String field) {
+      this.parameter = parameter;
+      this.field = field;
+    }
+  }
+
+  record Entry(long id, Type type, String messageId, String threadId, List<String> messageLabels,
+      List<String> changedLabels) {
+
+    JsonObject toJson() {
+      JsonObject ref = new JsonObject().put("id", messageId).put("threadId", threadId);
+      JsonObject message = ref.copy();
+      if (type != Type.MESSAGE_DELETED && !messageLabels.isEmpty()) {
+        message.put("labelIds", new JsonArray(new ArrayList<>(messageLabels)));
+      }
+      JsonObject change = new JsonObject().put("message", message);
+      if (type == Type.LABEL_ADDED || type == Type.LABEL_REMOVED) {
+        change.put("labelIds", new JsonArray(new ArrayList<>(changedLabels)));
+      }
+      return new JsonObject().put("id", Long.toString(id)).put("messages", new JsonArray().add(ref))
+          .put(type.field, new JsonArray().add(change));
+    }
+
+    boolean concerns(String labelId) {
+      return messageLabels.contains(labelId) || changedLabels.contains(labelId);
+    }
+  }
+
+  private final List<Entry> entries = new ArrayList<>();
+  private long current;
+
+  HistoryLog(long start) {
+    this.current = start;
+  }
+
+  long current() {
+    return current;
+  }
+
+  /** Records a change and returns its history id. */
+  long record(Type type, StoredMessage message, Collection<String> changedLabels) {
+    current += 1;
+    entries.add(new Entry(current, type, message.id(), message.threadId(), message.labelList(),
+        List.copyOf(changedLabels)));
+    return current;
+  }
+
+  /** Records after {@code startHistoryId}, of the given types (all if empty), about {@code labelId} (any if null). */
+  List<Entry> after(long startHistoryId, List<Type> types, String labelId) {
+    return entries.stream()
+        .filter(e -> e.id() > startHistoryId)
+        .filter(e -> types.isEmpty() || types.contains(e.type()))
+        .filter(e -> labelId == null || e.concerns(labelId))
+        .toList();
+  }
+}

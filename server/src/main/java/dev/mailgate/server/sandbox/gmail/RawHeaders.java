@@ -1,0 +1,116 @@
+package dev.mailgate.server.sandbox.gmail;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.InternetHeaders;
+import jakarta.mail.internet.MailDateFormat;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.UnsupportedEncodingException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Header edits on raw RFC 822 bytes that leave the body byte for byte as it was: what Gmail does
+ * to a message it sends (From set to the sender, Message-ID and Date added when missing) and to
+ * the copies it delivers (Bcc removed).
+ */
+final class RawHeaders {
+
+  private RawHeaders() {}
+
+  /** The message as Gmail sends it from {@code mailbox}. */
+  static byte[] asSentBy(byte[] raw, String mailbox) {
+    InternetHeaders headers;
+    try {
+      headers = new InternetHeaders(new ByteArrayInputStream(raw));
+    } catch (MessagingException malformed) {
+      throw GmailException.invalidArgument("Invalid RFC 822 message: " + malformed.getMessage());
+    }
+    List<String> added = new ArrayList<>();
+    Set<String> removed = new HashSet<>();
+    String from = headers.getHeader("From", ",");
+    String fromLine = fromLine(from, mailbox);
+    if (fromLine != null) {
+      removed.add("from");
+      added.add(fromLine);
+    }
+    if (headers.getHeader("Message-ID") == null) {
+      added.add("Message-ID: <" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + "."
+          + Long.toHexString(System.nanoTime()) + "@mail.gmail.com>");
+    }
+    if (headers.getHeader("Date") == null) {
+      added.add("Date: " + new MailDateFormat().format(new Date()));
+    }
+    return added.isEmpty() && removed.isEmpty() ? raw : rewrite(raw, removed, added);
+  }
+
+  /** The From line to write, or null if the one there already names the mailbox. */
+  private static String fromLine(String from, String mailbox) {
+    if (from == null || from.isBlank()) {
+      return "From: " + mailbox;
+    }
+    try {
+      InternetAddress[] addresses = InternetAddress.parseHeader(from, false);
+      if (addresses.length == 1 && mailbox.equalsIgnoreCase(addresses[0].getAddress())) {
+        return null;
+      }
+      String personal = addresses.length == 1 ? addresses[0].getPersonal() : null;
+      return "From: " + (personal == null ? mailbox : new InternetAddress(mailbox, personal, "UTF-8").toString());
+    } catch (AddressException | UnsupportedEncodingException malformed) {
+      return "From: " + mailbox;
+    }
+  }
+
+  /** The copy delivered to recipients: without its Bcc header. */
+  static byte[] withoutBcc(byte[] raw) {
+    return rewrite(raw, Set.of("bcc"), List.of());
+  }
+
+  /** Drops the named header fields (lower case, continuation lines included) and puts {@code added} lines first. */
+  static byte[] rewrite(byte[] raw, Set<String> removed, List<String> added) {
+    int end = headerEnd(raw);
+    String block = new String(raw, 0, end, StandardCharsets.ISO_8859_1);
+    String newline = block.contains("\r\n") ? "\r\n" : "\n";
+    StringBuilder headers = new StringBuilder();
+    added.forEach(line -> headers.append(line).append(newline));
+    boolean skipping = false;
+    for (String line : block.split("\r?\n", -1)) {
+      if (line.isEmpty()) {
+        continue;
+      }
+      boolean continuation = line.charAt(0) == ' ' || line.charAt(0) == '\t';
+      if (!continuation) {
+        int colon = line.indexOf(':');
+        skipping = colon > 0 && removed.contains(line.substring(0, colon).trim().toLowerCase(Locale.ROOT));
+      }
+      if (!skipping) {
+        headers.append(line).append(newline);
+      }
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length + headers.length());
+    out.writeBytes(headers.append(newline).toString().getBytes(StandardCharsets.ISO_8859_1));
+    out.write(raw, end, raw.length - end);
+    return out.toByteArray();
+  }
+
+  /** The offset just past the blank line that ends the header section, or the length if there is none. */
+  private static int headerEnd(byte[] raw) {
+    for (int i = 0; i < raw.length - 1; i++) {
+      if (raw[i] == '\n' && raw[i + 1] == '\n') {
+        return i + 2;
+      }
+      if (raw[i] == '\n' && raw[i + 1] == '\r' && i + 2 < raw.length && raw[i + 2] == '\n') {
+        return i + 3;
+      }
+    }
+    return raw.length;
+  }
+}

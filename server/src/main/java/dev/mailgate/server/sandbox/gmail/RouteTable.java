@@ -1,0 +1,37 @@
+package dev.mailgate.server.sandbox.gmail;
+
+import io.vertx.core.Handler;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Registers sandbox handlers under {@code /gmail/v1/users/:userId}, matching the method the
+ * client meant ({@link Gate#method}) rather than the one on the wire.
+ */
+final class RouteTable {
+
+  static final String API = "/gmail/v1/users/:userId";
+  static final String UPLOAD = "/upload/gmail/v1/users/:userId";
+
+  private final Router router;
+
+  RouteTable(Router router) {
+    this.router = router;
+  }
+
+  /** A handler for {@code method} on {@code API + path}. */
+  void add(String method, String path, Handler<RoutingContext> handler) {
+    addAt(method, API + path, handler);
+  }
+
+  /** A handler for {@code method} on a full path ({@link #UPLOAD} paths). */
+  void addAt(String method, String fullPath, Handler<RoutingContext> handler) {
+    router.route(fullPath).handler(ctx -> {
+      if (method.equals(Gate.method(ctx))) {
+        handler.handle(ctx);
+      } else {
+        ctx.next();
+      }
+    });
+  }
+}

@@ -1,0 +1,193 @@
+package dev.mailgate.server.mail;
+
+import static dev.mailgate.server.testing.GrpcAssertions.assertFails;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import dev.mailgate.proto.v1.Connection;
+import dev.mailgate.proto.v1.EmailAddress;
+import dev.mailgate.proto.v1.GetAttachmentRequest;
+import dev.mailgate.proto.v1.GetMessageRequest;
+import dev.mailgate.proto.v1.GetThreadRequest;
+import dev.mailgate.proto.v1.ListLabelsRequest;
+import dev.mailgate.proto.v1.MailServiceGrpc;
+import dev.mailgate.proto.v1.Message;
+import dev.mailgate.proto.v1.MessageContent;
+import dev.mailgate.proto.v1.MessageSummary;
+import dev.mailgate.proto.v1.MessageView;
+import dev.mailgate.proto.v1.ModifyMessageRequest;
+import dev.mailgate.proto.v1.Provider;
+import dev.mailgate.proto.v1.SearchMessagesRequest;
+import dev.mailgate.proto.v1.SearchMessagesResponse;
+import dev.mailgate.proto.v1.SendMessageRequest;
+import dev.mailgate.proto.v1.SendMessageResponse;
+import dev.mailgate.proto.v1.TrashMessageRequest;
+import dev.mailgate.proto.v1.UntrashMessageRequest;
+import dev.mailgate.server.testing.Mailboxes;
+import dev.mailgate.server.testing.TestGateway;
+import io.grpc.Status;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every provider must do, through the public gRPC API. A provider's test extends this and
+ * says how to connect its mailbox and how mail arrives in it; the cases stay the same for
+ * Gmail, Outlook and IMAP.
+ */
+public abstract class MailContractTest {
+
+  /** The gateway the subclass runs. */
+  protected abstract TestGateway gateway();
+
+  /** The provider under test. */
+  protected abstract Provider provider();
+
+  /** Puts a received message into the mailbox (in its inbox, unread); returns nothing the test relies on. */
+  protected abstract void deliver(String mailbox, byte[] rfc822);
+
+  protected MailServiceGrpc.MailServiceBlockingStub mail;
+  protected String userId;
+  protected Connection connection;
+  protected String address;
+
+  @BeforeEach
+  void connectMailbox() throws Exception {
+    mail = MailServiceGrpc.newBlockingStub(gateway().channel()).withInterceptors(TestGateway.acme());
+    userId = Mailboxes.newUserId("contract");
+    address = userId + "@" + provider().name().toLowerCase().replace("provider_", "") + ".test";
+    connection = Mailboxes.connect(gateway(), TestGateway.acme(), userId, provider(), address);
+  }
+
+  protected SearchMessagesResponse search(String query) {
+    return mail.searchMessages(SearchMessagesRequest.newBuilder().setUserId(userId)
+        .setConnectionId(connection.getConnectionId()).setQuery(query).build());
+  }
+
+  protected Message get(String messageId, MessageView view) {
+    return mail.getMessage(GetMessageRequest.newBuilder().setUserId(userId).setConnectionId(connection.getConnectionId())
+        .setMessageId(messageId).setView(view).build());
+  }
+
+  private MessageSummary only(String query) {
+    List<MessageSummary> found = search(query).getMessagesList();
+    assertThat(found).as("messages matching " + query).hasSize(1);
+    return found.get(0);
+  }
+
+  @Test
+  void searchFindsDeliveredMailNewestFirstAndNamesTheConnection() throws Exception {
+    String tag = UUID.randomUUID().toString().substring(0, 6);
+    deliver(address, Mailboxes.mail("ada@example.org", address, "first " + tag, "one", "", null));
+    Thread.sleep(1100); // distinct receive times, at the providers' one-second resolution
+    deliver(address, Mailboxes.mail("ada@example.org", address, "second " + tag, "two", "", null));
+
+    List<MessageSummary> found = search("subject:" + tag).getMessagesList();
+    assertThat(found).extracting(MessageSummary::getSubject).containsExactly("second " + tag, "first " + tag);
+    assertThat(found).allSatisfy(m -> {
+      assertThat(m.getConnectionId()).isEqualTo(connection.getConnectionId());
+      assertThat(m.getEmailAddress()).isEqualTo(address);
+      assertThat(m.getFrom().getAddress()).isEqualTo("ada@example.org");
+      assertThat(m.getLabelIdsList()).contains("INBOX", "UNREAD");
+    });
+  }
+
+  @Test
+  void fullMessageHasBothBodiesAndItsAttachment() throws Exception {
+    byte[] pdf = "%PDF-1.4 not really".getBytes();
+    deliver(address, Mailboxes.mail("ada@example.org", address, "with attachment", "plain body", "<p>html body</p>",
+        new OutgoingAttachment("report.pdf", "application/pdf", pdf, "")));
+    MessageSummary summary = only("subject:\"with attachment\"");
+    assertThat(summary.getHasAttachments()).isTrue();
+
+    Message full = get(summary.getMessageId(), MessageView.MESSAGE_VIEW_FULL);
+    assertThat(full.getTextBody()).contains("plain body");
+    assertThat(full.getHtmlBody()).contains("<p>html body</p>");
+    assertThat(full.getAttachmentsList()).singleElement().satisfies(a -> {
+      assertThat(a.getFilename()).isEqualTo("report.pdf");
+      assertThat(a.getMimeType()).isEqualTo("application/pdf");
+    });
+    var attachment = mail.getAttachment(GetAttachmentRequest.newBuilder().setUserId(userId)
+        .setConnectionId(connection.getConnectionId()).setMessageId(summary.getMessageId())
+        .setAttachmentId(full.getAttachments(0).getAttachmentId()).build());
+    assertThat(attachment.getData().toByteArray()).isEqualTo(pdf);
+
+    Message raw = get(summary.getMessageId(), MessageView.MESSAGE_VIEW_RAW);
+    assertThat(new String(raw.getRaw().toByteArray())).contains("Subject: with attachment");
+    Message metadata = get(summary.getMessageId(), MessageView.MESSAGE_VIEW_METADATA);
+    assertThat(metadata.getHeadersList()).anySatisfy(h -> assertThat(h.getName()).isEqualToIgnoringCase("subject"));
+    assertThat(metadata.getTextBody()).isEmpty();
+  }
+
+  @Test
+  void replySentThroughTheGatewayJoinsTheThread() throws Exception {
+    deliver(address, Mailboxes.mail("ada@example.org", address, "lunch?", "lunch at noon?", "", null));
+    MessageSummary original = only("subject:lunch?");
+
+    SendMessageResponse reply = mail.sendMessage(SendMessageRequest.newBuilder().setUserId(userId)
+        .setConnectionId(connection.getConnectionId()).setRequestId("reply-" + UUID.randomUUID())
+        .setContent(MessageContent.newBuilder()
+            .addTo(EmailAddress.newBuilder().setAddress("ada@example.org"))
+            .setTextBody("noon works").setReplyToMessageId(original.getMessageId()))
+        .build());
+    assertThat(reply.getThreadId()).isEqualTo(original.getThreadId());
+
+    var thread = mail.getThread(GetThreadRequest.newBuilder().setUserId(userId)
+        .setConnectionId(connection.getConnectionId()).setThreadId(original.getThreadId()).build());
+    assertThat(thread.getMessagesList()).hasSize(2);
+    Message sent = thread.getMessages(1);
+    assertThat(sent.getSummary().getSubject()).isEqualTo("Re: lunch?");
+    assertThat(sent.getHeadersList()).anySatisfy(h -> {
+      assertThat(h.getName()).isEqualToIgnoringCase("In-Reply-To");
+      assertThat(h.getValue()).isEqualTo(get(original.getMessageId(), MessageView.MESSAGE_VIEW_METADATA).getRfc822MessageId());
+    });
+    assertThat(search("in:sent subject:lunch?").getMessagesList()).extracting(MessageSummary::getMessageId)
+        .contains(reply.getMessageId());
+  }
+
+  @Test
+  void labelsMarkReadStarArchiveTrashAndUntrash() throws Exception {
+    deliver(address, Mailboxes.mail("ada@example.org", address, "labels please", "body", "", null));
+    String id = only("subject:\"labels please\"").getMessageId();
+    var labels = mail.listLabels(ListLabelsRequest.newBuilder().setUserId(userId)
+        .setConnectionId(connection.getConnectionId()).build()).getLabelsList();
+    assertThat(labels).extracting(l -> l.getLabelId()).contains("INBOX", "SENT", "TRASH");
+
+    MessageSummary read = mail.modifyMessage(ModifyMessageRequest.newBuilder().setUserId(userId)
+        .setConnectionId(connection.getConnectionId()).setMessageId(id)
+        .addRemoveLabelIds("UNREAD").addAddLabelIds("STARRED").build());
+    assertThat(read.getLabelIdsList()).contains("STARRED").doesNotContain("UNREAD");
+
+    MessageSummary archived = mail.modifyMessage(ModifyMessageRequest.newBuilder().setUserId(userId)
+        .setConnectionId(connection.getConnectionId()).setMessageId(id).addRemoveLabelIds("INBOX").build());
+    assertThat(archived.getLabelIdsList()).doesNotContain("INBOX");
+
+    MessageSummary trashed = mail.trashMessage(TrashMessageRequest.newBuilder().setUserId(userId)
+        .setConnectionId(connection.getConnectionId()).setMessageId(id).build());
+    assertThat(trashed.getLabelIdsList()).contains("TRASH");
+    MessageSummary restored = mail.untrashMessage(UntrashMessageRequest.newBuilder().setUserId(userId)
+        .setConnectionId(connection.getConnectionId()).setMessageId(id).build());
+    assertThat(restored.getLabelIdsList()).doesNotContain("TRASH");
+  }
+
+  @Test
+  void unknownMessageIsMessageNotFound() {
+    assertFails(Status.Code.NOT_FOUND, "MESSAGE_NOT_FOUND", () -> get("0123456789abcdef", MessageView.MESSAGE_VIEW_FULL));
+  }
+
+  @Test
+  void anotherUsersConnectionIsNotFoundAndNothingIsSent() {
+    String stranger = Mailboxes.newUserId("stranger");
+    var request = SendMessageRequest.newBuilder().setUserId(stranger).setConnectionId(connection.getConnectionId())
+        .setRequestId("r-" + UUID.randomUUID())
+        .setContent(MessageContent.newBuilder().addTo(EmailAddress.newBuilder().setAddress("x@example.org"))
+            .setSubject("not yours").setTextBody("nope").setHtmlBody("").addAttachments(
+                dev.mailgate.proto.v1.OutgoingAttachment.newBuilder().setFilename("a.txt").setData(ByteString.copyFromUtf8("a"))))
+        .build();
+    assertFails(Status.Code.NOT_FOUND, "CONNECTION_NOT_FOUND", () -> mail.sendMessage(request));
+    assertFails(Status.Code.NOT_FOUND, "CONNECTION_NOT_FOUND", () -> mail.searchMessages(SearchMessagesRequest.newBuilder()
+        .setUserId(stranger).setConnectionId(connection.getConnectionId()).build()));
+    assertThat(search("in:sent subject:\"not yours\"").getMessagesList()).isEmpty();
+  }
+}

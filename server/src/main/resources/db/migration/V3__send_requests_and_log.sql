@@ -6,7 +6,9 @@ CREATE TABLE send_requests (
   connection_id        UUID        NOT NULL,
   payload_sha256       BYTEA       NOT NULL,
   message_id_header    TEXT        NOT NULL,   -- the RFC 5322 Message-ID this send carries
-  state                TEXT        NOT NULL CHECK (state IN ('PENDING', 'SENT', 'FAILED')),
+  -- PENDING: a call is sending; SENT / FAILED: the provider did / certainly did not send;
+  -- UNKNOWN: the provider failed in a way that does not tell (looked up before any new attempt).
+  state                TEXT        NOT NULL CHECK (state IN ('PENDING', 'SENT', 'FAILED', 'UNKNOWN')),
   provider_message_id  TEXT,
   provider_thread_id   TEXT,
   error                TEXT,

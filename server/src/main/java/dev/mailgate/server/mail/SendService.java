@@ -117,10 +117,11 @@ public final class SendService {
 
     private Future<SentMessage> failed(Throwable failure) {
       if (failure instanceof OutcomeUnknown unknown) {
-        // The claim stays PENDING: a later retry looks the message up again before sending.
-        return Future.failedFuture(GatewayException.retryable(Reason.PROVIDER_UNAVAILABLE,
-            "the provider failed and it is not known yet whether the message was sent; retry with the same request_id",
-            Duration.ofSeconds(30), unknown.getCause()));
+        // A retry with this key looks the message up before it sends anything.
+        return tenant.pool().compose(db -> requests.unknown(db, userId, requestId, "outcome unknown"))
+            .compose(v -> Future.failedFuture(GatewayException.retryable(Reason.PROVIDER_UNAVAILABLE,
+                "the provider failed and it is not known yet whether the message was sent; retry with the same request_id",
+                Duration.ofSeconds(5), unknown.getCause())));
       }
       String error = failure instanceof GatewayException e ? e.reason() + ": " + e.getMessage() : "internal error";
       return tenant.pool().compose(db -> requests.failed(db, userId, requestId, error)
@@ -140,6 +141,8 @@ public final class SendService {
           case "SENT" -> Future.succeededFuture(new SentMessage(record.providerMessageId(), record.providerThreadId()));
           case "FAILED" -> requests.takeOver(db, userId, requestId, record)
               .compose(mine -> mine ? send() : existing(waited));
+          case "UNKNOWN" -> requests.takeOver(db, userId, requestId, record)
+              .compose(mine -> mine ? lookUpThenSend() : existing(waited));
           default -> pending(db, record, waited);
         };
       }));
@@ -153,10 +156,17 @@ public final class SendService {
         }
         return vertx.timer(WAIT_STEP.toMillis()).compose(v -> existing(waited + 1));
       }
-      // A claim nobody finished (a crash, or an unknown outcome): find the message before sending again.
-      return requests.takeOver(db, userId, requestId, record).compose(mine -> !mine ? existing(waited)
-          : router.run(tenant, connection, (provider, mailbox) -> provider.findSent(mailbox, header))
-              .compose(found -> found.map(this::succeeded).orElseGet(this::send)));
+      // A claim nobody finished (the gateway stopped mid-send): find the message before sending again.
+      return requests.takeOver(db, userId, requestId, record).compose(mine -> mine ? lookUpThenSend() : existing(waited));
+    }
+
+    /** Sends only if the provider has no message with this send's Message-ID. */
+    private Future<SentMessage> lookUpThenSend() {
+      if (header.isEmpty()) {
+        return send();
+      }
+      return router.run(tenant, connection, (provider, mailbox) -> provider.findSent(mailbox, header))
+          .compose(found -> found.map(this::succeeded).orElseGet(this::send));
     }
   }
 

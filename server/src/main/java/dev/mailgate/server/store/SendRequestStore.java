@@ -60,6 +60,11 @@ public final class SendRequestStore {
     return db.preparedQuery(FINISH).execute(Tuple.of(userId, requestId, "SENT", messageId, threadId, null)).mapEmpty();
   }
 
+  /** The provider failed without telling whether it sent: a retry looks the message up first. */
+  public Future<Void> unknown(SqlClient db, String userId, String requestId, String error) {
+    return db.preparedQuery(FINISH).execute(Tuple.of(userId, requestId, "UNKNOWN", null, null, error)).mapEmpty();
+  }
+
   /** The provider certainly did not send: a retry with this key may send. */
   public Future<Void> failed(SqlClient db, String userId, String requestId, String error) {
     return db.preparedQuery(FINISH).execute(Tuple.of(userId, requestId, "FAILED", null, null, error)).mapEmpty();

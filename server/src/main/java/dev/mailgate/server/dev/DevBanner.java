@@ -59,6 +59,8 @@ final class DevBanner {
     out.printf("%nConnect a sandbox mailbox (the local OAuth server's login page accepts any address):%n");
     out.printf("  grpcurl -plaintext %s -d '{\"user_id\":\"alice\",\"provider\":\"PROVIDER_GMAIL\"}' %s mailgate.v1.ConnectionService/StartAuthorization%n", auth, address);
     out.printf("  open authorization_url in a browser, sign in as alice@example.com, then ListConnections shows it ACTIVE%n");
+    out.printf("  alice's sandbox mailbox already holds three messages (one with a PDF attached):%n");
+    out.printf("  grpcurl -plaintext %s -d '{\"user_id\":\"alice\",\"connection_id\":\"-\",\"query\":\"has:attachment\"}' %s mailgate.v1.MailService/SearchMessages%n", auth, address);
     out.printf("%nPress Ctrl-C to stop.%n");
     out.flush();
   }

@@ -1,5 +1,6 @@
 package dev.mailgate.server.mail;
 
+import dev.mailgate.server.crypto.SecretField;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
 import dev.mailgate.server.oauth.AccessTokens;
@@ -8,6 +9,7 @@ import dev.mailgate.server.store.ConnectionStatus;
 import dev.mailgate.server.store.ConnectionStore;
 import dev.mailgate.server.store.CredentialStore;
 import dev.mailgate.server.store.ProviderKind;
+import dev.mailgate.server.store.StoredCredentials;
 import dev.mailgate.server.tenant.Tenant;
 import io.vertx.core.Future;
 import java.util.Map;
@@ -65,17 +67,39 @@ public final class MailRouter {
       return Future.failedFuture(new GatewayException(Reason.NOT_IMPLEMENTED,
           "mail operations on " + connection.provider() + " connections are not implemented yet"));
     }
-    return tokens.get(tenant, connection.id())
-        .compose(token -> operation.run(provider, new Mailbox(connection.emailAddress(), token))
+    return credential(tenant, connection)
+        .compose(current -> operation.run(provider, mailbox(connection, current))
             .recover(failure -> failure instanceof ProviderUnauthorizedException
-                ? tokens.refreshAfterRejection(tenant, connection.id(), token)
-                    .compose(fresh -> operation.run(provider, new Mailbox(connection.emailAddress(), fresh)))
+                ? renewed(tenant, connection, current).compose(fresh -> operation.run(provider, mailbox(connection, fresh)))
                 : Future.failedFuture(failure)))
         .recover(failure -> failure instanceof ProviderUnauthorizedException
             ? tenant.pool().compose(db -> credentials.markNeedsReauth(db, connection.id()))
                 .compose(marked -> Future.failedFuture(new GatewayException(Reason.CONNECTION_NEEDS_REAUTH,
-                    "the provider refused the refreshed token; the user must authorize this connection again")))
+                    "the provider refused the connection's credentials; the user must authorize or connect it again")))
             : Future.failedFuture(failure))
         .onSuccess(done -> tenant.pool().compose(db -> connections.touch(db, connection.id())));
+  }
+
+  /** An OAuth access token (refreshed if near expiry), or for IMAP the stored password. */
+  private Future<String> credential(Tenant tenant, ConnectionRecord connection) {
+    if (connection.provider() != ProviderKind.IMAP) {
+      return tokens.get(tenant, connection.id());
+    }
+    return tenant.pool().compose(db -> credentials.find(db, connection.id())).compose(found -> found
+        .flatMap(StoredCredentials::password)
+        .map(password -> tenant.decrypt(connection.id(), SecretField.PASSWORD, password))
+        .orElseGet(() -> Future.failedFuture(new GatewayException(Reason.CONNECTION_NEEDS_REAUTH,
+            "this connection has no stored password; connect it again"))));
+  }
+
+  /** A new credential after the provider refused one: a refreshed token; a refused password stays refused. */
+  private Future<String> renewed(Tenant tenant, ConnectionRecord connection, String rejected) {
+    return connection.provider() == ProviderKind.IMAP
+        ? Future.failedFuture(new ProviderUnauthorizedException())
+        : tokens.refreshAfterRejection(tenant, connection.id(), rejected);
+  }
+
+  private static Mailbox mailbox(ConnectionRecord connection, String credential) {
+    return new Mailbox(connection.emailAddress(), credential, connection.settings());
   }
 }

@@ -2,10 +2,11 @@ package dev.mailgate.server.store;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** A stored connection, without its credentials. */
+/** A stored connection, without its credentials; settings are provider settings (IMAP hosts), never secrets. */
 public record ConnectionRecord(
     UUID id,
     String userId,
@@ -15,4 +16,5 @@ public record ConnectionRecord(
     ConnectionStatus status,
     Instant createTime,
     Instant updateTime,
-    Optional<Instant> lastUsedTime) {}
+    Optional<Instant> lastUsedTime,
+    Map<String, String> settings) {}

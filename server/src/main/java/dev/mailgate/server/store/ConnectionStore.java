@@ -23,7 +23,7 @@ public final class ConnectionStore {
 
   private static final String COLUMNS = """
       c.id, u.external_id, c.provider, c.email_address, c.scopes, c.status,
-      c.create_time, c.update_time, c.last_used_time""";
+      c.create_time, c.update_time, c.last_used_time, c.settings""";
 
   private static final String SELECT_OWNED = "SELECT " + COLUMNS + """
        FROM connections c JOIN users u ON u.id = c.user_id
@@ -42,7 +42,7 @@ public final class ConnectionStore {
         SELECT $1, u.id, $3, $4, $5, $6 FROM users u WHERE u.external_id = $2
         RETURNING *)
       SELECT c.id, $2 AS external_id, c.provider, c.email_address, c.scopes, c.status,
-             c.create_time, c.update_time, c.last_used_time
+             c.create_time, c.update_time, c.last_used_time, c.settings
       FROM inserted c""";
 
   private static final String TOUCH = "UPDATE connections SET last_used_time = now() WHERE id = $1";
@@ -141,6 +141,15 @@ public final class ConnectionStore {
         ConnectionStatus.valueOf(row.getString("status")),
         row.getOffsetDateTime("create_time").toInstant(),
         row.getOffsetDateTime("update_time").toInstant(),
-        Optional.ofNullable(lastUsed).map(OffsetDateTime::toInstant));
+        Optional.ofNullable(lastUsed).map(OffsetDateTime::toInstant),
+        settingsOf(row.getJsonObject("settings")));
+  }
+
+  private static java.util.Map<String, String> settingsOf(io.vertx.core.json.JsonObject json) {
+    java.util.Map<String, String> settings = new java.util.HashMap<>();
+    if (json != null) {
+      json.forEach(entry -> settings.put(entry.getKey(), String.valueOf(entry.getValue())));
+    }
+    return settings;
   }
 }

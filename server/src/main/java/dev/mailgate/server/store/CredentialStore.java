@@ -21,7 +21,7 @@ import java.util.stream.StreamSupport;
 public final class CredentialStore {
 
   private static final String COLUMNS =
-      "id, provider, status, access_token, refresh_token, access_token_expire_time FROM connections";
+      "id, provider, status, access_token, refresh_token, access_token_expire_time, password FROM connections";
   private static final String SELECT = "SELECT " + COLUMNS + " WHERE id = $1";
   private static final String SELECT_FOR_UPDATE = SELECT + " FOR UPDATE";
   private static final String SELECT_OF_USER = "SELECT " + COLUMNS
@@ -36,9 +36,17 @@ public final class CredentialStore {
       UPDATE connections SET access_token = $2, refresh_token = coalesce($3, refresh_token),
         access_token_expire_time = $4, status = 'ACTIVE', update_time = now()
       WHERE id = $1""";
+  private static final String UPSERT_IMAP = """
+      INSERT INTO connections (id, user_id, provider, email_address, settings, status)
+      SELECT $1, u.id, 'IMAP', $3, $4, 'ACTIVE' FROM users u WHERE u.external_id = $2
+      ON CONFLICT (user_id, provider, email_address)
+      DO UPDATE SET settings = EXCLUDED.settings, status = 'ACTIVE', update_time = now()
+      RETURNING id""";
+  private static final String SAVE_PASSWORD =
+      "UPDATE connections SET password = $2, status = 'ACTIVE', update_time = now() WHERE id = $1";
   private static final String NEEDS_REAUTH = """
       UPDATE connections SET status = 'NEEDS_REAUTH', access_token = NULL, refresh_token = NULL,
-        access_token_expire_time = NULL, update_time = now()
+        access_token_expire_time = NULL, password = NULL, update_time = now()
       WHERE id = $1""";
 
   public Future<Optional<StoredCredentials>> find(SqlClient db, UUID connectionId) {
@@ -76,6 +84,18 @@ public final class CredentialStore {
         .mapEmpty();
   }
 
+  /** Creates the user's IMAP connection to this mailbox, or updates the existing one, and returns its id. */
+  public Future<UUID> upsertImap(SqlClient db, String userId, String emailAddress, java.util.Map<String, String> settings) {
+    return db.preparedQuery(UPSERT_IMAP)
+        .execute(Tuple.of(UUID.randomUUID(), userId, emailAddress, new io.vertx.core.json.JsonObject(new java.util.HashMap<>(settings))))
+        .map(rows -> rows.iterator().next().getUUID("id"));
+  }
+
+  /** Stores the encrypted IMAP/SMTP password and marks the connection ACTIVE. */
+  public Future<Void> savePassword(SqlClient db, UUID connectionId, byte[] password) {
+    return db.preparedQuery(SAVE_PASSWORD).execute(Tuple.of(connectionId, Buffer.buffer(password))).mapEmpty();
+  }
+
   /** The provider refused the grant: forget the credentials and mark the connection NEEDS_REAUTH. */
   public Future<Void> markNeedsReauth(SqlClient db, UUID connectionId) {
     return db.preparedQuery(NEEDS_REAUTH).execute(Tuple.of(connectionId)).mapEmpty();
@@ -89,7 +109,8 @@ public final class CredentialStore {
         ConnectionStatus.valueOf(row.getString("status")),
         Optional.ofNullable(bytes(row, "access_token")),
         Optional.ofNullable(bytes(row, "refresh_token")),
-        Optional.ofNullable(expire).map(OffsetDateTime::toInstant));
+        Optional.ofNullable(expire).map(OffsetDateTime::toInstant),
+        Optional.ofNullable(bytes(row, "password")));
   }
 
   private static byte[] bytes(Row row, String column) {

@@ -1,0 +1,123 @@
+package dev.mailgate.server.provider.graph;
+
+import dev.mailgate.server.error.FieldViolation;
+import dev.mailgate.server.error.GatewayException;
+import dev.mailgate.server.error.Reason;
+import dev.mailgate.server.mail.Mailbox;
+import dev.mailgate.server.mail.ProviderUnauthorizedException;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Microsoft Graph over the non-blocking Vert.x WebClient: at most 4 requests in flight per
+ * mailbox, 429 and 503 wait the server's {@code Retry-After} and try again (twice, reads and
+ * writes alike, since Graph has not acted on a throttled request), and Graph's errors become
+ * gateway reasons (401 asks for a refresh, 404 is MESSAGE_NOT_FOUND).
+ */
+final class GraphClient {
+
+  /** One request to make: method, path (or a full nextLink URL), query, headers, body. */
+  record Call(HttpMethod method, String path, Map<String, String> query, Map<String, String> headers, Object body) {
+    static Call get(String path, Map<String, String> query) {
+      return new Call(HttpMethod.GET, path, query, Map.of(), null);
+    }
+  }
+
+  private static final int ATTEMPTS = 3;
+  private static final long MAX_WAIT_MILLIS = 10_000;
+
+  private final Vertx vertx;
+  private final WebClient http;
+  private final String rootUrl;
+  private final InFlightLimiter limiter = new InFlightLimiter(4);
+
+  GraphClient(Vertx vertx, WebClient http, String rootUrl) {
+    this.vertx = vertx;
+    this.http = http;
+    this.rootUrl = rootUrl.endsWith("/") ? rootUrl.substring(0, rootUrl.length() - 1) : rootUrl;
+  }
+
+  Future<JsonObject> json(Mailbox mailbox, Call call) {
+    return send(mailbox, call).map(response -> response.body() == null || response.body().length() == 0
+        ? new JsonObject() : response.bodyAsJsonObject());
+  }
+
+  Future<HttpResponse<Buffer>> send(Mailbox mailbox, Call call) {
+    return attempt(mailbox, call, 1);
+  }
+
+  private Future<HttpResponse<Buffer>> attempt(Mailbox mailbox, Call call, int attempt) {
+    return limiter.run(mailbox.emailAddress(), () -> request(mailbox, call))
+        .recover(failure -> Future.failedFuture(GatewayException.retryable(Reason.PROVIDER_UNAVAILABLE,
+            "Microsoft Graph could not be reached", Duration.ofSeconds(5), failure)))
+        .compose(response -> {
+          int status = response.statusCode();
+          if (status < 300) {
+            return Future.succeededFuture(response);
+          }
+          if ((status == 429 || status == 503) && attempt < ATTEMPTS) {
+            long wait = Math.min(retryAfter(response).toMillis(), MAX_WAIT_MILLIS);
+            return vertx.timer(Math.max(wait, 1)).compose(v -> attempt(mailbox, call, attempt + 1));
+          }
+          return Future.failedFuture(error(response));
+        });
+  }
+
+  private Future<HttpResponse<Buffer>> request(Mailbox mailbox, Call call) {
+    String url = call.path().startsWith("http") ? call.path() : rootUrl + call.path();
+    HttpRequest<Buffer> request = http.requestAbs(call.method(), url)
+        .bearerTokenAuthentication(mailbox.credential())
+        .timeout(60_000);
+    call.query().forEach(request::addQueryParam);
+    call.headers().forEach(request::putHeader);
+    if (call.body() instanceof JsonObject json) {
+      return request.sendJsonObject(json);
+    }
+    if (call.body() instanceof Buffer buffer) {
+      return request.sendBuffer(buffer);
+    }
+    return request.send();
+  }
+
+  private static RuntimeException error(HttpResponse<Buffer> response) {
+    int status = response.statusCode();
+    String code = "";
+    try {
+      JsonObject body = response.bodyAsJsonObject();
+      code = body == null ? "" : body.getJsonObject("error", new JsonObject()).getString("code", "");
+    } catch (RuntimeException notJson) {
+      // keep the status alone
+    }
+    return switch (status) {
+      case 401 -> new ProviderUnauthorizedException();
+      case 404 -> new GatewayException(Reason.MESSAGE_NOT_FOUND, "the message, folder or attachment was not found");
+      case 429 -> GatewayException.retryable(Reason.PROVIDER_RATE_LIMITED, "Microsoft Graph is throttling this mailbox",
+          retryAfter(response), null);
+      case 400 -> GatewayException.invalid(List.of(new FieldViolation("request",
+          "Microsoft Graph refused the request (" + code + ")")));
+      default -> status >= 500
+          ? GatewayException.retryable(Reason.PROVIDER_UNAVAILABLE, "Microsoft Graph is unavailable", retryAfter(response), null)
+          : new GatewayException(Reason.INTERNAL, "Microsoft Graph answered HTTP " + status + " " + code);
+    };
+  }
+
+  private static Duration retryAfter(HttpResponse<Buffer> response) {
+    MultiMap headers = response.headers();
+    try {
+      String value = headers.get("retry-after");
+      return value == null ? Duration.ofSeconds(5) : Duration.ofSeconds(Long.parseLong(value.trim()));
+    } catch (NumberFormatException notSeconds) {
+      return Duration.ofSeconds(5);
+    }
+  }
+}

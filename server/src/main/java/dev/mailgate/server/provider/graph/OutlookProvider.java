@@ -1,0 +1,353 @@
+package dev.mailgate.server.provider.graph;
+
+import dev.mailgate.server.mail.AttachmentData;
+import dev.mailgate.server.mail.AttachmentInfo;
+import dev.mailgate.server.mail.DraftDetail;
+import dev.mailgate.server.mail.LabelInfo;
+import dev.mailgate.server.mail.MailProvider;
+import dev.mailgate.server.mail.Mailbox;
+import dev.mailgate.server.mail.MessageDetail;
+import dev.mailgate.server.mail.MessageSummary;
+import dev.mailgate.server.mail.MessageView;
+import dev.mailgate.server.mail.MimeComposer;
+import dev.mailgate.server.mail.MimeReader;
+import dev.mailgate.server.mail.OutgoingMessage;
+import dev.mailgate.server.mail.Page;
+import dev.mailgate.server.mail.SentMessage;
+import dev.mailgate.server.mail.ThreadDetail;
+import dev.mailgate.server.provider.graph.GraphClient.Call;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Outlook mailboxes through Microsoft Graph v1.0 REST with the non-blocking Vert.x WebClient.
+ * Folders are labels ({@link GraphLabels}), conversations are threads, sends go as MIME (so the
+ * gateway's Message-ID survives and an unknown outcome can be looked up), replies carry
+ * In-Reply-To and References.
+ */
+public final class OutlookProvider implements MailProvider {
+
+  public static final String GRAPH_ROOT_URL = "https://graph.microsoft.com";
+  private static final List<String> WELL_KNOWN = List.of("inbox", "sentitems", "drafts", "deleteditems", "junkemail",
+      "archive");
+
+  private final GraphClient graph;
+  /** Well-known folder ids per mailbox, kept a minute: every listing needs them, and they rarely change. */
+  private final Map<String, Cached> folderIds = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private record Cached(Map<String, String> labels, Instant expires) {}
+
+  public OutlookProvider(Vertx vertx, WebClient http, String rootUrl) {
+    this.graph = new GraphClient(vertx, http, rootUrl);
+  }
+
+  @Override
+  public Future<Page<MessageSummary>> search(Mailbox mailbox, String query, List<String> labelIds, int pageSize,
+      Optional<String> pageToken) {
+    GraphQuery parsed = GraphQuery.parse(query, labelIds);
+    Call call;
+    if (pageToken.isPresent()) {
+      call = Call.get(pageToken.get(), Map.of());
+    } else {
+      Map<String, String> params = new LinkedHashMap<>();
+      params.put("$top", Integer.toString(pageSize));
+      params.put("$select", GraphMessages.SUMMARY_FIELDS);
+      if (!parsed.search().isEmpty()) {
+        params.put("$search", "\"" + parsed.search().replace("\"", "\\\"") + "\"");
+      } else {
+        params.put("$orderby", "receivedDateTime desc");
+        if (!parsed.filter().isEmpty()) {
+          params.put("$filter", parsed.filter());
+        }
+      }
+      String path = parsed.folder().map(f -> "/v1.0/me/mailFolders/" + f + "/messages").orElse("/v1.0/me/messages");
+      call = Call.get(path, params);
+    }
+    boolean checkLocally = !parsed.search().isEmpty();
+    return folders(mailbox).compose(labels -> graph.json(mailbox, call).map(page -> {
+      List<MessageSummary> found = new ArrayList<>();
+      page.getJsonArray("value", new JsonArray()).forEach(m -> {
+        JsonObject message = (JsonObject) m;
+        if (!checkLocally || parsed.accepts(message)) {
+          found.add(GraphMessages.summary(message, labels));
+        }
+      });
+      return new Page<>(found, Optional.ofNullable(page.getString("@odata.nextLink")));
+    }));
+  }
+
+  @Override
+  public Future<MessageDetail> getMessage(Mailbox mailbox, String messageId, MessageView view) {
+    String path = "/v1.0/me/messages/" + messageId;
+    if (view == MessageView.RAW) {
+      return folders(mailbox).compose(labels -> graph.json(mailbox, Call.get(path, Map.of("$select", GraphMessages.SUMMARY_FIELDS)))
+          .compose(message -> graph.send(mailbox, Call.get(path + "/$value", Map.of()))
+              .map(raw -> new MessageDetail(GraphMessages.summary(message, labels), List.of(), List.of(), List.of(), "", "",
+                  List.of(), raw.body().getBytes(), message.getString("internetMessageId", "")))));
+    }
+    Map<String, String> select = Map.of("$select", GraphMessages.SUMMARY_FIELDS + ",body,internetMessageHeaders");
+    Future<JsonObject> message = graph.json(mailbox, Call.get(path, select));
+    if (view == MessageView.METADATA) {
+      return folders(mailbox).compose(labels -> message.map(m -> {
+        MessageDetail full = GraphMessages.detail(m, "", List.of(), labels);
+        return new MessageDetail(full.summary(), full.headers(), full.cc(), full.bcc(), "", "", List.of(), new byte[0],
+            full.rfc822MessageId());
+      }));
+    }
+    Future<String> text = graph.json(mailbox, new Call(HttpMethod.GET, path, Map.of("$select", "body"),
+            Map.of("Prefer", "outlook.body-content-type=\"text\""), null))
+        .map(m -> m.getJsonObject("body", new JsonObject()).getString("content", ""));
+    Future<List<AttachmentInfo>> attachments = attachments(mailbox, messageId);
+    return folders(mailbox).compose(labels -> Future.all(message, text, attachments).map(all ->
+        GraphMessages.detail(message.result(), text.result(), attachments.result(), labels)));
+  }
+
+  private Future<List<AttachmentInfo>> attachments(Mailbox mailbox, String messageId) {
+    return graph.json(mailbox, Call.get("/v1.0/me/messages/" + messageId + "/attachments",
+            Map.of("$select", "id,name,contentType,size,isInline,contentId")))
+        .map(page -> {
+          List<AttachmentInfo> list = new ArrayList<>();
+          page.getJsonArray("value", new JsonArray()).forEach(a -> list.add(GraphMessages.attachment((JsonObject) a)));
+          return list;
+        });
+  }
+
+  @Override
+  public Future<AttachmentData> getAttachment(Mailbox mailbox, String messageId, String attachmentId) {
+    return graph.json(mailbox, Call.get("/v1.0/me/messages/" + messageId + "/attachments/" + attachmentId, Map.of()))
+        .map(a -> new AttachmentData(a.getString("id"), a.getString("name", ""),
+            a.getString("contentType", "application/octet-stream"),
+            Base64.getDecoder().decode(a.getString("contentBytes", ""))));
+  }
+
+  @Override
+  public Future<ThreadDetail> getThread(Mailbox mailbox, String threadId) {
+    return graph.json(mailbox, Call.get("/v1.0/me/messages", Map.of(
+            "$filter", "conversationId eq '" + threadId.replace("'", "''") + "'",
+            "$select", "id", "$top", "100")))
+        .compose(page -> {
+          List<Future<MessageDetail>> messages = new ArrayList<>();
+          page.getJsonArray("value", new JsonArray())
+              .forEach(m -> messages.add(getMessage(mailbox, ((JsonObject) m).getString("id"), MessageView.FULL)));
+          return Future.all(messages).map(all -> {
+            List<MessageDetail> sorted = new ArrayList<>(messages.stream().map(Future::result).toList());
+            sorted.sort(java.util.Comparator.comparing(d -> d.summary().receiveTime()));
+            if (sorted.isEmpty()) {
+              throw new dev.mailgate.server.error.GatewayException(dev.mailgate.server.error.Reason.MESSAGE_NOT_FOUND,
+                  "the thread was not found");
+            }
+            return new ThreadDetail(threadId, sorted);
+          });
+        });
+  }
+
+  @Override
+  public Future<SentMessage> send(Mailbox mailbox, OutgoingMessage message, String messageIdHeader) {
+    Future<MimeComposer.ReplyContext> reply = message.replyToMessageId().isBlank() ? Future.succeededFuture(null)
+        : graph.json(mailbox, Call.get("/v1.0/me/messages/" + message.replyToMessageId(),
+                Map.of("$select", "internetMessageId,subject,internetMessageHeaders")))
+            .map(original -> new MimeComposer.ReplyContext(original.getString("internetMessageId", ""),
+                header(original, "References"), original.getString("subject", "")));
+    return reply.compose(context -> {
+      byte[] mime = MimeComposer.compose(mailbox.emailAddress(), message, messageIdHeader, context);
+      Buffer body = Buffer.buffer(Base64.getEncoder().encodeToString(mime));
+      return graph.send(mailbox, new Call(HttpMethod.POST, "/v1.0/me/sendMail", Map.of(),
+          Map.of("Content-Type", "text/plain"), body));
+    }).compose(accepted -> findSent(mailbox, messageIdHeader)).map(found -> found.orElseThrow(() ->
+        new dev.mailgate.server.error.GatewayException(dev.mailgate.server.error.Reason.PROVIDER_UNAVAILABLE,
+            "Microsoft Graph accepted the message but it is not in Sent Items yet")));
+  }
+
+  @Override
+  public Future<Optional<SentMessage>> findSent(Mailbox mailbox, String messageIdHeader) {
+    return graph.json(mailbox, Call.get("/v1.0/me/mailFolders/sentitems/messages", Map.of(
+            "$filter", "internetMessageId eq '" + messageIdHeader.replace("'", "''") + "'",
+            "$select", "id,conversationId", "$top", "1")))
+        .map(page -> page.getJsonArray("value", new JsonArray()).stream().findFirst().map(m -> {
+          JsonObject sent = (JsonObject) m;
+          return new SentMessage(sent.getString("id"), sent.getString("conversationId", ""));
+        }));
+  }
+
+  @Override
+  public Future<DraftDetail> createDraft(Mailbox mailbox, OutgoingMessage message) {
+    Future<JsonObject> created = message.replyToMessageId().isBlank()
+        ? graph.json(mailbox, new Call(HttpMethod.POST, "/v1.0/me/messages", Map.of(), Map.of(), GraphMessages.draft(message)))
+        : graph.json(mailbox, new Call(HttpMethod.POST, "/v1.0/me/messages/" + message.replyToMessageId() + "/createReply",
+                Map.of(), Map.of(), new JsonObject()))
+            .compose(reply -> patchDraft(mailbox, reply.getString("id"), message).map(reply));
+    return created.compose(draft -> getDraft(mailbox, draft.getString("id")));
+  }
+
+  @Override
+  public Future<DraftDetail> getDraft(Mailbox mailbox, String draftId) {
+    return graph.send(mailbox, Call.get("/v1.0/me/messages/" + draftId + "/$value", Map.of()))
+        .compose(raw -> graph.json(mailbox, Call.get("/v1.0/me/messages/" + draftId,
+                Map.of("$select", "id,conversationId,internetMessageId,isDraft,lastModifiedDateTime")))
+            .map(meta -> {
+              if (!meta.getBoolean("isDraft", false)) {
+                throw new dev.mailgate.server.error.GatewayException(dev.mailgate.server.error.Reason.MESSAGE_NOT_FOUND,
+                    "the draft was not found");
+              }
+              byte[] mime = raw.body().getBytes();
+              return new DraftDetail(draftId, MimeReader.toOutgoing(mime), draftId, meta.getString("conversationId", ""),
+                  Instant.parse(meta.getString("lastModifiedDateTime", Instant.now().toString())),
+                  meta.getString("internetMessageId", MimeReader.messageIdOf(mime)));
+            }));
+  }
+
+  @Override
+  public Future<Page<DraftDetail>> listDrafts(Mailbox mailbox, int pageSize, Optional<String> pageToken) {
+    Call call = pageToken.map(token -> Call.get(token, Map.of())).orElse(Call.get("/v1.0/me/mailFolders/drafts/messages",
+        Map.of("$select", "id", "$top", Integer.toString(pageSize))));
+    return graph.json(mailbox, call).compose(page -> {
+      List<Future<DraftDetail>> drafts = new ArrayList<>();
+      page.getJsonArray("value", new JsonArray()).forEach(d -> drafts.add(getDraft(mailbox, ((JsonObject) d).getString("id"))));
+      return Future.all(drafts).map(all -> new Page<>(drafts.stream().map(Future::result).toList(),
+          Optional.ofNullable(page.getString("@odata.nextLink"))));
+    });
+  }
+
+  @Override
+  public Future<DraftDetail> updateDraft(Mailbox mailbox, String draftId, OutgoingMessage message) {
+    return patchDraft(mailbox, draftId, message).compose(patched -> getDraft(mailbox, draftId));
+  }
+
+  private Future<Void> patchDraft(Mailbox mailbox, String draftId, OutgoingMessage message) {
+    JsonObject content = GraphMessages.draft(message);
+    JsonArray attachments = (JsonArray) content.remove("attachments");
+    Future<JsonObject> patched = graph.json(mailbox, new Call(HttpMethod.PATCH, "/v1.0/me/messages/" + draftId,
+        Map.of(), Map.of(), content));
+    if (attachments == null) {
+      return patched.mapEmpty();
+    }
+    return patched.compose(p -> Future.all(attachments.stream().map(a -> graph.json(mailbox, new Call(HttpMethod.POST,
+        "/v1.0/me/messages/" + draftId + "/attachments", Map.of(), Map.of(), (JsonObject) a))).toList())).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> deleteDraft(Mailbox mailbox, String draftId) {
+    return getDraft(mailbox, draftId).compose(draft ->
+        graph.send(mailbox, new Call(HttpMethod.DELETE, "/v1.0/me/messages/" + draftId, Map.of(), Map.of(), null))).mapEmpty();
+  }
+
+  @Override
+  public Future<SentMessage> sendDraft(Mailbox mailbox, String draftId) {
+    return getDraft(mailbox, draftId).compose(draft -> graph.send(mailbox, new Call(HttpMethod.POST,
+            "/v1.0/me/messages/" + draftId + "/send", Map.of(), Map.of(), null))
+        .compose(accepted -> findSent(mailbox, draft.rfc822MessageId()))
+        .map(found -> found.orElse(new SentMessage(draftId, draft.threadId()))));
+  }
+
+  @Override
+  public Future<List<LabelInfo>> listLabels(Mailbox mailbox) {
+    return folders(mailbox).compose(labels -> graph.json(mailbox, Call.get("/v1.0/me/mailFolders", Map.of("$top", "100")))
+        .map(page -> {
+          List<LabelInfo> result = new ArrayList<>();
+          page.getJsonArray("value", new JsonArray()).forEach(f -> {
+            JsonObject folder = (JsonObject) f;
+            String system = labels.get(folder.getString("id"));
+            result.add(new LabelInfo(system != null ? system : folder.getString("id"), folder.getString("displayName", ""),
+                system != null, folder.getInteger("unreadItemCount", 0), folder.getInteger("totalItemCount", 0)));
+          });
+          result.add(new LabelInfo("UNREAD", "Unread", true, 0, 0));
+          result.add(new LabelInfo("STARRED", "Flagged", true, 0, 0));
+          return result;
+        }));
+  }
+
+  @Override
+  public Future<MessageSummary> modify(Mailbox mailbox, String messageId, List<String> addLabelIds,
+      List<String> removeLabelIds) {
+    JsonObject patch = new JsonObject();
+    Optional<String> moveTo = Optional.empty();
+    for (String label : addLabelIds) {
+      switch (label) {
+        case "UNREAD" -> patch.put("isRead", false);
+        case "STARRED" -> patch.put("flag", new JsonObject().put("flagStatus", "flagged"));
+        default -> moveTo = Optional.of(GraphLabels.folderOf(label));
+      }
+    }
+    for (String label : removeLabelIds) {
+      switch (label) {
+        case "UNREAD" -> patch.put("isRead", true);
+        case "STARRED" -> patch.put("flag", new JsonObject().put("flagStatus", "notFlagged"));
+        case "INBOX" -> moveTo = moveTo.or(() -> Optional.of("archive"));
+        default -> moveTo = moveTo.or(() -> Optional.of("inbox"));
+      }
+    }
+    Future<JsonObject> patched = patch.isEmpty() ? Future.succeededFuture(new JsonObject())
+        : graph.json(mailbox, new Call(HttpMethod.PATCH, "/v1.0/me/messages/" + messageId, Map.of(), Map.of(), patch));
+    Optional<String> destination = moveTo;
+    return patched.compose(p -> destination.map(folder -> move(mailbox, messageId, folder))
+        .orElseGet(() -> summary(mailbox, messageId)));
+  }
+
+  @Override
+  public Future<MessageSummary> trash(Mailbox mailbox, String messageId) {
+    return move(mailbox, messageId, "deleteditems");
+  }
+
+  @Override
+  public Future<MessageSummary> untrash(Mailbox mailbox, String messageId) {
+    return move(mailbox, messageId, "inbox");
+  }
+
+  private Future<MessageSummary> move(Mailbox mailbox, String messageId, String folder) {
+    return graph.json(mailbox, new Call(HttpMethod.POST, "/v1.0/me/messages/" + messageId + "/move", Map.of(), Map.of(),
+            new JsonObject().put("destinationId", folder)))
+        .compose(moved -> summary(mailbox, moved.getString("id", messageId)));
+  }
+
+  private Future<MessageSummary> summary(Mailbox mailbox, String messageId) {
+    return folders(mailbox).compose(labels -> graph.json(mailbox, Call.get("/v1.0/me/messages/" + messageId,
+        Map.of("$select", GraphMessages.SUMMARY_FIELDS))).map(m -> GraphMessages.summary(m, labels)));
+  }
+
+  /** Folder id to system label, for the well-known folders this mailbox has. */
+  private Future<Map<String, String>> folders(Mailbox mailbox) {
+    Cached cached = folderIds.get(mailbox.emailAddress());
+    if (cached != null && cached.expires().isAfter(Instant.now())) {
+      return Future.succeededFuture(cached.labels());
+    }
+    List<Future<Optional<Map.Entry<String, String>>>> lookups = WELL_KNOWN.stream()
+        .map(name -> graph.json(mailbox, Call.get("/v1.0/me/mailFolders/" + name, Map.of("$select", "id")))
+            .map(folder -> GraphLabels.labelOfWellKnown(name).map(label -> Map.entry(folder.getString("id"), label)))
+            .recover(missing -> Future.succeededFuture(Optional.empty())))
+        .toList();
+    return Future.all(lookups).map(all -> {
+      Map<String, String> labels = new HashMap<>();
+      lookups.forEach(l -> l.result().ifPresent(e -> labels.put(e.getKey(), e.getValue())));
+      folderIds.put(mailbox.emailAddress(), new Cached(Map.copyOf(labels), Instant.now().plusSeconds(60)));
+      return labels;
+    });
+  }
+
+  private static String header(JsonObject message, String name) {
+    for (Object h : message.getJsonArray("internetMessageHeaders", new JsonArray())) {
+      JsonObject header = (JsonObject) h;
+      if (name.equalsIgnoreCase(header.getString("name"))) {
+        return header.getString("value", "");
+      }
+    }
+    return "";
+  }
+
+  static String newMessageId() {
+    return "<" + UUID.randomUUID() + "@mailgate>";
+  }
+}

@@ -4,6 +4,7 @@ import dev.mailgate.server.crypto.FileMasterKey;
 import dev.mailgate.server.crypto.MasterKey;
 import dev.mailgate.server.oauth.OAuthProviders;
 import dev.mailgate.server.provider.gmail.GmailProvider;
+import dev.mailgate.server.provider.graph.OutlookProvider;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -20,11 +21,12 @@ import java.util.Optional;
  * @param keysetDirectory where tenant keysets live unless a tenant names its own file
  * @param oauth the OAuth providers' endpoints
  * @param gmailRootUrl the Gmail API's root URL (Google's, or the sandbox's)
+ * @param graphRootUrl Microsoft Graph's root URL (Microsoft's, or the sandbox's)
  * @param providerThreads size of the worker pool each blocking provider client runs on
  */
 public record GatewayOptions(String host, int port, Optional<Path> tlsCertificate, Optional<Path> tlsKey,
     int migrationThreads, MasterKey masterKey, Path keysetDirectory, OAuthProviders oauth, String gmailRootUrl,
-    int providerThreads) {
+    String graphRootUrl, int providerThreads) {
 
   public GatewayOptions {
     if (tlsCertificate.isPresent() != tlsKey.isPresent()) {
@@ -35,7 +37,7 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
   /** Cleartext on host:port, the real OAuth providers. */
   public static GatewayOptions plaintext(String host, int port, MasterKey masterKey, Path keysetDirectory) {
     return new GatewayOptions(host, port, Optional.empty(), Optional.empty(), 2, masterKey, keysetDirectory,
-        OAuthProviders.defaults(), GmailProvider.GOOGLE_ROOT_URL, 16);
+        OAuthProviders.defaults(), GmailProvider.GOOGLE_ROOT_URL, OutlookProvider.GRAPH_ROOT_URL, 16);
   }
 
   /** For dev mode and tests: a master key file and keysets under {@code directory}, made if missing. */
@@ -46,24 +48,30 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
 
   public GatewayOptions withTls(Path certificate, Path key) {
     return new GatewayOptions(host, port, Optional.of(certificate), Optional.of(key), migrationThreads,
-        masterKey, keysetDirectory, oauth, gmailRootUrl, providerThreads);
+        masterKey, keysetDirectory, oauth, gmailRootUrl, graphRootUrl, providerThreads);
   }
 
   public GatewayOptions withOAuth(OAuthProviders replacement) {
     return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
-        replacement, gmailRootUrl, providerThreads);
+        replacement, gmailRootUrl, graphRootUrl, providerThreads);
   }
 
   /** Gmail at another root URL (the sandbox in dev mode and tests). */
   public GatewayOptions withGmailRootUrl(String rootUrl) {
     return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory, oauth,
-        rootUrl, providerThreads);
+        rootUrl, graphRootUrl, providerThreads);
+  }
+
+  /** Microsoft Graph at another root URL (the sandbox in dev mode and tests). */
+  public GatewayOptions withGraphRootUrl(String rootUrl) {
+    return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory, oauth,
+        gmailRootUrl, rootUrl, providerThreads);
   }
 
   /** The same gateway on another port (a second gateway process in tests). */
   public GatewayOptions withPort(int otherPort) {
     return new GatewayOptions(host, otherPort, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
-        oauth, gmailRootUrl, providerThreads);
+        oauth, gmailRootUrl, graphRootUrl, providerThreads);
   }
 
   public boolean tls() {

@@ -19,6 +19,7 @@ import dev.mailgate.server.mail.CombinedSearch;
 import dev.mailgate.server.mail.MailRouter;
 import dev.mailgate.server.mail.SendService;
 import dev.mailgate.server.provider.gmail.GmailProvider;
+import dev.mailgate.server.provider.graph.OutlookProvider;
 import dev.mailgate.server.store.ConnectionStore;
 import dev.mailgate.server.store.ProviderKind;
 import dev.mailgate.server.store.SendLog;
@@ -75,13 +76,16 @@ public final class GatewayServer {
     ConnectionStore connections = new ConnectionStore();
     CredentialStore credentials = new CredentialStore();
     OAuthClients oauthClients = new OAuthClients(vertx, options.oauth());
-    ProfileClient profiles = new ProfileClient(WebClient.create(vertx));
+    WebClient webClient = WebClient.create(vertx);
+    ProfileClient profiles = new ProfileClient(webClient);
     AccessTokens accessTokens = new AccessTokens(oauthClients, credentials, Duration.ofMinutes(2));
     AuthorizationFlow authorizations = new AuthorizationFlow(oauthClients, profiles, users, connections, credentials);
     ProviderGrants grants = new ProviderGrants(oauthClients, credentials);
 
     GmailProvider gmail = new GmailProvider(vertx, options.gmailRootUrl(), options.providerThreads());
-    MailRouter mailRouter = new MailRouter(connections, credentials, accessTokens, Map.of(ProviderKind.GMAIL, gmail));
+    OutlookProvider outlook = new OutlookProvider(vertx, webClient, options.graphRootUrl());
+    MailRouter mailRouter = new MailRouter(connections, credentials, accessTokens,
+        Map.of(ProviderKind.GMAIL, gmail, ProviderKind.OUTLOOK, outlook));
     MailApi mail = new MailApi(mailRouter, new CombinedSearch(mailRouter),
         new SendService(vertx, mailRouter, new SendRequestStore(), new SendLog()));
 

@@ -5,6 +5,7 @@ import dev.mailgate.server.GatewayServer;
 import dev.mailgate.server.crypto.FileMasterKey;
 import dev.mailgate.server.oauth.OAuthProviders;
 import dev.mailgate.server.provider.gmail.GmailProvider;
+import dev.mailgate.server.provider.graph.OutlookProvider;
 import java.nio.file.Files;
 import picocli.CommandLine.ParameterException;
 import dev.mailgate.tenant.config.TenantConfig;
@@ -77,7 +78,7 @@ public final class ServeCommand implements Callable<Integer> {
     }
     GatewayOptions options = new GatewayOptions(host, port, Optional.ofNullable(tlsCertificate),
         Optional.ofNullable(tlsKey), 2, FileMasterKey.load(masterKey), keysetDir, endpoints(),
-        GmailProvider.GOOGLE_ROOT_URL, providerThreads);
+        GmailProvider.GOOGLE_ROOT_URL, OutlookProvider.GRAPH_ROOT_URL, providerThreads);
     GatewayServer server = GatewayProcess.start(options, tenants, () -> {});
     spec.commandLine().getOut().printf("Mailgate ready on %s:%d (%s), tenants: %s%n", host, server.port(),
         options.tls() ? "TLS" : "h2c", String.join(", ", server.tenants().ids()));

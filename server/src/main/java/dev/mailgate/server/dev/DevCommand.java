@@ -77,7 +77,8 @@ public final class DevCommand implements Callable<Integer> {
     }
     GatewayOptions options = GatewayOptions.local(host, boundPort, dataDir.resolve("secrets"))
         .withOAuth(providers.endpoints())
-        .withGmailRootUrl(providers.gmailRootUrl());
+        .withGmailRootUrl(providers.gmailRootUrl())
+        .withGraphRootUrl(providers.graphRootUrl());
     GatewayServer server = GatewayProcess.start(options, configs, resources);
     Optional<ConnectionRecord> demo = DemoData.seed(server.tenants().find(DemoData.TENANT)).await(60, TimeUnit.SECONDS);
     new DevBanner(out, host, server.port(), database, configs, demo).print();

@@ -54,6 +54,11 @@ public final class LocalProviders implements AutoCloseable {
     return sandbox.baseUrl() + "/";
   }
 
+  /** Microsoft Graph's root URL (the sandbox). */
+  public String graphRootUrl() {
+    return sandbox.baseUrl();
+  }
+
   public MockOAuth2Server oauthServer() {
     return oauth;
   }

@@ -57,7 +57,12 @@ public abstract class MailContractTest {
     mail = MailServiceGrpc.newBlockingStub(gateway().channel()).withInterceptors(TestGateway.acme());
     userId = Mailboxes.newUserId("contract");
     address = userId + "@" + provider().name().toLowerCase().replace("provider_", "") + ".test";
-    connection = Mailboxes.connect(gateway(), TestGateway.acme(), userId, provider(), address);
+    connection = connect(userId, address);
+  }
+
+  /** Connects the user's mailbox at {@code address}; OAuth providers sign in, IMAP overrides this. */
+  protected Connection connect(String userId, String address) throws Exception {
+    return Mailboxes.connect(gateway(), TestGateway.acme(), userId, provider(), address);
   }
 
   protected SearchMessagesResponse search(String query) {

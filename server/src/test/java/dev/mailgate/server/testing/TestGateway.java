@@ -89,7 +89,8 @@ public final class TestGateway implements AutoCloseable {
     LocalProviders providers = LocalProviders.start(vertx, true);
     GatewayOptions options = GatewayOptions.local("127.0.0.1", port, dir.resolve("secrets"))
         .withOAuth(providers.endpoints())
-        .withGmailRootUrl(providers.gmailRootUrl());
+        .withGmailRootUrl(providers.gmailRootUrl())
+        .withGraphRootUrl(providers.graphRootUrl());
     GatewayServer server = GatewayServer.start(vertx, options, loaded.tenants()).await(60, TimeUnit.SECONDS);
     return new TestGateway(vertx, server, options, loaded.tenants(), providers, databases);
   }

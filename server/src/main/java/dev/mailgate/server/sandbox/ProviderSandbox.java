@@ -1,22 +1,17 @@
 package dev.mailgate.server.sandbox;
 
+import dev.mailgate.server.sandbox.gmail.GmailSandbox;
+import dev.mailgate.server.sandbox.graph.GraphSandbox;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import dev.mailgate.server.sandbox.gmail.GmailSandbox;
-import io.vertx.ext.web.RoutingContext;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A local stand-in for the Gmail and Microsoft Graph REST APIs, for dev mode and tests (Google and
- * Microsoft cannot be reached from here), following their documented wire formats, errors
- * included: the stateful {@link GmailSandbox} at Google's paths, and Graph {@code /me} (the Graph
- * mail API grows here later). Bearer tokens are the JWTs of the local OAuth server
+ * A local stand-in for the Gmail and Microsoft Graph REST APIs on one loopback port, for dev
+ * mode and tests (Google and Microsoft cannot be reached from here): the stateful
+ * {@link GmailSandbox} and {@link GraphSandbox}, each at its provider's exact paths, with its
+ * documented JSON shapes and error bodies. Bearer tokens are the JWTs of the local OAuth server
  * ({@link BearerIdentity}).
  */
 public final class ProviderSandbox {
@@ -26,12 +21,12 @@ public final class ProviderSandbox {
 
   private final HttpServer server;
   private final GmailSandbox gmail;
-  private final AtomicInteger rejectNext = new AtomicInteger();
-  private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+  private final GraphSandbox graph;
 
-  private ProviderSandbox(HttpServer server, GmailSandbox gmail) {
+  private ProviderSandbox(HttpServer server, GmailSandbox gmail, GraphSandbox graph) {
     this.server = server;
     this.gmail = gmail;
+    this.graph = graph;
   }
 
   /** Starts the sandbox on a free loopback port. */
@@ -39,11 +34,14 @@ public final class ProviderSandbox {
     Router router = Router.router(vertx);
     GmailSandbox gmail = GmailSandbox.create();
     gmail.mount(router);
-    ProviderSandbox[] self = new ProviderSandbox[1];
-    router.get(GRAPH_ME).handler(ctx -> self[0].graphMe(ctx));
+    GraphSandbox graph = GraphSandbox.create();
+    graph.mount(router);
     HttpServer server = vertx.createHttpServer().requestHandler(router);
-    self[0] = new ProviderSandbox(server, gmail);
-    return server.listen(0, "127.0.0.1").map(bound -> self[0]);
+    return server.listen(0, "127.0.0.1").map(bound -> new ProviderSandbox(bound, gmail, graph));
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + server.actualPort();
   }
 
   /** The stateful Gmail API; its root URL is {@link #baseUrl()} + "/". */
@@ -51,44 +49,12 @@ public final class ProviderSandbox {
     return gmail;
   }
 
-  public String baseUrl() {
-    return "http://127.0.0.1:" + server.actualPort();
-  }
-
-  /** Makes the next {@code count} Graph calls answer 401, as for a token the provider revoked. */
-  public void rejectNextCalls(int count) {
-    rejectNext.set(count);
-  }
-
-  /** How many calls reached {@code path} so far. */
-  public int callsTo(String path) {
-    return calls.computeIfAbsent(path, p -> new AtomicInteger()).get();
+  /** The stateful Microsoft Graph mail API; its root URL is {@link #baseUrl()}. */
+  public GraphSandbox graph() {
+    return graph;
   }
 
   public Future<Void> close() {
     return server.close();
-  }
-
-  private void graphMe(RoutingContext ctx) {
-    Optional<String> email = authenticate(ctx);
-    if (email.isEmpty()) {
-      // https://learn.microsoft.com/graph/errors
-      ctx.response().setStatusCode(401).putHeader("content-type", "application/json")
-          .end(new JsonObject().put("error", new JsonObject()
-              .put("code", "InvalidAuthenticationToken")
-              .put("message", "Access token validation failure.")).encode());
-      return;
-    }
-    ctx.json(new JsonObject().put("id", Integer.toHexString(email.get().hashCode()))
-        .put("displayName", email.get()).put("mail", email.get()).put("userPrincipalName", email.get()));
-  }
-
-  /** The mailbox a valid, unexpired bearer JWT names; empty for anything else. */
-  private Optional<String> authenticate(RoutingContext ctx) {
-    calls.computeIfAbsent(ctx.request().path(), p -> new AtomicInteger()).incrementAndGet();
-    if (rejectNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-      return Optional.empty();
-    }
-    return BearerIdentity.mailboxOf(ctx.request().getHeader("authorization"));
   }
 }

@@ -98,6 +98,10 @@ final class GraphClient {
     } catch (RuntimeException notJson) {
       // keep the status alone
     }
+    if (code.equals("ErrorInvalidIdMalformed")) {
+      // An id that cannot exist is not found, like one that does not exist.
+      return new GatewayException(Reason.MESSAGE_NOT_FOUND, "the message, folder or attachment was not found");
+    }
     return switch (status) {
       case 401 -> new ProviderUnauthorizedException();
       case 404 -> new GatewayException(Reason.MESSAGE_NOT_FOUND, "the message, folder or attachment was not found");

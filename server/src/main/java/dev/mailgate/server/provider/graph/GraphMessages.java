@@ -51,11 +51,9 @@ final class GraphMessages {
         message.getBoolean("hasAttachments", false));
   }
 
-  /** A message with its bodies (HTML from the message, text from a second, text-preferring read). */
-  static MessageDetail detail(JsonObject message, String textBody, List<AttachmentInfo> attachments,
+  /** A message with its text and HTML bodies (read from its MIME) and attachment list. */
+  static MessageDetail detail(JsonObject message, String textBody, String htmlBody, List<AttachmentInfo> attachments,
       Map<String, String> labelOfFolder) {
-    JsonObject body = message.getJsonObject("body", new JsonObject());
-    boolean html = "html".equalsIgnoreCase(body.getString("contentType", "text"));
     List<Header> headers = new ArrayList<>();
     message.getJsonArray("internetMessageHeaders", new JsonArray()).forEach(h -> {
       JsonObject header = (JsonObject) h;
@@ -64,8 +62,7 @@ final class GraphMessages {
     return new MessageDetail(summary(message, labelOfFolder), headers,
         addresses(message.getJsonArray("ccRecipients", new JsonArray())),
         addresses(message.getJsonArray("bccRecipients", new JsonArray())),
-        html ? textBody : body.getString("content", ""), html ? body.getString("content", "") : "",
-        attachments, new byte[0], message.getString("internetMessageId", ""));
+        textBody, htmlBody, attachments, new byte[0], message.getString("internetMessageId", ""));
   }
 
   static AttachmentInfo attachment(JsonObject attachment) {

@@ -71,7 +71,8 @@ public final class OutlookProvider implements MailProvider {
       } else {
         params.put("$orderby", "receivedDateTime desc");
         if (!parsed.filter().isEmpty()) {
-          params.put("$filter", parsed.filter());
+          // Graph wants the ordered property first in a filter that comes with $orderby.
+          params.put("$filter", "receivedDateTime ge 1900-01-01T00:00:00Z and " + parsed.filter());
         }
       }
       String path = parsed.folder().map(f -> "/v1.0/me/mailFolders/" + f + "/messages").orElse("/v1.0/me/messages");
@@ -103,17 +104,18 @@ public final class OutlookProvider implements MailProvider {
     Future<JsonObject> message = graph.json(mailbox, Call.get(path, select));
     if (view == MessageView.METADATA) {
       return folders(mailbox).compose(labels -> message.map(m -> {
-        MessageDetail full = GraphMessages.detail(m, "", List.of(), labels);
+        MessageDetail full = GraphMessages.detail(m, "", "", List.of(), labels);
         return new MessageDetail(full.summary(), full.headers(), full.cc(), full.bcc(), "", "", List.of(), new byte[0],
             full.rfc822MessageId());
       }));
     }
-    Future<String> text = graph.json(mailbox, new Call(HttpMethod.GET, path, Map.of("$select", "body"),
-            Map.of("Prefer", "outlook.body-content-type=\"text\""), null))
-        .map(m -> m.getJsonObject("body", new JsonObject()).getString("content", ""));
+    // Graph's JSON has one body (HTML, or text converted from it); the MIME has the real alternatives.
+    Future<OutgoingMessage> bodies = graph.send(mailbox, Call.get(path + "/$value", Map.of()))
+        .map(raw -> MimeReader.toOutgoing(raw.body().getBytes()));
     Future<List<AttachmentInfo>> attachments = attachments(mailbox, messageId);
-    return folders(mailbox).compose(labels -> Future.all(message, text, attachments).map(all ->
-        GraphMessages.detail(message.result(), text.result(), attachments.result(), labels)));
+    return folders(mailbox).compose(labels -> Future.all(message, bodies, attachments).map(all ->
+        GraphMessages.detail(message.result(), bodies.result().textBody(), bodies.result().htmlBody(),
+            attachments.result(), labels)));
   }
 
   private Future<List<AttachmentInfo>> attachments(Mailbox mailbox, String messageId) {

@@ -1,0 +1,169 @@
+package dev.mailgate.server.sandbox.graph;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One message of one mailbox with the properties of Graph's {@code message} resource
+ * (https://learn.microsoft.com/graph/api/resources/message). Mail that arrived or was sent keeps
+ * the MIME it was made from ({@link #mime}); a draft, or a message whose content was changed, is
+ * written out from its properties when asked for. Its fields change only under the lock of the
+ * {@link Mailbox} that holds it; its id never changes, not even when it moves.
+ */
+final class GraphMessage {
+
+  /** Graph's {@code itemBody}: {@code text} or {@code html}. */
+  record Body(String contentType, String content) {
+
+    static final Body EMPTY = new Body("text", "");
+
+    boolean isHtml() {
+      return contentType.equals("html");
+    }
+
+    String asText() {
+      return isHtml() ? HtmlText.toText(content) : content;
+    }
+
+    String asHtml() {
+      return isHtml() ? content : HtmlText.fromText(content);
+    }
+  }
+
+  /** An {@code internetMessageHeader}. */
+  record Header(String name, String value) {}
+
+  final String id;
+  String folderId;
+  String conversationId;
+  String internetMessageId = "";
+  String subject = "";
+  Body body = Body.EMPTY;
+  Recipient from;
+  Recipient sender;
+  List<Recipient> to = List.of();
+  List<Recipient> cc = List.of();
+  List<Recipient> bcc = List.of();
+  List<Recipient> replyTo = List.of();
+  String importance = "normal";
+  String flagStatus = "notFlagged";
+  List<String> categories = List.of();
+  List<Header> headers = List.of();
+  /** The ids this message answers (In-Reply-To first, then References), angle brackets included. */
+  String inReplyTo;
+  List<String> references = List.of();
+  final List<FileAttachment> attachments = new ArrayList<>();
+  Instant created;
+  Instant lastModified;
+  Instant received;
+  Instant sent;
+  boolean read;
+  boolean draft;
+  boolean deliveryReceiptRequested;
+  boolean readReceiptRequested;
+  byte[] mime;
+  long sequence;
+  private int version = 1;
+
+  GraphMessage(String id) {
+    this.id = id;
+    Instant now = now();
+    created = now;
+    lastModified = now;
+    received = now;
+  }
+
+  static Instant now() {
+    return Instant.now().truncatedTo(ChronoUnit.SECONDS);
+  }
+
+  /** A copy under a new id with the same content, state and MIME (what Graph's {@code copy} makes). */
+  GraphMessage copy(String newId) {
+    GraphMessage c = new GraphMessage(newId);
+    c.folderId = folderId;
+    c.conversationId = conversationId;
+    c.internetMessageId = internetMessageId;
+    c.subject = subject;
+    c.body = body;
+    c.from = from;
+    c.sender = sender;
+    c.to = to;
+    c.cc = cc;
+    c.bcc = bcc;
+    c.replyTo = replyTo;
+    c.importance = importance;
+    c.flagStatus = flagStatus;
+    c.categories = categories;
+    c.headers = headers;
+    c.inReplyTo = inReplyTo;
+    c.references = references;
+    c.attachments.addAll(attachments);
+    c.received = received;
+    c.sent = sent;
+    c.read = read;
+    c.draft = draft;
+    c.mime = mime;
+    return c;
+  }
+
+  /** Records a change: a new change key and modification time. */
+  void touch() {
+    version++;
+    lastModified = now();
+  }
+
+  /** Records a change to what the MIME says: it will be written out from the properties from now on. */
+  void contentChanged() {
+    mime = null;
+    touch();
+  }
+
+  String changeKey() {
+    return Ids.changeKey(id, version);
+  }
+
+  /** Graph counts only attachments that are not inline. */
+  boolean hasAttachments() {
+    return attachments.stream().anyMatch(a -> !a.inline());
+  }
+
+  List<Recipient> allRecipients() {
+    List<Recipient> all = new ArrayList<>(to);
+    all.addAll(cc);
+    all.addAll(bcc);
+    return all;
+  }
+
+  /** The subject without reply and forward prefixes, lower case: what conversations are matched on. */
+  String conversationTopic() {
+    return topic(subject);
+  }
+
+  /** Whether the subject starts with a reply or forward prefix. */
+  boolean isReplyOrForward() {
+    return !topic(subject).equals(subject.trim().toLowerCase(Locale.ROOT));
+  }
+
+  static String topic(String subject) {
+    String s = subject == null ? "" : subject.trim();
+    while (true) {
+      String lower = s.toLowerCase(Locale.ROOT);
+      int colon = s.indexOf(':');
+      if (colon > 0 && colon <= 4 && (lower.startsWith("re:") || lower.startsWith("fw:") || lower.startsWith("fwd:")
+          || lower.startsWith("aw:") || lower.startsWith("sv:") || lower.startsWith("wg:"))) {
+        s = s.substring(colon + 1).trim();
+      } else {
+        return lower;
+      }
+    }
+  }
+
+  /** Newest first: received time, then arrival in the mailbox. */
+  static int newestFirst(GraphMessage a, GraphMessage b) {
+    int byDate = b.received.compareTo(a.received);
+    return byDate != 0 ? byDate : Long.compare(b.sequence, a.sequence);
+  }
+}

@@ -1,0 +1,144 @@
+package dev.mailgate.server.sandbox.graph;
+
+import dev.mailgate.server.sandbox.graph.Folders.Folder;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
+import java.util.NoSuchElementException;
+import java.util.function.Function;
+
+/**
+ * A stateful stand-in for the Microsoft Graph v1.0 mail API
+ * (https://learn.microsoft.com/graph/api/resources/mail-api-overview) that a Graph client talks
+ * to as to Microsoft: same paths under {@code /v1.0/me} (and {@code /v1.0/users/{id}}), JSON,
+ * OData options and errors. Mailboxes live in memory, one per address, created on first use; the
+ * bearer JWT of the local OAuth server says whose mailbox a request reaches. Sending delivers to
+ * the other sandbox mailboxes and nowhere else. Like Exchange Online it allows four requests of
+ * one mailbox in flight at once and throttles more.
+ *
+ * <p>Mount it at the root of a router ({@link #mount}); tests and dev mode seed and inspect it
+ * through the methods here, and can queue failures ({@link #failNext}) and add latency.
+ */
+public final class GraphSandbox {
+
+  private final Mailboxes mailboxes = new Mailboxes();
+  private final Gate gate = new Gate(mailboxes);
+
+  private GraphSandbox() {}
+
+  public static GraphSandbox create() {
+    return new GraphSandbox();
+  }
+
+  /**
+   * Adds the sandbox to {@code router} under {@code /v1.0/*}, with its own body handler (4 MB,
+   * Graph's request limit) and a failure handler that answers in Graph's error format. Mount
+   * before any catch-all route.
+   */
+  public void mount(Router router) {
+    String all = RouteTable.ROOT + "/*";
+    router.route(all).handler(BodyHandler.create(false).setBodyLimit(RequestBodies.BODY_LIMIT));
+    router.route(all).handler(gate);
+    RouteTable routes = new RouteTable(router);
+    new MeRoutes().register(routes);
+    new FolderRoutes().register(routes);
+    new MessageRoutes().register(routes);
+    new SendRoutes(new Outbox(mailboxes)).register(routes);
+    new AttachmentRoutes().register(routes);
+    router.route(all).handler(GraphSandbox::notImplemented);
+    router.route(all).failureHandler(GraphErrors::handleFailure);
+  }
+
+  private static void notImplemented(RoutingContext ctx) {
+    String path = ctx.request().path();
+    String segment = path.substring(path.lastIndexOf('/') + 1);
+    GraphErrors.send(ctx, GraphException.badRequest("Resource not found for the segment '" + segment + "'. "
+        + "(The Graph sandbox has no " + ctx.request().method() + " " + path + ".)"));
+  }
+
+  /** Creates the mailbox of {@code address} if it does not exist yet, so that mail sent to it arrives. */
+  public void createMailbox(String address) {
+    mailboxes.open(address);
+  }
+
+  /**
+   * Stores {@code rfc822} in {@code mailbox} as received, unread mail in the folder with
+   * {@code folderWellKnownName} (e.g. {@code inbox}), received at its Date header when it has
+   * one, in the conversation its In-Reply-To/References name. Returns the new message id.
+   *
+   * @throws IllegalArgumentException for a folder name Graph does not know or bytes that do not parse
+   */
+  public String deliver(String mailbox, byte[] rfc822, String folderWellKnownName) {
+    try {
+      return mailboxes.deliver(mailbox, rfc822.clone(), folderWellKnownName).id;
+    } catch (GraphException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  /** How many messages the folder with {@code folderWellKnownName} holds (0 for a mailbox never used). */
+  public int count(String mailbox, String folderWellKnownName) {
+    return mailboxes.existing(mailbox)
+        .map(box -> box.locked(() -> box.total(box.folders().wellKnown(folderWellKnownName)))).orElse(0);
+  }
+
+  /** The RFC 822 of a message as {@code GET .../$value} serves it. @throws NoSuchElementException if there is none */
+  public byte[] mime(String mailbox, String messageId) {
+    return message(mailbox, messageId, m -> m.mime != null ? m.mime.clone() : MimeWriter.write(m));
+  }
+
+  /** The well-known name of the folder a message is in, or the display name of a folder a user made. */
+  public String folderOf(String mailbox, String messageId) {
+    Mailbox box = mailboxes.existing(mailbox).orElseThrow(() -> new NoSuchElementException("No mailbox " + mailbox));
+    return message(mailbox, messageId, m -> {
+      Folder folder = box.folders().resolve(m.folderId);
+      return folder.wellKnownName() != null ? folder.wellKnownName() : folder.displayName();
+    });
+  }
+
+  /**
+   * Makes the next {@code count} API calls, whatever the mailbox, fail with {@code httpStatus}
+   * and {@code code} in Graph's error format, e.g. 429 TooManyRequests or ApplicationThrottled and
+   * 503 ServiceNotAvailable (both with {@code Retry-After: 2}), 401 InvalidAuthenticationToken,
+   * 500 generalException. Replaces failures still queued.
+   */
+  public void failNext(int count, int httpStatus, String code) {
+    failNext(count, httpStatus, code, httpStatus == 429 || httpStatus == 503 ? Duration.ofSeconds(2) : null);
+  }
+
+  /** As {@link #failNext(int, int, String)}, with a {@code Retry-After} of {@code retryAfter} (none if null). */
+  public void failNext(int count, int httpStatus, String code, Duration retryAfter) {
+    gate.failNext(count, httpStatus, code, retryAfter);
+  }
+
+  /** Delays every answer by {@code latency} (without blocking the event loop); zero turns it off. */
+  public void latency(Duration latency) {
+    gate.latency(latency);
+  }
+
+  /**
+   * How many requests so far had {@code method} and a path ending in {@code pathSuffix}, e.g.
+   * {@code calls("POST", "/sendMail")}.
+   */
+  public int calls(String method, String pathSuffix) {
+    return gate.calls(method, pathSuffix);
+  }
+
+  /**
+   * The most requests of one mailbox that were in flight at the same time so far, the throttled
+   * ones included: a client that keeps Graph's limit never makes this exceed 4.
+   */
+  public int maxConcurrent() {
+    return gate.maxConcurrent();
+  }
+
+  private <T> T message(String mailbox, String messageId, Function<GraphMessage, T> read) {
+    Mailbox box = mailboxes.existing(mailbox).orElseThrow(() -> new NoSuchElementException("No mailbox " + mailbox));
+    try {
+      return box.locked(() -> read.apply(box.message(messageId)));
+    } catch (GraphException e) {
+      throw new NoSuchElementException("No message " + messageId + " in " + mailbox);
+    }
+  }
+}

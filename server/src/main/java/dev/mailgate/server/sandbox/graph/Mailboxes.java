@@ -1,0 +1,72 @@
+package dev.mailgate.server.sandbox.graph;
+
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * All mailboxes of the sandbox by address (created on first use), and the post office between
+ * them: sent mail is copied to the sender's Sent Items and delivered, without its Bcc header,
+ * unread to the Inbox of each recipient whose mailbox exists here. Nothing leaves the sandbox.
+ */
+final class Mailboxes {
+
+  private final ConcurrentHashMap<String, Mailbox> byAddress = new ConcurrentHashMap<>();
+
+  Mailbox open(String address) {
+    return byAddress.computeIfAbsent(address.toLowerCase(Locale.ROOT), Mailbox::new);
+  }
+
+  Optional<Mailbox> existing(String address) {
+    return Optional.ofNullable(byAddress.get(address.toLowerCase(Locale.ROOT)));
+  }
+
+  /** Mail arriving from outside: unread in {@code folderName}, received when its Date header says (else now). */
+  GraphMessage deliver(String address, byte[] raw, String folderName) {
+    GraphMessage message = MimeReader.read(raw);
+    if (message.sent == null) {
+      message.sent = GraphMessage.now();
+    }
+    message.received = message.sent;
+    Mailbox mailbox = open(address);
+    return mailbox.locked(() -> mailbox.insert(message, mailbox.folders().wellKnown(folderName)));
+  }
+
+  /**
+   * Sends finished MIME from {@code sender}: a read copy in Sent Items if {@code saveToSentItems}
+   * (in {@code conversationId} if given), and delivery to the sandbox recipients.
+   * Returns the copy in Sent Items, or empty.
+   */
+  Optional<GraphMessage> send(Mailbox sender, byte[] raw, boolean saveToSentItems, String conversationId) {
+    GraphMessage sent = MimeReader.read(raw);
+    if (sent.allRecipients().isEmpty()) {
+      throw GraphException.invalidRecipients("A message can't be sent because it contains no recipients.");
+    }
+    Instant now = GraphMessage.now();
+    if (sent.sent == null) {
+      sent.sent = now;
+    }
+    Optional<GraphMessage> kept = Optional.empty();
+    if (saveToSentItems) {
+      sent.read = true;
+      sent.received = now;
+      sent.conversationId = conversationId;
+      kept = Optional.of(sender.locked(() -> sender.insert(sent, sender.folders().wellKnown(Folders.SENT_ITEMS))));
+    }
+    byte[] delivered = sent.bcc.isEmpty() ? raw : MimeHeaders.withoutBcc(raw);
+    Set<String> addresses = new LinkedHashSet<>();
+    sent.allRecipients().forEach(r -> addresses.add(r.address().toLowerCase(Locale.ROOT)));
+    for (String address : addresses) {
+      existing(address).ifPresent(inbox -> {
+        GraphMessage copy = MimeReader.read(delivered);
+        copy.received = now;
+        copy.sent = sent.sent;
+        inbox.locked(() -> inbox.insert(copy, inbox.folders().wellKnown(Folders.INBOX)));
+      });
+    }
+    return kept;
+  }
+}

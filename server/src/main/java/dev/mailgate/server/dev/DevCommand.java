@@ -65,7 +65,7 @@ public final class DevCommand implements Callable<Integer> {
     try {
       providers = LocalProviders.start(providersVertx, true);
       resources = chain(providers, resources);
-      DemoMail.seed(providers.sandbox().gmail());
+      DemoMail.seed(providers.sandbox());
       String publicUrl = "http://" + host + ":" + boundPort;
       configs = TenantLoading.load(spec, tenants, new DevEnvironment(database, publicUrl));
       for (TenantConfig tenant : configs) {

@@ -20,6 +20,8 @@ import dev.mailgate.server.mail.MailRouter;
 import dev.mailgate.server.mail.SendService;
 import dev.mailgate.server.provider.gmail.GmailProvider;
 import dev.mailgate.server.provider.graph.OutlookProvider;
+import dev.mailgate.server.provider.imap.ImapProvider;
+import dev.mailgate.server.connect.ImapConnector;
 import dev.mailgate.server.store.ConnectionStore;
 import dev.mailgate.server.store.ProviderKind;
 import dev.mailgate.server.store.SendLog;
@@ -84,8 +86,10 @@ public final class GatewayServer {
 
     GmailProvider gmail = new GmailProvider(vertx, options.gmailRootUrl(), options.providerThreads());
     OutlookProvider outlook = new OutlookProvider(vertx, webClient, options.graphRootUrl());
+    ImapProvider imap = new ImapProvider(vertx, options.providerThreads(), Duration.ofMinutes(5));
+    ImapConnector imapConnector = new ImapConnector(imap, users, connections, credentials);
     MailRouter mailRouter = new MailRouter(connections, credentials, accessTokens,
-        Map.of(ProviderKind.GMAIL, gmail, ProviderKind.OUTLOOK, outlook));
+        Map.of(ProviderKind.GMAIL, gmail, ProviderKind.OUTLOOK, outlook, ProviderKind.IMAP, imap));
     MailApi mail = new MailApi(mailRouter, new CombinedSearch(mailRouter),
         new SendService(vertx, mailRouter, new SendRequestStore(), new SendLog()));
 
@@ -94,7 +98,8 @@ public final class GatewayServer {
         .setMaxMessageSize(MailApi.MAX_MESSAGE_BYTES));
     grpc.addService(new UserApi(users, grants).service(binder));
     grpc.addService(new ConnectionApi(users, connections, authorizations,
-        new ConnectionChecker(accessTokens, profiles, oauthClients, credentials), grants).service(binder));
+        new ConnectionChecker(accessTokens, profiles, oauthClients, credentials, imapConnector::check), grants,
+        imapConnector).service(binder));
     grpc.addService(mail.service(binder));
     grpc.addService(new ReportApi().service(binder));
     grpc.addService(HealthService.create(vertx));

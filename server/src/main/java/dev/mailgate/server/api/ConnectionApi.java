@@ -13,7 +13,11 @@ import dev.mailgate.proto.v1.CheckConnectionResponse;
 import dev.mailgate.proto.v1.CompleteAuthorizationRequest;
 import dev.mailgate.proto.v1.StartAuthorizationRequest;
 import dev.mailgate.proto.v1.StartAuthorizationResponse;
+import dev.mailgate.proto.v1.CreateImapConnectionRequest;
+import dev.mailgate.proto.v1.ImapSecurity;
 import dev.mailgate.server.auth.Caller;
+import dev.mailgate.server.connect.ImapConnector;
+import dev.mailgate.server.provider.imap.ImapSettings;
 import dev.mailgate.server.error.FieldViolation;
 import dev.mailgate.server.oauth.AuthorizationFlow;
 import dev.mailgate.server.oauth.ConnectionChecker;
@@ -42,21 +46,23 @@ public final class ConnectionApi {
   private final AuthorizationFlow authorizations;
   private final ConnectionChecker checker;
   private final ProviderGrants grants;
+  private final ImapConnector imap;
 
   public ConnectionApi(UserStore users, ConnectionStore connections, AuthorizationFlow authorizations,
-      ConnectionChecker checker, ProviderGrants grants) {
+      ConnectionChecker checker, ProviderGrants grants, ImapConnector imap) {
     this.users = users;
     this.connections = connections;
     this.authorizations = authorizations;
     this.checker = checker;
     this.grants = grants;
+    this.imap = imap;
   }
 
   public Service service(RpcBinder binder) {
     return binder.service(ConnectionServiceGrpcService.SERVICE_NAME, ConnectionServiceGrpcService.SERVICE_DESCRIPTOR)
         .unary(ConnectionServiceGrpcService.StartAuthorization, this::startAuthorization)
         .unary(ConnectionServiceGrpcService.CompleteAuthorization, this::completeAuthorization)
-        .notYet(ConnectionServiceGrpcService.CreateImapConnection, "the IMAP/SMTP provider is not built yet")
+        .unary(ConnectionServiceGrpcService.CreateImapConnection, this::createImapConnection)
         .unary(ConnectionServiceGrpcService.ListConnections, this::listConnections)
         .unary(ConnectionServiceGrpcService.GetConnection, this::getConnection)
         .unary(ConnectionServiceGrpcService.CheckConnection, this::checkConnection)
@@ -82,6 +88,25 @@ public final class ConnectionApi {
   Future<Connection> completeAuthorization(Caller caller, CompleteAuthorizationRequest request) {
     new FieldChecks().required("state", request.getState()).required("code", request.getCode()).orThrow();
     return authorizations.complete(caller.tenant(), request.getState(), request.getCode()).map(ConnectionApi::toProto);
+  }
+
+  Future<Connection> createImapConnection(Caller caller, CreateImapConnectionRequest request) {
+    ImapSettings settings = new ImapSettings(request.getImapHost(), request.getImapPort(), security(request.getImapSecurity()),
+        request.getSmtpHost(), request.getSmtpPort(), security(request.getSmtpSecurity()), request.getUsername());
+    FieldChecks checks = new FieldChecks().userId("user_id", request.getUserId())
+        .email("email_address", request.getEmailAddress()).required("password", request.getPassword());
+    settings.violations().forEach(checks::add);
+    checks.orThrow();
+    return imap.connect(caller.tenant(), request.getUserId(), request.getEmailAddress(), settings, request.getPassword())
+        .map(ConnectionApi::toProto);
+  }
+
+  private static ImapSettings.Security security(ImapSecurity security) {
+    return switch (security) {
+      case IMAP_SECURITY_STARTTLS -> ImapSettings.Security.STARTTLS;
+      case IMAP_SECURITY_NONE -> ImapSettings.Security.NONE;
+      default -> ImapSettings.Security.SSL_TLS;
+    };
   }
 
   Future<CheckConnectionResponse> checkConnection(Caller caller, CheckConnectionRequest request) {

@@ -1,5 +1,6 @@
 package dev.mailgate.server.dev;
 
+import com.icegreen.greenmail.util.GreenMail;
 import dev.mailgate.server.store.ConnectionRecord;
 import dev.mailgate.tenant.config.ApiKeys;
 import dev.mailgate.tenant.config.TenantConfig;
@@ -23,9 +24,11 @@ final class DevBanner {
   private final EmbeddedDatabase database;
   private final List<TenantConfig> tenants;
   private final Optional<ConnectionRecord> demo;
+  private final GreenMail mailServer;
 
   DevBanner(PrintWriter out, String host, int port, EmbeddedDatabase database, List<TenantConfig> tenants,
-      Optional<ConnectionRecord> demo) {
+      Optional<ConnectionRecord> demo, GreenMail mailServer) {
+    this.mailServer = mailServer;
     this.out = out;
     this.host = host;
     this.port = port;
@@ -61,6 +64,10 @@ final class DevBanner {
     out.printf("  open authorization_url in a browser, sign in as alice@example.com, then ListConnections shows it ACTIVE%n");
     out.printf("  alice's sandbox mailbox already holds three messages (one with a PDF attached):%n");
     out.printf("  grpcurl -plaintext %s -d '{\"user_id\":\"alice\",\"connection_id\":\"-\",\"query\":\"has:attachment\"}' %s mailgate.v1.MailService/SearchMessages%n", auth, address);
+    out.printf("%nConnect alice's IMAP mailbox (GreenMail on loopback, plain IMAP %d / SMTP %d):%n",
+        mailServer.getImap().getPort(), mailServer.getSmtp().getPort());
+    out.printf("  grpcurl -plaintext %s -d '{\"user_id\":\"alice\",\"email_address\":\"alice@example.com\",\"imap_host\":\"127.0.0.1\",\"imap_port\":%d,\"imap_security\":\"IMAP_SECURITY_NONE\",\"smtp_host\":\"127.0.0.1\",\"smtp_port\":%d,\"smtp_security\":\"IMAP_SECURITY_NONE\",\"username\":\"alice@example.com\",\"password\":\"%s\"}' %s mailgate.v1.ConnectionService/CreateImapConnection%n",
+        auth, mailServer.getImap().getPort(), mailServer.getSmtp().getPort(), DemoMail.imapPassword("alice@example.com"), address);
     out.printf("%nPress Ctrl-C to stop.%n");
     out.flush();
   }

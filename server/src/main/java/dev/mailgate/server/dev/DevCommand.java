@@ -65,7 +65,7 @@ public final class DevCommand implements Callable<Integer> {
     try {
       providers = LocalProviders.start(providersVertx, true);
       resources = chain(providers, resources);
-      DemoMail.seed(providers.sandbox());
+      DemoMail.seed(providers.sandbox(), providers.mailServer());
       String publicUrl = "http://" + host + ":" + boundPort;
       configs = TenantLoading.load(spec, tenants, new DevEnvironment(database, publicUrl));
       for (TenantConfig tenant : configs) {
@@ -81,7 +81,7 @@ public final class DevCommand implements Callable<Integer> {
         .withGraphRootUrl(providers.graphRootUrl());
     GatewayServer server = GatewayProcess.start(options, configs, resources);
     Optional<ConnectionRecord> demo = DemoData.seed(server.tenants().find(DemoData.TENANT)).await(60, TimeUnit.SECONDS);
-    new DevBanner(out, host, server.port(), database, configs, demo).print();
+    new DevBanner(out, host, server.port(), database, configs, demo, providers.mailServer()).print();
     GatewayProcess.awaitShutdown();
     return 0;
   }

@@ -18,21 +18,35 @@ public final class ConnectionChecker {
   /** The outcome of a check; {@code error} never holds a token. */
   public record Result(boolean valid, ConnectionStatus status, String emailAddress, String error) {}
 
+  /** A live login check for password connections (IMAP): true if the server accepted it. */
+  @FunctionalInterface
+  public interface PasswordCheck {
+    Future<Boolean> check(Tenant tenant, ConnectionRecord connection);
+  }
+
   private final AccessTokens tokens;
   private final ProfileClient profiles;
   private final OAuthClients clients;
   private final CredentialStore credentials;
+  private final PasswordCheck passwords;
 
-  public ConnectionChecker(AccessTokens tokens, ProfileClient profiles, OAuthClients clients, CredentialStore credentials) {
+  public ConnectionChecker(AccessTokens tokens, ProfileClient profiles, OAuthClients clients, CredentialStore credentials,
+      PasswordCheck passwords) {
     this.tokens = tokens;
     this.profiles = profiles;
     this.clients = clients;
     this.credentials = credentials;
+    this.passwords = passwords;
   }
 
   public Future<Result> check(Tenant tenant, ConnectionRecord connection) {
     if (connection.status() != ConnectionStatus.ACTIVE) {
       return Future.succeededFuture(needsReauth(connection));
+    }
+    if (connection.provider() == dev.mailgate.server.store.ProviderKind.IMAP) {
+      return passwords.check(tenant, connection).map(valid -> valid
+          ? new Result(true, ConnectionStatus.ACTIVE, connection.emailAddress(), "")
+          : needsReauth(connection));
     }
     OAuthEndpoints endpoints = clients.of(tenant.config(), connection.provider()).endpoints();
     return tokens.get(tenant, connection.id())
@@ -54,6 +68,6 @@ public final class ConnectionChecker {
 
   private static Result needsReauth(ConnectionRecord connection) {
     return new Result(false, ConnectionStatus.NEEDS_REAUTH, connection.emailAddress(),
-        "the provider refused the stored grant; authorize this connection again");
+        "the provider refused the stored credentials; authorize or connect this mailbox again");
   }
 }

@@ -7,23 +7,27 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.OAuth2Config;
 
 /**
  * Google and Microsoft on loopback: a real OAuth2 server (no.nav.security mock-oauth2-server,
  * issuers {@code google} and {@code microsoft}, PKCE checked, refresh tokens rotated) and the
- * {@link ProviderSandbox} for the provider APIs. With {@code interactiveLogin} its authorize step
+ * {@link ProviderSandbox} for the provider APIs, and GreenMail as the IMAP/SMTP server. With {@code interactiveLogin} its authorize step
  * shows a login form a person (or headless Chromium) fills in; without, it grants at once.
  */
 public final class LocalProviders implements AutoCloseable {
 
   private final MockOAuth2Server oauth;
   private final ProviderSandbox sandbox;
+  private final GreenMail mailServer;
 
-  private LocalProviders(MockOAuth2Server oauth, ProviderSandbox sandbox) {
+  private LocalProviders(MockOAuth2Server oauth, ProviderSandbox sandbox, GreenMail mailServer) {
     this.oauth = oauth;
     this.sandbox = sandbox;
+    this.mailServer = mailServer;
   }
 
   /** Starts both servers. Blocking: call it from a main or test thread, not an event loop. */
@@ -31,7 +35,11 @@ public final class LocalProviders implements AutoCloseable {
     MockOAuth2Server oauth = new MockOAuth2Server(new OAuth2Config(interactiveLogin, null, null, true));
     oauth.start(0);
     ProviderSandbox sandbox = ProviderSandbox.start(vertx).await(30, TimeUnit.SECONDS);
-    return new LocalProviders(oauth, sandbox);
+    GreenMail mailServer = new GreenMail(new ServerSetup[] {
+        new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort(),
+        new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort()});
+    mailServer.start();
+    return new LocalProviders(oauth, sandbox, mailServer);
   }
 
   /** The providers' endpoints, every one on loopback. */
@@ -59,6 +67,11 @@ public final class LocalProviders implements AutoCloseable {
     return sandbox.baseUrl();
   }
 
+  /** The IMAP/SMTP server (GreenMail, plain, on loopback); add mailboxes with {@code setUser}. */
+  public GreenMail mailServer() {
+    return mailServer;
+  }
+
   public MockOAuth2Server oauthServer() {
     return oauth;
   }
@@ -71,5 +84,6 @@ public final class LocalProviders implements AutoCloseable {
   public void close() throws Exception {
     sandbox.close().await(10, TimeUnit.SECONDS);
     oauth.shutdown();
+    mailServer.stop();
   }
 }

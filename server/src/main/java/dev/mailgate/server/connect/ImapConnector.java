@@ -1,0 +1,62 @@
+package dev.mailgate.server.connect;
+
+import dev.mailgate.server.crypto.SecretField;
+import dev.mailgate.server.error.FieldViolation;
+import dev.mailgate.server.error.GatewayException;
+import dev.mailgate.server.mail.ProviderUnauthorizedException;
+import dev.mailgate.server.provider.imap.ImapProvider;
+import dev.mailgate.server.provider.imap.ImapSettings;
+import dev.mailgate.server.store.ConnectionRecord;
+import dev.mailgate.server.store.ConnectionStore;
+import dev.mailgate.server.store.CredentialStore;
+import dev.mailgate.server.store.UserStore;
+import dev.mailgate.server.tenant.Tenant;
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * CreateImapConnection: the login is verified against the IMAP and SMTP servers before anything
+ * is stored; then the connection is created (or the user's existing connection to that address
+ * is updated) with its password encrypted exactly like OAuth tokens.
+ */
+public final class ImapConnector {
+
+  private final ImapProvider imap;
+  private final UserStore users;
+  private final ConnectionStore connections;
+  private final CredentialStore credentials;
+
+  public ImapConnector(ImapProvider imap, UserStore users, ConnectionStore connections, CredentialStore credentials) {
+    this.imap = imap;
+    this.users = users;
+    this.connections = connections;
+    this.credentials = credentials;
+  }
+
+  public Future<ConnectionRecord> connect(Tenant tenant, String userId, String emailAddress, ImapSettings settings,
+      String password) {
+    return imap.verifyLogin(settings, emailAddress, password)
+        .recover(failure -> Future.failedFuture(failure instanceof ProviderUnauthorizedException
+            ? GatewayException.invalid(List.of(new FieldViolation("password",
+                "the IMAP or SMTP server refused this username and password")))
+            : failure))
+        .compose(verified -> tenant.pool().compose(pool -> users.get(pool, userId).compose(user ->
+            pool.withTransaction(tx -> credentials.upsertImap(tx, userId, emailAddress, settings.toMap())
+                .compose(id -> tenant.cipher()
+                    .compose(cipher -> credentials.savePassword(tx, id, cipher.encrypt(id, SecretField.PASSWORD, password)))
+                    .compose(saved -> connections.getOwned(tx, userId, id.toString())))))));
+  }
+
+  /** CheckConnection for IMAP: a live login with the stored password. */
+  public Future<Boolean> check(Tenant tenant, ConnectionRecord connection) {
+    return tenant.pool().compose(db -> credentials.find(db, connection.id()))
+        .compose(found -> found.flatMap(c -> c.password())
+            .map(password -> tenant.decrypt(connection.id(), SecretField.PASSWORD, password))
+            .orElseGet(() -> Future.failedFuture(new ProviderUnauthorizedException())))
+        .compose(password -> imap.verifyLogin(ImapSettings.fromMap(connection.settings()), connection.emailAddress(), password))
+        .map(true)
+        .recover(failure -> failure instanceof ProviderUnauthorizedException
+            ? tenant.pool().compose(db -> credentials.markNeedsReauth(db, connection.id())).map(false)
+            : Future.failedFuture(failure));
+  }
+}

@@ -1,0 +1,73 @@
+package dev.mailgate.server.provider.imap;
+
+import static dev.mailgate.server.provider.imap.ImapTestServer.await;
+import static dev.mailgate.server.provider.imap.ImapTestServer.mail;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailgate.server.mail.Mailbox;
+import dev.mailgate.server.mail.MessageSummary;
+import dev.mailgate.server.mail.Page;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.angus.mail.imap.IMAPStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class ImapConnectionPoolTest {
+
+  private static final Duration IDLE = Duration.ofMillis(300);
+
+  @RegisterExtension
+  static final ImapTestServer server = new ImapTestServer(IDLE);
+
+  private static Page<MessageSummary> inbox(Mailbox mailbox) throws Exception {
+    return await(server.provider().search(mailbox, "", List.of(), 10, Optional.empty()));
+  }
+
+  @Test
+  void oneConnectionServesAMailboxsCallsAndClosesWhenIdle() throws Exception {
+    Mailbox mailbox = server.newMailbox("pool");
+    server.deliver(mailbox, mail("ada@example.org", mailbox.emailAddress(), "kept", "x", ""));
+
+    String first = inbox(mailbox).items().get(0).messageId();
+    String second = inbox(mailbox).items().get(0).messageId();
+    assertThat(server.provider().pooledConnections()).isEqualTo(1);
+    assertThat(second).isEqualTo(first);
+
+    waitUntilNoPooledConnection();
+    assertThat(inbox(mailbox).items()).extracting(MessageSummary::messageId).containsExactly(first);
+    assertThat(server.provider().pooledConnections()).isEqualTo(1);
+  }
+
+  @Test
+  void droppedPooledConnectionIsReopenedOnceAndTheCallSucceeds() throws Exception {
+    Mailbox mailbox = server.newMailbox("pool");
+    server.deliver(mailbox, mail("ada@example.org", mailbox.emailAddress(), "survives", "x", ""));
+    inbox(mailbox);
+    IMAPStore pooled = pooledStore(mailbox);
+
+    pooled.close();
+
+    assertThat(inbox(mailbox).items()).extracting(MessageSummary::subject).containsExactly("survives");
+    assertThat(pooledStore(mailbox)).isNotSameAs(pooled);
+    assertThat(pooledStore(mailbox).isConnected()).isTrue();
+  }
+
+  private static IMAPStore pooledStore(Mailbox mailbox) throws Exception {
+    ImapSettings settings = ImapSettings.fromMap(mailbox.settings());
+    try (ImapConnection lease = server.provider().connections().open(settings, mailbox.emailAddress(),
+        mailbox.credential())) {
+      assertThat(lease.reused()).isTrue();
+      return lease.store();
+    }
+  }
+
+  private static void waitUntilNoPooledConnection() throws InterruptedException {
+    long deadline = System.currentTimeMillis() + IDLE.toMillis() * 10;
+    while (server.provider().pooledConnections() > 0 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(server.provider().pooledConnections()).as("pooled connections after the idle timeout").isZero();
+  }
+}

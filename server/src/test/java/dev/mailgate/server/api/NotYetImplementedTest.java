@@ -3,11 +3,9 @@ package dev.mailgate.server.api;
 import static dev.mailgate.server.testing.GrpcAssertions.assertFails;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mailgate.proto.v1.ConnectionServiceGrpc;
 import dev.mailgate.proto.v1.GetUserReportRequest;
 import dev.mailgate.proto.v1.MailServiceGrpc;
 import dev.mailgate.proto.v1.ReportServiceGrpc;
-import dev.mailgate.proto.v1.CreateImapConnectionRequest;
 import dev.mailgate.proto.v1.WatchMailboxRequest;
 import dev.mailgate.server.testing.GrpcAssertions.Failure;
 import dev.mailgate.server.testing.GatewayExtension;
@@ -24,11 +22,6 @@ class NotYetImplementedTest {
 
   @Test
   void unimplementedUnaryRpcsNameWhatIsMissing() {
-    Failure imap = assertFails(Status.Code.UNIMPLEMENTED, "NOT_IMPLEMENTED", () -> ConnectionServiceGrpc
-        .newBlockingStub(gateway.get().channel()).withInterceptors(TestGateway.acme())
-        .createImapConnection(CreateImapConnectionRequest.newBuilder().setUserId("u").build()));
-    assertThat(imap.message()).contains("CreateImapConnection").contains("IMAP");
-
     assertFails(Status.Code.UNIMPLEMENTED, "NOT_IMPLEMENTED", () -> ReportServiceGrpc
         .newBlockingStub(gateway.get().channel()).withInterceptors(TestGateway.acme())
         .getUserReport(GetUserReportRequest.getDefaultInstance()));

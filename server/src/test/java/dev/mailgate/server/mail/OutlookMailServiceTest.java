@@ -95,6 +95,22 @@ class OutlookMailServiceTest {
   }
 
   @Test
+  void categoriesAreLabelsThatCanBeAddedAndRemoved() throws Exception {
+    graph.deliver(address, Mailboxes.mail("ada@example.org", address, "categorize me", "x", "", null), "inbox");
+    var labels = mail.listLabels(dev.mailgate.proto.v1.ListLabelsRequest.newBuilder().setUserId(userId)
+        .setConnectionId(connection.getConnectionId()).build()).getLabelsList();
+    String category = labels.stream().map(l -> l.getLabelId()).filter(id -> id.startsWith("category:")).findFirst()
+        .orElseThrow();
+    String id = mail.searchMessages(search("subject:categorize")).getMessages(0).getMessageId();
+    var tagged = mail.modifyMessage(dev.mailgate.proto.v1.ModifyMessageRequest.newBuilder().setUserId(userId)
+        .setConnectionId(connection.getConnectionId()).setMessageId(id).addAddLabelIds(category).build());
+    assertThat(tagged.getLabelIdsList()).contains(category, "INBOX");
+    var untagged = mail.modifyMessage(dev.mailgate.proto.v1.ModifyMessageRequest.newBuilder().setUserId(userId)
+        .setConnectionId(connection.getConnectionId()).setMessageId(id).addRemoveLabelIds(category).build());
+    assertThat(untagged.getLabelIdsList()).doesNotContain(category).contains("INBOX");
+  }
+
+  @Test
   void queryTermsAreTranslatedAndUnsupportedOnesNamed() throws Exception {
     graph.deliver(address, Mailboxes.mail("ada@example.org", address, "quarterly numbers", "see numbers", "", null), "inbox");
     assertThat(mail.searchMessages(search("from:ada@example.org subject:quarterly")).getMessagesList()).hasSize(1);

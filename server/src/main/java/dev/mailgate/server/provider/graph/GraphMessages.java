@@ -36,7 +36,7 @@ final class GraphMessages {
     if ("flagged".equals(message.getJsonObject("flag", new JsonObject()).getString("flagStatus"))) {
       labels.add("STARRED");
     }
-    message.getJsonArray("categories", new JsonArray()).forEach(c -> labels.add("category:" + c));
+    message.getJsonArray("categories", new JsonArray()).forEach(c -> labels.add(OutlookProvider.CATEGORY + c));
     List<MailAddress> from = addresses(message.getJsonObject("from") == null ? new JsonArray()
         : new JsonArray().add(message.getJsonObject("from")));
     return new MessageSummary(

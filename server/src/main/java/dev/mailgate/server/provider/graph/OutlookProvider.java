@@ -42,6 +42,8 @@ import java.util.UUID;
 public final class OutlookProvider implements MailProvider {
 
   public static final String GRAPH_ROOT_URL = "https://graph.microsoft.com";
+  /** Outlook categories are labels with this prefix: "category:Red category". */
+  static final String CATEGORY = "category:";
   private static final List<String> WELL_KNOWN = List.of("inbox", "sentitems", "drafts", "deleteditems", "junkemail",
       "archive");
 
@@ -269,7 +271,16 @@ public final class OutlookProvider implements MailProvider {
           result.add(new LabelInfo("UNREAD", "Unread", true, 0, 0));
           result.add(new LabelInfo("STARRED", "Flagged", true, 0, 0));
           return result;
-        }));
+        }))
+        .compose(folders -> graph.json(mailbox, Call.get("/v1.0/me/outlook/masterCategories", Map.of()))
+            .map(categories -> {
+              List<LabelInfo> all = new ArrayList<>(folders);
+              categories.getJsonArray("value", new JsonArray()).forEach(c -> {
+                String name = ((JsonObject) c).getString("displayName", "");
+                all.add(new LabelInfo(CATEGORY + name, name, false, 0, 0));
+              });
+              return all;
+            }));
   }
 
   @Override
@@ -277,11 +288,19 @@ public final class OutlookProvider implements MailProvider {
       List<String> removeLabelIds) {
     JsonObject patch = new JsonObject();
     Optional<String> moveTo = Optional.empty();
+    List<String> addCategories = new ArrayList<>();
+    List<String> removeCategories = new ArrayList<>();
     for (String label : addLabelIds) {
       switch (label) {
         case "UNREAD" -> patch.put("isRead", false);
         case "STARRED" -> patch.put("flag", new JsonObject().put("flagStatus", "flagged"));
-        default -> moveTo = Optional.of(GraphLabels.folderOf(label));
+        default -> {
+          if (label.startsWith(CATEGORY)) {
+            addCategories.add(label.substring(CATEGORY.length()));
+          } else {
+            moveTo = Optional.of(GraphLabels.folderOf(label));
+          }
+        }
       }
     }
     for (String label : removeLabelIds) {
@@ -289,11 +308,27 @@ public final class OutlookProvider implements MailProvider {
         case "UNREAD" -> patch.put("isRead", true);
         case "STARRED" -> patch.put("flag", new JsonObject().put("flagStatus", "notFlagged"));
         case "INBOX" -> moveTo = moveTo.or(() -> Optional.of("archive"));
-        default -> moveTo = moveTo.or(() -> Optional.of("inbox"));
+        default -> {
+          if (label.startsWith(CATEGORY)) {
+            removeCategories.add(label.substring(CATEGORY.length()));
+          } else {
+            moveTo = moveTo.or(() -> Optional.of("inbox"));
+          }
+        }
       }
     }
-    Future<JsonObject> patched = patch.isEmpty() ? Future.succeededFuture(new JsonObject())
-        : graph.json(mailbox, new Call(HttpMethod.PATCH, "/v1.0/me/messages/" + messageId, Map.of(), Map.of(), patch));
+    Future<Void> categorized = addCategories.isEmpty() && removeCategories.isEmpty() ? Future.succeededFuture()
+        : graph.json(mailbox, Call.get("/v1.0/me/messages/" + messageId, Map.of("$select", "categories")))
+            .map(current -> {
+              List<String> categories = new ArrayList<>();
+              current.getJsonArray("categories", new JsonArray()).forEach(c -> categories.add((String) c));
+              categories.removeAll(removeCategories);
+              addCategories.stream().filter(c -> !categories.contains(c)).forEach(categories::add);
+              patch.put("categories", new JsonArray(categories));
+              return null;
+            });
+    Future<JsonObject> patched = categorized.compose(v -> patch.isEmpty() ? Future.succeededFuture(new JsonObject())
+        : graph.json(mailbox, new Call(HttpMethod.PATCH, "/v1.0/me/messages/" + messageId, Map.of(), Map.of(), patch)));
     Optional<String> destination = moveTo;
     return patched.compose(p -> destination.map(folder -> move(mailbox, messageId, folder))
         .orElseGet(() -> summary(mailbox, messageId)));

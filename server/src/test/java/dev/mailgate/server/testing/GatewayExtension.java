@@ -1,5 +1,6 @@
 package dev.mailgate.server.testing;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -8,7 +9,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * One {@link TestGateway} per test class: {@code @RegisterExtension static final GatewayExtension
  * gateway = new GatewayExtension();} starts it before the class's own {@code @BeforeAll} and
- * closes it after the last test.
+ * closes it after the last test. The class fails if any event loop was blocked beyond Vert.x's
+ * warning threshold meanwhile.
  */
 public final class GatewayExtension implements BeforeAllCallback, AfterAllCallback {
 
@@ -26,12 +28,17 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
+    BlockedEventLoops.watch();
     gateway = TestGateway.start(extraTenantFiles);
   }
 
   @Override
   public void afterAll(ExtensionContext context) throws Exception {
     gateway.close();
+    List<String> blocked = BlockedEventLoops.drain();
+    if (!blocked.isEmpty()) {
+      throw new AssertionError("an event loop was blocked during " + context.getDisplayName() + ": " + blocked);
+    }
   }
 
   public TestGateway get() {

@@ -37,6 +37,10 @@ public final class AccessTokens {
   private final CredentialStore credentials;
   private final Duration margin;
   private final Map<String, Future<String>> refreshing = new ConcurrentHashMap<>();
+  /** Decrypted access tokens, kept only until they come within the margin of expiry. */
+  private final Map<String, Cached> decrypted = new ConcurrentHashMap<>();
+
+  private record Cached(String token, Instant expires) {}
 
   public AccessTokens(OAuthClients clients, CredentialStore credentials, Duration margin) {
     this.clients = clients;
@@ -44,15 +48,25 @@ public final class AccessTokens {
     this.margin = margin;
   }
 
-  /** An access token valid for at least the margin, refreshing it if needed. */
+  /**
+   * An access token valid for at least the margin, refreshing it if needed. Callers check the
+   * connection's ownership and status first; the decrypted token is then served from memory
+   * until it nears expiry (a provider 401 drops it).
+   */
   public Future<String> get(Tenant tenant, UUID connectionId) {
+    String key = tenant.id() + "/" + connectionId;
+    Cached cached = decrypted.get(key);
+    if (cached != null && cached.expires().isAfter(Instant.now().plus(margin))) {
+      return Future.succeededFuture(cached.token());
+    }
     return tenant.pool().compose(db -> credentials.find(db, connectionId)).compose(found -> {
       StoredCredentials stored = found.orElseThrow(AccessTokens::gone);
       if (stored.status() != ConnectionStatus.ACTIVE) {
         return Future.failedFuture(needsReauth());
       }
       if (fresh(stored) && stored.accessToken().isPresent()) {
-        return tenant.decrypt(connectionId, SecretField.ACCESS_TOKEN, stored.accessToken().get());
+        return tenant.decrypt(connectionId, SecretField.ACCESS_TOKEN, stored.accessToken().get())
+            .onSuccess(token -> decrypted.put(key, new Cached(token, stored.accessTokenExpireTime().orElseThrow())));
       }
       return refresh(tenant, connectionId, null);
     });
@@ -60,6 +74,7 @@ public final class AccessTokens {
 
   /** Refreshes after the provider refused {@code rejected}, unless another caller already replaced it. */
   public Future<String> refreshAfterRejection(Tenant tenant, UUID connectionId, String rejected) {
+    decrypted.remove(tenant.id() + "/" + connectionId);
     return refresh(tenant, connectionId, rejected);
   }
 

@@ -1,0 +1,166 @@
+package dev.mailgate.loadgen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailgate.proto.v1.CreateUserRequest;
+import dev.mailgate.proto.v1.UserServiceGrpc;
+import dev.mailgate.server.store.ConnectionStatus;
+import dev.mailgate.server.store.ConnectionStore;
+import dev.mailgate.server.store.ProviderKind;
+import dev.mailgate.server.testing.TestGateway;
+import dev.mailgate.server.testing.TestPostgres;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgConnectOptions;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The load generator against the real gateway (TestGateway, embedded PostgreSQL): short runs in
+ * both modes, with the right key (all OK) and a wrong one (all UNAUTHENTICATED, none a success),
+ * and the direct SQL target on the same tenant database. CI runs it: keep it short.
+ */
+class LoadgenSmokeTest {
+
+  private static final Duration WARMUP = Duration.ofMillis(300);
+  private static final String USER = "loadgen-user";
+
+  private static TestGateway gateway;
+  private static Vertx vertx;
+  private static LoadEngine engine;
+
+  @BeforeAll
+  static void start() throws Exception {
+    gateway = TestGateway.start();
+    UserServiceGrpc.newBlockingStub(gateway.channel()).withInterceptors(TestGateway.acme())
+        .createUser(CreateUserRequest.newBuilder().setUserId(USER).build());
+    TestGateway.await(new ConnectionStore().insert(gateway.pool("acme"), USER, ProviderKind.GMAIL,
+        "loadgen@example.com", List.of("gmail.modify"), ConnectionStatus.ACTIVE));
+    vertx = Vertx.vertx();
+    engine = new LoadEngine(vertx);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (vertx != null) {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+    if (gateway != null) {
+      gateway.close();
+    }
+  }
+
+  private static GatewayTarget gatewayTarget(String apiKey) {
+    return new GatewayTarget(vertx, "127.0.0.1", gateway.port(), "acme", apiKey, USER, 5_000);
+  }
+
+  private static void assertAllOk(LoadResult result) {
+    assertThat(result.requests()).isPositive();
+    assertThat(result.statuses()).containsOnlyKeys("OK");
+    assertThat(result.ok()).isEqualTo(result.requests());
+    assertThat(result.errors()).isZero();
+    assertThat(result.histogramCount()).isEqualTo(result.ok());
+    assertThat(result.p50Micros()).isPositive().isLessThanOrEqualTo(result.p99Micros());
+    assertThat(result.p99Micros()).isLessThanOrEqualTo(result.p999Micros());
+    assertThat(result.p999Micros()).isLessThanOrEqualTo(result.maxMicros());
+    assertThat(result.warmupRequests()).isPositive();
+  }
+
+  private static void assertAllUnauthenticated(LoadResult result) {
+    assertThat(result.requests()).isPositive();
+    assertThat(result.statuses()).containsOnlyKeys("UNAUTHENTICATED");
+    assertThat(result.statuses().get("UNAUTHENTICATED")).isEqualTo(result.requests());
+    assertThat(result.ok()).isZero();
+    assertThat(result.errors()).isEqualTo(result.requests());
+    assertThat(result.histogramCount()).isZero();
+    assertThat(result.throughput()).isZero();
+  }
+
+  @Test
+  void gatewayClosedAndOpenLoop() throws Exception {
+    try (GatewayTarget target = gatewayTarget(TestGateway.ACME_KEY)) {
+      LoadResult closed = engine.run(target, LoadSpec.closed(4, WARMUP, Duration.ofSeconds(2)));
+      assertAllOk(closed);
+
+      LoadResult open = engine.run(target, LoadSpec.open(100, WARMUP, Duration.ofSeconds(2)));
+      assertAllOk(open);
+      // 100/s for 2 s: the schedule, not the server, decides how many calls are made.
+      assertThat(open.requests()).isBetween(195L, 205L);
+      assertThat(Report.table(List.of(closed, open))).contains("closed x4", "open 100/s");
+    }
+  }
+
+  @Test
+  void wrongKeyIsNeverASuccess() throws Exception {
+    try (GatewayTarget target = gatewayTarget("mgk_wrong_key")) {
+      assertAllUnauthenticated(engine.run(target, LoadSpec.closed(4, WARMUP, Duration.ofSeconds(1))));
+      LoadResult open = engine.run(target, LoadSpec.open(100, WARMUP, Duration.ofSeconds(1)));
+      assertAllUnauthenticated(open);
+      assertThat(open.toJson().getJsonObject("statuses").getLong("UNAUTHENTICATED")).isEqualTo(open.requests());
+    }
+  }
+
+  @Test
+  void unreachableGatewayIsUnavailable() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    try (GatewayTarget target = new GatewayTarget(vertx, "127.0.0.1", closedPort, "acme", TestGateway.ACME_KEY, USER, 1_000)) {
+      LoadResult result = engine.run(target, LoadSpec.open(50, Duration.ZERO, Duration.ofMillis(500)));
+      assertThat(result.requests()).isPositive();
+      assertThat(result.statuses()).containsOnlyKeys("UNAVAILABLE");
+      assertThat(result.ok()).isZero();
+    }
+  }
+
+  @Test
+  void directTargetRunsTheGatewaysQuery() throws Exception {
+    TestPostgres postgres = TestPostgres.get();
+    PgConnectOptions options = new PgConnectOptions().setHost(postgres.host()).setPort(postgres.port())
+        .setUser(postgres.user()).setPassword(postgres.password()).setDatabase(gateway.database("acme"));
+    try (DirectTarget target = new DirectTarget(vertx, options, 4, USER)) {
+      assertAllOk(engine.run(target, LoadSpec.closed(4, WARMUP, Duration.ofSeconds(2))));
+    }
+  }
+
+  @Test
+  void directQueryIsTheGatewaysQueryVerbatim() throws Exception {
+    var field = ConnectionStore.class.getDeclaredField("SELECT_PAGE");
+    field.setAccessible(true);
+    assertThat(DirectTarget.SELECT_PAGE).isEqualTo(field.get(null));
+  }
+
+  @Test
+  void cliComparesGatewayWithDirectAndWritesJson(@TempDir Path dir) throws Exception {
+    TestPostgres postgres = TestPostgres.get();
+    String pgUrl = "postgresql://%s@%s:%d/%s".formatted(postgres.user(), postgres.host(), postgres.port(),
+        gateway.database("acme"));
+    Path json = dir.resolve("out.json");
+    StringWriter out = new StringWriter();
+    int exit = new CommandLine(new LoadgenCli()).setOut(new PrintWriter(out)).execute("run",
+        "--target", "gateway,direct", "--address", "127.0.0.1:" + gateway.port(), "--tenant", "acme",
+        "--api-key", TestGateway.ACME_KEY, "--user", USER, "--pg-url", pgUrl,
+        "--rate", "200", "--warmup", "300ms", "--duration", "1s", "--json", json.toString());
+    assertThat(exit).as(out.toString()).isZero();
+    assertThat(out.toString()).contains("throughput ratio (gateway / direct)", "p99 added (us)");
+    JsonObject written = new JsonObject(Files.readString(json));
+    assertThat(written.getJsonArray("results")).hasSize(2);
+    assertThat(written.getJsonObject("comparison").getDouble("throughput_ratio_gateway_over_direct")).isPositive();
+    for (Object each : written.getJsonArray("results")) {
+      JsonObject result = (JsonObject) each;
+      assertThat(result.getLong("ok")).isEqualTo(result.getLong("requests")).isPositive();
+      assertThat(result.getLong("histogram_count")).isEqualTo(result.getLong("ok"));
+    }
+  }
+}

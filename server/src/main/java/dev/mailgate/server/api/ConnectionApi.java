@@ -130,8 +130,11 @@ public final class ConnectionApi {
         ? Optional.empty()
         : Optional.of(decodeCursor(request.getPageToken(), request.getUserId()));
     int limit = FieldChecks.effectivePageSize(request.getPageSize());
-    return caller.tenant().pool().compose(db -> users.get(db, request.getUserId())
-            .compose(user -> connections.list(db, request.getUserId(), limit, after)))
+    // One query in the common case; only an empty first page asks whether the user exists at all.
+    return caller.tenant().pool().compose(db -> connections.list(db, request.getUserId(), limit, after)
+            .compose(page -> page.items().isEmpty() && after.isEmpty()
+                ? users.get(db, request.getUserId()).map(page)
+                : Future.succeededFuture(page)))
         .map(page -> toResponse(page, request.getUserId()));
   }
 

@@ -26,12 +26,10 @@ import io.vertx.ext.web.client.WebClient;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * Outlook mailboxes through Microsoft Graph v1.0 REST with the non-blocking Vert.x WebClient.
@@ -44,17 +42,13 @@ public final class OutlookProvider implements MailProvider {
   public static final String GRAPH_ROOT_URL = "https://graph.microsoft.com";
   /** Outlook categories are labels with this prefix: "category:Red category". */
   static final String CATEGORY = "category:";
-  private static final List<String> WELL_KNOWN = List.of("inbox", "sentitems", "drafts", "deleteditems", "junkemail",
-      "archive");
 
   private final GraphClient graph;
-  /** Well-known folder ids per mailbox, kept a minute: every listing needs them, and they rarely change. */
-  private final Map<String, Cached> folderIds = new java.util.concurrent.ConcurrentHashMap<>();
-
-  private record Cached(Map<String, String> labels, Instant expires) {}
+  private final GraphFolders folderLabels;
 
   public OutlookProvider(Vertx vertx, WebClient http, String rootUrl) {
     this.graph = new GraphClient(vertx, http, rootUrl);
+    this.folderLabels = new GraphFolders(graph);
   }
 
   @Override
@@ -81,7 +75,7 @@ public final class OutlookProvider implements MailProvider {
       call = Call.get(path, params);
     }
     boolean checkLocally = !parsed.search().isEmpty();
-    return folders(mailbox).compose(labels -> graph.json(mailbox, call).map(page -> {
+    return folderLabels.of(mailbox).compose(labels -> graph.json(mailbox, call).map(page -> {
       List<MessageSummary> found = new ArrayList<>();
       page.getJsonArray("value", new JsonArray()).forEach(m -> {
         JsonObject message = (JsonObject) m;
@@ -97,7 +91,7 @@ public final class OutlookProvider implements MailProvider {
   public Future<MessageDetail> getMessage(Mailbox mailbox, String messageId, MessageView view) {
     String path = "/v1.0/me/messages/" + messageId;
     if (view == MessageView.RAW) {
-      return folders(mailbox).compose(labels -> graph.json(mailbox, Call.get(path, Map.of("$select", GraphMessages.SUMMARY_FIELDS)))
+      return folderLabels.of(mailbox).compose(labels -> graph.json(mailbox, Call.get(path, Map.of("$select", GraphMessages.SUMMARY_FIELDS)))
           .compose(message -> graph.send(mailbox, Call.get(path + "/$value", Map.of()))
               .map(raw -> new MessageDetail(GraphMessages.summary(message, labels), List.of(), List.of(), List.of(), "", "",
                   List.of(), raw.body().getBytes(), message.getString("internetMessageId", "")))));
@@ -105,7 +99,7 @@ public final class OutlookProvider implements MailProvider {
     Map<String, String> select = Map.of("$select", GraphMessages.SUMMARY_FIELDS + ",body,internetMessageHeaders");
     Future<JsonObject> message = graph.json(mailbox, Call.get(path, select));
     if (view == MessageView.METADATA) {
-      return folders(mailbox).compose(labels -> message.map(m -> {
+      return folderLabels.of(mailbox).compose(labels -> message.map(m -> {
         MessageDetail full = GraphMessages.detail(m, "", "", List.of(), labels);
         return new MessageDetail(full.summary(), full.headers(), full.cc(), full.bcc(), "", "", List.of(), new byte[0],
             full.rfc822MessageId());
@@ -115,7 +109,7 @@ public final class OutlookProvider implements MailProvider {
     Future<OutgoingMessage> bodies = graph.send(mailbox, Call.get(path + "/$value", Map.of()))
         .map(raw -> MimeReader.toOutgoing(raw.body().getBytes()));
     Future<List<AttachmentInfo>> attachments = attachments(mailbox, messageId);
-    return folders(mailbox).compose(labels -> Future.all(message, bodies, attachments).map(all ->
+    return folderLabels.of(mailbox).compose(labels -> Future.all(message, bodies, attachments).map(all ->
         GraphMessages.detail(message.result(), bodies.result().textBody(), bodies.result().htmlBody(),
             attachments.result(), labels)));
   }
@@ -259,7 +253,7 @@ public final class OutlookProvider implements MailProvider {
 
   @Override
   public Future<List<LabelInfo>> listLabels(Mailbox mailbox) {
-    return folders(mailbox).compose(labels -> graph.json(mailbox, Call.get("/v1.0/me/mailFolders", Map.of("$top", "100")))
+    return folderLabels.of(mailbox).compose(labels -> graph.json(mailbox, Call.get("/v1.0/me/mailFolders", Map.of("$top", "100")))
         .map(page -> {
           List<LabelInfo> result = new ArrayList<>();
           page.getJsonArray("value", new JsonArray()).forEach(f -> {
@@ -286,37 +280,10 @@ public final class OutlookProvider implements MailProvider {
   @Override
   public Future<MessageSummary> modify(Mailbox mailbox, String messageId, List<String> addLabelIds,
       List<String> removeLabelIds) {
-    JsonObject patch = new JsonObject();
-    Optional<String> moveTo = Optional.empty();
-    List<String> addCategories = new ArrayList<>();
-    List<String> removeCategories = new ArrayList<>();
-    for (String label : addLabelIds) {
-      switch (label) {
-        case "UNREAD" -> patch.put("isRead", false);
-        case "STARRED" -> patch.put("flag", new JsonObject().put("flagStatus", "flagged"));
-        default -> {
-          if (label.startsWith(CATEGORY)) {
-            addCategories.add(label.substring(CATEGORY.length()));
-          } else {
-            moveTo = Optional.of(GraphLabels.folderOf(label));
-          }
-        }
-      }
-    }
-    for (String label : removeLabelIds) {
-      switch (label) {
-        case "UNREAD" -> patch.put("isRead", true);
-        case "STARRED" -> patch.put("flag", new JsonObject().put("flagStatus", "notFlagged"));
-        case "INBOX" -> moveTo = moveTo.or(() -> Optional.of("archive"));
-        default -> {
-          if (label.startsWith(CATEGORY)) {
-            removeCategories.add(label.substring(CATEGORY.length()));
-          } else {
-            moveTo = moveTo.or(() -> Optional.of("inbox"));
-          }
-        }
-      }
-    }
+    GraphLabelChange change = GraphLabelChange.of(addLabelIds, removeLabelIds);
+    JsonObject patch = change.patch();
+    List<String> addCategories = change.addCategories();
+    List<String> removeCategories = change.removeCategories();
     Future<Void> categorized = addCategories.isEmpty() && removeCategories.isEmpty() ? Future.succeededFuture()
         : graph.json(mailbox, Call.get("/v1.0/me/messages/" + messageId, Map.of("$select", "categories")))
             .map(current -> {
@@ -329,8 +296,7 @@ public final class OutlookProvider implements MailProvider {
             });
     Future<JsonObject> patched = categorized.compose(v -> patch.isEmpty() ? Future.succeededFuture(new JsonObject())
         : graph.json(mailbox, new Call(HttpMethod.PATCH, "/v1.0/me/messages/" + messageId, Map.of(), Map.of(), patch)));
-    Optional<String> destination = moveTo;
-    return patched.compose(p -> destination.map(folder -> move(mailbox, messageId, folder))
+    return patched.compose(p -> change.moveTo().map(folder -> move(mailbox, messageId, folder))
         .orElseGet(() -> summary(mailbox, messageId)));
   }
 
@@ -351,27 +317,8 @@ public final class OutlookProvider implements MailProvider {
   }
 
   private Future<MessageSummary> summary(Mailbox mailbox, String messageId) {
-    return folders(mailbox).compose(labels -> graph.json(mailbox, Call.get("/v1.0/me/messages/" + messageId,
+    return folderLabels.of(mailbox).compose(labels -> graph.json(mailbox, Call.get("/v1.0/me/messages/" + messageId,
         Map.of("$select", GraphMessages.SUMMARY_FIELDS))).map(m -> GraphMessages.summary(m, labels)));
-  }
-
-  /** Folder id to system label, for the well-known folders this mailbox has. */
-  private Future<Map<String, String>> folders(Mailbox mailbox) {
-    Cached cached = folderIds.get(mailbox.emailAddress());
-    if (cached != null && cached.expires().isAfter(Instant.now())) {
-      return Future.succeededFuture(cached.labels());
-    }
-    List<Future<Optional<Map.Entry<String, String>>>> lookups = WELL_KNOWN.stream()
-        .map(name -> graph.json(mailbox, Call.get("/v1.0/me/mailFolders/" + name, Map.of("$select", "id")))
-            .map(folder -> GraphLabels.labelOfWellKnown(name).map(label -> Map.entry(folder.getString("id"), label)))
-            .recover(missing -> Future.succeededFuture(Optional.empty())))
-        .toList();
-    return Future.all(lookups).map(all -> {
-      Map<String, String> labels = new HashMap<>();
-      lookups.forEach(l -> l.result().ifPresent(e -> labels.put(e.getKey(), e.getValue())));
-      folderIds.put(mailbox.emailAddress(), new Cached(Map.copyOf(labels), Instant.now().plusSeconds(60)));
-      return labels;
-    });
   }
 
   private static String header(JsonObject message, String name) {
@@ -382,9 +329,5 @@ public final class OutlookProvider implements MailProvider {
       }
     }
     return "";
-  }
-
-  static String newMessageId() {
-    return "<" + UUID.randomUUID() + "@mailgate>";
   }
 }

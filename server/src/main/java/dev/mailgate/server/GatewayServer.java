@@ -25,6 +25,7 @@ import dev.mailgate.server.connect.ImapConnector;
 import dev.mailgate.server.store.ConnectionStore;
 import dev.mailgate.server.store.ProviderKind;
 import dev.mailgate.server.store.SendLog;
+import dev.mailgate.server.store.SendReports;
 import dev.mailgate.server.store.SendRequestStore;
 import java.util.Map;
 import dev.mailgate.server.store.CredentialStore;
@@ -101,7 +102,7 @@ public final class GatewayServer {
         new ConnectionChecker(accessTokens, profiles, oauthClients, credentials, imapConnector::check), grants,
         imapConnector).service(binder));
     grpc.addService(mail.service(binder));
-    grpc.addService(new ReportApi().service(binder));
+    grpc.addService(new ReportApi(users, new SendReports()).service(binder));
     grpc.addService(HealthService.create(vertx));
     grpc.addService(ServerReflection.v1());
     grpc.addService(ServerReflection.v1alpha());

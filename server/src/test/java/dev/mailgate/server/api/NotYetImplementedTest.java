@@ -3,9 +3,7 @@ package dev.mailgate.server.api;
 import static dev.mailgate.server.testing.GrpcAssertions.assertFails;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mailgate.proto.v1.GetUserReportRequest;
 import dev.mailgate.proto.v1.MailServiceGrpc;
-import dev.mailgate.proto.v1.ReportServiceGrpc;
 import dev.mailgate.proto.v1.WatchMailboxRequest;
 import dev.mailgate.server.testing.GrpcAssertions.Failure;
 import dev.mailgate.server.testing.GatewayExtension;
@@ -14,18 +12,11 @@ import io.grpc.Status;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** RPCs of the v1 contract that later versions fill in say so, with a reason, and pretend nothing. */
+/** The one RPC of the v1 contract that a later version fills in (WatchMailbox) says so, with a reason. */
 class NotYetImplementedTest {
 
   @RegisterExtension
   static final GatewayExtension gateway = new GatewayExtension();
-
-  @Test
-  void unimplementedUnaryRpcsNameWhatIsMissing() {
-    assertFails(Status.Code.UNIMPLEMENTED, "NOT_IMPLEMENTED", () -> ReportServiceGrpc
-        .newBlockingStub(gateway.get().channel()).withInterceptors(TestGateway.acme())
-        .getUserReport(GetUserReportRequest.getDefaultInstance()));
-  }
 
   @Test
   void unimplementedStreamingRpcEndsTheStream() {

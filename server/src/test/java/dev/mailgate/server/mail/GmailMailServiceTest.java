@@ -27,13 +27,13 @@ import dev.mailgate.proto.v1.SendMessageRequest;
 import dev.mailgate.proto.v1.SendMessageResponse;
 import dev.mailgate.proto.v1.UpdateDraftRequest;
 import dev.mailgate.server.sandbox.gmail.GmailSandbox;
+import dev.mailgate.server.testing.Answers;
 import dev.mailgate.server.testing.GatewayExtension;
 import dev.mailgate.server.testing.GrpcAssertions.Failure;
 import dev.mailgate.server.testing.Mailboxes;
 import dev.mailgate.server.testing.TestGateway;
 import dev.mailgate.server.testing.TestPostgres;
 import io.grpc.Status;
-import io.grpc.stub.StreamObserver;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -135,18 +135,7 @@ class GmailMailServiceTest {
     var async = MailServiceGrpc.newStub(gateway.get().channel()).withInterceptors(TestGateway.acme());
     List<CompletableFuture<SendMessageResponse>> answers = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
-      CompletableFuture<SendMessageResponse> answer = new CompletableFuture<>();
-      async.sendMessage(send(requestId, "race").build(), new StreamObserver<>() {
-        public void onNext(SendMessageResponse value) {
-          answer.complete(value);
-        }
-
-        public void onError(Throwable t) {
-          answer.completeExceptionally(t);
-        }
-
-        public void onCompleted() {}
-      });
+      CompletableFuture<SendMessageResponse> answer = Answers.of(observer -> async.sendMessage(send(requestId, "race").build(), observer));
       answers.add(answer);
     }
     CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);

@@ -9,12 +9,12 @@ import dev.mailgate.proto.v1.Provider;
 import dev.mailgate.proto.v1.SearchMessagesRequest;
 import dev.mailgate.proto.v1.SearchMessagesResponse;
 import dev.mailgate.server.sandbox.graph.GraphSandbox;
+import dev.mailgate.server.testing.Answers;
 import dev.mailgate.server.testing.GatewayExtension;
 import dev.mailgate.server.testing.GrpcAssertions.Failure;
 import dev.mailgate.server.testing.Mailboxes;
 import dev.mailgate.server.testing.TestGateway;
 import io.grpc.Status;
-import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,18 +57,7 @@ class OutlookMailServiceTest {
       var async = MailServiceGrpc.newStub(gateway.get().channel()).withInterceptors(TestGateway.acme());
       List<CompletableFuture<SearchMessagesResponse>> answers = new ArrayList<>();
       for (int i = 0; i < 12; i++) {
-        CompletableFuture<SearchMessagesResponse> answer = new CompletableFuture<>();
-        async.searchMessages(search(""), new StreamObserver<>() {
-          public void onNext(SearchMessagesResponse value) {
-            answer.complete(value);
-          }
-
-          public void onError(Throwable t) {
-            answer.completeExceptionally(t);
-          }
-
-          public void onCompleted() {}
-        });
+        CompletableFuture<SearchMessagesResponse> answer = Answers.of(observer -> async.searchMessages(search(""), observer));
         answers.add(answer);
       }
       CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);

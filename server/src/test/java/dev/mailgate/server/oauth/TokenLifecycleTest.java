@@ -22,13 +22,13 @@ import dev.mailgate.server.crypto.SecretField;
 import dev.mailgate.server.crypto.TenantKeysets;
 import dev.mailgate.server.crypto.TokenCipher;
 import dev.mailgate.server.testing.Browser;
+import dev.mailgate.server.testing.Answers;
 import dev.mailgate.server.testing.GatewayExtension;
 import dev.mailgate.server.testing.TestGateway;
 import dev.mailgate.server.testing.TestPostgres;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -141,18 +141,7 @@ class TokenLifecycleTest {
     var stub = ConnectionServiceGrpc.newStub(channel).withInterceptors(TestGateway.acme());
     List<CompletableFuture<CheckConnectionResponse>> answers = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      CompletableFuture<CheckConnectionResponse> answer = new CompletableFuture<>();
-      stub.checkConnection(check(connection), new StreamObserver<>() {
-        public void onNext(CheckConnectionResponse value) {
-          answer.complete(value);
-        }
-
-        public void onError(Throwable t) {
-          answer.completeExceptionally(t);
-        }
-
-        public void onCompleted() {}
-      });
+      CompletableFuture<CheckConnectionResponse> answer = Answers.of(observer -> stub.checkConnection(check(connection), observer));
       answers.add(answer);
     }
     return answers;

@@ -25,10 +25,12 @@ final class DevBanner {
   private final List<TenantConfig> tenants;
   private final Optional<ConnectionRecord> demo;
   private final GreenMail mailServer;
+  private final String gmailRootUrl;
 
   DevBanner(PrintWriter out, String host, int port, EmbeddedDatabase database, List<TenantConfig> tenants,
-      Optional<ConnectionRecord> demo, GreenMail mailServer) {
+      Optional<ConnectionRecord> demo, GreenMail mailServer, String gmailRootUrl) {
     this.mailServer = mailServer;
+    this.gmailRootUrl = gmailRootUrl;
     this.out = out;
     this.host = host;
     this.port = port;
@@ -41,6 +43,7 @@ final class DevBanner {
     String address = host + ":" + port;
     out.printf("%nMailgate dev gateway ready on %s (gRPC over h2c, reflection on)%n", address);
     out.printf("  PostgreSQL (embedded) on %s:%d, one database per tenant%n", database.host(), database.port());
+    out.printf("  Gmail sandbox API root %s (bearer: any unexpired JWT whose sub is the mailbox)%n", gmailRootUrl);
     for (TenantConfig tenant : tenants) {
       out.printf("  tenant %-8s database %-18s api key %s%n", tenant.id(), tenant.database().name(),
           devKey(tenant).orElse("(not a published dev key)"));

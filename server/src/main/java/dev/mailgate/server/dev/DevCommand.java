@@ -81,7 +81,8 @@ public final class DevCommand implements Callable<Integer> {
         .withGraphRootUrl(providers.graphRootUrl());
     GatewayServer server = GatewayProcess.start(options, configs, resources);
     Optional<ConnectionRecord> demo = DemoData.seed(server.tenants().find(DemoData.TENANT)).await(60, TimeUnit.SECONDS);
-    new DevBanner(out, host, server.port(), database, configs, demo, providers.mailServer()).print();
+    new DevBanner(out, host, server.port(), database, configs, demo, providers.mailServer(),
+        providers.gmailRootUrl()).print();
     GatewayProcess.awaitShutdown();
     return 0;
   }

@@ -6,6 +6,7 @@ import dev.mailgate.server.oauth.OAuthProviders;
 import dev.mailgate.server.provider.gmail.GmailProvider;
 import dev.mailgate.server.provider.graph.OutlookProvider;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -23,10 +24,15 @@ import java.util.Optional;
  * @param gmailRootUrl the Gmail API's root URL (Google's, or the sandbox's)
  * @param graphRootUrl Microsoft Graph's root URL (Microsoft's, or the sandbox's)
  * @param providerThreads size of the worker pool each blocking provider client runs on
+ * @param databaseConnections the most PostgreSQL connections all tenants together may hold
+ * @param databaseIdleTimeout how long a database pool (and each of its connections) stays open unused
  */
 public record GatewayOptions(String host, int port, Optional<Path> tlsCertificate, Optional<Path> tlsKey,
     int migrationThreads, MasterKey masterKey, Path keysetDirectory, OAuthProviders oauth, String gmailRootUrl,
-    String graphRootUrl, int providerThreads) {
+    String graphRootUrl, int providerThreads, int databaseConnections, Duration databaseIdleTimeout) {
+
+  public static final int DEFAULT_DATABASE_CONNECTIONS = 50;
+  public static final Duration DEFAULT_DATABASE_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
   public GatewayOptions {
     if (tlsCertificate.isPresent() != tlsKey.isPresent()) {
@@ -37,7 +43,8 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
   /** Cleartext on host:port, the real OAuth providers. */
   public static GatewayOptions plaintext(String host, int port, MasterKey masterKey, Path keysetDirectory) {
     return new GatewayOptions(host, port, Optional.empty(), Optional.empty(), 2, masterKey, keysetDirectory,
-        OAuthProviders.defaults(), GmailProvider.GOOGLE_ROOT_URL, OutlookProvider.GRAPH_ROOT_URL, 16);
+        OAuthProviders.defaults(), GmailProvider.GOOGLE_ROOT_URL, OutlookProvider.GRAPH_ROOT_URL, 16,
+        DEFAULT_DATABASE_CONNECTIONS, DEFAULT_DATABASE_IDLE_TIMEOUT);
   }
 
   /** For dev mode and tests: a master key file and keysets under {@code directory}, made if missing. */
@@ -48,30 +55,41 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
 
   public GatewayOptions withTls(Path certificate, Path key) {
     return new GatewayOptions(host, port, Optional.of(certificate), Optional.of(key), migrationThreads,
-        masterKey, keysetDirectory, oauth, gmailRootUrl, graphRootUrl, providerThreads);
+        masterKey, keysetDirectory, oauth, gmailRootUrl, graphRootUrl, providerThreads,
+        databaseConnections, databaseIdleTimeout);
   }
 
   public GatewayOptions withOAuth(OAuthProviders replacement) {
     return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
-        replacement, gmailRootUrl, graphRootUrl, providerThreads);
+        replacement, gmailRootUrl, graphRootUrl, providerThreads,
+        databaseConnections, databaseIdleTimeout);
   }
 
   /** Gmail at another root URL (the sandbox in dev mode and tests). */
   public GatewayOptions withGmailRootUrl(String rootUrl) {
     return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory, oauth,
-        rootUrl, graphRootUrl, providerThreads);
+        rootUrl, graphRootUrl, providerThreads,
+        databaseConnections, databaseIdleTimeout);
   }
 
   /** Microsoft Graph at another root URL (the sandbox in dev mode and tests). */
   public GatewayOptions withGraphRootUrl(String rootUrl) {
     return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory, oauth,
-        gmailRootUrl, rootUrl, providerThreads);
+        gmailRootUrl, rootUrl, providerThreads,
+        databaseConnections, databaseIdleTimeout);
   }
 
   /** The same gateway on another port (a second gateway process in tests). */
   public GatewayOptions withPort(int otherPort) {
     return new GatewayOptions(host, otherPort, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
-        oauth, gmailRootUrl, graphRootUrl, providerThreads);
+        oauth, gmailRootUrl, graphRootUrl, providerThreads,
+        databaseConnections, databaseIdleTimeout);
+  }
+
+  /** Another cap on PostgreSQL connections and idle time for database pools. */
+  public GatewayOptions withDatabaseLimits(int maxConnections, Duration idleTimeout) {
+    return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
+        oauth, gmailRootUrl, graphRootUrl, providerThreads, maxConnections, idleTimeout);
   }
 
   public boolean tls() {

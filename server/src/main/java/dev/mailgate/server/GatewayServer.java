@@ -33,7 +33,6 @@ import dev.mailgate.server.tenant.TenantCipherLoader;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
 import dev.mailgate.server.store.UserStore;
-import dev.mailgate.server.tenant.TenantDatabaseOpener;
 import dev.mailgate.server.tenant.TenantRegistry;
 import dev.mailgate.tenant.config.TenantConfig;
 import io.vertx.core.Future;
@@ -56,24 +55,22 @@ public final class GatewayServer {
 
   private final Vertx vertx;
   private final TenantRegistry tenants;
-  private final TenantDatabaseOpener databases;
   private final TenantCipherLoader ciphers;
   private final HttpServer http;
 
-  private GatewayServer(Vertx vertx, TenantRegistry tenants, TenantDatabaseOpener databases, TenantCipherLoader ciphers,
+  private GatewayServer(Vertx vertx, TenantRegistry tenants, TenantCipherLoader ciphers,
       HttpServer http) {
     this.vertx = vertx;
     this.tenants = tenants;
-    this.databases = databases;
     this.ciphers = ciphers;
     this.http = http;
   }
 
   /** Starts the gateway for these tenants; the future completes once the port is bound. */
   public static Future<GatewayServer> start(Vertx vertx, GatewayOptions options, List<TenantConfig> configs) {
-    TenantDatabaseOpener databases = new TenantDatabaseOpener(vertx, options.migrationThreads());
     TenantCipherLoader ciphers = new TenantCipherLoader(vertx, new TenantKeysets(options.masterKey(), options.keysetDirectory()));
-    TenantRegistry tenants = new TenantRegistry(configs, databases, ciphers);
+    TenantRegistry tenants = new TenantRegistry(vertx, configs, ciphers, options.databaseConnections(),
+        options.databaseIdleTimeout(), options.migrationThreads());
     RpcBinder binder = new RpcBinder(new CallerResolver(tenants));
     UserStore users = new UserStore();
     ConnectionStore connections = new ConnectionStore();
@@ -120,7 +117,7 @@ public final class GatewayServer {
       }
     });
     return http.listen(options.port(), options.host())
-        .map(bound -> new GatewayServer(vertx, tenants, databases, ciphers, bound));
+        .map(bound -> new GatewayServer(vertx, tenants, ciphers, bound));
   }
 
   private static HttpServerOptions httpOptions(GatewayOptions options) {
@@ -150,6 +147,6 @@ public final class GatewayServer {
 
   /** Stops accepting calls, then closes every tenant pool. */
   public Future<Void> close() {
-    return http.close().eventually(tenants::close).eventually(databases::close).eventually(ciphers::close);
+    return http.close().eventually(tenants::close).eventually(ciphers::close);
   }
 }

@@ -112,8 +112,7 @@ public final class ConnectionApi {
   Future<CheckConnectionResponse> checkConnection(Caller caller, CheckConnectionRequest request) {
     new FieldChecks().userId("user_id", request.getUserId())
         .required("connection_id", request.getConnectionId()).orThrow();
-    return caller.tenant().pool()
-        .compose(db -> connections.getOwned(db, request.getUserId(), request.getConnectionId()))
+    return caller.tenant().withDatabase(db -> connections.getOwned(db, request.getUserId(), request.getConnectionId()))
         .compose(connection -> checker.check(caller.tenant(), connection))
         .map(result -> CheckConnectionResponse.newBuilder()
             .setValid(result.valid())
@@ -131,7 +130,7 @@ public final class ConnectionApi {
         : Optional.of(decodeCursor(request.getPageToken(), request.getUserId()));
     int limit = FieldChecks.effectivePageSize(request.getPageSize());
     // One query in the common case; only an empty first page asks whether the user exists at all.
-    return caller.tenant().pool().compose(db -> connections.list(db, request.getUserId(), limit, after)
+    return caller.tenant().withDatabase(db -> connections.list(db, request.getUserId(), limit, after)
             .compose(page -> page.items().isEmpty() && after.isEmpty()
                 ? users.get(db, request.getUserId()).map(page)
                 : Future.succeededFuture(page)))
@@ -141,16 +140,14 @@ public final class ConnectionApi {
   Future<Connection> getConnection(Caller caller, GetConnectionRequest request) {
     new FieldChecks().userId("user_id", request.getUserId())
         .required("connection_id", request.getConnectionId()).orThrow();
-    return caller.tenant().pool()
-        .compose(db -> connections.getOwned(db, request.getUserId(), request.getConnectionId()))
+    return caller.tenant().withDatabase(db -> connections.getOwned(db, request.getUserId(), request.getConnectionId()))
         .map(ConnectionApi::toProto);
   }
 
   Future<Empty> deleteConnection(Caller caller, DeleteConnectionRequest request) {
     new FieldChecks().userId("user_id", request.getUserId())
         .required("connection_id", request.getConnectionId()).orThrow();
-    return caller.tenant().pool()
-        .compose(db -> connections.getOwned(db, request.getUserId(), request.getConnectionId())
+    return caller.tenant().withDatabase(db -> connections.getOwned(db, request.getUserId(), request.getConnectionId())
             .compose(owned -> request.getRevokeProviderAccess()
                 ? grants.revoke(caller.tenant(), owned.id())
                 : Future.succeededFuture())

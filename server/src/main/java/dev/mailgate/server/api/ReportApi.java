@@ -43,7 +43,7 @@ public final class ReportApi {
     Range range = range(checks, request.hasStartTime() ? request.getStartTime() : null,
         request.hasEndTime() ? request.getEndTime() : null);
     checks.orThrow();
-    return caller.tenant().pool().compose(db -> users.get(db, request.getUserId())
+    return caller.tenant().withDatabase(db -> users.get(db, request.getUserId())
             .compose(user -> reports.report(db, range.start(), range.end(), Optional.of(request.getUserId()))))
         .map(ReportApi::toProto);
   }
@@ -53,8 +53,7 @@ public final class ReportApi {
     Range range = range(checks, request.hasStartTime() ? request.getStartTime() : null,
         request.hasEndTime() ? request.getEndTime() : null);
     checks.orThrow();
-    return caller.tenant().pool()
-        .compose(db -> reports.report(db, range.start(), range.end(), Optional.empty()))
+    return caller.tenant().withDatabase(db -> reports.report(db, range.start(), range.end(), Optional.empty()))
         .map(ReportApi::toProto);
   }
 

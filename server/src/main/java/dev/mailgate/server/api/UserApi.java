@@ -42,14 +42,13 @@ public final class UserApi {
 
   Future<User> createUser(Caller caller, CreateUserRequest request) {
     new FieldChecks().userId("user_id", request.getUserId()).optionalEmail("email", request.getEmail()).orThrow();
-    return caller.tenant().pool()
-        .compose(db -> users.create(db, request.getUserId(), request.getEmail()))
+    return caller.tenant().withDatabase(db -> users.create(db, request.getUserId(), request.getEmail()))
         .map(UserApi::toProto);
   }
 
   Future<User> getUser(Caller caller, GetUserRequest request) {
     new FieldChecks().userId("user_id", request.getUserId()).orThrow();
-    return caller.tenant().pool().compose(db -> users.get(db, request.getUserId())).map(UserApi::toProto);
+    return caller.tenant().withDatabase(db -> users.get(db, request.getUserId())).map(UserApi::toProto);
   }
 
   Future<ListUsersResponse> listUsers(Caller caller, ListUsersRequest request) {
@@ -58,14 +57,13 @@ public final class UserApi {
         ? Optional.empty()
         : Optional.of(PageTokens.decode(request.getPageToken(), TOKEN_KIND, 1).get(0));
     int limit = FieldChecks.effectivePageSize(request.getPageSize());
-    return caller.tenant().pool().compose(db -> users.list(db, limit, after)).map(UserApi::toResponse);
+    return caller.tenant().withDatabase(db -> users.list(db, limit, after)).map(UserApi::toResponse);
   }
 
   Future<Empty> deleteUser(Caller caller, DeleteUserRequest request) {
     new FieldChecks().userId("user_id", request.getUserId()).orThrow();
     // Every connection's grant is revoked at its provider before the user and its rows go.
-    return caller.tenant().pool()
-        .compose(db -> users.get(db, request.getUserId())
+    return caller.tenant().withDatabase(db -> users.get(db, request.getUserId())
             .compose(user -> grants.revokeAllOf(caller.tenant(), request.getUserId()))
             .compose(revoked -> users.delete(db, request.getUserId())))
         .map(Empty.getDefaultInstance());

@@ -61,6 +61,9 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--tls-key", paramLabel = "PEM", description = "TLS private key.")
   Path tlsKey;
 
+  @picocli.CommandLine.Mixin
+  DatabaseLimitOptions databaseLimits;
+
   private OAuthProviders endpoints() {
     try {
       return OAuthProviders.defaults().overriding(oauthEndpoints);
@@ -78,7 +81,8 @@ public final class ServeCommand implements Callable<Integer> {
     }
     GatewayOptions options = new GatewayOptions(host, port, Optional.ofNullable(tlsCertificate),
         Optional.ofNullable(tlsKey), 2, FileMasterKey.load(masterKey), keysetDir, endpoints(),
-        GmailProvider.GOOGLE_ROOT_URL, OutlookProvider.GRAPH_ROOT_URL, providerThreads);
+        GmailProvider.GOOGLE_ROOT_URL, OutlookProvider.GRAPH_ROOT_URL, providerThreads, databaseLimits.maxConnections,
+        databaseLimits.idleTimeout);
     GatewayServer server = GatewayProcess.start(options, tenants, () -> {});
     spec.commandLine().getOut().printf("Mailgate ready on %s:%d (%s), tenants: %s%n", host, server.port(),
         options.tls() ? "TLS" : "h2c", String.join(", ", server.tenants().ids()));

@@ -40,23 +40,23 @@ public final class ImapConnector {
             ? GatewayException.invalid(List.of(new FieldViolation("password",
                 "the IMAP or SMTP server refused this username and password")))
             : failure))
-        .compose(verified -> tenant.pool().compose(pool -> users.get(pool, userId).compose(user ->
-            pool.withTransaction(tx -> credentials.upsertImap(tx, userId, emailAddress, settings.toMap())
-                .compose(id -> tenant.cipher()
-                    .compose(cipher -> credentials.savePassword(tx, id, cipher.encrypt(id, SecretField.PASSWORD, password)))
-                    .compose(saved -> connections.getOwned(tx, userId, id.toString())))))));
+        .compose(verified -> tenant.withDatabase(db -> users.get(db, userId)))
+        .compose(user -> tenant.cipher())
+        .compose(cipher -> tenant.withTransaction(tx -> credentials.upsertImap(tx, userId, emailAddress, settings.toMap())
+            .compose(id -> credentials.savePassword(tx, id, cipher.encrypt(id, SecretField.PASSWORD, password))
+                .compose(saved -> connections.getOwned(tx, userId, id.toString())))));
   }
 
   /** CheckConnection for IMAP: a live login with the stored password. */
   public Future<Boolean> check(Tenant tenant, ConnectionRecord connection) {
-    return tenant.pool().compose(db -> credentials.find(db, connection.id()))
+    return tenant.withDatabase(db -> credentials.find(db, connection.id()))
         .compose(found -> found.flatMap(c -> c.password())
             .map(password -> tenant.decrypt(connection.id(), SecretField.PASSWORD, password))
             .orElseGet(() -> Future.failedFuture(new ProviderUnauthorizedException())))
         .compose(password -> imap.verifyLogin(ImapSettings.fromMap(connection.settings()), connection.emailAddress(), password))
         .map(true)
         .recover(failure -> failure instanceof ProviderUnauthorizedException
-            ? tenant.pool().compose(db -> credentials.markNeedsReauth(db, connection.id())).map(false)
+            ? tenant.withDatabase(db -> credentials.markNeedsReauth(db, connection.id())).map(false)
             : Future.failedFuture(failure));
   }
 }

@@ -29,7 +29,7 @@ final class DemoData {
     }
     UserStore users = new UserStore();
     ConnectionStore connections = new ConnectionStore();
-    return acme.get().pool().compose(db -> users.ensure(db, "alice", "alice@example.com")
+    return acme.get().withDatabase(db -> users.ensure(db, "alice", "alice@example.com")
         .compose(alice -> users.ensure(db, "bob", "bob@example.com"))
         .compose(bob -> connections.list(db, "alice", 1, Optional.empty()))
         .compose(page -> page.items().isEmpty()

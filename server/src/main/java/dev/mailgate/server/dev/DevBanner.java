@@ -44,7 +44,15 @@ final class DevBanner {
     out.printf("%nMailgate dev gateway ready on %s (gRPC over h2c, reflection on)%n", address);
     out.printf("  PostgreSQL (embedded) on %s:%d, one database per tenant%n", database.host(), database.port());
     out.printf("  Gmail sandbox API root %s (bearer: any unexpired JWT whose sub is the mailbox)%n", gmailRootUrl);
+    long bench = tenants.stream().filter(t -> t.source().startsWith("bench")).count();
+    if (bench > 0) {
+      out.printf("  bench tenants: %d (%s .. %s), a schema each in database %s, api key mgk_bench_<tenant id>, user alice%n",
+          bench, BenchTenants.id(0), BenchTenants.id((int) bench - 1), BenchTenants.DATABASE);
+    }
     for (TenantConfig tenant : tenants) {
+      if (tenant.source().startsWith("bench")) {
+        continue;
+      }
       out.printf("  tenant %-8s database %-18s api key %s%n", tenant.id(), tenant.database().name(),
           devKey(tenant).orElse("(not a published dev key)"));
     }

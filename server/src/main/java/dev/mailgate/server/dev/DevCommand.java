@@ -2,6 +2,7 @@ package dev.mailgate.server.dev;
 
 import dev.mailgate.server.GatewayOptions;
 import dev.mailgate.server.GatewayServer;
+import dev.mailgate.server.cli.DatabaseLimitOptions;
 import dev.mailgate.server.cli.GatewayProcess;
 import dev.mailgate.server.cli.TenantLoading;
 import dev.mailgate.server.sandbox.LocalProviders;
@@ -46,6 +47,14 @@ public final class DevCommand implements Callable<Integer> {
       description = "Tenant files to load (default: tenant-config/tenants of this checkout).")
   Path tenantsDir;
 
+  @Option(names = "--bench-tenants", paramLabel = "N", defaultValue = "0",
+      description = "Also serve N benchmark tenants bench0000.. (a schema each in database mailgate_bench, "
+          + "key mgk_bench_<tenant id>, user alice with two connections); see clients/loadgen/README.md.")
+  int benchTenants;
+
+  @picocli.CommandLine.Mixin
+  DatabaseLimitOptions databaseLimits;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -71,6 +80,13 @@ public final class DevCommand implements Callable<Integer> {
       for (TenantConfig tenant : configs) {
         database.createDatabase(tenant.database().name());
       }
+      if (benchTenants > 0) {
+        long start = System.nanoTime();
+        configs = new java.util.ArrayList<>(configs);
+        configs.addAll(BenchTenants.prepare(database, benchTenants));
+        out.printf("%d bench tenants ready in %d ms%n", benchTenants, (System.nanoTime() - start) / 1_000_000);
+        out.flush();
+      }
     } catch (Exception e) {
       resources.close();
       throw e;
@@ -79,6 +95,7 @@ public final class DevCommand implements Callable<Integer> {
         .withOAuth(providers.endpoints())
         .withGmailRootUrl(providers.gmailRootUrl())
         .withGraphRootUrl(providers.graphRootUrl());
+    options = databaseLimits.applyTo(options);
     GatewayServer server = GatewayProcess.start(options, configs, resources);
     Optional<ConnectionRecord> demo = DemoData.seed(server.tenants().find(DemoData.TENANT)).await(60, TimeUnit.SECONDS);
     new DevBanner(out, host, server.port(), database, configs, demo, providers.mailServer(),

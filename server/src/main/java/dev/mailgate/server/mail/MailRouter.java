@@ -43,12 +43,12 @@ public final class MailRouter {
 
   /** The user's own connection, or CONNECTION_NOT_FOUND (also for another user's). */
   public Future<ConnectionRecord> owned(Tenant tenant, String userId, String connectionId) {
-    return tenant.pool().compose(db -> connections.getOwned(db, userId, connectionId));
+    return tenant.withDatabase(db -> connections.getOwned(db, userId, connectionId));
   }
 
   /** Every ACTIVE connection of the user. */
   public Future<java.util.List<ConnectionRecord>> active(Tenant tenant, String userId) {
-    return tenant.pool().compose(db -> connections.activeOf(db, userId));
+    return tenant.withDatabase(db -> connections.activeOf(db, userId));
   }
 
   /** Checks ownership, then runs the operation on the mailbox. */
@@ -73,11 +73,11 @@ public final class MailRouter {
                 ? renewed(tenant, connection, current).compose(fresh -> operation.run(provider, mailbox(connection, fresh)))
                 : Future.failedFuture(failure)))
         .recover(failure -> failure instanceof ProviderUnauthorizedException
-            ? tenant.pool().compose(db -> credentials.markNeedsReauth(db, connection.id()))
+            ? tenant.withDatabase(db -> credentials.markNeedsReauth(db, connection.id()))
                 .compose(marked -> Future.failedFuture(new GatewayException(Reason.CONNECTION_NEEDS_REAUTH,
                     "the provider refused the connection's credentials; the user must authorize or connect it again")))
             : Future.failedFuture(failure))
-        .onSuccess(done -> tenant.pool().compose(db -> connections.touch(db, connection.id())));
+        .onSuccess(done -> tenant.withDatabase(db -> connections.touch(db, connection.id())));
   }
 
   /** An OAuth access token (refreshed if near expiry), or for IMAP the stored password. */
@@ -85,7 +85,7 @@ public final class MailRouter {
     if (connection.provider() != ProviderKind.IMAP) {
       return tokens.get(tenant, connection.id());
     }
-    return tenant.pool().compose(db -> credentials.find(db, connection.id())).compose(found -> found
+    return tenant.withDatabase(db -> credentials.find(db, connection.id())).compose(found -> found
         .flatMap(StoredCredentials::password)
         .map(password -> tenant.decrypt(connection.id(), SecretField.PASSWORD, password))
         .orElseGet(() -> Future.failedFuture(new GatewayException(Reason.CONNECTION_NEEDS_REAUTH,

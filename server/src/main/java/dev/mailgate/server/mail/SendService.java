@@ -68,8 +68,7 @@ public final class SendService {
   public Future<SentMessage> sendOnce(Tenant tenant, String userId, ConnectionRecord connection, String requestId,
       byte[] payloadSha256, String messageIdHeader, Audit audit, Sending sending) {
     Attempt attempt = new Attempt(tenant, userId, connection, requestId, payloadSha256, messageIdHeader, audit, sending);
-    return tenant.pool()
-        .compose(db -> requests.claim(db, userId, requestId, connection.id(), payloadSha256, messageIdHeader))
+    return tenant.withDatabase(db -> requests.claim(db, userId, requestId, connection.id(), payloadSha256, messageIdHeader))
         .compose(claimed -> claimed ? attempt.send() : attempt.existing(0));
   }
 
@@ -110,7 +109,7 @@ public final class SendService {
     }
 
     private Future<SentMessage> succeeded(SentMessage sent) {
-      return tenant.pool().compose(db -> requests.sent(db, userId, requestId, sent.messageId(), sent.threadId())
+      return tenant.withDatabase(db -> requests.sent(db, userId, requestId, sent.messageId(), sent.threadId())
           .compose(v -> log.record(db, userId, connection.id(), audit.recipients(), audit.subject(), sent.messageId(), true, null)))
           .map(sent);
     }
@@ -118,20 +117,20 @@ public final class SendService {
     private Future<SentMessage> failed(Throwable failure) {
       if (failure instanceof OutcomeUnknown unknown) {
         // A retry with this key looks the message up before it sends anything.
-        return tenant.pool().compose(db -> requests.unknown(db, userId, requestId, "outcome unknown"))
+        return tenant.withDatabase(db -> requests.unknown(db, userId, requestId, "outcome unknown"))
             .compose(v -> Future.failedFuture(GatewayException.retryable(Reason.PROVIDER_UNAVAILABLE,
                 "the provider failed and it is not known yet whether the message was sent; retry with the same request_id",
                 Duration.ofSeconds(5), unknown.getCause())));
       }
       String error = failure instanceof GatewayException e ? e.reason() + ": " + e.getMessage() : "internal error";
-      return tenant.pool().compose(db -> requests.failed(db, userId, requestId, error)
+      return tenant.withDatabase(db -> requests.failed(db, userId, requestId, error)
               .compose(v -> log.record(db, userId, connection.id(), audit.recipients(), audit.subject(), null, false, error)))
           .compose(v -> Future.failedFuture(failure));
     }
 
     /** Someone claimed this key before: answer from the record, wait for it, or take it over. */
     Future<SentMessage> existing(int waited) {
-      return tenant.pool().compose(db -> requests.read(db, userId, requestId).compose(found -> {
+      return tenant.withDatabase(db -> requests.read(db, userId, requestId).compose(found -> {
         SendRequest record = found.orElseThrow(() -> new GatewayException(Reason.USER_NOT_FOUND, "user not found"));
         if (!MessageDigest.isEqual(record.payloadSha256(), payload)) {
           return Future.failedFuture(new GatewayException(Reason.IDEMPOTENCY_KEY_REUSED,

@@ -59,7 +59,7 @@ public final class AccessTokens {
     if (cached != null && cached.expires().isAfter(Instant.now().plus(margin))) {
       return Future.succeededFuture(cached.token());
     }
-    return tenant.pool().compose(db -> credentials.find(db, connectionId)).compose(found -> {
+    return tenant.withDatabase(db -> credentials.find(db, connectionId)).compose(found -> {
       StoredCredentials stored = found.orElseThrow(AccessTokens::gone);
       if (stored.status() != ConnectionStatus.ACTIVE) {
         return Future.failedFuture(needsReauth());
@@ -86,8 +86,7 @@ public final class AccessTokens {
       return inFlight;
     }
     tenant.cipher()
-        .compose(cipher -> tenant.pool().compose(pool ->
-            pool.withTransaction(tx -> refreshLocked(tx, tenant, cipher, connectionId, rejected))))
+        .compose(cipher -> tenant.withTransaction(tx -> refreshLocked(tx, tenant, cipher, connectionId, rejected)))
         .compose(outcome -> outcome.token() != null ? Future.succeededFuture(outcome.token())
             : Future.<String>failedFuture(outcome.failure()))
         .onComplete(done -> {

@@ -70,8 +70,7 @@ public final class AuthorizationFlow {
     if (!loginHint.isEmpty()) {
       url.setLoginHint(loginHint);
     }
-    return tenant.pool()
-        .compose(db -> users.ensure(db, userId, "")
+    return tenant.withDatabase(db -> users.ensure(db, userId, "")
             .compose(user -> states.insert(db, Pkce.sha256(state), userId, provider, verifier, returnUrl, expires)))
         .map(stored -> new Started(client.auth().authorizeURL(url), state, expires));
   }
@@ -87,8 +86,7 @@ public final class AuthorizationFlow {
     if (!tenantOf(state).map(tenant.id()::equals).orElse(false)) {
       return Future.failedFuture(stateInvalid());
     }
-    return tenant.pool()
-        .compose(db -> states.consume(db, Pkce.sha256(state)))
+    return tenant.withDatabase(db -> states.consume(db, Pkce.sha256(state)))
         .map(pending -> pending.orElseThrow(AuthorizationFlow::stateInvalid));
   }
 
@@ -128,13 +126,13 @@ public final class AuthorizationFlow {
     String granted = tokens.getString("scope", "");
     List<String> scopes = granted.isBlank() ? requestedScopes : Arrays.asList(granted.trim().split("\\s+"));
     Instant expires = Instant.now().plusSeconds(tokens.getLong("expires_in", 3600L));
-    return tenant.cipher().compose(cipher -> tenant.pool().compose(pool -> pool.withTransaction(tx ->
+    return tenant.cipher().compose(cipher -> tenant.withTransaction(tx ->
         credentials.upsertAuthorized(tx, pending.userId(), pending.provider(), email, scopes).compose(id -> {
           String refresh = tokens.getString("refresh_token");
           return credentials.save(tx, id, cipher.encrypt(id, SecretField.ACCESS_TOKEN, tokens.getString("access_token")),
                   refresh == null ? null : cipher.encrypt(id, SecretField.REFRESH_TOKEN, refresh), expires)
               .compose(saved -> connections.getOwned(tx, pending.userId(), id.toString()));
-        }))));
+        })));
   }
 
   private static boolean allowed(Tenant tenant, String returnUrl) {

@@ -58,7 +58,7 @@ public final class ConnectionChecker {
           if (profile.authorized()) {
             return Future.succeededFuture(new Result(true, ConnectionStatus.ACTIVE, profile.emailAddress(), ""));
           }
-          return tenant.pool().compose(db -> credentials.markNeedsReauth(db, connection.id()))
+          return tenant.withDatabase(db -> credentials.markNeedsReauth(db, connection.id()))
               .map(marked -> needsReauth(connection));
         })
         .recover(failure -> failure instanceof GatewayException e && e.reason() == Reason.CONNECTION_NEEDS_REAUTH

@@ -30,13 +30,13 @@ public final class ProviderGrants {
 
   /** Revokes every grant of the user's connections (before the user is deleted). */
   public Future<Void> revokeAllOf(Tenant tenant, String userId) {
-    return tenant.pool().compose(db -> credentials.ofUser(db, userId))
+    return tenant.withDatabase(db -> credentials.ofUser(db, userId))
         .compose(all -> Future.join(all.stream().map(stored -> revoke(tenant, stored)).toList()).mapEmpty());
   }
 
   /** Revokes one connection's grant, if its provider supports revocation and it holds one. */
   public Future<Void> revoke(Tenant tenant, java.util.UUID connectionId) {
-    return tenant.pool().compose(db -> credentials.find(db, connectionId))
+    return tenant.withDatabase(db -> credentials.find(db, connectionId))
         .compose(found -> found.map(stored -> revoke(tenant, stored)).orElse(Future.succeededFuture()));
   }
 

@@ -5,23 +5,36 @@ import dev.mailgate.server.crypto.SecretUnreadableException;
 import dev.mailgate.server.crypto.TokenCipher;
 import dev.mailgate.tenant.config.TenantConfig;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
- * One tenant as the gateway sees it: its configuration, its own database pool (opened and
- * migrated on first use) and its own token cipher (keyset loaded on first use). No two tenants
- * ever share either.
+ * One tenant as the gateway sees it: its configuration, its data (a database of its own, or a
+ * schema of its own in a database whose pool it shares with other tenants) and its own token
+ * cipher (keyset loaded on first use). Every query of a tenant goes through
+ * {@link #withDatabase} or {@link #withTransaction}: on a shared pool they put the connection on
+ * the tenant's schema before the work sees it, every time, so no query can land in another
+ * tenant's schema.
  */
 public final class Tenant {
 
+  private static final String USE_SCHEMA = "SELECT set_config('search_path', $1, false)";
+
   private final TenantConfig config;
-  private final Lazy<Pool> pool;
+  private final DatabasePool database;
+  private final Optional<String> schema;
+  private final Lazy<Void> migrated;
   private final Lazy<TokenCipher> cipher;
 
-  Tenant(TenantConfig config, TenantDatabaseOpener databases, TenantCipherLoader ciphers) {
+  Tenant(TenantConfig config, DatabasePools pools, TenantMigrations migrations, TenantCipherLoader ciphers) {
     this.config = config;
-    this.pool = new Lazy<>(() -> databases.open(config));
+    this.database = pools.poolFor(config.database());
+    this.schema = config.database().schema();
+    this.migrated = new Lazy<>(() -> migrations.ensure(config, this::<String>onSchema));
     this.cipher = new Lazy<>(() -> ciphers.load(config));
   }
 
@@ -33,9 +46,23 @@ public final class Tenant {
     return config;
   }
 
-  /** This tenant's database pool. */
-  public Future<Pool> pool() {
-    return pool.get();
+  /** Runs {@code work} with a client on this tenant's data (its schema up to date). */
+  public <T> Future<T> withDatabase(Function<SqlClient, Future<T>> work) {
+    return migrated.get().compose(v -> onSchema(work));
+  }
+
+  /** Runs {@code work} in one transaction on this tenant's data; it commits if the work succeeds. */
+  public <T> Future<T> withTransaction(Function<SqlConnection, Future<T>> work) {
+    return migrated.get().compose(v -> database.use(pool -> pool.withTransaction(tx -> schema.isEmpty()
+        ? work.apply(tx)
+        : tx.preparedQuery(USE_SCHEMA).execute(Tuple.of(schema.get())).compose(set -> work.apply(tx)))));
+  }
+
+  private <T> Future<T> onSchema(Function<SqlClient, Future<T>> work) {
+    return database.use(pool -> schema.isEmpty()
+        ? work.apply(pool)
+        : pool.withConnection(connection -> connection.preparedQuery(USE_SCHEMA).execute(Tuple.of(schema.get()))
+            .compose(set -> work.apply(connection))));
   }
 
   /** This tenant's token cipher. */
@@ -56,10 +83,5 @@ public final class Tenant {
         return cipher.remake(current).map(reloaded -> reloaded.decrypt(connectionId, field, ciphertext));
       }
     });
-  }
-
-  /** Closes the pool if it was opened. */
-  Future<Void> close() {
-    return pool.close(Pool::close);
   }
 }

@@ -2,6 +2,8 @@ package dev.mailgate.server.tenant;
 
 import dev.mailgate.tenant.config.TenantConfig;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -9,14 +11,23 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** The tenants this gateway serves, found by exact id only. */
+/** The tenants this gateway serves, found by exact id only, and the database pools they use. */
 public final class TenantRegistry {
 
   private final Map<String, Tenant> tenants;
+  private final DatabasePools pools;
+  private final TenantMigrations migrations;
 
-  public TenantRegistry(Collection<TenantConfig> configs, TenantDatabaseOpener databases, TenantCipherLoader ciphers) {
+  /**
+   * @param maxConnections the most PostgreSQL connections all tenants together may hold
+   * @param idleTimeout how long a database pool stays open unused
+   */
+  public TenantRegistry(Vertx vertx, Collection<TenantConfig> configs, TenantCipherLoader ciphers,
+      int maxConnections, Duration idleTimeout, int migrationThreads) {
+    this.pools = new DatabasePools(vertx, maxConnections, idleTimeout);
+    this.migrations = new TenantMigrations(vertx, migrationThreads, pools);
     this.tenants = configs.stream()
-        .map(config -> new Tenant(config, databases, ciphers))
+        .map(config -> new Tenant(config, pools, migrations, ciphers))
         .collect(Collectors.toUnmodifiableMap(Tenant::id, Function.identity()));
   }
 
@@ -29,8 +40,13 @@ public final class TenantRegistry {
     return tenants.keySet().stream().sorted().toList();
   }
 
-  /** Closes every pool that was opened. */
+  /** The gateway's database pools (for metrics and tests). */
+  public DatabasePools pools() {
+    return pools;
+  }
+
+  /** Closes every open pool and the migration workers. */
   public Future<Void> close() {
-    return Future.all(tenants.values().stream().map(Tenant::close).toList()).mapEmpty();
+    return pools.close().eventually(migrations::close);
   }
 }

@@ -1,5 +1,7 @@
 package dev.mailgate.server.testing;
 
+import dev.mailgate.server.GatewayOptions;
+import java.util.function.UnaryOperator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class GatewayExtension implements BeforeAllCallback, AfterAllCallback {
 
   private final Map<String, String> extraTenantFiles;
+  private final UnaryOperator<GatewayOptions> options;
   private TestGateway gateway;
 
   public GatewayExtension() {
@@ -23,13 +26,19 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
 
   /** Also writes these tenant files (name to YAML) beside acme and globex. */
   public GatewayExtension(Map<String, String> extraTenantFiles) {
+    this(extraTenantFiles, UnaryOperator.identity());
+  }
+
+  /** Also writes these tenant files, and starts the gateway with options changed by {@code options}. */
+  public GatewayExtension(Map<String, String> extraTenantFiles, UnaryOperator<GatewayOptions> options) {
     this.extraTenantFiles = extraTenantFiles;
+    this.options = options;
   }
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     BlockedEventLoops.watch();
-    gateway = TestGateway.start(extraTenantFiles);
+    gateway = TestGateway.start(extraTenantFiles, options);
   }
 
   @Override

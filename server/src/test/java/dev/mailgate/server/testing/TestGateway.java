@@ -60,6 +60,12 @@ public final class TestGateway implements AutoCloseable {
 
   /** Like {@link #start()}, plus extra tenant files (name to YAML) written beside them. */
   public static TestGateway start(Map<String, String> extraFiles) throws Exception {
+    return start(extraFiles, java.util.function.UnaryOperator.identity());
+  }
+
+  /** Like {@link #start(Map)}, with gateway options changed by {@code tweak} (e.g. database limits). */
+  public static TestGateway start(Map<String, String> extraFiles, java.util.function.UnaryOperator<GatewayOptions> tweak)
+      throws Exception {
     TestPostgres postgres = TestPostgres.get();
     Path dir = Files.createTempDirectory("mailgate-tenants");
     String run = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
@@ -91,6 +97,7 @@ public final class TestGateway implements AutoCloseable {
         .withOAuth(providers.endpoints())
         .withGmailRootUrl(providers.gmailRootUrl())
         .withGraphRootUrl(providers.graphRootUrl());
+    options = tweak.apply(options);
     GatewayServer server = GatewayServer.start(vertx, options, loaded.tenants()).await(60, TimeUnit.SECONDS);
     return new TestGateway(vertx, server, options, loaded.tenants(), providers, databases);
   }
@@ -189,10 +196,22 @@ public final class TestGateway implements AutoCloseable {
     return server;
   }
 
-  /** The tenant's own pool, for arranging rows the API cannot create yet. */
+  private final java.util.Map<String, Pool> testPools = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * A pool on the tenant's own database (migrated), for arranging rows the API cannot create yet.
+   * It is the test's own, not the gateway's, so it never changes what the gateway's pools hold.
+   */
   public Pool pool(String tenantId) {
     Tenant tenant = server.tenants().find(tenantId).orElseThrow();
-    return await(tenant.pool());
+    await(tenant.withDatabase(db -> io.vertx.core.Future.succeededFuture()));
+    return testPools.computeIfAbsent(tenantId, id -> {
+      var db = tenant.config().database();
+      var connect = new io.vertx.pgclient.PgConnectOptions().setHost(db.host()).setPort(db.port())
+          .setDatabase(db.name()).setUser(db.user()).setPassword(db.password().reveal());
+      db.schema().ifPresent(schema -> connect.addProperty("search_path", schema));
+      return io.vertx.pgclient.PgBuilder.pool().connectingTo(connect).using(vertx).build();
+    });
   }
 
   /** Waits (off any event loop: this is the test thread) for a future's result. */

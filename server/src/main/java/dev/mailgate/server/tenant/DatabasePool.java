@@ -1,0 +1,104 @@
+package dev.mailgate.server.tenant;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * One PostgreSQL pool for one database and role, shared by every tenant that lives there (one
+ * tenant with a database of its own, or many tenants with a schema each). It opens on first use
+ * after reserving its size from the gateway's {@link ConnectionBudget}, counts the calls using it,
+ * and closes, giving the reservation back, when it has been idle long enough or when another pool
+ * needs the connections.
+ */
+final class DatabasePool {
+
+  private final String name;
+  private final ConnectionBudget budget;
+  private final Function<Integer, Pool> builder;
+  private final Supplier<Long> clock;
+  private int size;
+  private Future<Pool> pool;
+  private int reserved;
+  private int inFlight;
+  private long lastUsed;
+
+  DatabasePool(String name, int size, ConnectionBudget budget, Function<Integer, Pool> builder, Supplier<Long> clock) {
+    this.name = name;
+    this.size = Math.min(size, budget.capacity());
+    this.budget = budget;
+    this.builder = builder;
+    this.clock = clock;
+    this.lastUsed = clock.get();
+  }
+
+  String name() {
+    return name;
+  }
+
+  /** A tenant that wants more connections than the pool has so far; effective until it next opens. */
+  synchronized void widen(int wanted) {
+    size = Math.max(size, Math.min(wanted, budget.capacity()));
+  }
+
+  /** Runs {@code work} on the pool, opening it first if it is closed; the pool stays open meanwhile. */
+  <T> Future<T> use(Function<Pool, Future<T>> work) {
+    return acquire().compose(work).andThen(done -> release());
+  }
+
+  private synchronized Future<Pool> acquire() {
+    inFlight++;
+    lastUsed = clock.get();
+    if (pool == null) {
+      int connections = size;
+      reserved = connections;
+      pool = budget.reserve(connections).map(v -> builder.apply(connections));
+    }
+    return pool;
+  }
+
+  private void release() {
+    boolean idle;
+    synchronized (this) {
+      inFlight--;
+      lastUsed = clock.get();
+      idle = inFlight == 0;
+    }
+    if (idle) {
+      budget.poolIdle();
+    }
+  }
+
+  synchronized boolean isOpen() {
+    return pool != null;
+  }
+
+  /** When the pool was last used, for choosing which idle pool to close first. */
+  synchronized long lastUsed() {
+    return lastUsed;
+  }
+
+  /**
+   * Starts closing the pool if it is open, no call is using it and it has been unused since
+   * {@code unusedSince} (clock time); the reservation is given back once it has closed. Empty if
+   * the pool stays open.
+   */
+  Optional<Future<Void>> closeIfIdle(long unusedSince) {
+    Future<Pool> closing;
+    int connections;
+    synchronized (this) {
+      if (pool == null || inFlight > 0 || lastUsed > unusedSince) {
+        return Optional.empty();
+      }
+      closing = pool;
+      connections = reserved;
+      pool = null;
+    }
+    return Optional.of(closing.compose(Pool::close).transform(closed -> {
+      budget.release(connections);
+      return Future.<Void>succeededFuture();
+    }));
+  }
+}

@@ -1,0 +1,127 @@
+package dev.mailgate.server.tenant;
+
+import dev.mailgate.tenant.config.DatabaseConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.SslMode;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every PostgreSQL pool of the gateway. Tenants with a database of their own get a pool each;
+ * tenants with a schema each in the same database share one pool (they switch {@code search_path}
+ * per use, see {@link Tenant}). Pools open lazily, close after {@code idleTimeout} without use,
+ * and together never hold more than the configured number of connections.
+ */
+public final class DatabasePools {
+
+  private static final Logger log = LoggerFactory.getLogger(DatabasePools.class);
+
+  /** What makes two tenants' connections interchangeable. */
+  private record Location(String host, int port, String database, String user, String password, boolean ssl,
+      boolean schemaPerTenant) {
+    @Override
+    public String toString() {
+      return user + "@" + host + ":" + port + "/" + database + (schemaPerTenant ? " (schemas)" : "");
+    }
+  }
+
+  /** Flyway works on one connection and keeps its schema-history lock on a second. */
+  static final int MIGRATION_CONNECTIONS = 2;
+
+  private final Vertx vertx;
+  private final ConnectionBudget budget;
+  private final Duration idleTimeout;
+  private final Map<Location, DatabasePool> pools = new ConcurrentHashMap<>();
+  private final long sweeper;
+
+  public DatabasePools(Vertx vertx, int maxConnections, Duration idleTimeout) {
+    this.vertx = vertx;
+    this.budget = new ConnectionBudget(maxConnections);
+    this.idleTimeout = idleTimeout;
+    this.budget.onShortage(this::closeLeastRecentlyUsed);
+    long period = Math.max(100, Math.min(idleTimeout.toMillis() / 2, 5_000));
+    this.sweeper = vertx.setPeriodic(period, id -> closeIdle());
+  }
+
+  /** The pool for this tenant database; tenants on the same database and role share it. */
+  DatabasePool poolFor(DatabaseConfig db) {
+    Location location = new Location(db.host(), db.port(), db.name(), db.user(), db.password().reveal(), db.ssl(),
+        db.schema().isPresent());
+    DatabasePool pool = pools.computeIfAbsent(location, l -> new DatabasePool(l.toString(), db.poolSize(), budget,
+        size -> build(l, size), DatabasePools::now));
+    pool.widen(db.poolSize());
+    return pool;
+  }
+
+  /** Runs a migration, counting the two connections Flyway opens against the cap. */
+  <T> Future<T> withMigrationConnections(java.util.function.Supplier<Future<T>> work) {
+    return budget.reserve(MIGRATION_CONNECTIONS)
+        .compose(v -> work.get().andThen(done -> budget.release(MIGRATION_CONNECTIONS)));
+  }
+
+  /** Connections reserved by open pools: never more than the cap. */
+  public int reservedConnections() {
+    return budget.reserved();
+  }
+
+  public long openPools() {
+    return pools.values().stream().filter(DatabasePool::isOpen).count();
+  }
+
+  private Pool build(Location location, int size) {
+    PgConnectOptions connect = new PgConnectOptions()
+        .setHost(location.host())
+        .setPort(location.port())
+        .setDatabase(location.database())
+        .setUser(location.user())
+        .setPassword(location.password())
+        .setSslMode(location.ssl() ? SslMode.REQUIRE : SslMode.DISABLE)
+        .setCachePreparedStatements(true);
+    PoolOptions options = new PoolOptions()
+        .setMaxSize(size)
+        .setName("db-" + location.database())
+        .setIdleTimeout((int) idleTimeout.toMillis())
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+    log.info("database pool {} opened with up to {} connections ({} of {} reserved)", location, size,
+        budget.reserved(), budget.capacity());
+    return PgBuilder.pool().with(options).connectingTo(connect).using(vertx).build();
+  }
+
+  private void closeIdle() {
+    long unusedSince = now() - idleTimeout.toNanos();
+    pools.values().forEach(pool -> pool.closeIfIdle(unusedSince).ifPresent(closing ->
+        closing.onSuccess(v -> log.info("database pool {} closed after {} ms idle", pool.name(), idleTimeout.toMillis()))));
+  }
+
+  /** A reservation is waiting: close the open pool that nobody is using and was used longest ago. */
+  private void closeLeastRecentlyUsed() {
+    pools.values().stream()
+        .filter(DatabasePool::isOpen)
+        .sorted(Comparator.comparingLong(DatabasePool::lastUsed))
+        .map(pool -> pool.closeIfIdle(Long.MAX_VALUE))
+        .flatMap(Optional::stream)
+        .findFirst();
+  }
+
+  private static long now() {
+    return System.nanoTime();
+  }
+
+  /** Closes every open pool. */
+  public Future<Void> close() {
+    vertx.cancelTimer(sweeper);
+    return Future.all(pools.values().stream().map(pool -> pool.closeIfIdle(Long.MAX_VALUE)).flatMap(Optional::stream)
+        .toList()).mapEmpty();
+  }
+}

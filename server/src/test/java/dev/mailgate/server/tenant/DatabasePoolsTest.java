@@ -1,0 +1,145 @@
+package dev.mailgate.server.tenant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailgate.server.testing.GatewayExtension;
+import dev.mailgate.server.testing.TestGateway;
+import dev.mailgate.server.testing.TestPostgres;
+import dev.mailgate.proto.v1.CreateUserRequest;
+import dev.mailgate.proto.v1.ListUsersRequest;
+import dev.mailgate.proto.v1.User;
+import dev.mailgate.proto.v1.UserServiceGrpc;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Many tenants on a small connection cap, through gRPC: 40 schema tenants sharing globex's
+ * database plus acme and globex with databases of their own, all under a cap of 3 PostgreSQL
+ * connections. Calls wait for connections instead of failing, PostgreSQL never sees more than
+ * the cap, every tenant sees only its own rows, and idle pools close and give their connections
+ * back.
+ */
+class DatabasePoolsTest {
+
+  private static final int SCHEMA_TENANTS = 40;
+  private static final int CAP = 3;
+  private static final Duration IDLE = Duration.ofMillis(400);
+
+  @RegisterExtension
+  static final GatewayExtension gateway = new GatewayExtension(schemaTenants(),
+      options -> options.withDatabaseLimits(CAP, IDLE));
+
+  private static Map<String, String> schemaTenants() {
+    Map<String, String> files = new HashMap<>();
+    for (int i = 0; i < SCHEMA_TENANTS; i++) {
+      String id = "s%02d".formatted(i);
+      files.put(id + ".yaml", TestGateway.tenantYaml(id, "${GLOBEX_DATABASE}", key(id))
+          .replace("  pool_size: 4", "  pool_size: 2\n  schema: " + id));
+    }
+    return files;
+  }
+
+  private static String key(String tenantId) {
+    return "mgk_test_" + tenantId + "_key";
+  }
+
+  private static UserServiceGrpc.UserServiceBlockingStub users(String tenantId) {
+    String key = switch (tenantId) {
+      case "acme" -> TestGateway.ACME_KEY;
+      case "globex" -> TestGateway.GLOBEX_KEY;
+      default -> key(tenantId);
+    };
+    return UserServiceGrpc.newBlockingStub(gateway.get().channel()).withInterceptors(TestGateway.as(tenantId, key))
+        .withDeadlineAfter(60, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void manyTenantsWaitForCappedConnectionsAndEachSeesOnlyItsOwnRows() throws Exception {
+    List<String> tenants = new ArrayList<>(List.of("acme", "globex"));
+    for (int i = 0; i < SCHEMA_TENANTS; i++) {
+      tenants.add("s%02d".formatted(i));
+    }
+    AtomicBoolean loading = new AtomicBoolean(true);
+    AtomicInteger mostSeen = new AtomicInteger();
+    AtomicInteger mostReserved = new AtomicInteger();
+    CompletableFuture<Void> monitor = CompletableFuture.runAsync(() -> {
+      try (Connection db = TestPostgres.get().jdbc(gateway.get().database("acme"))) {
+        while (loading.get()) {
+          mostSeen.accumulateAndGet(gatewayConnections(db), Math::max);
+          Thread.sleep(2);
+        }
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+
+    ExecutorService callers = Executors.newFixedThreadPool(tenants.size() * 2);
+    try {
+      List<CompletableFuture<List<String>>> listed = new ArrayList<>();
+      for (int round = 0; round < 2; round++) {
+        for (String tenant : tenants) {
+          String userId = "owner-" + tenant + "-" + round;
+          listed.add(CompletableFuture.supplyAsync(() -> {
+            users(tenant).createUser(CreateUserRequest.newBuilder().setUserId(userId).build());
+            return users(tenant).listUsers(ListUsersRequest.newBuilder().setPageSize(100).build()).getUsersList()
+                .stream().map(User::getUserId).filter(id -> id.startsWith("owner-")).toList();
+          }, callers));
+        }
+      }
+      for (int round = 0; round < 2; round++) {
+        for (int t = 0; t < tenants.size(); t++) {
+          String tenant = tenants.get(t);
+          assertThat(listed.get(round * tenants.size() + t).get(120, TimeUnit.SECONDS))
+              .as("users %s sees", tenant)
+              .isNotEmpty()
+              .allMatch(id -> id.startsWith("owner-" + tenant + "-"));
+        }
+      }
+    } finally {
+      loading.set(false);
+      callers.shutdownNow();
+    }
+    monitor.get(10, TimeUnit.SECONDS);
+    assertThat(mostReserved.get()).isLessThanOrEqualTo(CAP);
+    assertThat(mostSeen.get()).as("connections PostgreSQL saw at once").isBetween(1, CAP);
+  }
+
+  @Test
+  void idlePoolsCloseAndOpenAgainOnTheNextCall() throws Exception {
+    assertThat(users("s07").listUsers(ListUsersRequest.getDefaultInstance())).isNotNull();
+    DatabasePools pools = gateway.get().server().tenants().pools();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    try (Connection db = TestPostgres.get().jdbc(gateway.get().database("acme"))) {
+      while ((pools.openPools() > 0 || gatewayConnections(db) > 0) && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(pools.openPools()).isZero();
+      assertThat(pools.reservedConnections()).isZero();
+      assertThat(gatewayConnections(db)).isZero();
+    }
+    assertThat(users("s07").listUsers(ListUsersRequest.getDefaultInstance())).isNotNull();
+    assertThat(pools.openPools()).isEqualTo(1);
+  }
+
+  /** The gateway's connections to this test's two databases (not the monitor's own). */
+  private static int gatewayConnections(Connection db) throws Exception {
+    var query = db.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE datname IN (?, ?) AND pid <> pg_backend_pid()");
+    query.setString(1, gateway.get().database("acme"));
+    query.setString(2, gateway.get().database("globex"));
+    var rows = query.executeQuery();
+    rows.next();
+    return rows.getInt(1);
+  }
+}

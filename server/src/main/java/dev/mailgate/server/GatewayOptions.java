@@ -1,5 +1,6 @@
 package dev.mailgate.server;
 
+import dev.mailgate.server.api.AccessLog;
 import dev.mailgate.server.crypto.FileMasterKey;
 import dev.mailgate.server.crypto.MasterKey;
 import dev.mailgate.server.oauth.OAuthProviders;
@@ -26,10 +27,12 @@ import java.util.Optional;
  * @param providerThreads size of the worker pool each blocking provider client runs on
  * @param databaseConnections the most PostgreSQL connections all tenants together may hold
  * @param databaseIdleTimeout how long a database pool (and each of its connections) stays open unused
+ * @param accessLog which calls get an access-log line
  */
 public record GatewayOptions(String host, int port, Optional<Path> tlsCertificate, Optional<Path> tlsKey,
     int migrationThreads, MasterKey masterKey, Path keysetDirectory, OAuthProviders oauth, String gmailRootUrl,
-    String graphRootUrl, int providerThreads, int databaseConnections, Duration databaseIdleTimeout) {
+    String graphRootUrl, int providerThreads, int databaseConnections, Duration databaseIdleTimeout,
+    AccessLog accessLog) {
 
   public static final int DEFAULT_DATABASE_CONNECTIONS = 50;
   public static final Duration DEFAULT_DATABASE_IDLE_TIMEOUT = Duration.ofSeconds(60);
@@ -44,7 +47,7 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
   public static GatewayOptions plaintext(String host, int port, MasterKey masterKey, Path keysetDirectory) {
     return new GatewayOptions(host, port, Optional.empty(), Optional.empty(), 2, masterKey, keysetDirectory,
         OAuthProviders.defaults(), GmailProvider.GOOGLE_ROOT_URL, OutlookProvider.GRAPH_ROOT_URL, 16,
-        DEFAULT_DATABASE_CONNECTIONS, DEFAULT_DATABASE_IDLE_TIMEOUT);
+        DEFAULT_DATABASE_CONNECTIONS, DEFAULT_DATABASE_IDLE_TIMEOUT, AccessLog.ALL);
   }
 
   /** For dev mode and tests: a master key file and keysets under {@code directory}, made if missing. */
@@ -56,40 +59,46 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
   public GatewayOptions withTls(Path certificate, Path key) {
     return new GatewayOptions(host, port, Optional.of(certificate), Optional.of(key), migrationThreads,
         masterKey, keysetDirectory, oauth, gmailRootUrl, graphRootUrl, providerThreads,
-        databaseConnections, databaseIdleTimeout);
+        databaseConnections, databaseIdleTimeout, accessLog);
   }
 
   public GatewayOptions withOAuth(OAuthProviders replacement) {
     return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
         replacement, gmailRootUrl, graphRootUrl, providerThreads,
-        databaseConnections, databaseIdleTimeout);
+        databaseConnections, databaseIdleTimeout, accessLog);
   }
 
   /** Gmail at another root URL (the sandbox in dev mode and tests). */
   public GatewayOptions withGmailRootUrl(String rootUrl) {
     return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory, oauth,
         rootUrl, graphRootUrl, providerThreads,
-        databaseConnections, databaseIdleTimeout);
+        databaseConnections, databaseIdleTimeout, accessLog);
   }
 
   /** Microsoft Graph at another root URL (the sandbox in dev mode and tests). */
   public GatewayOptions withGraphRootUrl(String rootUrl) {
     return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory, oauth,
         gmailRootUrl, rootUrl, providerThreads,
-        databaseConnections, databaseIdleTimeout);
+        databaseConnections, databaseIdleTimeout, accessLog);
   }
 
   /** The same gateway on another port (a second gateway process in tests). */
   public GatewayOptions withPort(int otherPort) {
     return new GatewayOptions(host, otherPort, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
         oauth, gmailRootUrl, graphRootUrl, providerThreads,
-        databaseConnections, databaseIdleTimeout);
+        databaseConnections, databaseIdleTimeout, accessLog);
   }
 
   /** Another cap on PostgreSQL connections and idle time for database pools. */
   public GatewayOptions withDatabaseLimits(int maxConnections, Duration idleTimeout) {
     return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
-        oauth, gmailRootUrl, graphRootUrl, providerThreads, maxConnections, idleTimeout);
+        oauth, gmailRootUrl, graphRootUrl, providerThreads, maxConnections, idleTimeout, accessLog);
+  }
+
+  /** Another access-log policy. */
+  public GatewayOptions withAccessLog(AccessLog policy) {
+    return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
+        oauth, gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, policy);
   }
 
   public boolean tls() {

@@ -71,7 +71,7 @@ public final class GatewayServer {
     TenantCipherLoader ciphers = new TenantCipherLoader(vertx, new TenantKeysets(options.masterKey(), options.keysetDirectory()));
     TenantRegistry tenants = new TenantRegistry(vertx, configs, ciphers, options.databaseConnections(),
         options.databaseIdleTimeout(), options.migrationThreads());
-    RpcBinder binder = new RpcBinder(new CallerResolver(tenants));
+    RpcBinder binder = new RpcBinder(new CallerResolver(tenants), options.accessLog());
     UserStore users = new UserStore();
     ConnectionStore connections = new ConnectionStore();
     CredentialStore credentials = new CredentialStore();

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Binds RPC implementations to the gRPC server. Every call goes through here: the request id is
  * settled, the caller is resolved (failing closed) before any implementation runs, failures go
- * through {@link GrpcErrors}, and one access-log line is written per call.
+ * through {@link GrpcErrors}, and one access-log line is written per call ({@link AccessLog} says which).
  */
 public final class RpcBinder {
 
@@ -43,9 +43,11 @@ public final class RpcBinder {
   }
 
   private final CallerResolver callers;
+  private final AccessLog accessLog;
 
-  public RpcBinder(CallerResolver callers) {
+  public RpcBinder(CallerResolver callers, AccessLog accessLog) {
     this.callers = callers;
+    this.accessLog = accessLog;
   }
 
   /** Starts a service; {@link Binding#build()} refuses to build one that leaves a method unbound. */
@@ -140,13 +142,24 @@ public final class RpcBinder {
 
   private Call begin(ServiceMethod<?, ?> method, GrpcServerRequest<?, ?> request) {
     String given = request.headers().get(Metadata.REQUEST_ID);
-    String requestId = given != null && REQUEST_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
+    String requestId = given != null && REQUEST_ID.matcher(given).matches() ? given : newRequestId();
     request.response().headers().set(Metadata.REQUEST_ID, requestId);
     return new Call(method.fullMethodName(), requestId, System.nanoTime());
   }
 
+  /**
+   * A random (version 4) UUID. Request ids name calls in logs and answers; they guard nothing, so
+   * they come from the fast per-thread generator rather than SecureRandom.
+   */
+  private static String newRequestId() {
+    var random = java.util.concurrent.ThreadLocalRandom.current();
+    long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+    long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new UUID(high, low).toString();
+  }
+
   /** One call in flight, for the access log. */
-  private static final class Call {
+  private final class Call {
     final String rpc;
     final String requestId;
     final long start;
@@ -164,8 +177,11 @@ public final class RpcBinder {
     }
 
     void log(GrpcStatus status) {
+      if (!accessLog.logs(status)) {
+        return;
+      }
       log.info("rpc={} tenant={} request_id={} status={} duration_ms={}",
-          rpc, tenantId, requestId, status, (System.nanoTime() - start) / 1_000_000);
+          rpc, tenantId, requestId, status.name(), (System.nanoTime() - start) / 1_000_000);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.mailgate.server.cli;
 
 import dev.mailgate.server.GatewayOptions;
+import dev.mailgate.server.api.AccessLog;
 import dev.mailgate.server.GatewayServer;
 import dev.mailgate.server.crypto.FileMasterKey;
 import dev.mailgate.server.oauth.OAuthProviders;
@@ -62,7 +63,7 @@ public final class ServeCommand implements Callable<Integer> {
   Path tlsKey;
 
   @picocli.CommandLine.Mixin
-  DatabaseLimitOptions databaseLimits;
+  TuningOptions tuning;
 
   private OAuthProviders endpoints() {
     try {
@@ -81,8 +82,9 @@ public final class ServeCommand implements Callable<Integer> {
     }
     GatewayOptions options = new GatewayOptions(host, port, Optional.ofNullable(tlsCertificate),
         Optional.ofNullable(tlsKey), 2, FileMasterKey.load(masterKey), keysetDir, endpoints(),
-        GmailProvider.GOOGLE_ROOT_URL, OutlookProvider.GRAPH_ROOT_URL, providerThreads, databaseLimits.maxConnections,
-        databaseLimits.idleTimeout);
+        GmailProvider.GOOGLE_ROOT_URL, OutlookProvider.GRAPH_ROOT_URL, providerThreads, GatewayOptions.DEFAULT_DATABASE_CONNECTIONS,
+        GatewayOptions.DEFAULT_DATABASE_IDLE_TIMEOUT, AccessLog.ALL);
+    options = tuning.applyTo(options);
     GatewayServer server = GatewayProcess.start(options, tenants, () -> {});
     spec.commandLine().getOut().printf("Mailgate ready on %s:%d (%s), tenants: %s%n", host, server.port(),
         options.tls() ? "TLS" : "h2c", String.join(", ", server.tenants().ids()));

@@ -2,7 +2,7 @@ package dev.mailgate.server.dev;
 
 import dev.mailgate.server.GatewayOptions;
 import dev.mailgate.server.GatewayServer;
-import dev.mailgate.server.cli.DatabaseLimitOptions;
+import dev.mailgate.server.cli.TuningOptions;
 import dev.mailgate.server.cli.GatewayProcess;
 import dev.mailgate.server.cli.TenantLoading;
 import dev.mailgate.server.sandbox.LocalProviders;
@@ -53,7 +53,7 @@ public final class DevCommand implements Callable<Integer> {
   int benchTenants;
 
   @picocli.CommandLine.Mixin
-  DatabaseLimitOptions databaseLimits;
+  TuningOptions tuning;
 
   @Override
   public Integer call() throws Exception {
@@ -95,7 +95,7 @@ public final class DevCommand implements Callable<Integer> {
         .withOAuth(providers.endpoints())
         .withGmailRootUrl(providers.gmailRootUrl())
         .withGraphRootUrl(providers.graphRootUrl());
-    options = databaseLimits.applyTo(options);
+    options = tuning.applyTo(options);
     GatewayServer server = GatewayProcess.start(options, configs, resources);
     Optional<ConnectionRecord> demo = DemoData.seed(server.tenants().find(DemoData.TENANT)).await(60, TimeUnit.SECONDS);
     new DevBanner(out, host, server.port(), database, configs, demo, providers.mailServer(),

@@ -1,11 +1,12 @@
 package dev.mailgate.server.cli;
 
 import dev.mailgate.server.GatewayOptions;
+import dev.mailgate.server.api.AccessLog;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
-/** The database options {@code serve} and {@code dev} share: the connection cap and pool idle time. */
-public final class DatabaseLimitOptions {
+/** Options {@code serve} and {@code dev} share: the connection cap, pool idle time and access log. */
+public final class TuningOptions {
 
   @Option(names = "--db-max-connections", paramLabel = "N",
       description = "Most PostgreSQL connections all tenants together may hold; calls wait for one rather than fail "
@@ -17,8 +18,20 @@ public final class DatabaseLimitOptions {
       converter = DurationConverter.class)
   Duration idleTimeout = GatewayOptions.DEFAULT_DATABASE_IDLE_TIMEOUT;
 
+  @Option(names = "--access-log", paramLabel = "WHICH",
+      description = "Access-log lines for all calls, only failed ones (errors), or none (off); default: all.",
+      converter = AccessLogConverter.class)
+  AccessLog accessLog = AccessLog.ALL;
+
   public GatewayOptions applyTo(GatewayOptions options) {
-    return options.withDatabaseLimits(maxConnections, idleTimeout);
+    return options.withDatabaseLimits(maxConnections, idleTimeout).withAccessLog(accessLog);
+  }
+
+  static final class AccessLogConverter implements picocli.CommandLine.ITypeConverter<AccessLog> {
+    @Override
+    public AccessLog convert(String value) {
+      return AccessLog.parse(value);
+    }
   }
 
   static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {

@@ -9,20 +9,30 @@ import dev.mailgate.tenant.config.ApiKeys;
 import dev.mailgate.tenant.config.TenantConfig;
 import io.vertx.core.MultiMap;
 import java.security.MessageDigest;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one place that decides who is calling. It rejects by default: a call passes only with an
  * {@code x-tenant-id} naming a known tenant and a bearer API key whose SHA-256 matches one of
  * that tenant's key hashes (compared in constant time). An unknown tenant and a wrong key give
  * the same answer, so tenant ids cannot be probed.
+ *
+ * <p>Keys that matched are remembered (per tenant and key, at most {@value #REMEMBERED} pairs), so a
+ * busy client is not hashed on every call. Only successes are remembered: a stream of wrong keys
+ * cannot grow the memory, and every wrong key still goes through the hash and constant-time
+ * comparison. Tenant keys are fixed for the life of the process, so nothing remembered goes stale.
  */
 public final class CallerResolver {
 
   private static final String BEARER = "bearer ";
   private static final byte[] NO_KEY = new byte[32];
 
+  static final int REMEMBERED = 1024;
+
   private final TenantRegistry tenants;
+  private final Map<String, Tenant> verified = new ConcurrentHashMap<>();
 
   public CallerResolver(TenantRegistry tenants) {
     this.tenants = tenants;
@@ -40,14 +50,22 @@ public final class CallerResolver {
       throw new GatewayException(Reason.API_KEY_MISSING,
           "missing authorization metadata: expected 'Bearer <api key>'");
     }
-    byte[] presented = ApiKeys.sha256(authorization.substring(BEARER.length()).trim());
-    Optional<Tenant> tenant = TenantConfig.TENANT_ID.matcher(tenantId).matches()
-        ? tenants.find(tenantId)
-        : Optional.empty();
+    String key = authorization.substring(BEARER.length()).trim();
+    boolean wellFormed = TenantConfig.TENANT_ID.matcher(tenantId).matches();
+    Tenant remembered = wellFormed ? verified.get(tenantId + '\n' + key) : null;
+    if (remembered != null) {
+      return new Caller(remembered, requestId);
+    }
+    byte[] presented = ApiKeys.sha256(key);
+    Optional<Tenant> tenant = wellFormed ? tenants.find(tenantId) : Optional.empty();
     boolean valid = matchesAny(tenant.map(t -> t.config()).orElse(null), presented);
     if (tenant.isEmpty() || !valid) {
       throw new GatewayException(Reason.API_KEY_INVALID, "invalid tenant or API key");
     }
+    if (verified.size() >= REMEMBERED) {
+      verified.clear();
+    }
+    verified.put(tenantId + '\n' + key, tenant.get());
     return new Caller(tenant.get(), requestId);
   }
 

@@ -71,6 +71,17 @@ class AuthenticationTest {
   }
 
   @Test
+  void aRememberedKeyOpensOnlyItsOwnTenantAndOnlyWhenExact() {
+    for (int i = 0; i < 3; i++) {
+      assertThat(users(as("acme", ACME_KEY)).listUsers(LIST)).isNotNull();
+    }
+    assertFails(Status.Code.UNAUTHENTICATED, "API_KEY_INVALID", () -> users(as("globex", ACME_KEY)).listUsers(LIST));
+    assertFails(Status.Code.UNAUTHENTICATED, "API_KEY_INVALID", () -> users(as("acme", ACME_KEY + "x")).listUsers(LIST));
+    assertFails(Status.Code.UNAUTHENTICATED, "API_KEY_INVALID",
+        () -> users(as("acme", ACME_KEY.substring(0, ACME_KEY.length() - 1))).listUsers(LIST));
+  }
+
+  @Test
   void authenticationComesBeforeValidationAndWritesNothing() {
     assertFails(Status.Code.UNAUTHENTICATED, "API_KEY_INVALID",
         () -> users(as("acme", "wrong")).createUser(CreateUserRequest.newBuilder().setUserId("sneaky").build()));

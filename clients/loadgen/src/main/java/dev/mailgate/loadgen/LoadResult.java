@@ -34,12 +34,23 @@ public record LoadResult(
     statuses = Map.copyOf(new TreeMap<>(statuses));
   }
 
+  /** "open 1000/s", "closed x16" or "cold first call". */
+  public String load() {
+    return switch (mode) {
+      case "open" -> "open " + (requestedRate == Math.rint(requestedRate)
+          ? Long.toString((long) requestedRate) : Double.toString(requestedRate)) + "/s";
+      case "cold" -> "cold first call";
+      default -> "closed x" + concurrency;
+    };
+  }
+
   public JsonObject toJson() {
     JsonObject counts = new JsonObject();
     new TreeMap<>(statuses).forEach(counts::put);
     return new JsonObject()
         .put("target", target)
         .put("mode", mode)
+        .put("load", load())
         .put("requested_rate", requestedRate)
         .put("concurrency", concurrency)
         .put("warmup_seconds", warmupSeconds)

@@ -1,14 +1,21 @@
 package dev.mailgate.loadgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mailgate.proto.v1.ConnectionServiceGrpc;
 import dev.mailgate.proto.v1.CreateUserRequest;
+import dev.mailgate.proto.v1.ListConnectionsRequest;
 import dev.mailgate.proto.v1.UserServiceGrpc;
 import dev.mailgate.server.store.ConnectionStatus;
 import dev.mailgate.server.store.ConnectionStore;
 import dev.mailgate.server.store.ProviderKind;
 import dev.mailgate.server.testing.TestGateway;
 import dev.mailgate.server.testing.TestPostgres;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
@@ -134,6 +141,59 @@ class LoadgenSmokeTest {
     }
   }
 
+  private static String pgUrl() throws Exception {
+    TestPostgres postgres = TestPostgres.get();
+    return "postgresql://%s:%s@%s:%d/%s".formatted(postgres.user(), postgres.password(), postgres.host(),
+        postgres.port(), gateway.database("acme"));
+  }
+
+  @Test
+  void grpcJavaBaselineAnswersLikeTheGatewayAndChecksTheKey() throws Exception {
+    try (BaselineServer baseline = BaselineServer.start("127.0.0.1", 0, PgUrl.parse(pgUrl()), 2, "acme",
+        TestGateway.ACME_KEY)) {
+      ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", baseline.port()).usePlaintext().build();
+      try {
+        var request = ListConnectionsRequest.newBuilder().setUserId(USER).build();
+        var fromGateway = ConnectionServiceGrpc.newBlockingStub(gateway.channel()).withInterceptors(TestGateway.acme())
+            .listConnections(request);
+        var fromBaseline = ConnectionServiceGrpc.newBlockingStub(channel).withInterceptors(TestGateway.acme())
+            .listConnections(request);
+        assertThat(fromBaseline).isEqualTo(fromGateway);
+        assertThat(fromBaseline.getConnectionsCount()).isEqualTo(1);
+        var paged = ListConnectionsRequest.newBuilder().setUserId(USER).setPageSize(1).build();
+        assertThat(ConnectionServiceGrpc.newBlockingStub(channel).withInterceptors(TestGateway.acme()).listConnections(paged))
+            .isEqualTo(ConnectionServiceGrpc.newBlockingStub(gateway.channel()).withInterceptors(TestGateway.acme())
+                .listConnections(paged));
+        assertThatThrownBy(() -> ConnectionServiceGrpc.newBlockingStub(channel)
+            .withInterceptors(TestGateway.as("acme", "mgk_wrong_key")).listConnections(request))
+            .isInstanceOfSatisfying(StatusRuntimeException.class,
+                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+        assertThatThrownBy(() -> ConnectionServiceGrpc.newBlockingStub(channel)
+            .withInterceptors(TestGateway.as("globex", TestGateway.ACME_KEY)).listConnections(request))
+            .isInstanceOfSatisfying(StatusRuntimeException.class,
+                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+      } finally {
+        channel.shutdownNow();
+      }
+
+      StringWriter out = new StringWriter();
+      int exit = new CommandLine(new LoadgenCli()).setOut(new PrintWriter(out)).execute("run",
+          "--target", "gateway,grpc-java", "--address", "127.0.0.1:" + gateway.port(),
+          "--baseline-address", "127.0.0.1:" + baseline.port(), "--tenant", "acme",
+          "--api-key", TestGateway.ACME_KEY, "--user", USER, "--concurrency", "4", "--warmup", "300ms",
+          "--duration", "1s");
+      assertThat(exit).as(out.toString()).isZero();
+      assertThat(out.toString()).contains("gateway vs grpc-java", "grpc-java  closed x4");
+    }
+  }
+
+  @Test
+  void baselineQueryIsTheDirectQueryWithJdbcPlaceholders() {
+    assertThat(BaselineConnectionService.SELECT_PAGE).doesNotContain("$").contains("(?, ?)", "u.external_id = ?",
+        "LIMIT ?");
+    assertThat(BaselineConnectionService.SELECT_PAGE.chars().filter(c -> c == '?').count()).isEqualTo(4);
+  }
+
   @Test
   void directQueryIsTheGatewaysQueryVerbatim() throws Exception {
     var field = ConnectionStore.class.getDeclaredField("SELECT_PAGE");
@@ -153,10 +213,12 @@ class LoadgenSmokeTest {
         "--api-key", TestGateway.ACME_KEY, "--user", USER, "--pg-url", pgUrl,
         "--rate", "200", "--warmup", "300ms", "--duration", "1s", "--json", json.toString());
     assertThat(exit).as(out.toString()).isZero();
-    assertThat(out.toString()).contains("throughput ratio (gateway / direct)", "p99 added (us)");
+    assertThat(out.toString()).contains("gateway vs direct", "throughput ratio", "p99 added (us)");
     JsonObject written = new JsonObject(Files.readString(json));
     assertThat(written.getJsonArray("results")).hasSize(2);
-    assertThat(written.getJsonObject("comparison").getDouble("throughput_ratio_gateway_over_direct")).isPositive();
+    JsonObject comparison = written.getJsonArray("comparisons").getJsonObject(0);
+    assertThat(comparison.getString("name")).isEqualTo("gateway vs direct");
+    assertThat(comparison.getDouble("throughput_ratio")).isPositive();
     for (Object each : written.getJsonArray("results")) {
       JsonObject result = (JsonObject) each;
       assertThat(result.getLong("ok")).isEqualTo(result.getLong("requests")).isPositive();

@@ -1,0 +1,42 @@
+package dev.mailgate.loadgen;
+
+import java.time.Duration;
+
+/**
+ * Everything {@code run} needs besides the load: where each target is and what to call.
+ *
+ * @param address the gateway's host:port
+ * @param baselineAddress the grpc-java baseline's host:port (target grpc-java)
+ * @param tenant the x-tenant-id, or a {@link String#format} pattern when {@code tenantCount > 1}
+ * @param apiKey the API key, or a pattern likewise
+ * @param tenantCount how many tenants the gateway calls go to, round-robin
+ * @param pgUrl the tenant database (target direct)
+ * @param pgPoolSize connections of the direct target
+ */
+public record RunSettings(
+    String address,
+    String baselineAddress,
+    String tenant,
+    String apiKey,
+    int tenantCount,
+    String user,
+    String pgUrl,
+    int pgPoolSize,
+    Duration timeout) {
+
+  /** A fresh round-robin over the tenants (each target starts at tenant 0). */
+  public Tenants tenants() {
+    return Tenants.of(tenant, apiKey, tenantCount);
+  }
+
+  /** host:port to host and port. */
+  static HostPort hostPort(String option, String address) {
+    int colon = address == null ? -1 : address.lastIndexOf(':');
+    if (colon < 0) {
+      throw new IllegalArgumentException(option + " must be host:port");
+    }
+    return new HostPort(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
+  }
+
+  record HostPort(String host, int port) {}
+}

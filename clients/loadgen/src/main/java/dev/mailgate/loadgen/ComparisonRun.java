@@ -16,6 +16,7 @@ public final class ComparisonRun {
   private final Vertx vertx;
   private final RunSettings settings;
   private final PrintWriter out;
+  private String connectionId;
 
   public ComparisonRun(Vertx vertx, RunSettings settings, PrintWriter out) {
     this.vertx = vertx;
@@ -24,6 +25,7 @@ public final class ComparisonRun {
   }
 
   public List<LoadResult> run(List<TargetKind> targets, LoadSpec spec) throws Exception {
+    check(settings.rpc(), targets, settings);
     List<TargetKind> order = new ArrayList<>(new LinkedHashSet<>(targets));
     order.sort(Comparator.comparing(t -> t == TargetKind.GATEWAY ? 1 : 0));
     LoadEngine engine = new LoadEngine(vertx);
@@ -39,30 +41,69 @@ public final class ComparisonRun {
     return results;
   }
 
-  LoadTarget open(TargetKind kind) {
-    long timeoutMillis = settings.timeout().toMillis();
-    switch (kind) {
-      case DIRECT -> {
-        if (settings.pgUrl() == null) {
-          throw new IllegalArgumentException("--target direct needs --pg-url");
-        }
-        return new DirectTarget(vertx, settings.pgUrl(), settings.pgPoolSize(), settings.user());
+  /** Which targets can run the RPC, or an explanation of what cannot. */
+  static void check(RpcKind rpc, List<TargetKind> targets, RunSettings settings) {
+    for (TargetKind kind : targets) {
+      boolean fits = switch (kind) {
+        case GATEWAY -> true;
+        case DIRECT, GRPC_JAVA -> rpc == RpcKind.LIST_CONNECTIONS;
+        case GMAIL_DIRECT -> rpc == RpcKind.SEARCH;
+      };
+      if (!fits) {
+        throw new IllegalArgumentException("--target " + kind + " does not run --rpc " + rpc);
       }
+      if (kind != TargetKind.GATEWAY && settings.tenantCount() > 1) {
+        throw new IllegalArgumentException("--tenant-count > 1 is for the gateway target only");
+      }
+    }
+    if (targets.contains(TargetKind.DIRECT) && settings.pgUrl() == null) {
+      throw new IllegalArgumentException("--target direct needs --pg-url");
+    }
+    if (targets.contains(TargetKind.GRPC_JAVA) && settings.baselineAddress() == null) {
+      throw new IllegalArgumentException("--target grpc-java needs --baseline-address");
+    }
+    if (targets.contains(TargetKind.GMAIL_DIRECT) && settings.gmailRootUrl() == null) {
+      throw new IllegalArgumentException("--target gmail-direct needs --gmail-root-url");
+    }
+    if (rpc == RpcKind.SEARCH && settings.tenantCount() > 1) {
+      throw new IllegalArgumentException("--rpc search runs on one tenant");
+    }
+  }
+
+  LoadTarget open(TargetKind kind) throws Exception {
+    long timeoutMillis = settings.timeout().toMillis();
+    return switch (kind) {
+      case DIRECT -> new DirectTarget(vertx, settings.pgUrl(), settings.pgPoolSize(), settings.user());
+      case GMAIL_DIRECT -> new GmailDirectTarget(settings.gmailRootUrl(), settings.mailbox(), settings.query(),
+          settings.pageSize(), settings.gmailThreads());
       case GRPC_JAVA -> {
-        if (settings.baselineAddress() == null) {
-          throw new IllegalArgumentException("--target grpc-java needs --baseline-address");
-        }
         RunSettings.HostPort at = RunSettings.hostPort("--baseline-address", settings.baselineAddress());
-        return new GatewayTarget("grpc-java", vertx, at.host(), at.port(), settings.tenants(),
+        yield new GatewayTarget("grpc-java", vertx, at.host(), at.port(), settings.tenants(),
             GatewayTarget.listConnections(settings.user()), timeoutMillis);
       }
       case GATEWAY -> {
         RunSettings.HostPort at = RunSettings.hostPort("--address", settings.address());
-        return new GatewayTarget("gateway", vertx, at.host(), at.port(), settings.tenants(),
-            GatewayTarget.listConnections(settings.user()), timeoutMillis);
+        GatewayTarget.Rpc<?, ?> rpc = settings.rpc() == RpcKind.SEARCH
+            ? GatewayTarget.searchMessages(settings.user(), gmailConnectionId(), settings.query(), settings.pageSize())
+            : GatewayTarget.listConnections(settings.user());
+        yield new GatewayTarget("gateway", vertx, at.host(), at.port(), settings.tenants(), rpc, timeoutMillis);
       }
-      default -> throw new IllegalArgumentException("target " + kind + " is not available for this RPC");
+    };
+  }
+
+  /** The user's Gmail connection: as given, or connected once through the dev OAuth flow. */
+  private String gmailConnectionId() throws Exception {
+    if (connectionId == null) {
+      connectionId = settings.connectionId();
     }
+    if (connectionId == null) {
+      RunSettings.HostPort at = RunSettings.hostPort("--address", settings.address());
+      out.printf("connecting %s's Gmail mailbox %s through the dev OAuth flow ...%n", settings.user(), settings.mailbox());
+      out.flush();
+      connectionId = GmailConnector.connect(vertx, at.host(), at.port(), settings.tenants().get(0), settings.user(),
+          settings.mailbox());
+    }
+    return connectionId;
   }
 
   private static String seconds(java.time.Duration duration) {

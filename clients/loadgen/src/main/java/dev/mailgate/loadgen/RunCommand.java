@@ -15,8 +15,9 @@ import picocli.CommandLine.Option;
 /** {@code run}: one load against one or more targets, then the tables (see clients/loadgen/README.md). */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = "Run ListConnections load against the gateway and/or the same SQL straight on the database "
-        + "(direct) and/or the grpc-java baseline server (grpc-java). With several targets they run one after "
-        + "the other with the same load, the gateway last, and the gateway's ratios to each are printed.")
+        + "(direct) and/or the grpc-java baseline server (grpc-java); or (--rpc search) SearchMessages against the "
+        + "gateway and/or the same Gmail calls straight on the Gmail API (gmail-direct). With several targets they "
+        + "run one after the other with the same load, the gateway last, and the gateway's ratios to each are printed.")
 final class RunCommand implements Callable<Integer> {
 
   static final class Load {
@@ -28,8 +29,34 @@ final class RunCommand implements Callable<Integer> {
   }
 
   @Option(names = "--target", split = ",", defaultValue = "gateway", converter = TargetConverter.class,
-      description = "gateway, direct, grpc-java, or several (gateway,direct); default ${DEFAULT-VALUE}")
+      description = "gateway, direct, grpc-java, gmail-direct, or several (gateway,direct); default ${DEFAULT-VALUE}")
   List<TargetKind> targets;
+
+  @Option(names = "--rpc", defaultValue = "list-connections", converter = RpcConverter.class,
+      description = "list-connections (targets gateway, direct, grpc-java) or search (SearchMessages in the user's "
+          + "Gmail connection; targets gateway, gmail-direct); default ${DEFAULT-VALUE}")
+  RpcKind rpc;
+
+  @Option(names = "--query", defaultValue = "", description = "search: the Gmail query (default: empty)")
+  String query;
+
+  @Option(names = "--page-size", defaultValue = "10", description = "search: page size (${DEFAULT-VALUE})")
+  int pageSize;
+
+  @Option(names = "--gmail-root-url",
+      description = "search, target gmail-direct: the Gmail API root, e.g. the dev sandbox's http://127.0.0.1:PORT/")
+  String gmailRootUrl;
+
+  @Option(names = "--gmail-threads", defaultValue = "16",
+      description = "search, target gmail-direct: threads for the blocking Gmail calls; the gateway's pool is 16 (${DEFAULT-VALUE})")
+  int gmailThreads;
+
+  @Option(names = "--mailbox", description = "search: the user's Gmail address (default: USER@example.com)")
+  String mailbox;
+
+  @Option(names = "--connection-id",
+      description = "search: the user's Gmail connection (default: connect it through the dev-mode OAuth flow)")
+  String connectionId;
 
   @Option(names = "--address", defaultValue = "127.0.0.1:8080", description = "gateway host:port (${DEFAULT-VALUE})")
   String address;
@@ -78,8 +105,13 @@ final class RunCommand implements Callable<Integer> {
         ? LoadSpec.open(load.rate, LoadgenCli.parseDuration(warmup), LoadgenCli.parseDuration(duration))
         : LoadSpec.closed(load.concurrency, LoadgenCli.parseDuration(warmup), LoadgenCli.parseDuration(duration));
     RunSettings settings = new RunSettings(address, baselineAddress, tenant, apiKey, 1, user, pgUrl, pgPoolSize,
-        LoadgenCli.parseDuration(timeout));
-    check(settings);
+        LoadgenCli.parseDuration(timeout), rpc, query, pageSize, gmailRootUrl, gmailThreads,
+        mailbox != null ? mailbox : user + "@example.com", connectionId);
+    try {
+      ComparisonRun.check(rpc, targets, settings);
+    } catch (IllegalArgumentException wrong) {
+      throw new CommandLine.ParameterException(spec.commandLine(), wrong.getMessage());
+    }
     PrintWriter out = spec.commandLine().getOut();
     List<LoadResult> results;
     Vertx vertx = Vertx.vertx();
@@ -102,16 +134,10 @@ final class RunCommand implements Callable<Integer> {
     return results.stream().allMatch(r -> r.errors() == 0 && r.requests() > 0) ? 0 : 1;
   }
 
-  /** Missing options are reported before anything runs. */
-  private void check(RunSettings settings) {
-    if (targets.contains(TargetKind.DIRECT) && settings.pgUrl() == null) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--target direct needs --pg-url");
-    }
-    if (targets.contains(TargetKind.GRPC_JAVA) && settings.baselineAddress() == null) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--target grpc-java needs --baseline-address");
-    }
-    if (targets.contains(TargetKind.GMAIL_DIRECT)) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--target gmail-direct needs --rpc search");
+  static final class RpcConverter implements CommandLine.ITypeConverter<RpcKind> {
+    @Override
+    public RpcKind convert(String value) {
+      return RpcKind.parse(value);
     }
   }
 

@@ -12,6 +12,13 @@ import java.time.Duration;
  * @param tenantCount how many tenants the gateway calls go to, round-robin
  * @param pgUrl the tenant database (target direct)
  * @param pgPoolSize connections of the direct target
+ * @param rpc the RPC to load
+ * @param query search: the Gmail query
+ * @param pageSize search: page size
+ * @param gmailRootUrl search, target gmail-direct: the Gmail API root (the dev sandbox's)
+ * @param gmailThreads search, target gmail-direct: the blocking-call pool (the gateway's is 16)
+ * @param mailbox search: the user's Gmail address
+ * @param connectionId search: the user's Gmail connection, or null to connect it through the dev OAuth flow
  */
 public record RunSettings(
     String address,
@@ -22,11 +29,38 @@ public record RunSettings(
     String user,
     String pgUrl,
     int pgPoolSize,
-    Duration timeout) {
+    Duration timeout,
+    RpcKind rpc,
+    String query,
+    int pageSize,
+    String gmailRootUrl,
+    int gmailThreads,
+    String mailbox,
+    String connectionId) {
 
   /** A fresh round-robin over the tenants (each target starts at tenant 0). */
   public Tenants tenants() {
     return Tenants.of(tenant, apiKey, tenantCount);
+  }
+
+  public RunSettings withTenants(String tenantPattern, String apiKeyPattern, int count) {
+    return new RunSettings(address, baselineAddress, tenantPattern, apiKeyPattern, count, user, pgUrl, pgPoolSize,
+        timeout, rpc, query, pageSize, gmailRootUrl, gmailThreads, mailbox, connectionId);
+  }
+
+  public RunSettings withRpc(RpcKind kind) {
+    return new RunSettings(address, baselineAddress, tenant, apiKey, tenantCount, user, pgUrl, pgPoolSize,
+        timeout, kind, query, pageSize, gmailRootUrl, gmailThreads, mailbox, connectionId);
+  }
+
+  public RunSettings withConnectionId(String id) {
+    return new RunSettings(address, baselineAddress, tenant, apiKey, tenantCount, user, pgUrl, pgPoolSize,
+        timeout, rpc, query, pageSize, gmailRootUrl, gmailThreads, mailbox, id);
+  }
+
+  public RunSettings withBaselineAddress(String hostPort) {
+    return new RunSettings(address, hostPort, tenant, apiKey, tenantCount, user, pgUrl, pgPoolSize,
+        timeout, rpc, query, pageSize, gmailRootUrl, gmailThreads, mailbox, connectionId);
   }
 
   /** host:port to host and port. */

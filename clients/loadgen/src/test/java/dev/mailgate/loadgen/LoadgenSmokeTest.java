@@ -10,6 +10,7 @@ import dev.mailgate.proto.v1.UserServiceGrpc;
 import dev.mailgate.server.store.ConnectionStatus;
 import dev.mailgate.server.store.ConnectionStore;
 import dev.mailgate.server.store.ProviderKind;
+import dev.mailgate.server.testing.Mailboxes;
 import dev.mailgate.server.testing.TestGateway;
 import dev.mailgate.server.testing.TestPostgres;
 import io.grpc.ManagedChannel;
@@ -192,6 +193,52 @@ class LoadgenSmokeTest {
     assertThat(BaselineConnectionService.SELECT_PAGE).doesNotContain("$").contains("(?, ?)", "u.external_id = ?",
         "LIMIT ?");
     assertThat(BaselineConnectionService.SELECT_PAGE.chars().filter(c -> c == '?').count()).isEqualTo(4);
+  }
+
+  @Test
+  void searchMakesTheSameGmailCallsThroughTheGatewayAsDirect() throws Exception {
+    String user = "loadgen-search";
+    String mailbox = "loadgen-search@example.com";
+    UserServiceGrpc.newBlockingStub(gateway.channel()).withInterceptors(TestGateway.acme())
+        .createUser(CreateUserRequest.newBuilder().setUserId(user).build());
+    var sandbox = gateway.providers().sandbox().gmail();
+    sandbox.createMailbox(mailbox);
+    for (int i = 0; i < 2; i++) {
+      sandbox.deliver(mailbox, Mailboxes.mail("sender@example.com", mailbox, "hello " + i, "text " + i, "", null),
+          List.of("INBOX"));
+    }
+    String connectionId = GmailConnector.connect(vertx, "127.0.0.1", gateway.port(),
+        new Tenants.Credentials("acme", TestGateway.ACME_KEY), user, mailbox);
+
+    try (GatewayTarget viaGateway = new GatewayTarget("gateway", vertx, "127.0.0.1", gateway.port(),
+            Tenants.single("acme", TestGateway.ACME_KEY), GatewayTarget.searchMessages(user, connectionId, "", 10), 5_000);
+        GmailDirectTarget direct = new GmailDirectTarget(gateway.providers().gmailRootUrl(), mailbox, "", 10, 4)) {
+      int[] before = {sandbox.calls("GET", ""), sandbox.calls("GET", "/messages")};
+      assertThat(viaGateway.call().await(10, TimeUnit.SECONDS)).isEqualTo("OK");
+      int[] gatewayCalls = {sandbox.calls("GET", "") - before[0], sandbox.calls("GET", "/messages") - before[1]};
+      assertThat(direct.call().await(10, TimeUnit.SECONDS)).isEqualTo("OK");
+      int[] directCalls = {sandbox.calls("GET", "") - before[0] - gatewayCalls[0],
+          sandbox.calls("GET", "/messages") - before[1] - gatewayCalls[1]};
+      // One messages.list and one messages.get per message found, each way.
+      assertThat(gatewayCalls).containsExactly(3, 1);
+      assertThat(directCalls).containsExactly(gatewayCalls);
+    }
+
+    StringWriter out = new StringWriter();
+    int exit = new CommandLine(new LoadgenCli()).setOut(new PrintWriter(out)).execute("run", "--rpc", "search",
+        "--target", "gateway,gmail-direct", "--address", "127.0.0.1:" + gateway.port(), "--tenant", "acme",
+        "--api-key", TestGateway.ACME_KEY, "--user", user, "--mailbox", mailbox, "--connection-id", connectionId,
+        "--gmail-root-url", gateway.providers().gmailRootUrl(), "--concurrency", "2", "--warmup", "300ms",
+        "--duration", "1s");
+    assertThat(exit).as(out.toString()).isZero();
+    assertThat(out.toString()).contains("gateway vs gmail-direct", "gmail-direct  closed x2");
+  }
+
+  @Test
+  void gmailDirectAsksForTheGatewaysSummaryHeaders() throws Exception {
+    var field = Class.forName("dev.mailgate.server.provider.gmail.GmailMessages").getDeclaredField("SUMMARY_HEADERS");
+    field.setAccessible(true);
+    assertThat(GmailDirectTarget.SUMMARY_HEADERS).isEqualTo(field.get(null));
   }
 
   @Test

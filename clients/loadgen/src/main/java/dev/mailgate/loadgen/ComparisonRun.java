@@ -13,6 +13,8 @@ import java.util.List;
  */
 public final class ComparisonRun {
 
+  static final int COLD_CONCURRENCY = 16;
+
   private final Vertx vertx;
   private final RunSettings settings;
   private final PrintWriter out;
@@ -25,6 +27,14 @@ public final class ComparisonRun {
   }
 
   public List<LoadResult> run(List<TargetKind> targets, LoadSpec spec) throws Exception {
+    return run(targets, spec, false);
+  }
+
+  /**
+   * With {@code coldPass}, each target first gets one call per tenant (at concurrency
+   * {@value #COLD_CONCURRENCY}) before its warm-up, reported as its own result ({@code cold first call}).
+   */
+  public List<LoadResult> run(List<TargetKind> targets, LoadSpec spec, boolean coldPass) throws Exception {
     check(settings.rpc(), targets, settings);
     List<TargetKind> order = new ArrayList<>(new LinkedHashSet<>(targets));
     order.sort(Comparator.comparing(t -> t == TargetKind.GATEWAY ? 1 : 0));
@@ -32,6 +42,9 @@ public final class ComparisonRun {
     List<LoadResult> results = new ArrayList<>();
     for (TargetKind kind : order) {
       try (LoadTarget target = open(kind)) {
+        if (coldPass) {
+          results.add(coldPass(engine, kind, target));
+        }
         out.printf("%s: %s, warm-up %s, duration %s ...%n", kind, spec.describe(), seconds(spec.warmup()),
             seconds(spec.duration()));
         out.flush();
@@ -39,6 +52,16 @@ public final class ComparisonRun {
       }
     }
     return results;
+  }
+
+  /** One first call per tenant, {@value #COLD_CONCURRENCY} at a time, before anything else reaches them. */
+  LoadResult coldPass(LoadEngine engine, TargetKind kind, LoadTarget target) throws InterruptedException {
+    int calls = settings.tenantCount();
+    out.printf("%s: cold pass, one call to each of %d tenant(s), %d at a time ...%n", kind, calls, COLD_CONCURRENCY);
+    out.flush();
+    long rounds = (calls + COLD_CONCURRENCY - 1) / COLD_CONCURRENCY;
+    return engine.coldPass(target, calls, COLD_CONCURRENCY,
+        settings.timeout().multipliedBy(rounds).plusSeconds(30));
   }
 
   /** Which targets can run the RPC, or an explanation of what cannot. */

@@ -71,6 +71,17 @@ final class RunCommand implements Callable<Integer> {
       description = "the tenant's API key (default: acme's published dev key)")
   String apiKey;
 
+  @Option(names = "--tenant-count", defaultValue = "1",
+      description = "gateway target: spread calls round-robin over this many tenants; when > 1, --tenant and --api-key "
+          + "are String.format patterns applied to 0..N-1, e.g. --tenant bench%%04d --api-key mgk_bench_bench%%04d "
+          + "(${DEFAULT-VALUE})")
+  int tenantCount;
+
+  @Option(names = "--cold-pass",
+      description = "before the warm-up, make exactly one call per tenant (16 at a time) and report those calls as "
+          + "their own row, 'cold first call'")
+  boolean coldPass;
+
   @Option(names = "--user", defaultValue = "alice", description = "the user whose connections are listed (${DEFAULT-VALUE})")
   String user;
 
@@ -104,10 +115,11 @@ final class RunCommand implements Callable<Integer> {
     LoadSpec loadSpec = load.rate != null
         ? LoadSpec.open(load.rate, LoadgenCli.parseDuration(warmup), LoadgenCli.parseDuration(duration))
         : LoadSpec.closed(load.concurrency, LoadgenCli.parseDuration(warmup), LoadgenCli.parseDuration(duration));
-    RunSettings settings = new RunSettings(address, baselineAddress, tenant, apiKey, 1, user, pgUrl, pgPoolSize,
+    RunSettings settings = new RunSettings(address, baselineAddress, tenant, apiKey, tenantCount, user, pgUrl, pgPoolSize,
         LoadgenCli.parseDuration(timeout), rpc, query, pageSize, gmailRootUrl, gmailThreads,
         mailbox != null ? mailbox : user + "@example.com", connectionId);
     try {
+      settings.tenants();
       ComparisonRun.check(rpc, targets, settings);
     } catch (IllegalArgumentException wrong) {
       throw new CommandLine.ParameterException(spec.commandLine(), wrong.getMessage());
@@ -116,7 +128,7 @@ final class RunCommand implements Callable<Integer> {
     List<LoadResult> results;
     Vertx vertx = Vertx.vertx();
     try {
-      results = new ComparisonRun(vertx, settings, out).run(targets, loadSpec);
+      results = new ComparisonRun(vertx, settings, out).run(targets, loadSpec, coldPass);
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);
     }

@@ -242,6 +242,25 @@ class LoadgenSmokeTest {
   }
 
   @Test
+  void coldPassWithOneTenantAndWithUnknownTenantPatterns() {
+    StringWriter out = new StringWriter();
+    int exit = new CommandLine(new LoadgenCli()).setOut(new PrintWriter(out)).execute("run",
+        "--address", "127.0.0.1:" + gateway.port(), "--tenant", "acme", "--api-key", TestGateway.ACME_KEY,
+        "--user", USER, "--cold-pass", "--rate", "50", "--warmup", "0s", "--duration", "500ms");
+    assertThat(exit).as(out.toString()).isZero();
+    assertThat(out.toString()).containsPattern("gateway +cold first call +1 +1 +0 ");
+
+    // Three tenants that do not exist: one cold call each, all refused, and the exit code says so.
+    out = new StringWriter();
+    exit = new CommandLine(new LoadgenCli()).setOut(new PrintWriter(out)).execute("run",
+        "--address", "127.0.0.1:" + gateway.port(), "--tenant", "nobody%02d", "--api-key", "mgk_nobody%02d",
+        "--tenant-count", "3", "--user", USER, "--cold-pass", "--rate", "50", "--warmup", "0s", "--duration", "200ms");
+    assertThat(exit).as(out.toString()).isEqualTo(1);
+    assertThat(out.toString()).containsPattern("gateway +cold first call +3 +0 +3 .*UNAUTHENTICATED=3")
+        .doesNotContain("mgk_nobody");
+  }
+
+  @Test
   void directQueryIsTheGatewaysQueryVerbatim() throws Exception {
     var field = ConnectionStore.class.getDeclaredField("SELECT_PAGE");
     field.setAccessible(true);

@@ -54,6 +54,14 @@ public final class ComparisonRun {
     return results;
   }
 
+  /** Only the cold pass, on a target of its own. */
+  public LoadResult coldPassOnly(TargetKind kind) throws Exception {
+    check(settings.rpc(), List.of(kind), settings);
+    try (LoadTarget target = open(kind)) {
+      return coldPass(new LoadEngine(vertx), kind, target);
+    }
+  }
+
   /** One first call per tenant, {@value #COLD_CONCURRENCY} at a time, before anything else reaches them. */
   LoadResult coldPass(LoadEngine engine, TargetKind kind, LoadTarget target) throws InterruptedException {
     int calls = settings.tenantCount();

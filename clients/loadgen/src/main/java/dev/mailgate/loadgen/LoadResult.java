@@ -34,6 +34,18 @@ public record LoadResult(
     statuses = Map.copyOf(new TreeMap<>(statuses));
   }
 
+  /** The same result under another target name (e.g. "gateway 1000 tenants"). */
+  public LoadResult withTarget(String name) {
+    return new LoadResult(name, mode, requestedRate, concurrency, warmupSeconds, durationSeconds, requests, ok,
+        errors, statuses, histogramCount, throughput, p50Micros, p99Micros, p999Micros, maxMicros, meanMicros,
+        warmupRequests);
+  }
+
+  /** No call failed, and there was at least one. */
+  public boolean clean() {
+    return requests > 0 && errors == 0;
+  }
+
   /** "open 1000/s", "closed x16" or "cold first call". */
   public String load() {
     return switch (mode) {

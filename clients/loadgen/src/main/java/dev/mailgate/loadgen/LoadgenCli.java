@@ -5,10 +5,10 @@ import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code mailgate-loadgen run|baseline-server ...}: see clients/loadgen/README.md. */
+/** {@code mailgate-loadgen run|baseline-server|bench ...}: see clients/loadgen/README.md. */
 @Command(name = "mailgate-loadgen", mixinStandardHelpOptions = true,
     description = "Load generator for the Mailgate gateway.",
-    subcommands = {RunCommand.class, BaselineServerCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, BaselineServerCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class LoadgenCli {
 
   public static void main(String[] args) {

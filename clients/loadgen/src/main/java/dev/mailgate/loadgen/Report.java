@@ -55,21 +55,35 @@ public final class Report {
   }
 
   public static String table(List<LoadResult> results) {
+    return table(null, results);
+  }
+
+  /** With {@code groups} (one per result), a first column "comparison" names the group of each row. */
+  public static String table(List<String> groups, List<LoadResult> results) {
     String[] header = {"target", "load", "requests", "ok", "errors", "req/s", "p50 us", "p99 us", "p99.9 us",
         "max us", "statuses"};
     List<String[]> rows = new java.util.ArrayList<>();
-    rows.add(header);
-    for (LoadResult r : results) {
-      rows.add(new String[] {
+    rows.add(groups == null ? header : prefixed("comparison", header));
+    for (int i = 0; i < results.size(); i++) {
+      LoadResult r = results.get(i);
+      String[] row = {
           r.target(),
           r.load(),
           Long.toString(r.requests()), Long.toString(r.ok()), Long.toString(r.errors()),
           fmt(r.throughput(), 1),
           Long.toString(r.p50Micros()), Long.toString(r.p99Micros()), Long.toString(r.p999Micros()),
           Long.toString(r.maxMicros()),
-          statuses(r.statuses())});
+          statuses(r.statuses())};
+      rows.add(groups == null ? row : prefixed(groups.get(i), row));
     }
     return align(rows);
+  }
+
+  private static String[] prefixed(String first, String[] rest) {
+    String[] row = new String[rest.length + 1];
+    row[0] = first;
+    System.arraycopy(rest, 0, row, 1, rest.length);
+    return row;
   }
 
   /** One row per comparison; the throughput ratio is the first target's over the second's. */

@@ -26,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,7 +50,13 @@ class LoadgenSmokeTest {
 
   @BeforeAll
   static void start() throws Exception {
-    gateway = TestGateway.start();
+    // Three bench-style tenants (bench0000..bench0002, key mgk_bench_<id>) sharing acme's database.
+    Map<String, String> benchTenants = new java.util.HashMap<>();
+    for (int i = 0; i < 3; i++) {
+      String id = String.format("bench%04d", i);
+      benchTenants.put(id + ".yaml", TestGateway.tenantYaml(id, "${ACME_DATABASE}", "mgk_bench_" + id));
+    }
+    gateway = TestGateway.start(benchTenants);
     UserServiceGrpc.newBlockingStub(gateway.channel()).withInterceptors(TestGateway.acme())
         .createUser(CreateUserRequest.newBuilder().setUserId(USER).build());
     TestGateway.await(new ConnectionStore().insert(gateway.pool("acme"), USER, ProviderKind.GMAIL,
@@ -249,6 +256,15 @@ class LoadgenSmokeTest {
         "--user", USER, "--cold-pass", "--rate", "50", "--warmup", "0s", "--duration", "500ms");
     assertThat(exit).as(out.toString()).isZero();
     assertThat(out.toString()).containsPattern("gateway +cold first call +1 +1 +0 ");
+
+    // Three tenants round-robin: one cold call each, then the load, all OK.
+    out = new StringWriter();
+    exit = new CommandLine(new LoadgenCli()).setOut(new PrintWriter(out)).execute("run",
+        "--address", "127.0.0.1:" + gateway.port(), "--tenant", "bench%04d", "--api-key", "mgk_bench_bench%04d",
+        "--tenant-count", "3", "--user", USER, "--cold-pass", "--concurrency", "4", "--warmup", "0s",
+        "--duration", "500ms");
+    assertThat(exit).as(out.toString()).isZero();
+    assertThat(out.toString()).containsPattern("gateway +cold first call +3 +3 +0 ").contains("closed x4");
 
     // Three tenants that do not exist: one cold call each, all refused, and the exit code says so.
     out = new StringWriter();

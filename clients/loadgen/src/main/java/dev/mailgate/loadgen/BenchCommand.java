@@ -78,7 +78,7 @@ final class BenchCommand implements Callable<Integer> {
   CommandLine.Model.CommandSpec spec;
 
   private final List<ChildProcess> started = Collections.synchronizedList(new ArrayList<>());
-  private PrintWriter out;
+  PrintWriter out;
   private volatile Path root;
 
   @Override
@@ -152,8 +152,8 @@ final class BenchCommand implements Callable<Integer> {
         switch (section.name) {
           case "direct" -> direct(vertx, gateway, section, rss);
           case "grpc-java" -> grpcJava(vertx, gateway, section, rss, dir, mine);
-          case "search" -> search(vertx, gateway, section, rss);
-          default -> tenants(vertx, gateway, section, rss);
+          case "search" -> search(vertx, settings(gateway, null), section, rss);
+          default -> tenants(vertx, settings(gateway, null), section, rss);
         }
       } finally {
         rss.close();
@@ -235,8 +235,8 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /** search: closed x4 and open 50/s, p50 added by the gateway over the same Gmail calls. */
-  private void search(Vertx vertx, DevGatewayProcess gateway, BenchSection section, RssSampler rss) throws Exception {
-    ComparisonRun run = new ComparisonRun(vertx, settings(gateway, null).withRpc(RpcKind.SEARCH), out);
+  void search(Vertx vertx, RunSettings base, BenchSection section, RssSampler rss) throws Exception {
+    ComparisonRun run = new ComparisonRun(vertx, base.withRpc(RpcKind.SEARCH), out);
     for (LoadSpec load : List.of(closed(4), open(50))) {
       Comparison compared = pair(run, TargetKind.GMAIL_DIRECT, load, section, rss);
       section.checks.add(BenchCheck.atMost(section.name, compared.ratios().load(), "p50 added (gateway - gmail-direct)",
@@ -245,10 +245,10 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /** tenants: one first call per tenant, then closed x16 on bench0000 alone, then closed x16 over all of them. */
-  private void tenants(Vertx vertx, DevGatewayProcess gateway, BenchSection section, RssSampler rss) throws Exception {
+  void tenants(Vertx vertx, RunSettings base, BenchSection section, RssSampler rss) throws Exception {
     String first = String.format(Locale.ROOT, TENANT_PATTERN, 0);
-    RunSettings one = settings(gateway, null).withTenants(first, String.format(Locale.ROOT, KEY_PATTERN, 0), 1);
-    RunSettings all = tenants == 1 ? one : settings(gateway, null).withTenants(TENANT_PATTERN, KEY_PATTERN, tenants);
+    RunSettings one = base.withTenants(first, String.format(Locale.ROOT, KEY_PATTERN, 0), 1);
+    RunSettings all = tenants == 1 ? one : base.withTenants(TENANT_PATTERN, KEY_PATTERN, tenants);
     String allName = "gateway " + tenants + " tenants";
 
     int mark = rss.mark();

@@ -277,6 +277,30 @@ class LoadgenSmokeTest {
   }
 
   @Test
+  void benchTenantsComparisonOverTheBenchTenantContract() throws Exception {
+    BenchCommand bench = new BenchCommand();
+    StringWriter text = new StringWriter();
+    bench.out = new PrintWriter(text);
+    bench.warmup = "0s";
+    bench.duration = "300ms";
+    bench.tenants = 3;
+    RunSettings base = new RunSettings("127.0.0.1:" + gateway.port(), null, "acme", TestGateway.ACME_KEY, 1, USER,
+        null, 4, Duration.ofSeconds(5), RpcKind.LIST_CONNECTIONS, "", 10, null, 4, null, null);
+    BenchSection section = new BenchSection("tenants");
+    try (RssSampler rss = new RssSampler(ProcessHandle.current().pid())) {
+      bench.tenants(vertx, base, section, rss);
+    }
+    assertThat(section.results).extracting(LoadResult::target, LoadResult::load).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("gateway 3 tenants", "cold first call"),
+        org.assertj.core.groups.Tuple.tuple("gateway bench0000", "closed x16"),
+        org.assertj.core.groups.Tuple.tuple("gateway 3 tenants", "closed x16"));
+    assertThat(section.results.get(0).requests()).isEqualTo(3);
+    assertThat(section.clean()).as(text.toString()).isTrue();
+    assertThat(section.checks).extracting(BenchCheck::verdict).containsOnly("-");
+    assertThat(BenchReport.ratioTable(List.of(section))).contains("throughput ratio 3 tenants/bench0000");
+  }
+
+  @Test
   void directQueryIsTheGatewaysQueryVerbatim() throws Exception {
     var field = ConnectionStore.class.getDeclaredField("SELECT_PAGE");
     field.setAccessible(true);

@@ -113,6 +113,52 @@ public final class LoadEngine {
     });
   }
 
+  /**
+   * The cold pass: exactly {@code calls} calls, at most {@code concurrency} at a time, every one
+   * recorded (no warm-up), latency from its actual start. With a target that spreads its calls
+   * round-robin over {@code calls} tenants this is one first call per tenant. Blocks until every
+   * call has answered (each has its own deadline) or {@code maxWait} has passed; unanswered calls
+   * then count as INCOMPLETE. The result's mode is {@code cold}.
+   */
+  public LoadResult coldPass(LoadTarget target, int calls, int concurrency, java.time.Duration maxWait)
+      throws InterruptedException {
+    if (Context.isOnEventLoopThread()) {
+      throw new IllegalStateException("LoadEngine.coldPass blocks: call it off the event loops");
+    }
+    Context context = vertx.getOrCreateContext();
+    Recorder recorder = new Recorder(Long.MIN_VALUE, Long.MAX_VALUE);
+    java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
+    CountDownLatch answered = new CountDownLatch(calls);
+    long begin = System.nanoTime();
+    context.runOnContext(v -> {
+      for (int i = 0; i < Math.min(concurrency, calls); i++) {
+        nextCold(context, target, calls, started, recorder, answered);
+      }
+    });
+    answered.await(maxWait.toMillis(), TimeUnit.MILLISECONDS);
+    double seconds = Math.max(1e-9, (System.nanoTime() - begin) / 1e9);
+    // Calls not even started by now would still start later: stop them, and count them as issued.
+    int notStarted = calls - started.getAndSet(calls);
+    for (int i = 0; i < notStarted; i++) {
+      recorder.issued(begin);
+    }
+    return recorder.result(target.name(), "cold", 0, concurrency, 0, seconds);
+  }
+
+  private static void nextCold(Context context, LoadTarget target, int calls,
+      java.util.concurrent.atomic.AtomicInteger started, Recorder recorder, CountDownLatch answered) {
+    if (started.getAndUpdate(n -> n >= calls ? n : n + 1) >= calls) {
+      return;
+    }
+    long begin = System.nanoTime();
+    recorder.issued(begin);
+    issue(target).onComplete(ar -> {
+      recorder.completed(begin, System.nanoTime(), ar.result());
+      answered.countDown();
+      context.runOnContext(v -> nextCold(context, target, calls, started, recorder, answered));
+    });
+  }
+
   /** The target's call, with anything it throws or fails with counted as a client-side error. */
   private static Future<String> issue(LoadTarget target) {
     try {

@@ -34,12 +34,35 @@ public record LoadResult(
     statuses = Map.copyOf(new TreeMap<>(statuses));
   }
 
+  /** The same result under another target name (e.g. "gateway 1000 tenants"). */
+  public LoadResult withTarget(String name) {
+    return new LoadResult(name, mode, requestedRate, concurrency, warmupSeconds, durationSeconds, requests, ok,
+        errors, statuses, histogramCount, throughput, p50Micros, p99Micros, p999Micros, maxMicros, meanMicros,
+        warmupRequests);
+  }
+
+  /** No call failed, and there was at least one. */
+  public boolean clean() {
+    return requests > 0 && errors == 0;
+  }
+
+  /** "open 1000/s", "closed x16" or "cold first call". */
+  public String load() {
+    return switch (mode) {
+      case "open" -> "open " + (requestedRate == Math.rint(requestedRate)
+          ? Long.toString((long) requestedRate) : Double.toString(requestedRate)) + "/s";
+      case "cold" -> "cold first call";
+      default -> "closed x" + concurrency;
+    };
+  }
+
   public JsonObject toJson() {
     JsonObject counts = new JsonObject();
     new TreeMap<>(statuses).forEach(counts::put);
     return new JsonObject()
         .put("target", target)
         .put("mode", mode)
+        .put("load", load())
         .put("requested_rate", requestedRate)
         .put("concurrency", concurrency)
         .put("warmup_seconds", warmupSeconds)

@@ -50,6 +50,13 @@ final class Recorder {
   }
 
   synchronized LoadResult result(String target, LoadSpec spec) {
+    return result(target, spec.mode().name().toLowerCase(java.util.Locale.ROOT), spec.rate(), spec.concurrency(),
+        spec.warmup().toNanos() / 1e9, spec.duration().toNanos() / 1e9);
+  }
+
+  /** The result of a run described by these fields; throughput is OK calls over {@code seconds}. */
+  synchronized LoadResult result(String target, String mode, double rate, int concurrency, double warmupSeconds,
+      double seconds) {
     Map<String, Long> counts = new HashMap<>(statuses);
     long incomplete = issued - completed;
     if (incomplete > 0) {
@@ -57,12 +64,8 @@ final class Recorder {
     }
     long requests = issued;
     long ok = counts.getOrDefault(LoadTarget.OK, 0L);
-    double seconds = spec.duration().toNanos() / 1e9;
     boolean any = histogram.getTotalCount() > 0;
-    return new LoadResult(target,
-        spec.mode().name().toLowerCase(java.util.Locale.ROOT),
-        spec.rate(), spec.concurrency(),
-        spec.warmup().toNanos() / 1e9, seconds,
+    return new LoadResult(target, mode, rate, concurrency, warmupSeconds, seconds,
         requests, ok, requests - ok, counts,
         histogram.getTotalCount(),
         ok / seconds,

@@ -1,14 +1,22 @@
 package dev.mailgate.loadgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mailgate.proto.v1.ConnectionServiceGrpc;
 import dev.mailgate.proto.v1.CreateUserRequest;
+import dev.mailgate.proto.v1.ListConnectionsRequest;
 import dev.mailgate.proto.v1.UserServiceGrpc;
 import dev.mailgate.server.store.ConnectionStatus;
 import dev.mailgate.server.store.ConnectionStore;
 import dev.mailgate.server.store.ProviderKind;
+import dev.mailgate.server.testing.Mailboxes;
 import dev.mailgate.server.testing.TestGateway;
 import dev.mailgate.server.testing.TestPostgres;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
@@ -18,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,7 +50,13 @@ class LoadgenSmokeTest {
 
   @BeforeAll
   static void start() throws Exception {
-    gateway = TestGateway.start();
+    // Three bench-style tenants (bench0000..bench0002, key mgk_bench_<id>) sharing acme's database.
+    Map<String, String> benchTenants = new java.util.HashMap<>();
+    for (int i = 0; i < 3; i++) {
+      String id = String.format("bench%04d", i);
+      benchTenants.put(id + ".yaml", TestGateway.tenantYaml(id, "${ACME_DATABASE}", "mgk_bench_" + id));
+    }
+    gateway = TestGateway.start(benchTenants);
     UserServiceGrpc.newBlockingStub(gateway.channel()).withInterceptors(TestGateway.acme())
         .createUser(CreateUserRequest.newBuilder().setUserId(USER).build());
     TestGateway.await(new ConnectionStore().insert(gateway.pool("acme"), USER, ProviderKind.GMAIL,
@@ -134,6 +149,157 @@ class LoadgenSmokeTest {
     }
   }
 
+  private static String pgUrl() throws Exception {
+    TestPostgres postgres = TestPostgres.get();
+    return "postgresql://%s:%s@%s:%d/%s".formatted(postgres.user(), postgres.password(), postgres.host(),
+        postgres.port(), gateway.database("acme"));
+  }
+
+  @Test
+  void grpcJavaBaselineAnswersLikeTheGatewayAndChecksTheKey() throws Exception {
+    try (BaselineServer baseline = BaselineServer.start("127.0.0.1", 0, PgUrl.parse(pgUrl()), 2, "acme",
+        TestGateway.ACME_KEY)) {
+      ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", baseline.port()).usePlaintext().build();
+      try {
+        var request = ListConnectionsRequest.newBuilder().setUserId(USER).build();
+        var fromGateway = ConnectionServiceGrpc.newBlockingStub(gateway.channel()).withInterceptors(TestGateway.acme())
+            .listConnections(request);
+        var fromBaseline = ConnectionServiceGrpc.newBlockingStub(channel).withInterceptors(TestGateway.acme())
+            .listConnections(request);
+        assertThat(fromBaseline).isEqualTo(fromGateway);
+        assertThat(fromBaseline.getConnectionsCount()).isEqualTo(1);
+        var paged = ListConnectionsRequest.newBuilder().setUserId(USER).setPageSize(1).build();
+        assertThat(ConnectionServiceGrpc.newBlockingStub(channel).withInterceptors(TestGateway.acme()).listConnections(paged))
+            .isEqualTo(ConnectionServiceGrpc.newBlockingStub(gateway.channel()).withInterceptors(TestGateway.acme())
+                .listConnections(paged));
+        assertThatThrownBy(() -> ConnectionServiceGrpc.newBlockingStub(channel)
+            .withInterceptors(TestGateway.as("acme", "mgk_wrong_key")).listConnections(request))
+            .isInstanceOfSatisfying(StatusRuntimeException.class,
+                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+        assertThatThrownBy(() -> ConnectionServiceGrpc.newBlockingStub(channel)
+            .withInterceptors(TestGateway.as("globex", TestGateway.ACME_KEY)).listConnections(request))
+            .isInstanceOfSatisfying(StatusRuntimeException.class,
+                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+      } finally {
+        channel.shutdownNow();
+      }
+
+      StringWriter out = new StringWriter();
+      int exit = new CommandLine(new LoadgenCli()).setOut(new PrintWriter(out)).execute("run",
+          "--target", "gateway,grpc-java", "--address", "127.0.0.1:" + gateway.port(),
+          "--baseline-address", "127.0.0.1:" + baseline.port(), "--tenant", "acme",
+          "--api-key", TestGateway.ACME_KEY, "--user", USER, "--concurrency", "4", "--warmup", "300ms",
+          "--duration", "1s");
+      assertThat(exit).as(out.toString()).isZero();
+      assertThat(out.toString()).contains("gateway vs grpc-java", "grpc-java  closed x4");
+    }
+  }
+
+  @Test
+  void baselineQueryIsTheDirectQueryWithJdbcPlaceholders() {
+    assertThat(BaselineConnectionService.SELECT_PAGE).doesNotContain("$").contains("(?, ?)", "u.external_id = ?",
+        "LIMIT ?");
+    assertThat(BaselineConnectionService.SELECT_PAGE.chars().filter(c -> c == '?').count()).isEqualTo(4);
+  }
+
+  @Test
+  void searchMakesTheSameGmailCallsThroughTheGatewayAsDirect() throws Exception {
+    String user = "loadgen-search";
+    String mailbox = "loadgen-search@example.com";
+    UserServiceGrpc.newBlockingStub(gateway.channel()).withInterceptors(TestGateway.acme())
+        .createUser(CreateUserRequest.newBuilder().setUserId(user).build());
+    var sandbox = gateway.providers().sandbox().gmail();
+    sandbox.createMailbox(mailbox);
+    for (int i = 0; i < 2; i++) {
+      sandbox.deliver(mailbox, Mailboxes.mail("sender@example.com", mailbox, "hello " + i, "text " + i, "", null),
+          List.of("INBOX"));
+    }
+    String connectionId = GmailConnector.connect(vertx, "127.0.0.1", gateway.port(),
+        new Tenants.Credentials("acme", TestGateway.ACME_KEY), user, mailbox);
+
+    try (GatewayTarget viaGateway = new GatewayTarget("gateway", vertx, "127.0.0.1", gateway.port(),
+            Tenants.single("acme", TestGateway.ACME_KEY), GatewayTarget.searchMessages(user, connectionId, "", 10), 5_000);
+        GmailDirectTarget direct = new GmailDirectTarget(gateway.providers().gmailRootUrl(), mailbox, "", 10, 4)) {
+      int[] before = {sandbox.calls("GET", ""), sandbox.calls("GET", "/messages")};
+      assertThat(viaGateway.call().await(10, TimeUnit.SECONDS)).isEqualTo("OK");
+      int[] gatewayCalls = {sandbox.calls("GET", "") - before[0], sandbox.calls("GET", "/messages") - before[1]};
+      assertThat(direct.call().await(10, TimeUnit.SECONDS)).isEqualTo("OK");
+      int[] directCalls = {sandbox.calls("GET", "") - before[0] - gatewayCalls[0],
+          sandbox.calls("GET", "/messages") - before[1] - gatewayCalls[1]};
+      // One messages.list and one messages.get per message found, each way.
+      assertThat(gatewayCalls).containsExactly(3, 1);
+      assertThat(directCalls).containsExactly(gatewayCalls);
+    }
+
+    StringWriter out = new StringWriter();
+    int exit = new CommandLine(new LoadgenCli()).setOut(new PrintWriter(out)).execute("run", "--rpc", "search",
+        "--target", "gateway,gmail-direct", "--address", "127.0.0.1:" + gateway.port(), "--tenant", "acme",
+        "--api-key", TestGateway.ACME_KEY, "--user", user, "--mailbox", mailbox, "--connection-id", connectionId,
+        "--gmail-root-url", gateway.providers().gmailRootUrl(), "--concurrency", "2", "--warmup", "300ms",
+        "--duration", "1s");
+    assertThat(exit).as(out.toString()).isZero();
+    assertThat(out.toString()).contains("gateway vs gmail-direct", "gmail-direct  closed x2");
+  }
+
+  @Test
+  void gmailDirectAsksForTheGatewaysSummaryHeaders() throws Exception {
+    var field = Class.forName("dev.mailgate.server.provider.gmail.GmailMessages").getDeclaredField("SUMMARY_HEADERS");
+    field.setAccessible(true);
+    assertThat(GmailDirectTarget.SUMMARY_HEADERS).isEqualTo(field.get(null));
+  }
+
+  @Test
+  void coldPassWithOneTenantAndWithUnknownTenantPatterns() {
+    StringWriter out = new StringWriter();
+    int exit = new CommandLine(new LoadgenCli()).setOut(new PrintWriter(out)).execute("run",
+        "--address", "127.0.0.1:" + gateway.port(), "--tenant", "acme", "--api-key", TestGateway.ACME_KEY,
+        "--user", USER, "--cold-pass", "--rate", "50", "--warmup", "0s", "--duration", "500ms");
+    assertThat(exit).as(out.toString()).isZero();
+    assertThat(out.toString()).containsPattern("gateway +cold first call +1 +1 +0 ");
+
+    // Three tenants round-robin: one cold call each, then the load, all OK.
+    out = new StringWriter();
+    exit = new CommandLine(new LoadgenCli()).setOut(new PrintWriter(out)).execute("run",
+        "--address", "127.0.0.1:" + gateway.port(), "--tenant", "bench%04d", "--api-key", "mgk_bench_bench%04d",
+        "--tenant-count", "3", "--user", USER, "--cold-pass", "--concurrency", "4", "--warmup", "0s",
+        "--duration", "500ms");
+    assertThat(exit).as(out.toString()).isZero();
+    assertThat(out.toString()).containsPattern("gateway +cold first call +3 +3 +0 ").contains("closed x4");
+
+    // Three tenants that do not exist: one cold call each, all refused, and the exit code says so.
+    out = new StringWriter();
+    exit = new CommandLine(new LoadgenCli()).setOut(new PrintWriter(out)).execute("run",
+        "--address", "127.0.0.1:" + gateway.port(), "--tenant", "nobody%02d", "--api-key", "mgk_nobody%02d",
+        "--tenant-count", "3", "--user", USER, "--cold-pass", "--rate", "50", "--warmup", "0s", "--duration", "200ms");
+    assertThat(exit).as(out.toString()).isEqualTo(1);
+    assertThat(out.toString()).containsPattern("gateway +cold first call +3 +0 +3 .*UNAUTHENTICATED=3")
+        .doesNotContain("mgk_nobody");
+  }
+
+  @Test
+  void benchTenantsComparisonOverTheBenchTenantContract() throws Exception {
+    BenchCommand bench = new BenchCommand();
+    StringWriter text = new StringWriter();
+    bench.out = new PrintWriter(text);
+    bench.warmup = "0s";
+    bench.duration = "300ms";
+    bench.tenants = 3;
+    RunSettings base = new RunSettings("127.0.0.1:" + gateway.port(), null, "acme", TestGateway.ACME_KEY, 1, USER,
+        null, 4, Duration.ofSeconds(5), RpcKind.LIST_CONNECTIONS, "", 10, null, 4, null, null);
+    BenchSection section = new BenchSection("tenants");
+    try (RssSampler rss = new RssSampler(ProcessHandle.current().pid())) {
+      bench.tenants(vertx, base, section, rss);
+    }
+    assertThat(section.results).extracting(LoadResult::target, LoadResult::load).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("gateway 3 tenants", "cold first call"),
+        org.assertj.core.groups.Tuple.tuple("gateway bench0000", "closed x16"),
+        org.assertj.core.groups.Tuple.tuple("gateway 3 tenants", "closed x16"));
+    assertThat(section.results.get(0).requests()).isEqualTo(3);
+    assertThat(section.clean()).as(text.toString()).isTrue();
+    assertThat(section.checks).extracting(BenchCheck::verdict).containsOnly("-");
+    assertThat(BenchReport.ratioTable(List.of(section))).contains("throughput ratio 3 tenants/bench0000");
+  }
+
   @Test
   void directQueryIsTheGatewaysQueryVerbatim() throws Exception {
     var field = ConnectionStore.class.getDeclaredField("SELECT_PAGE");
@@ -153,10 +319,12 @@ class LoadgenSmokeTest {
         "--api-key", TestGateway.ACME_KEY, "--user", USER, "--pg-url", pgUrl,
         "--rate", "200", "--warmup", "300ms", "--duration", "1s", "--json", json.toString());
     assertThat(exit).as(out.toString()).isZero();
-    assertThat(out.toString()).contains("throughput ratio (gateway / direct)", "p99 added (us)");
+    assertThat(out.toString()).contains("gateway vs direct", "throughput ratio", "p99 added (us)");
     JsonObject written = new JsonObject(Files.readString(json));
     assertThat(written.getJsonArray("results")).hasSize(2);
-    assertThat(written.getJsonObject("comparison").getDouble("throughput_ratio_gateway_over_direct")).isPositive();
+    JsonObject comparison = written.getJsonArray("comparisons").getJsonObject(0);
+    assertThat(comparison.getString("name")).isEqualTo("gateway vs direct");
+    assertThat(comparison.getDouble("throughput_ratio")).isPositive();
     for (Object each : written.getJsonArray("results")) {
       JsonObject result = (JsonObject) each;
       assertThat(result.getLong("ok")).isEqualTo(result.getLong("requests")).isPositive();

@@ -1,0 +1,43 @@
+package dev.mailgate.loadgen;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
+/** What one bench comparison (direct, grpc-java, search, tenants) measured, with its own gateway's memory. */
+final class BenchSection {
+
+  final String name;
+  final List<LoadResult> results = new ArrayList<>();
+  final List<Report.Comparison> comparisons = new ArrayList<>();
+  final List<BenchCheck> checks = new ArrayList<>();
+  List<Long> rssSamplesKib = List.of();
+  OptionalLong maxRssKib = OptionalLong.empty();
+  OptionalLong hwmKib = OptionalLong.empty();
+  /** Why the comparison did not finish, or null. */
+  String failure;
+
+  BenchSection(String name) {
+    this.name = name;
+  }
+
+  /** Every call made succeeded, and the comparison ran to its end. */
+  boolean clean() {
+    return failure == null && !results.isEmpty() && results.stream().allMatch(LoadResult::clean);
+  }
+
+  JsonObject toJson() {
+    JsonObject rss = new JsonObject().put("samples_kib", new JsonArray(new ArrayList<>(rssSamplesKib)));
+    maxRssKib.ifPresent(v -> rss.put("max_vmrss_kib", v));
+    hwmKib.ifPresent(v -> rss.put("vmhwm_kib", v));
+    return new JsonObject()
+        .put("comparison", name)
+        .put("failure", failure)
+        .put("results", new JsonArray(results.stream().map(LoadResult::toJson).toList()))
+        .put("comparisons", new JsonArray(comparisons.stream().map(Report.Comparison::toJson).toList()))
+        .put("checks", new JsonArray(checks.stream().map(BenchCheck::toJson).toList()))
+        .put("gateway_rss", rss);
+  }
+}

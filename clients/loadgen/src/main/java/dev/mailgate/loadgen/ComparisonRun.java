@@ -83,7 +83,8 @@ public final class ComparisonRun {
       if (!fits) {
         throw new IllegalArgumentException("--target " + kind + " does not run --rpc " + rpc);
       }
-      if (kind != TargetKind.GATEWAY && settings.tenantCount() > 1) {
+      if (kind != TargetKind.GATEWAY && settings.tenantCount() > 1
+          && !(kind == TargetKind.DIRECT && settings.pgSchemaPerTenant())) {
         throw new IllegalArgumentException("--tenant-count > 1 is for the gateway target only");
       }
     }
@@ -104,7 +105,9 @@ public final class ComparisonRun {
   LoadTarget open(TargetKind kind) throws Exception {
     long timeoutMillis = settings.timeout().toMillis();
     return switch (kind) {
-      case DIRECT -> new DirectTarget(vertx, settings.pgUrl(), settings.pgPoolSize(), settings.user());
+      case DIRECT -> settings.pgSchemaPerTenant()
+          ? new DirectTarget(vertx, settings.pgUrl(), settings.pgPoolSize(), settings.user(), settings.tenants())
+          : new DirectTarget(vertx, settings.pgUrl(), settings.pgPoolSize(), settings.user());
       case GMAIL_DIRECT -> new GmailDirectTarget(settings.gmailRootUrl(), settings.mailbox(), settings.query(),
           settings.pageSize(), settings.gmailThreads());
       case GRPC_JAVA -> {

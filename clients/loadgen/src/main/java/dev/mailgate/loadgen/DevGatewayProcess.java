@@ -44,10 +44,10 @@ final class DevGatewayProcess implements AutoCloseable {
    * Starts it and waits until it is ready (up to {@code timeout}: a thousand bench tenants take a
    * while). The caller must {@link #close()} it, also when this throws after the process started.
    */
-  static DevGatewayProcess start(String java, Path serverJar, Path dataDir, int benchTenants, Path log,
-      Duration timeout, java.util.function.Consumer<ChildProcess> started) throws Exception {
+  static DevGatewayProcess start(String java, Path serverJar, Path dataDir, int benchTenants, String accessLog,
+      Path log, Duration timeout, java.util.function.Consumer<ChildProcess> started) throws Exception {
     List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-jar", serverJar.toString(), "dev",
-        "--port", "0", "--data-dir", dataDir.toString()));
+        "--port", "0", "--data-dir", dataDir.toString(), "--access-log", accessLog));
     if (benchTenants > 0) {
       command.addAll(List.of("--bench-tenants", Integer.toString(benchTenants)));
     }
@@ -73,6 +73,12 @@ final class DevGatewayProcess implements AutoCloseable {
   }
 
   /** postgresql://postgres@HOST:PORT/<acme's database> (embedded PostgreSQL trusts local connections). */
+  /** A database of the gateway's embedded PostgreSQL, as the postgres user. */
+  String pgUrl(String database) {
+    return "postgresql://postgres@" + postgresHostPort.orElseThrow(() -> new IllegalStateException(
+        "the gateway did not print its PostgreSQL address; see " + process.log())) + "/" + database;
+  }
+
   String acmePgUrl() {
     return "postgresql://postgres@" + postgresHostPort.orElseThrow(() -> new IllegalStateException(
         "the gateway did not print its PostgreSQL address; see " + process.log()))

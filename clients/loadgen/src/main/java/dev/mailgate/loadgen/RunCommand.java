@@ -92,6 +92,11 @@ final class RunCommand implements Callable<Integer> {
       description = "direct target: pool size; the gateway's tenant default is 4 (${DEFAULT-VALUE})")
   int pgPoolSize;
 
+  @Option(names = "--pg-schema-per-tenant",
+      description = "direct target: the tenants (--tenant, --tenant-count) are schemas of --pg-url's database, and each "
+          + "call first puts its connection on the next one, as the gateway does for tenants sharing a database")
+  boolean pgSchemaPerTenant;
+
   @ArgGroup(exclusive = true, multiplicity = "1")
   Load load;
 
@@ -117,7 +122,7 @@ final class RunCommand implements Callable<Integer> {
         : LoadSpec.closed(load.concurrency, LoadgenCli.parseDuration(warmup), LoadgenCli.parseDuration(duration));
     RunSettings settings = new RunSettings(address, baselineAddress, tenant, apiKey, tenantCount, user, pgUrl, pgPoolSize,
         LoadgenCli.parseDuration(timeout), rpc, query, pageSize, gmailRootUrl, gmailThreads,
-        mailbox != null ? mailbox : user + "@example.com", connectionId);
+        mailbox != null ? mailbox : user + "@example.com", connectionId, pgSchemaPerTenant);
     try {
       settings.tenants();
       ComparisonRun.check(rpc, targets, settings);

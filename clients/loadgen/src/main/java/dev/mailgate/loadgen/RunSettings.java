@@ -19,6 +19,8 @@ import java.time.Duration;
  * @param gmailThreads search, target gmail-direct: the blocking-call pool (the gateway's is 16)
  * @param mailbox search: the user's Gmail address
  * @param connectionId search: the user's Gmail connection, or null to connect it through the dev OAuth flow
+ * @param pgSchemaPerTenant target direct: the tenants are schemas of the database (bench tenants); each call puts
+ *     its connection on the next tenant's schema first, as the gateway does for tenants sharing a database
  */
 public record RunSettings(
     String address,
@@ -36,7 +38,8 @@ public record RunSettings(
     String gmailRootUrl,
     int gmailThreads,
     String mailbox,
-    String connectionId) {
+    String connectionId,
+    boolean pgSchemaPerTenant) {
 
   /** A fresh round-robin over the tenants (each target starts at tenant 0). */
   public Tenants tenants() {
@@ -45,22 +48,28 @@ public record RunSettings(
 
   public RunSettings withTenants(String tenantPattern, String apiKeyPattern, int count) {
     return new RunSettings(address, baselineAddress, tenantPattern, apiKeyPattern, count, user, pgUrl, pgPoolSize,
-        timeout, rpc, query, pageSize, gmailRootUrl, gmailThreads, mailbox, connectionId);
+        timeout, rpc, query, pageSize, gmailRootUrl, gmailThreads, mailbox, connectionId, pgSchemaPerTenant);
   }
 
   public RunSettings withRpc(RpcKind kind) {
     return new RunSettings(address, baselineAddress, tenant, apiKey, tenantCount, user, pgUrl, pgPoolSize,
-        timeout, kind, query, pageSize, gmailRootUrl, gmailThreads, mailbox, connectionId);
+        timeout, kind, query, pageSize, gmailRootUrl, gmailThreads, mailbox, connectionId, pgSchemaPerTenant);
   }
 
   public RunSettings withConnectionId(String id) {
     return new RunSettings(address, baselineAddress, tenant, apiKey, tenantCount, user, pgUrl, pgPoolSize,
-        timeout, rpc, query, pageSize, gmailRootUrl, gmailThreads, mailbox, id);
+        timeout, rpc, query, pageSize, gmailRootUrl, gmailThreads, mailbox, id, pgSchemaPerTenant);
   }
 
   public RunSettings withBaselineAddress(String hostPort) {
     return new RunSettings(address, hostPort, tenant, apiKey, tenantCount, user, pgUrl, pgPoolSize,
-        timeout, rpc, query, pageSize, gmailRootUrl, gmailThreads, mailbox, connectionId);
+        timeout, rpc, query, pageSize, gmailRootUrl, gmailThreads, mailbox, connectionId, pgSchemaPerTenant);
+  }
+
+  /** The direct target on the tenants' schemas (see {@code pgSchemaPerTenant}). */
+  public RunSettings withPgSchemas(String url) {
+    return new RunSettings(address, baselineAddress, tenant, apiKey, tenantCount, user, url, pgPoolSize,
+        timeout, rpc, query, pageSize, gmailRootUrl, gmailThreads, mailbox, connectionId, true);
   }
 
   /** host:port to host and port. */

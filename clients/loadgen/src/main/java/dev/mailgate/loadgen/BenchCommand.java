@@ -85,6 +85,8 @@ final class BenchCommand implements Callable<Integer> {
   CommandLine.Model.CommandSpec spec;
 
   private final List<ChildProcess> started = Collections.synchronizedList(new ArrayList<>());
+  /** The processes of the comparison running now, for CPU accounting. */
+  private CpuMeter cpu;
   PrintWriter out;
   private volatile Path root;
 
@@ -155,6 +157,7 @@ final class BenchCommand implements Callable<Integer> {
       out.printf("gateway (pid %d) ready on %s%n", gateway.process.pid(), gateway.address);
       out.flush();
       RssSampler rss = new RssSampler(gateway.process.pid());
+      cpu = new CpuMeter(gateway.process.pid(), null);
       try {
         switch (section.name) {
           case "direct" -> direct(vertx, gateway, section, rss);
@@ -207,8 +210,7 @@ final class BenchCommand implements Callable<Integer> {
   private record Comparison(Report.Comparison ratios, boolean clean) {}
 
   private void direct(Vertx vertx, DevGatewayProcess gateway, BenchSection section, RssSampler rss) throws Exception {
-    ComparisonRun run = new ComparisonRun(vertx, settings(gateway, gateway.acmePgUrl()), out);
-    databaseTargets(run, TargetKind.DIRECT, section, rss);
+    databaseTargets(measured(vertx, settings(gateway, gateway.acmePgUrl()), section), TargetKind.DIRECT, section, rss);
   }
 
   private void grpcJava(Vertx vertx, DevGatewayProcess gateway, BenchSection section, RssSampler rss, Path dir,
@@ -225,7 +227,8 @@ final class BenchCommand implements Callable<Integer> {
     Matcher ready = baseline.await(BASELINE_READY, Duration.ofSeconds(60));
     out.printf("baseline (pid %d) ready on %s:%s%n", baseline.pid(), ready.group(1), ready.group(2));
     RunSettings settings = settings(gateway, pgUrl).withBaselineAddress(ready.group(1) + ":" + ready.group(2));
-    databaseTargets(new ComparisonRun(vertx, settings, out), TargetKind.GRPC_JAVA, section, rss);
+    cpu = new CpuMeter(gateway.process.pid(), baseline.pid());
+    databaseTargets(measured(vertx, settings, section), TargetKind.GRPC_JAVA, section, rss);
     baseline.stop();
   }
 
@@ -243,7 +246,7 @@ final class BenchCommand implements Callable<Integer> {
 
   /** search: closed x4 and open 50/s, p50 added by the gateway over the same Gmail calls. */
   void search(Vertx vertx, RunSettings base, BenchSection section, RssSampler rss) throws Exception {
-    ComparisonRun run = new ComparisonRun(vertx, base.withRpc(RpcKind.SEARCH), out);
+    ComparisonRun run = measured(vertx, base.withRpc(RpcKind.SEARCH), section);
     for (LoadSpec load : List.of(closed(4), open(50))) {
       Comparison compared = pair(run, TargetKind.GMAIL_DIRECT, load, section, rss);
       section.checks.add(BenchCheck.atMost(section.name, compared.ratios().load(), "p50 added (gateway - gmail-direct)",
@@ -299,10 +302,20 @@ final class BenchCommand implements Callable<Integer> {
   private LoadResult once(Vertx vertx, RunSettings settings, TargetKind kind, String name, BenchSection section,
       RssSampler rss) throws Exception {
     int mark = rss.mark();
-    LoadResult result = new ComparisonRun(vertx, settings, out).run(List.of(kind), closed(16)).get(0).withTarget(name);
+    ComparisonRun run = new ComparisonRun(vertx, settings, out);
+    if (cpu != null) {
+      run.measuringCpu(cpu, (measured, cores) -> section.addCpu(measured.withTarget(name), cores));
+    }
+    LoadResult result = run.run(List.of(kind), closed(16)).get(0).withTarget(name);
     section.results.add(result);
     printRss(rss, mark);
     return result;
+  }
+
+  /** A comparison run whose processes' CPU is recorded in the section. */
+  private ComparisonRun measured(Vertx vertx, RunSettings settings, BenchSection section) {
+    ComparisonRun run = new ComparisonRun(vertx, settings, out);
+    return cpu == null ? run : run.measuringCpu(cpu, section::addCpu);
   }
 
   private void printRss(RssSampler rss, int mark) {

@@ -49,6 +49,17 @@ final class BenchReport {
     if (!results.isEmpty()) {
       text.append(Report.table(groups, results));
     }
+    List<io.vertx.core.json.JsonObject> cpu = sections.stream().flatMap(s -> s.cpu.stream()).toList();
+    if (!cpu.isEmpty()) {
+      text.append("\nCPU per run (cores used, warm-up included; us per call = all processes' CPU / OK calls per second)\n");
+      for (io.vertx.core.json.JsonObject run : cpu) {
+        java.util.Map<String, Double> cores = new java.util.LinkedHashMap<>();
+        run.getJsonObject("cores").forEach(e -> cores.put(e.getKey(), ((Number) e.getValue()).doubleValue()));
+        Double perCall = run.getDouble("cpu_us_per_call");
+        text.append(String.format(java.util.Locale.ROOT, "  %-22s %-12s %s = %s us per call%n", run.getString("target"),
+            run.getString("load"), CpuMeter.describe(cores), perCall == null ? "-" : String.format("%.0f", perCall)));
+      }
+    }
     return text.toString();
   }
 

@@ -13,6 +13,8 @@ final class BenchSection {
   final List<LoadResult> results = new ArrayList<>();
   final List<Report.Comparison> comparisons = new ArrayList<>();
   final List<BenchCheck> checks = new ArrayList<>();
+  /** Cores each process used per run: target, load, cores by part, CPU microseconds per OK call. */
+  final List<JsonObject> cpu = new ArrayList<>();
   List<Long> rssSamplesKib = List.of();
   OptionalLong maxRssKib = OptionalLong.empty();
   OptionalLong hwmKib = OptionalLong.empty();
@@ -21,6 +23,15 @@ final class BenchSection {
 
   BenchSection(String name) {
     this.name = name;
+  }
+
+  /** Records the cores of one run; the CPU per call counts every process of the run against its OK calls. */
+  void addCpu(LoadResult result, java.util.Map<String, Double> cores) {
+    double total = cores.values().stream().mapToDouble(Double::doubleValue).sum();
+    double perSecond = result.ok() / result.durationSeconds();
+    cpu.add(new JsonObject().put("target", result.target()).put("load", result.load())
+        .put("cores", CpuMeter.toJson(cores))
+        .put("cpu_us_per_call", perSecond > 0 ? total / perSecond * 1e6 : null));
   }
 
   /** Every call made succeeded, and the comparison ran to its end. */
@@ -38,6 +49,7 @@ final class BenchSection {
         .put("results", new JsonArray(results.stream().map(LoadResult::toJson).toList()))
         .put("comparisons", new JsonArray(comparisons.stream().map(Report.Comparison::toJson).toList()))
         .put("checks", new JsonArray(checks.stream().map(BenchCheck::toJson).toList()))
+        .put("cpu", new JsonArray(new ArrayList<>(cpu)))
         .put("gateway_rss", rss);
   }
 }

@@ -20,6 +20,16 @@ public final class ComparisonRun {
   private final PrintWriter out;
   private String connectionId;
 
+  private CpuMeter cpu;
+  private java.util.function.BiConsumer<LoadResult, java.util.Map<String, Double>> cpuSink;
+
+  /** Also measures the cores each process used during each run (warm-up included) and hands them to {@code sink}. */
+  ComparisonRun measuringCpu(CpuMeter meter, java.util.function.BiConsumer<LoadResult, java.util.Map<String, Double>> sink) {
+    this.cpu = meter;
+    this.cpuSink = sink;
+    return this;
+  }
+
   public ComparisonRun(Vertx vertx, RunSettings settings, PrintWriter out) {
     this.vertx = vertx;
     this.settings = settings;
@@ -48,7 +58,15 @@ public final class ComparisonRun {
         out.printf("%s: %s, warm-up %s, duration %s ...%n", kind, spec.describe(), seconds(spec.warmup()),
             seconds(spec.duration()));
         out.flush();
-        results.add(engine.run(target, spec));
+        var before = cpu == null ? null : cpu.snapshot();
+        long start = System.nanoTime();
+        LoadResult result = engine.run(target, spec);
+        results.add(result);
+        if (cpu != null) {
+          var cores = CpuMeter.cores(before, cpu.snapshot(), (System.nanoTime() - start) / 1e9);
+          out.printf("  cpu: %s%n", CpuMeter.describe(cores));
+          cpuSink.accept(result, cores);
+        }
       }
     }
     return results;

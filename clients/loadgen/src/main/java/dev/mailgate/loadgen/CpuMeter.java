@@ -1,0 +1,74 @@
+package dev.mailgate.loadgen;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * CPU time used by the processes of a run, read from /proc (Linux): the gateway's JVM, its
+ * embedded PostgreSQL (the gateway's descendant processes), an optional baseline server and this
+ * load generator. On a small machine all of them share the cores, so where the CPU goes explains
+ * the ratios better than the throughput alone. Elsewhere than Linux it measures nothing.
+ */
+final class CpuMeter {
+
+  /** Clock ticks per second of /proc/PID/stat times (USER_HZ, 100 on Linux). */
+  private static final double TICKS_PER_SECOND = 100.0;
+
+  private final long gatewayPid;
+  private final Long baselinePid;
+
+  CpuMeter(long gatewayPid, Long baselinePid) {
+    this.gatewayPid = gatewayPid;
+    this.baselinePid = baselinePid;
+  }
+
+  /** CPU seconds used so far by each part. */
+  Map<String, Double> snapshot() {
+    Map<String, Double> seconds = new LinkedHashMap<>();
+    seconds.put("gateway", cpuSeconds(gatewayPid));
+    seconds.put("postgres", ProcessHandle.of(gatewayPid).stream().flatMap(ProcessHandle::descendants)
+        .mapToDouble(p -> cpuSeconds(p.pid())).sum());
+    if (baselinePid != null) {
+      seconds.put("baseline", cpuSeconds(baselinePid));
+    }
+    seconds.put("loadgen", cpuSeconds(ProcessHandle.current().pid()));
+    return seconds;
+  }
+
+  /** Cores used by each part between two snapshots {@code seconds} apart. */
+  static Map<String, Double> cores(Map<String, Double> before, Map<String, Double> after, double seconds) {
+    Map<String, Double> cores = new LinkedHashMap<>();
+    after.forEach((part, used) -> cores.put(part, (used - before.getOrDefault(part, 0.0)) / seconds));
+    return cores;
+  }
+
+  /** "gateway 0.62, postgres 0.55, loadgen 0.47 cores". */
+  static String describe(Map<String, Double> cores) {
+    return cores.entrySet().stream()
+        .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue()))
+        .collect(Collectors.joining(", ", "", " cores"));
+  }
+
+  static JsonObject toJson(Map<String, Double> cores) {
+    JsonObject json = new JsonObject();
+    cores.forEach(json::put);
+    return json;
+  }
+
+  private static double cpuSeconds(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      // Fields after the command name (which may hold spaces) start after the last ')'.
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+    } catch (IOException | RuntimeException gone) {
+      return 0;
+    }
+  }
+}

@@ -157,7 +157,7 @@ final class BenchCommand implements Callable<Integer> {
       out.printf("gateway (pid %d) ready on %s%n", gateway.process.pid(), gateway.address);
       out.flush();
       RssSampler rss = new RssSampler(gateway.process.pid());
-      cpu = new CpuMeter(gateway.process.pid(), null);
+      cpu = new CpuMeter(gateway.process.pid(), dir.resolve("data"), null);
       try {
         switch (section.name) {
           case "direct" -> direct(vertx, gateway, section, rss);
@@ -227,7 +227,7 @@ final class BenchCommand implements Callable<Integer> {
     Matcher ready = baseline.await(BASELINE_READY, Duration.ofSeconds(60));
     out.printf("baseline (pid %d) ready on %s:%s%n", baseline.pid(), ready.group(1), ready.group(2));
     RunSettings settings = settings(gateway, pgUrl).withBaselineAddress(ready.group(1) + ":" + ready.group(2));
-    cpu = new CpuMeter(gateway.process.pid(), baseline.pid());
+    cpu = new CpuMeter(gateway.process.pid(), dir.resolve("data"), baseline.pid());
     databaseTargets(measured(vertx, settings, section), TargetKind.GRPC_JAVA, section, rss);
     baseline.stop();
   }

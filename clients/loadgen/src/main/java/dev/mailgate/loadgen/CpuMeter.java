@@ -11,8 +11,9 @@ import java.util.stream.Collectors;
 
 /**
  * CPU time used by the processes of a run, read from /proc (Linux): the gateway's JVM, its
- * embedded PostgreSQL (the gateway's descendant processes), an optional baseline server and this
- * load generator. On a small machine all of them share the cores, so where the CPU goes explains
+ * embedded PostgreSQL (which runs detached from the JVM: the processes whose command line names
+ * the gateway's data directory, and their children, the backends), an optional baseline server and
+ * this load generator. On a small machine all of them share the cores, so where the CPU goes explains
  * the ratios better than the throughput alone. Elsewhere than Linux it measures nothing.
  */
 final class CpuMeter {
@@ -21,10 +22,12 @@ final class CpuMeter {
   private static final double TICKS_PER_SECOND = 100.0;
 
   private final long gatewayPid;
+  private final String dataDir;
   private final Long baselinePid;
 
-  CpuMeter(long gatewayPid, Long baselinePid) {
+  CpuMeter(long gatewayPid, Path dataDir, Long baselinePid) {
     this.gatewayPid = gatewayPid;
+    this.dataDir = dataDir.toAbsolutePath().toString();
     this.baselinePid = baselinePid;
   }
 
@@ -32,7 +35,10 @@ final class CpuMeter {
   Map<String, Double> snapshot() {
     Map<String, Double> seconds = new LinkedHashMap<>();
     seconds.put("gateway", cpuSeconds(gatewayPid));
-    seconds.put("postgres", ProcessHandle.of(gatewayPid).stream().flatMap(ProcessHandle::descendants)
+    seconds.put("postgres", ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().map(line -> line.contains(dataDir)).orElse(false))
+        .flatMap(p -> java.util.stream.Stream.concat(java.util.stream.Stream.of(p), p.descendants()))
+        .distinct()
         .mapToDouble(p -> cpuSeconds(p.pid())).sum());
     if (baselinePid != null) {
       seconds.put("baseline", cpuSeconds(baselinePid));

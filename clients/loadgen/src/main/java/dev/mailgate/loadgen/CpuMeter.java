@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 /**
  * CPU time used by the processes of a run, read from /proc (Linux): the gateway's JVM, its
  * embedded PostgreSQL (which runs detached from the JVM: the processes whose command line names
- * the gateway's data directory, and their children, the backends), an optional baseline server and
+ * the gateway's data directory, other than the gateway's own, and their children, the backends), an optional baseline server and
  * this load generator. On a small machine all of them share the cores, so where the CPU goes explains
  * the ratios better than the throughput alone. Elsewhere than Linux it measures nothing.
  */
@@ -36,7 +36,7 @@ final class CpuMeter {
     Map<String, Double> seconds = new LinkedHashMap<>();
     seconds.put("gateway", cpuSeconds(gatewayPid));
     seconds.put("postgres", ProcessHandle.allProcesses()
-        .filter(p -> p.info().commandLine().map(line -> line.contains(dataDir)).orElse(false))
+        .filter(p -> p.pid() != gatewayPid && p.info().commandLine().map(line -> line.contains(dataDir)).orElse(false))
         .flatMap(p -> java.util.stream.Stream.concat(java.util.stream.Stream.of(p), p.descendants()))
         .distinct()
         .mapToDouble(p -> cpuSeconds(p.pid())).sum());

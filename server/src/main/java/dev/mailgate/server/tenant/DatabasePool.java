@@ -1,6 +1,7 @@
 package dev.mailgate.server.tenant;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.sqlclient.Pool;
 import java.util.Optional;
 import java.util.function.Function;
@@ -48,15 +49,23 @@ final class DatabasePool {
     return acquire().compose(work).andThen(done -> release());
   }
 
-  private synchronized Future<Pool> acquire() {
-    inFlight++;
-    lastUsed = clock.get();
-    if (pool == null) {
-      int connections = size;
+  private Future<Pool> acquire() {
+    Promise<Pool> opening;
+    int connections;
+    synchronized (this) {
+      inFlight++;
+      lastUsed = clock.get();
+      if (pool != null) {
+        return pool;
+      }
+      opening = Promise.promise();
+      pool = opening.future();
+      connections = size;
       reserved = connections;
-      pool = budget.reserve(connections).map(v -> builder.apply(connections));
     }
-    return pool;
+    // Outside the lock: a reservation that waits may close other pools, which take their own locks.
+    budget.reserve(connections).map(v -> builder.apply(connections)).onComplete(opening);
+    return opening.future();
   }
 
   private void release() {

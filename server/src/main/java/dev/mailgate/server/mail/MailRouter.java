@@ -22,6 +22,9 @@ import java.util.Map;
  */
 public final class MailRouter {
 
+  /** How stale last_used_time may be. */
+  static final java.time.Duration TOUCH_INTERVAL = java.time.Duration.ofMinutes(1);
+
   /** One operation on one mailbox. */
   @FunctionalInterface
   public interface Operation<T> {
@@ -32,6 +35,8 @@ public final class MailRouter {
   private final CredentialStore credentials;
   private final AccessTokens tokens;
   private final Map<ProviderKind, MailProvider> providers;
+  /** When each connection's last_used_time was last written (nanoTime): it is written at most once a minute. */
+  private final Map<java.util.UUID, Long> touched = new java.util.concurrent.ConcurrentHashMap<>();
 
   public MailRouter(ConnectionStore connections, CredentialStore credentials, AccessTokens tokens,
       Map<ProviderKind, MailProvider> providers) {
@@ -77,7 +82,24 @@ public final class MailRouter {
                 .compose(marked -> Future.failedFuture(new GatewayException(Reason.CONNECTION_NEEDS_REAUTH,
                     "the provider refused the connection's credentials; the user must authorize or connect it again")))
             : Future.failedFuture(failure))
-        .onSuccess(done -> tenant.withDatabase(db -> connections.touch(db, connection.id())));
+        .onSuccess(done -> touch(tenant, connection.id()));
+  }
+
+  /**
+   * Records the use in last_used_time, at most once a {@link #TOUCH_INTERVAL} per connection, so
+   * that a busy mailbox does not cost a database write on every read.
+   */
+  private void touch(Tenant tenant, java.util.UUID connectionId) {
+    long now = System.nanoTime();
+    Long last = touched.get(connectionId);
+    if (last != null && now - last < TOUCH_INTERVAL.toNanos()) {
+      return;
+    }
+    if (touched.size() >= 100_000) {
+      touched.clear();
+    }
+    touched.put(connectionId, now);
+    tenant.withDatabase(db -> connections.touch(db, connectionId));
   }
 
   /** An OAuth access token (refreshed if near expiry), or for IMAP the stored password. */

@@ -11,6 +11,7 @@ import dev.mailgate.proto.v1.DeleteDraftRequest;
 import dev.mailgate.proto.v1.Draft;
 import dev.mailgate.proto.v1.EmailAddress;
 import dev.mailgate.proto.v1.GetConnectionRequest;
+import dev.mailgate.proto.v1.ListLabelsRequest;
 import dev.mailgate.proto.v1.GetDraftRequest;
 import dev.mailgate.proto.v1.GetMessageRequest;
 import dev.mailgate.proto.v1.ListDraftsRequest;
@@ -112,6 +113,23 @@ class GmailMailServiceTest {
     Connection used = ConnectionServiceGrpc.newBlockingStub(gateway.get().channel()).withInterceptors(TestGateway.acme())
         .getConnection(GetConnectionRequest.newBuilder().setUserId(userId).setConnectionId(connection.getConnectionId()).build());
     assertThat(used.hasLastUsedTime()).isTrue();
+  }
+
+  @Test
+  void lastUsedTimeIsWrittenAtMostOnceAMinuteNotOnEveryCall() throws Exception {
+    var connections = ConnectionServiceGrpc.newBlockingStub(gateway.get().channel()).withInterceptors(TestGateway.acme());
+    var get = GetConnectionRequest.newBuilder().setUserId(userId).setConnectionId(connection.getConnectionId()).build();
+    var list = ListLabelsRequest.newBuilder().setUserId(userId).setConnectionId(connection.getConnectionId()).build();
+    mail.listLabels(list);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!connections.getConnection(get).hasLastUsedTime() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    var first = connections.getConnection(get).getLastUsedTime();
+    mail.listLabels(list);
+    mail.listLabels(list);
+    Thread.sleep(300);
+    assertThat(connections.getConnection(get).getLastUsedTime()).isEqualTo(first);
   }
 
   @Test

@@ -17,7 +17,8 @@ import java.util.Optional;
  * @param name     database name
  * @param user     role to connect as
  * @param password that role's password; may be empty for trust-auth development databases
- * @param poolSize most connections to open for this tenant, 1..100
+ * @param poolSize most connections to open for this tenant, 1..100 (tenants sharing a database by schema share
+ *                 one pool as large as the largest of their sizes)
  * @param schema   set in schema-per-tenant mode on a shared database
  * @param ssl      whether to require TLS to the database
  */

@@ -52,11 +52,8 @@ final class BenchCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "COMPARISON", description = "direct, grpc-java, search, tenants or all")
   String comparison;
 
-  @Option(names = "--warmup", defaultValue = "5s", description = "warm-up of each run, not recorded (${DEFAULT-VALUE})")
-  String warmup;
-
-  @Option(names = "--duration", defaultValue = "20s", description = "measured time of each run (${DEFAULT-VALUE})")
-  String duration;
+  @CommandLine.Mixin
+  RunTiming timing = new RunTiming();
 
   @Option(names = "--tenants", defaultValue = "1000",
       description = "tenants: how many bench tenants the gateway creates (dev --bench-tenants) and calls (${DEFAULT-VALUE})")
@@ -68,9 +65,6 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--server-jar", defaultValue = "server/target/mailgate-server-app.jar",
       description = "the gateway's app jar (${DEFAULT-VALUE})")
   Path serverJar;
-
-  @Option(names = "--timeout", defaultValue = "10s", description = "gRPC deadline per call (${DEFAULT-VALUE})")
-  String timeout;
 
   @Option(names = "--access-log", defaultValue = "errors",
       description = "the gateway's --access-log: all, errors or off (${DEFAULT-VALUE}; every call's line costs "
@@ -133,7 +127,7 @@ final class BenchCommand implements Callable<Integer> {
     out.println(BenchReport.ratioTable(sections));
     out.println(BenchReport.detail(sections));
     if (json != null) {
-      Files.writeString(json, BenchReport.json(sections, warmup, duration).encodePrettily() + "\n");
+      Files.writeString(json, BenchReport.json(sections, timing.warmup, timing.duration).encodePrettily() + "\n");
       out.printf("wrote %s%n", json);
     }
     out.printf("process logs (API keys masked): %s%n", root);
@@ -183,16 +177,16 @@ final class BenchCommand implements Callable<Integer> {
 
   private RunSettings settings(DevGatewayProcess gateway, String pgUrl) {
     return new RunSettings(gateway.address, null, "acme", gateway.acmeApiKey(), 1, "alice", pgUrl, 4,
-        LoadgenCli.parseDuration(timeout), RpcKind.LIST_CONNECTIONS, "", 10, gateway.gmailRootUrl, 16,
+        timing.timeout(), RpcKind.LIST_CONNECTIONS, "", 10, gateway.gmailRootUrl, 16,
         "alice@example.com", null, false);
   }
 
   private LoadSpec closed(int concurrency) {
-    return LoadSpec.closed(concurrency, LoadgenCli.parseDuration(warmup), LoadgenCli.parseDuration(duration));
+    return LoadSpec.closed(concurrency, timing.warmup(), timing.duration());
   }
 
   private LoadSpec open(double rate) {
-    return LoadSpec.open(rate, LoadgenCli.parseDuration(warmup), LoadgenCli.parseDuration(duration));
+    return LoadSpec.open(rate, timing.warmup(), timing.duration());
   }
 
   /** Runs the gateway and one other target with the same load and keeps their results and ratios. */

@@ -100,14 +100,8 @@ final class RunCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "1")
   Load load;
 
-  @Option(names = "--warmup", defaultValue = "5s", description = "warm-up, not recorded (${DEFAULT-VALUE})")
-  String warmup;
-
-  @Option(names = "--duration", defaultValue = "20s", description = "measured time (${DEFAULT-VALUE})")
-  String duration;
-
-  @Option(names = "--timeout", defaultValue = "10s", description = "gRPC deadline per call (${DEFAULT-VALUE})")
-  String timeout;
+  @CommandLine.Mixin
+  RunTiming timing = new RunTiming();
 
   @Option(names = "--json", description = "also write the results here as JSON")
   Path json;
@@ -118,10 +112,10 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     LoadSpec loadSpec = load.rate != null
-        ? LoadSpec.open(load.rate, LoadgenCli.parseDuration(warmup), LoadgenCli.parseDuration(duration))
-        : LoadSpec.closed(load.concurrency, LoadgenCli.parseDuration(warmup), LoadgenCli.parseDuration(duration));
+        ? LoadSpec.open(load.rate, timing.warmup(), timing.duration())
+        : LoadSpec.closed(load.concurrency, timing.warmup(), timing.duration());
     RunSettings settings = new RunSettings(address, baselineAddress, tenant, apiKey, tenantCount, user, pgUrl, pgPoolSize,
-        LoadgenCli.parseDuration(timeout), rpc, query, pageSize, gmailRootUrl, gmailThreads,
+        timing.timeout(), rpc, query, pageSize, gmailRootUrl, gmailThreads,
         mailbox != null ? mailbox : user + "@example.com", connectionId, pgSchemaPerTenant);
     try {
       settings.tenants();

@@ -287,8 +287,8 @@ class LoadgenSmokeTest {
     BenchCommand bench = new BenchCommand();
     StringWriter text = new StringWriter();
     bench.out = new PrintWriter(text);
-    bench.warmup = "0s";
-    bench.duration = "300ms";
+    bench.timing.warmup = "0s";
+    bench.timing.duration = "300ms";
     bench.tenants = 3;
     TestPostgres postgres = TestPostgres.get();
     String pgUrl = "postgresql://%s@%s:%d/%s".formatted(postgres.user(), postgres.host(), postgres.port(),

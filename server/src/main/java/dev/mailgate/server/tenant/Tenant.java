@@ -53,16 +53,19 @@ public final class Tenant {
 
   /** Runs {@code work} in one transaction on this tenant's data; it commits if the work succeeds. */
   public <T> Future<T> withTransaction(Function<SqlConnection, Future<T>> work) {
-    return migrated.get().compose(v -> database.use(pool -> pool.withTransaction(tx -> schema.isEmpty()
-        ? work.apply(tx)
-        : tx.preparedQuery(USE_SCHEMA).execute(Tuple.of(schema.get())).compose(set -> work.apply(tx)))));
+    return migrated.get().compose(v -> database.use(pool -> pool.withTransaction(tx ->
+        schema.isEmpty() ? work.apply(tx) : onOwnSchema(tx, work))));
   }
 
   private <T> Future<T> onSchema(Function<SqlClient, Future<T>> work) {
     return database.use(pool -> schema.isEmpty()
         ? work.apply(pool)
-        : pool.withConnection(connection -> connection.preparedQuery(USE_SCHEMA).execute(Tuple.of(schema.get()))
-            .compose(set -> work.apply(connection))));
+        : pool.withConnection(connection -> onOwnSchema(connection, work)));
+  }
+
+  /** Puts the borrowed connection on this tenant's schema, then runs the work on it. */
+  private <C extends SqlClient, T> Future<T> onOwnSchema(C connection, Function<? super C, Future<T>> work) {
+    return connection.preparedQuery(USE_SCHEMA).execute(Tuple.of(schema.get())).compose(set -> work.apply(connection));
   }
 
   /** This tenant's token cipher. */

@@ -87,7 +87,8 @@ public final class DatabasePools {
         .setUser(location.user())
         .setPassword(location.password())
         .setSslMode(location.ssl() ? SslMode.REQUIRE : SslMode.DISABLE)
-        .setCachePreparedStatements(true);
+        .setCachePreparedStatements(true)
+        .addProperty("application_name", DatabaseConfig.APPLICATION_NAME);
     PoolOptions options = new PoolOptions()
         .setMaxSize(size)
         .setName("db-" + location.database())

@@ -6,6 +6,7 @@ import dev.mailgate.server.testing.GatewayExtension;
 import dev.mailgate.server.testing.TestGateway;
 import dev.mailgate.server.testing.TestPostgres;
 import dev.mailgate.proto.v1.CreateUserRequest;
+import dev.mailgate.tenant.config.DatabaseConfig;
 import dev.mailgate.proto.v1.ListUsersRequest;
 import dev.mailgate.proto.v1.User;
 import dev.mailgate.proto.v1.UserServiceGrpc;
@@ -133,9 +134,13 @@ class DatabasePoolsTest {
     assertThat(pools.openPools()).isEqualTo(1);
   }
 
-  /** The gateway's connections to this test's two databases (not the monitor's own). */
+  /**
+   * The gateway's connections to this test's two databases, told apart by the application name
+   * it gives PostgreSQL (not the monitor's own, not autovacuum workers busy with the schemas).
+   */
   private static int gatewayConnections(Connection db) throws Exception {
-    var query = db.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE datname IN (?, ?) AND pid <> pg_backend_pid()");
+    var query = db.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE datname IN (?, ?)"
+        + " AND application_name = '" + DatabaseConfig.APPLICATION_NAME + "' AND backend_type = 'client backend'");
     query.setString(1, gateway.get().database("acme"));
     query.setString(2, gateway.get().database("globex"));
     var rows = query.executeQuery();

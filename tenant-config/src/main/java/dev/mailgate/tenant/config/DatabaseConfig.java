@@ -25,6 +25,9 @@ import java.util.Optional;
 public record DatabaseConfig(String host, int port, String name, String user, Secret password,
     int poolSize, Optional<String> schema, boolean ssl) {
 
+  /** How the gateway names itself to PostgreSQL ({@code application_name} in pg_stat_activity). */
+  public static final String APPLICATION_NAME = "mailgate";
+
   public DatabaseConfig {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(name, "name");
@@ -34,18 +37,18 @@ public record DatabaseConfig(String host, int port, String name, String user, Se
   }
 
   /**
-   * The PostgreSQL JDBC URL, e.g. {@code jdbc:postgresql://127.0.0.1:5432/mailgate_acme}, with
+   * The PostgreSQL JDBC URL, e.g.
+   * {@code jdbc:postgresql://127.0.0.1:5432/mailgate_acme?ApplicationName=mailgate}, with
    * {@code sslmode=require} when {@link #ssl()} and {@code currentSchema} when a schema is set.
    * Credentials are not part of the URL.
    */
   public String jdbcUrl() {
     String hostPart = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-    List<String> parameters = new ArrayList<>();
+    List<String> parameters = new ArrayList<>(List.of("ApplicationName=" + APPLICATION_NAME));
     if (ssl) {
       parameters.add("sslmode=require");
     }
     schema.ifPresent(s -> parameters.add("currentSchema=" + s));
-    String query = parameters.isEmpty() ? "" : "?" + String.join("&", parameters);
-    return "jdbc:postgresql://" + hostPart + ":" + port + "/" + name + query;
+    return "jdbc:postgresql://" + hostPart + ":" + port + "/" + name + "?" + String.join("&", parameters);
   }
 }

@@ -13,29 +13,29 @@ class DatabaseConfigTest {
   }
 
   @Test
-  void databasePerTenantUrlNamesHostPortAndDatabaseOnly() {
+  void databasePerTenantUrlNamesHostPortDatabaseAndTheGateway() {
     assertThat(database("127.0.0.1", Optional.empty(), false).jdbcUrl())
-        .isEqualTo("jdbc:postgresql://127.0.0.1:5432/mailgate_acme");
+        .isEqualTo("jdbc:postgresql://127.0.0.1:5432/mailgate_acme?ApplicationName=mailgate");
   }
 
   @Test
   void sslRequiresTls() {
     assertThat(database("db.internal", Optional.empty(), true).jdbcUrl())
-        .isEqualTo("jdbc:postgresql://db.internal:5432/mailgate_acme?sslmode=require");
+        .isEqualTo("jdbc:postgresql://db.internal:5432/mailgate_acme?ApplicationName=mailgate&sslmode=require");
   }
 
   @Test
   void schemaPerTenantSetsTheCurrentSchema() {
     assertThat(database("db.internal", Optional.of("acme"), false).jdbcUrl())
-        .isEqualTo("jdbc:postgresql://db.internal:5432/mailgate_acme?currentSchema=acme");
+        .isEqualTo("jdbc:postgresql://db.internal:5432/mailgate_acme?ApplicationName=mailgate&currentSchema=acme");
     assertThat(database("db.internal", Optional.of("acme"), true).jdbcUrl())
-        .isEqualTo("jdbc:postgresql://db.internal:5432/mailgate_acme?sslmode=require&currentSchema=acme");
+        .isEqualTo("jdbc:postgresql://db.internal:5432/mailgate_acme?ApplicationName=mailgate&sslmode=require&currentSchema=acme");
   }
 
   @Test
   void ipv6HostIsBracketed() {
     assertThat(database("::1", Optional.empty(), false).jdbcUrl())
-        .isEqualTo("jdbc:postgresql://[::1]:5432/mailgate_acme");
+        .isEqualTo("jdbc:postgresql://[::1]:5432/mailgate_acme?ApplicationName=mailgate");
   }
 
   @Test

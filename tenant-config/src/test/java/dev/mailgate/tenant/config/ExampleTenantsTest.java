@@ -56,7 +56,7 @@ class ExampleTenantsTest {
     assertThat(database.poolSize()).isEqualTo(4);
     assertThat(database.schema()).isEmpty();
     assertThat(database.ssl()).isFalse();
-    assertThat(database.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/mailgate_acme");
+    assertThat(database.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/mailgate_acme?ApplicationName=mailgate");
   }
 
   @Test
@@ -68,7 +68,7 @@ class ExampleTenantsTest {
     DatabaseConfig database =
         TenantFiles.loader(environment).loadFile(TENANTS.resolve("globex.yaml")).database();
 
-    assertThat(database.jdbcUrl()).isEqualTo("jdbc:postgresql://db.internal:6543/mailgate_globex");
+    assertThat(database.jdbcUrl()).isEqualTo("jdbc:postgresql://db.internal:6543/mailgate_globex?ApplicationName=mailgate");
     assertThat(database.user()).isEqualTo("gateway");
     assertThat(database.password().reveal()).isEqualTo("globex-db-s3cret");
   }

@@ -35,7 +35,7 @@ import javax.sql.DataSource;
 final class BaselineConnectionService extends ConnectionServiceGrpc.ConnectionServiceImplBase {
 
   /** DirectTarget's (the gateway's) query with JDBC placeholders: $1..$4 appear once each, in order. */
-  static final String SELECT_PAGE = DirectTarget.SELECT_PAGE.replaceAll("\\$[1-4]", "?");
+  static final String SELECT_PAGE = DirectTarget.SELECT_PAGE_UNQUALIFIED.replaceAll("\\$[1-4]", "?");
   private static final String USER_EXISTS = "SELECT 1 FROM users WHERE external_id = ?";
 
   private static final int DEFAULT_PAGE_SIZE = 50;

@@ -252,7 +252,7 @@ final class BenchCommand implements Callable<Integer> {
    * tenants: closed x16 on bench0000 alone (which also warms the gateway up), then one first call
    * per tenant (all but bench0000 are cold: never called since the gateway started, migrations
    * done), then closed x16 round-robin over all of them; and the same two loads as direct SQL on
-   * the tenants' schemas (set search_path, then the page query, as the gateway does), which is
+   * the tenants' schemas (the page query naming each tenant's schema, as the gateway does), which is
    * PostgreSQL's own cost of spreading the work over the schemas.
    */
   void tenants(Vertx vertx, RunSettings base, BenchSection section, RssSampler rss) throws Exception {

@@ -12,7 +12,9 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,14 +31,18 @@ public final class DirectTarget implements LoadTarget {
   /**
    * Copied verbatim from {@code server/src/main/java/dev/mailgate/server/store/ConnectionStore.java}
    * ({@code COLUMNS} + {@code SELECT_PAGE}); keep the two in step when the gateway's query changes.
+   * {@code {schema}.} stands for the tenant's schema, as in the gateway (SchemaQualifier).
    */
   static final String SELECT_PAGE = """
       SELECT c.id, u.external_id, c.provider, c.email_address, c.scopes, c.status,
       c.create_time, c.update_time, c.last_used_time, c.settings\
-       FROM connections c JOIN users u ON u.id = c.user_id
+       FROM {schema}.connections c JOIN {schema}.users u ON u.id = c.user_id
       WHERE u.external_id = $1 AND (c.create_time, c.id) < ($2, $3)
       ORDER BY c.create_time DESC, c.id DESC
       LIMIT $4""";
+
+  /** The page query on a tenant database of its own (tables on the search path). */
+  static final String SELECT_PAGE_UNQUALIFIED = inSchema(null);
 
   /** The gateway's first-page cursor (ConnectionStore.END_OF_TIME / MAX_UUID). */
   private static final OffsetDateTime END_OF_TIME = OffsetDateTime.of(9999, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
@@ -44,12 +50,13 @@ public final class DirectTarget implements LoadTarget {
   /** The gateway's default page size (FieldChecks.DEFAULT_PAGE_SIZE) plus the one row it reads ahead. */
   private static final int LIMIT = 50 + 1;
 
-  /** What the gateway runs on a borrowed connection before a schema tenant's queries (Tenant.USE_SCHEMA). */
-  static final String USE_SCHEMA = "SELECT set_config('search_path', $1, false)";
+  /** Statements each connection keeps prepared, as the gateway's shared pools (one per schema). */
+  private static final int STATEMENT_CACHE = 4096;
 
   private final Pool pool;
   private final Tuple params;
   private final Tenants schemas;
+  private final Map<String, String> pageBySchema = new ConcurrentHashMap<>();
 
   /**
    * @param connectUri {@code postgresql://user:password@host:port/database}
@@ -59,7 +66,7 @@ public final class DirectTarget implements LoadTarget {
     this(vertx, PgConnectOptions.fromUri(connectUri), poolSize, userId);
   }
 
-  /** On tenants that are schemas of the database: each call sets the next one's search_path first. */
+  /** On tenants that are schemas of the database: each call queries the next one's tables by name. */
   public DirectTarget(Vertx vertx, String connectUri, int poolSize, String userId, Tenants schemas) {
     this(vertx, PgConnectOptions.fromUri(connectUri), poolSize, userId, schemas);
   }
@@ -72,7 +79,7 @@ public final class DirectTarget implements LoadTarget {
     this.schemas = schemas;
     this.pool = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(poolSize).setName("loadgen-direct"))
-        .connectingTo(options.setCachePreparedStatements(true))
+        .connectingTo(options.setCachePreparedStatements(true).setPreparedStatementCacheMaxSize(STATEMENT_CACHE))
         .using(vertx)
         .build();
     this.params = Tuple.of(userId, END_OF_TIME, MAX_UUID, LIMIT);
@@ -85,11 +92,10 @@ public final class DirectTarget implements LoadTarget {
 
   @Override
   public Future<String> call() {
-    Future<RowSet<Row>> page = schemas == null
-        ? pool.preparedQuery(SELECT_PAGE).execute(params)
-        : pool.withConnection(connection -> connection.preparedQuery(USE_SCHEMA)
-            .execute(Tuple.of(schemas.next().tenantId()))
-            .compose(set -> connection.preparedQuery(SELECT_PAGE).execute(params)));
+    String sql = schemas == null
+        ? SELECT_PAGE_UNQUALIFIED
+        : pageBySchema.computeIfAbsent(schemas.next().tenantId(), DirectTarget::inSchema);
+    Future<RowSet<Row>> page = pool.preparedQuery(sql).execute(params);
     return page
         .map(rows -> {
           // Read every row's columns, as the gateway does before answering.
@@ -101,6 +107,11 @@ public final class DirectTarget implements LoadTarget {
           return OK;
         })
         .otherwise(failure -> failure instanceof PgException pg ? "SQL_" + pg.getSqlState() : "UNAVAILABLE");
+  }
+
+  /** The page query on one schema's tables ({@code null}: the tables on the search path). */
+  static String inSchema(String schema) {
+    return SELECT_PAGE.replace("{schema}.", schema == null ? "" : "\"" + schema + "\".");
   }
 
   @Override

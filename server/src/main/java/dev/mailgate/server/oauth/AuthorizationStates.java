@@ -16,15 +16,15 @@ final class AuthorizationStates {
   record Pending(String userId, ProviderKind provider, String codeVerifier, String returnUrl) {}
 
   private static final String INSERT = """
-      INSERT INTO oauth_states (state_hash, user_id, provider, code_verifier, return_url, expire_time)
-      SELECT $1, u.id, $3, $4, $5, $6 FROM users u WHERE u.external_id = $2""";
+      INSERT INTO {schema}.oauth_states (state_hash, user_id, provider, code_verifier, return_url, expire_time)
+      SELECT $1, u.id, $3, $4, $5, $6 FROM {schema}.users u WHERE u.external_id = $2""";
   /** Deleting is consuming: a state answers once, and only before it expires. */
   private static final String CONSUME = """
-      WITH consumed AS (DELETE FROM oauth_states WHERE state_hash = $1 RETURNING *)
+      WITH consumed AS (DELETE FROM {schema}.oauth_states WHERE state_hash = $1 RETURNING *)
       SELECT u.external_id, c.provider, c.code_verifier, c.return_url
-      FROM consumed c JOIN users u ON u.id = c.user_id
+      FROM consumed c JOIN {schema}.users u ON u.id = c.user_id
       WHERE c.expire_time > now()""";
-  private static final String PURGE_EXPIRED = "DELETE FROM oauth_states WHERE expire_time <= now()";
+  private static final String PURGE_EXPIRED = "DELETE FROM {schema}.oauth_states WHERE expire_time <= now()";
 
   Future<Void> insert(SqlClient db, byte[] stateHash, String userId, ProviderKind provider, String codeVerifier,
       String returnUrl, Instant expireTime) {

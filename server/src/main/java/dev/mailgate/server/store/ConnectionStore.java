@@ -26,28 +26,28 @@ public final class ConnectionStore {
       c.create_time, c.update_time, c.last_used_time, c.settings""";
 
   private static final String SELECT_OWNED = "SELECT " + COLUMNS + """
-       FROM connections c JOIN users u ON u.id = c.user_id
+       FROM {schema}.connections c JOIN {schema}.users u ON u.id = c.user_id
       WHERE c.id = $1 AND u.external_id = $2""";
   private static final String SELECT_PAGE = "SELECT " + COLUMNS + """
-       FROM connections c JOIN users u ON u.id = c.user_id
+       FROM {schema}.connections c JOIN {schema}.users u ON u.id = c.user_id
       WHERE u.external_id = $1 AND (c.create_time, c.id) < ($2, $3)
       ORDER BY c.create_time DESC, c.id DESC
       LIMIT $4""";
   private static final String DELETE_OWNED = """
-      DELETE FROM connections c USING users u
+      DELETE FROM {schema}.connections c USING {schema}.users u
       WHERE c.id = $1 AND c.user_id = u.id AND u.external_id = $2""";
   private static final String INSERT = """
       WITH inserted AS (
-        INSERT INTO connections (id, user_id, provider, email_address, scopes, status)
-        SELECT $1, u.id, $3, $4, $5, $6 FROM users u WHERE u.external_id = $2
+        INSERT INTO {schema}.connections (id, user_id, provider, email_address, scopes, status)
+        SELECT $1, u.id, $3, $4, $5, $6 FROM {schema}.users u WHERE u.external_id = $2
         RETURNING *)
       SELECT c.id, $2 AS external_id, c.provider, c.email_address, c.scopes, c.status,
              c.create_time, c.update_time, c.last_used_time, c.settings
       FROM inserted c""";
 
-  private static final String TOUCH = "UPDATE connections SET last_used_time = now() WHERE id = $1";
+  private static final String TOUCH = "UPDATE {schema}.connections SET last_used_time = now() WHERE id = $1";
   private static final String ACTIVE_OF_USER = "SELECT " + COLUMNS + """
-       FROM connections c JOIN users u ON u.id = c.user_id
+       FROM {schema}.connections c JOIN {schema}.users u ON u.id = c.user_id
       WHERE u.external_id = $1 AND c.status = 'ACTIVE'
       ORDER BY c.create_time, c.id""";
 

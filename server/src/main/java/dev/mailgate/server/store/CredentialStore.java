@@ -21,31 +21,31 @@ import java.util.stream.StreamSupport;
 public final class CredentialStore {
 
   private static final String COLUMNS =
-      "id, provider, status, access_token, refresh_token, access_token_expire_time, password FROM connections";
+      "id, provider, status, access_token, refresh_token, access_token_expire_time, password FROM {schema}.connections";
   private static final String SELECT = "SELECT " + COLUMNS + " WHERE id = $1";
   private static final String SELECT_FOR_UPDATE = SELECT + " FOR UPDATE";
   private static final String SELECT_OF_USER = "SELECT " + COLUMNS
-      + " WHERE user_id = (SELECT id FROM users WHERE external_id = $1)";
+      + " WHERE user_id = (SELECT id FROM {schema}.users WHERE external_id = $1)";
   private static final String UPSERT_AUTHORIZED = """
-      INSERT INTO connections (id, user_id, provider, email_address, scopes, status)
-      SELECT $1, u.id, $3, $4, $5, 'ACTIVE' FROM users u WHERE u.external_id = $2
+      INSERT INTO {schema}.connections (id, user_id, provider, email_address, scopes, status)
+      SELECT $1, u.id, $3, $4, $5, 'ACTIVE' FROM {schema}.users u WHERE u.external_id = $2
       ON CONFLICT (user_id, provider, email_address)
       DO UPDATE SET scopes = EXCLUDED.scopes, status = 'ACTIVE', update_time = now()
       RETURNING id""";
   private static final String SAVE = """
-      UPDATE connections SET access_token = $2, refresh_token = coalesce($3, refresh_token),
+      UPDATE {schema}.connections SET access_token = $2, refresh_token = coalesce($3, refresh_token),
         access_token_expire_time = $4, status = 'ACTIVE', update_time = now()
       WHERE id = $1""";
   private static final String UPSERT_IMAP = """
-      INSERT INTO connections (id, user_id, provider, email_address, settings, status)
-      SELECT $1, u.id, 'IMAP', $3, $4, 'ACTIVE' FROM users u WHERE u.external_id = $2
+      INSERT INTO {schema}.connections (id, user_id, provider, email_address, settings, status)
+      SELECT $1, u.id, 'IMAP', $3, $4, 'ACTIVE' FROM {schema}.users u WHERE u.external_id = $2
       ON CONFLICT (user_id, provider, email_address)
       DO UPDATE SET settings = EXCLUDED.settings, status = 'ACTIVE', update_time = now()
       RETURNING id""";
   private static final String SAVE_PASSWORD =
-      "UPDATE connections SET password = $2, status = 'ACTIVE', update_time = now() WHERE id = $1";
+      "UPDATE {schema}.connections SET password = $2, status = 'ACTIVE', update_time = now() WHERE id = $1";
   private static final String NEEDS_REAUTH = """
-      UPDATE connections SET status = 'NEEDS_REAUTH', access_token = NULL, refresh_token = NULL,
+      UPDATE {schema}.connections SET status = 'NEEDS_REAUTH', access_token = NULL, refresh_token = NULL,
         access_token_expire_time = NULL, password = NULL, update_time = now()
       WHERE id = $1""";
 

@@ -10,8 +10,8 @@ import java.util.UUID;
 public final class SendLog {
 
   private static final String INSERT = """
-      INSERT INTO send_log (user_id, connection_id, recipients, subject, provider_message_id, status, error)
-      SELECT u.id, $2, $3, $4, $5, $6, $7 FROM users u WHERE u.external_id = $1""";
+      INSERT INTO {schema}.send_log (user_id, connection_id, recipients, subject, provider_message_id, status, error)
+      SELECT u.id, $2, $3, $4, $5, $6, $7 FROM {schema}.users u WHERE u.external_id = $1""";
 
   public Future<Void> record(SqlClient db, String userId, UUID connectionId, List<String> recipients, String subject,
       String providerMessageId, boolean success, String error) {

@@ -32,13 +32,13 @@ public final class SendReports {
 
   /** $1, $2: the range; $3: a user's external id, or null for the whole tenant. */
   private static final String SCOPE = """
-      FROM send_log l JOIN users u ON u.id = l.user_id
+      FROM {schema}.send_log l JOIN {schema}.users u ON u.id = l.user_id
       WHERE l.send_time >= $1 AND l.send_time < $2 AND ($3::text IS NULL OR u.external_id = $3)""";
   private static final String BY_DAY = "SELECT (l.send_time AT TIME ZONE 'UTC')::date AS day,"
       + " count(*) FILTER (WHERE l.status = 'SENT') AS ok, count(*) FILTER (WHERE l.status = 'FAILED') AS failed "
       + SCOPE + " GROUP BY 1 ORDER BY 1";
   private static final String TOP_RECIPIENTS = "SELECT lower(r) AS address, count(*) AS n "
-      + SCOPE.replace("FROM send_log l", "FROM send_log l CROSS JOIN LATERAL unnest(l.recipients) AS r")
+      + SCOPE.replace("FROM {schema}.send_log l", "FROM {schema}.send_log l CROSS JOIN LATERAL unnest(l.recipients) AS r")
       + " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT " + TOP;
   private static final String RECENT_SENDS = "SELECT u.external_id, l.connection_id, l.recipients, l.subject,"
       + " l.provider_message_id, l.status, l.error, l.send_time " + SCOPE + " ORDER BY l.send_time DESC, l.id DESC LIMIT "

@@ -17,23 +17,23 @@ public final class SendRequestStore {
       String providerMessageId, String providerThreadId, Instant updateTime) {}
 
   private static final String CLAIM = """
-      INSERT INTO send_requests (user_id, request_id, connection_id, payload_sha256, message_id_header, state)
-      SELECT u.id, $2, $3, $4, $5, 'PENDING' FROM users u WHERE u.external_id = $1
+      INSERT INTO {schema}.send_requests (user_id, request_id, connection_id, payload_sha256, message_id_header, state)
+      SELECT u.id, $2, $3, $4, $5, 'PENDING' FROM {schema}.users u WHERE u.external_id = $1
       ON CONFLICT (user_id, request_id) DO NOTHING""";
   private static final String READ = """
       SELECT r.connection_id, r.payload_sha256, r.message_id_header, r.state, r.provider_message_id,
              r.provider_thread_id, r.update_time
-      FROM send_requests r JOIN users u ON u.id = r.user_id
+      FROM {schema}.send_requests r JOIN {schema}.users u ON u.id = r.user_id
       WHERE u.external_id = $1 AND r.request_id = $2""";
   private static final String TAKE_OVER = """
-      UPDATE send_requests r SET state = 'PENDING', update_time = now(), error = NULL
-      FROM users u WHERE u.id = r.user_id AND u.external_id = $1 AND r.request_id = $2 AND r.state = $3
+      UPDATE {schema}.send_requests r SET state = 'PENDING', update_time = now(), error = NULL
+      FROM {schema}.users u WHERE u.id = r.user_id AND u.external_id = $1 AND r.request_id = $2 AND r.state = $3
         AND r.update_time = $4""";
   private static final String FINISH = """
-      UPDATE send_requests r SET state = $3, provider_message_id = $4, provider_thread_id = $5, error = $6,
+      UPDATE {schema}.send_requests r SET state = $3, provider_message_id = $4, provider_thread_id = $5, error = $6,
         update_time = now()
-      FROM users u WHERE u.id = r.user_id AND u.external_id = $1 AND r.request_id = $2""";
-  private static final String PURGE = "DELETE FROM send_requests WHERE create_time < now() - interval '7 days'";
+      FROM {schema}.users u WHERE u.id = r.user_id AND u.external_id = $1 AND r.request_id = $2""";
+  private static final String PURGE = "DELETE FROM {schema}.send_requests WHERE create_time < now() - interval '7 days'";
 
   /** Claims the key for a first send; false if a record with this key exists already. */
   public Future<Boolean> claim(SqlClient db, String userId, String requestId, UUID connectionId, byte[] payloadSha256,

@@ -15,19 +15,19 @@ public final class UserStore {
 
   private static final String COLUMNS = """
       u.external_id, u.email, u.create_time, u.update_time,
-      (SELECT count(*) FROM connections c WHERE c.user_id = u.id)::int AS connection_count""";
+      (SELECT count(*) FROM {schema}.connections c WHERE c.user_id = u.id)::int AS connection_count""";
 
   private static final String INSERT = """
       WITH inserted AS (
-        INSERT INTO users (external_id, email) VALUES ($1, $2)
+        INSERT INTO {schema}.users (external_id, email) VALUES ($1, $2)
         ON CONFLICT (external_id) DO NOTHING
         RETURNING *)
       SELECT u.external_id, u.email, u.create_time, u.update_time, 0 AS connection_count
       FROM inserted u""";
-  private static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM users u WHERE u.external_id = $1";
+  private static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM {schema}.users u WHERE u.external_id = $1";
   private static final String SELECT_PAGE =
-      "SELECT " + COLUMNS + " FROM users u WHERE u.external_id > $1 ORDER BY u.external_id LIMIT $2";
-  private static final String DELETE = "DELETE FROM users WHERE external_id = $1";
+      "SELECT " + COLUMNS + " FROM {schema}.users u WHERE u.external_id > $1 ORDER BY u.external_id LIMIT $2";
+  private static final String DELETE = "DELETE FROM {schema}.users WHERE external_id = $1";
 
   /** Creates a user; fails with USER_EXISTS if the id is taken. */
   public Future<UserRecord> create(SqlClient db, String userId, String email) {

@@ -6,9 +6,6 @@ import dev.mailgate.server.crypto.TokenCipher;
 import dev.mailgate.tenant.config.TenantConfig;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -16,25 +13,23 @@ import java.util.function.Function;
  * One tenant as the gateway sees it: its configuration, its data (a database of its own, or a
  * schema of its own in a database whose pool it shares with other tenants) and its own token
  * cipher (keyset loaded on first use). Every query of a tenant goes through
- * {@link #withDatabase} or {@link #withTransaction}: on a shared pool they put the connection on
- * the tenant's schema before the work sees it, every time, so no query can land in another
- * tenant's schema.
+ * {@link #withDatabase} or {@link #withTransaction}, whose client names the tenant's schema in
+ * each statement ({@code {schema}.users}, see {@link SchemaQualifier}), so no query can land in
+ * another tenant's schema.
  */
 public final class Tenant {
 
-  private static final String USE_SCHEMA = "SELECT set_config('search_path', $1, false)";
-
   private final TenantConfig config;
   private final DatabasePool database;
-  private final Optional<String> schema;
+  private final SchemaQualifier schema;
   private final Lazy<Void> migrated;
   private final Lazy<TokenCipher> cipher;
 
   Tenant(TenantConfig config, DatabasePools pools, TenantMigrations migrations, TenantCipherLoader ciphers) {
     this.config = config;
     this.database = pools.poolFor(config.database());
-    this.schema = config.database().schema();
-    this.migrated = new Lazy<>(() -> migrations.ensure(config, this::<String>onSchema));
+    this.schema = new SchemaQualifier(config.database().schema());
+    this.migrated = new Lazy<>(() -> migrations.ensure(config, this::<String>onData));
     this.cipher = new Lazy<>(() -> ciphers.load(config));
   }
 
@@ -48,24 +43,16 @@ public final class Tenant {
 
   /** Runs {@code work} with a client on this tenant's data (its schema up to date). */
   public <T> Future<T> withDatabase(Function<SqlClient, Future<T>> work) {
-    return migrated.get().compose(v -> onSchema(work));
+    return migrated.get().compose(v -> onData(work));
   }
 
   /** Runs {@code work} in one transaction on this tenant's data; it commits if the work succeeds. */
-  public <T> Future<T> withTransaction(Function<SqlConnection, Future<T>> work) {
-    return migrated.get().compose(v -> database.use(pool -> pool.withTransaction(tx ->
-        schema.isEmpty() ? work.apply(tx) : onOwnSchema(tx, work))));
+  public <T> Future<T> withTransaction(Function<SqlClient, Future<T>> work) {
+    return migrated.get().compose(v -> database.use(pool -> pool.withTransaction(tx -> work.apply(schema.on(tx)))));
   }
 
-  private <T> Future<T> onSchema(Function<SqlClient, Future<T>> work) {
-    return database.use(pool -> schema.isEmpty()
-        ? work.apply(pool)
-        : pool.withConnection(connection -> onOwnSchema(connection, work)));
-  }
-
-  /** Puts the borrowed connection on this tenant's schema, then runs the work on it. */
-  private <C extends SqlClient, T> Future<T> onOwnSchema(C connection, Function<? super C, Future<T>> work) {
-    return connection.preparedQuery(USE_SCHEMA).execute(Tuple.of(schema.get())).compose(set -> work.apply(connection));
+  private <T> Future<T> onData(Function<SqlClient, Future<T>> work) {
+    return database.use(pool -> work.apply(schema.on(pool)));
   }
 
   /** This tenant's token cipher. */

@@ -54,7 +54,7 @@ final class TenantMigrations {
   }
 
   private static Future<String> appliedVersion(SqlClient db) {
-    return db.query("SELECT version FROM flyway_schema_history WHERE success AND version IS NOT NULL"
+    return db.query("SELECT version FROM {schema}.flyway_schema_history WHERE success AND version IS NOT NULL"
             + " ORDER BY installed_rank DESC LIMIT 1").execute()
         .map(rows -> rows.size() == 0 ? "" : rows.iterator().next().getString(0))
         .recover(cause -> cause instanceof PgException pg && UNDEFINED_TABLE.equals(pg.getSqlState())

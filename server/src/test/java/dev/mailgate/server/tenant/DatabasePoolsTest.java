@@ -1,6 +1,8 @@
 package dev.mailgate.server.tenant;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailgate.server.testing.GatewayExtension;
 import dev.mailgate.server.testing.TestGateway;
@@ -10,6 +12,15 @@ import dev.mailgate.tenant.config.DatabaseConfig;
 import dev.mailgate.proto.v1.ListUsersRequest;
 import dev.mailgate.proto.v1.User;
 import dev.mailgate.proto.v1.UserServiceGrpc;
+import dev.mailgate.server.store.ConnectionStore;
+import dev.mailgate.server.store.CredentialStore;
+import dev.mailgate.server.store.SendLog;
+import dev.mailgate.server.store.SendReports;
+import dev.mailgate.server.store.SendRequestStore;
+import dev.mailgate.server.store.UserStore;
+import io.vertx.pgclient.PgException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -132,6 +143,51 @@ class DatabasePoolsTest {
     }
     assertThat(users("s07").listUsers(ListUsersRequest.getDefaultInstance())).isNotNull();
     assertThat(pools.openPools()).isEqualTo(1);
+  }
+
+  @Test
+  void statementsNameTheTenantsSchemaAndOnesThatDoNotFailClosed() {
+    Tenant s03 = gateway.get().server().tenants().find("s03").orElseThrow();
+    users("s03").createUser(CreateUserRequest.newBuilder().setUserId("only-in-s03").build());
+
+    long found = TestGateway.await(s03.withDatabase(db -> db.preparedQuery(
+        "SELECT count(*) FROM {schema}.users WHERE external_id = 'only-in-s03'").execute()))
+        .iterator().next().getLong(0);
+    assertThat(found).isEqualTo(1);
+    // Without the marker the shared connection (search_path = pg_catalog) has no tenant tables at all.
+    assertThatThrownBy(() -> TestGateway.await(s03.withDatabase(db -> db.query("SELECT count(*) FROM users").execute())))
+        .isInstanceOf(PgException.class).hasMessageContaining("42P01");
+  }
+
+  /**
+   * Every statement the gateway holds for tenant data, prepared (parsed and resolved by
+   * PostgreSQL, not run) on a schema tenant's shared connection: a table named without the
+   * marker would not resolve there.
+   */
+  @Test
+  void everyTenantStatementResolvesOnASchemaTenant() throws Exception {
+    List<String> statements = new ArrayList<>();
+    for (Class<?> holder : List.of(ConnectionStore.class, CredentialStore.class, UserStore.class,
+        SendRequestStore.class, SendLog.class, SendReports.class,
+        Class.forName("dev.mailgate.server.oauth.AuthorizationStates"))) {
+      for (Field field : holder.getDeclaredFields()) {
+        if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
+          field.setAccessible(true);
+          String sql = (String) field.get(null);
+          if (sql.matches("(?s)\\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\\b.*")) {
+            statements.add(sql);
+          }
+        }
+      }
+    }
+    assertThat(statements).hasSizeGreaterThan(25).allMatch(sql -> sql.contains(SchemaQualifier.MARKER));
+
+    Tenant s05 = gateway.get().server().tenants().find("s05").orElseThrow();
+    for (String sql : statements) {
+      assertThatCode(() -> TestGateway.await(s05.withDatabase(db -> db.query(
+          "PREPARE resolves AS " + sql + "; DEALLOCATE resolves").execute())))
+          .as(sql).doesNotThrowAnyException();
+    }
   }
 
   /**

@@ -3,7 +3,6 @@ package dev.mailgate.server.testing;
 import dev.mailgate.server.GatewayOptions;
 import dev.mailgate.server.GatewayServer;
 import dev.mailgate.server.sandbox.LocalProviders;
-import dev.mailgate.server.tenant.Tenant;
 import dev.mailgate.tenant.config.ApiKeys;
 import dev.mailgate.tenant.config.LoadResult;
 import dev.mailgate.tenant.config.TenantConfig;
@@ -14,7 +13,6 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -194,24 +192,6 @@ public final class TestGateway implements AutoCloseable {
   /** The running gateway (its tenants, its Vert.x). */
   public GatewayServer server() {
     return server;
-  }
-
-  private final java.util.Map<String, Pool> testPools = new java.util.concurrent.ConcurrentHashMap<>();
-
-  /**
-   * A pool on the tenant's own database (migrated), for arranging rows the API cannot create yet.
-   * It is the test's own, not the gateway's, so it never changes what the gateway's pools hold.
-   */
-  public Pool pool(String tenantId) {
-    Tenant tenant = server.tenants().find(tenantId).orElseThrow();
-    await(tenant.withDatabase(db -> io.vertx.core.Future.succeededFuture()));
-    return testPools.computeIfAbsent(tenantId, id -> {
-      var db = tenant.config().database();
-      var connect = new io.vertx.pgclient.PgConnectOptions().setHost(db.host()).setPort(db.port())
-          .setDatabase(db.name()).setUser(db.user()).setPassword(db.password().reveal());
-      db.schema().ifPresent(schema -> connect.addProperty("search_path", schema));
-      return io.vertx.pgclient.PgBuilder.pool().connectingTo(connect).using(vertx).build();
-    });
   }
 
   /** Waits (off any event loop: this is the test thread) for a future's result. */

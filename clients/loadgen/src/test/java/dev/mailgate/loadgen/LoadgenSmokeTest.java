@@ -65,7 +65,7 @@ class LoadgenSmokeTest {
     }
     UserServiceGrpc.newBlockingStub(gateway.channel()).withInterceptors(TestGateway.acme())
         .createUser(CreateUserRequest.newBuilder().setUserId(USER).build());
-    TestGateway.await(new ConnectionStore().insert(gateway.pool("acme"), USER, ProviderKind.GMAIL,
+    gateway.onTenantData("acme", db -> new ConnectionStore().insert(db, USER, ProviderKind.GMAIL,
         "loadgen@example.com", List.of("gmail.modify"), ConnectionStatus.ACTIVE));
     vertx = Vertx.vertx();
     engine = new LoadEngine(vertx);

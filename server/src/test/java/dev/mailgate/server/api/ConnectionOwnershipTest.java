@@ -55,9 +55,8 @@ class ConnectionOwnershipTest {
   }
 
   private static String connect(String userId, String email) {
-    ConnectionRecord record = TestGateway.await(gateway.get().server().tenants().find("acme").orElseThrow()
-        .withDatabase(db -> new ConnectionStore().insert(db, userId, ProviderKind.GMAIL, email, List.of("gmail.modify"),
-            dev.mailgate.server.store.ConnectionStatus.ACTIVE)));
+    ConnectionRecord record = gateway.get().onTenantData("acme", db -> new ConnectionStore().insert(db, userId,
+        ProviderKind.GMAIL, email, List.of("gmail.modify"), dev.mailgate.server.store.ConnectionStatus.ACTIVE));
     return record.id().toString();
   }
 

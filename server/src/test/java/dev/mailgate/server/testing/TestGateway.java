@@ -194,6 +194,15 @@ public final class TestGateway implements AutoCloseable {
     return server;
   }
 
+  /**
+   * Runs {@code work} on a tenant's data the way the gateway does and waits for it, for arranging
+   * rows the API cannot create yet.
+   */
+  public <T> T onTenantData(String tenantId, java.util.function.Function<io.vertx.sqlclient.SqlClient,
+      io.vertx.core.Future<T>> work) {
+    return await(server.tenants().find(tenantId).orElseThrow().withDatabase(work));
+  }
+
   /** Waits (off any event loop: this is the test thread) for a future's result. */
   public static <T> T await(io.vertx.core.Future<T> future) {
     try {

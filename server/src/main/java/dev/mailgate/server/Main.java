@@ -13,7 +13,19 @@ import picocli.CommandLine.Command;
     subcommands = {DevCommand.class, ServeCommand.class, KeysCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
+  /**
+   * Idle keep-alive connections the JDK's HTTP client keeps per host (its default is 5). The
+   * Gmail client (google-api-client on HttpURLConnection) runs on a pool of 16 threads: with only
+   * 5 kept, every request above 5 in flight opened a new connection (a TLS handshake with
+   * Google) and closed it afterwards. Measured on the dev sandbox: a third less CPU per search.
+   */
+  static final String KEEP_ALIVE_CONNECTIONS = "64";
+
   public static void main(String[] args) {
+    // Read once, when the JDK's keep-alive cache is first used: set before anything connects.
+    if (System.getProperty("http.maxConnections") == null) {
+      System.setProperty("http.maxConnections", KEEP_ALIVE_CONNECTIONS);
+    }
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
     int exit = new CommandLine(new Main()).execute(args);

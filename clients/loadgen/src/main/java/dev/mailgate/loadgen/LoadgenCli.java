@@ -12,6 +12,11 @@ import picocli.CommandLine.Command;
 public final class LoadgenCli {
 
   public static void main(String[] args) {
+    // As the gateway does (server Main): the Gmail client's keep-alive cache must hold as many
+    // connections as its threads use, or gmail-direct would pay for new connections the gateway does not.
+    if (System.getProperty("http.maxConnections") == null) {
+      System.setProperty("http.maxConnections", "64");
+    }
     System.exit(new CommandLine(new LoadgenCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
   }
 

@@ -28,18 +28,25 @@ import java.util.Optional;
  * @param databaseConnections the most PostgreSQL connections all tenants together may hold
  * @param databaseIdleTimeout how long a database pool (and each of its connections) stays open unused
  * @param accessLog which calls get an access-log line
+ * @param eventLoops how many event loops accept and serve connections (one HTTP server instance
+ *     each on the same port; a connection stays on the loop that accepted it)
  */
 public record GatewayOptions(String host, int port, Optional<Path> tlsCertificate, Optional<Path> tlsKey,
     int migrationThreads, MasterKey masterKey, Path keysetDirectory, OAuthProviders oauth, String gmailRootUrl,
     String graphRootUrl, int providerThreads, int databaseConnections, Duration databaseIdleTimeout,
-    AccessLog accessLog) {
+    AccessLog accessLog, int eventLoops) {
 
   public static final int DEFAULT_DATABASE_CONNECTIONS = 50;
+  /** One serving event loop per core, as Vert.x recommends for servers. */
+  public static final int DEFAULT_EVENT_LOOPS = Runtime.getRuntime().availableProcessors();
   public static final Duration DEFAULT_DATABASE_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
   public GatewayOptions {
     if (tlsCertificate.isPresent() != tlsKey.isPresent()) {
       throw new IllegalArgumentException("TLS needs both a certificate and a key");
+    }
+    if (eventLoops < 1) {
+      throw new IllegalArgumentException("at least one event loop must serve");
     }
   }
 
@@ -47,7 +54,7 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
   public static GatewayOptions plaintext(String host, int port, MasterKey masterKey, Path keysetDirectory) {
     return new GatewayOptions(host, port, Optional.empty(), Optional.empty(), 2, masterKey, keysetDirectory,
         OAuthProviders.defaults(), GmailProvider.GOOGLE_ROOT_URL, OutlookProvider.GRAPH_ROOT_URL, 16,
-        DEFAULT_DATABASE_CONNECTIONS, DEFAULT_DATABASE_IDLE_TIMEOUT, AccessLog.ALL);
+        DEFAULT_DATABASE_CONNECTIONS, DEFAULT_DATABASE_IDLE_TIMEOUT, AccessLog.ALL, DEFAULT_EVENT_LOOPS);
   }
 
   /** For dev mode and tests: a master key file and keysets under {@code directory}, made if missing. */
@@ -59,46 +66,52 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
   public GatewayOptions withTls(Path certificate, Path key) {
     return new GatewayOptions(host, port, Optional.of(certificate), Optional.of(key), migrationThreads,
         masterKey, keysetDirectory, oauth, gmailRootUrl, graphRootUrl, providerThreads,
-        databaseConnections, databaseIdleTimeout, accessLog);
+        databaseConnections, databaseIdleTimeout, accessLog, eventLoops);
   }
 
   public GatewayOptions withOAuth(OAuthProviders replacement) {
     return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
         replacement, gmailRootUrl, graphRootUrl, providerThreads,
-        databaseConnections, databaseIdleTimeout, accessLog);
+        databaseConnections, databaseIdleTimeout, accessLog, eventLoops);
   }
 
   /** Gmail at another root URL (the sandbox in dev mode and tests). */
   public GatewayOptions withGmailRootUrl(String rootUrl) {
     return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory, oauth,
         rootUrl, graphRootUrl, providerThreads,
-        databaseConnections, databaseIdleTimeout, accessLog);
+        databaseConnections, databaseIdleTimeout, accessLog, eventLoops);
   }
 
   /** Microsoft Graph at another root URL (the sandbox in dev mode and tests). */
   public GatewayOptions withGraphRootUrl(String rootUrl) {
     return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory, oauth,
         gmailRootUrl, rootUrl, providerThreads,
-        databaseConnections, databaseIdleTimeout, accessLog);
+        databaseConnections, databaseIdleTimeout, accessLog, eventLoops);
   }
 
   /** The same gateway on another port (a second gateway process in tests). */
   public GatewayOptions withPort(int otherPort) {
     return new GatewayOptions(host, otherPort, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
         oauth, gmailRootUrl, graphRootUrl, providerThreads,
-        databaseConnections, databaseIdleTimeout, accessLog);
+        databaseConnections, databaseIdleTimeout, accessLog, eventLoops);
   }
 
   /** Another cap on PostgreSQL connections and idle time for database pools. */
   public GatewayOptions withDatabaseLimits(int maxConnections, Duration idleTimeout) {
     return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
-        oauth, gmailRootUrl, graphRootUrl, providerThreads, maxConnections, idleTimeout, accessLog);
+        oauth, gmailRootUrl, graphRootUrl, providerThreads, maxConnections, idleTimeout, accessLog, eventLoops);
   }
 
   /** Another access-log policy. */
   public GatewayOptions withAccessLog(AccessLog policy) {
     return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
-        oauth, gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, policy);
+        oauth, gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, policy, eventLoops);
+  }
+
+  /** Another number of serving event loops. */
+  public GatewayOptions withEventLoops(int loops) {
+    return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
+        oauth, gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, accessLog, loops);
   }
 
   public boolean tls() {

@@ -37,8 +37,10 @@ import dev.mailgate.server.tenant.TenantRegistry;
 import dev.mailgate.tenant.config.TenantConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
@@ -48,22 +50,25 @@ import io.vertx.grpc.server.GrpcServerOptions;
 import java.util.List;
 
 /**
- * The production wiring: one HTTP server on one port serving the Mailgate gRPC services, gRPC
- * health and reflection, and plain HTTP routes ({@code /healthz}). Tests boot exactly this.
+ * The production wiring: one port, served by an HTTP server on each serving event loop
+ * ({@link ServingVerticle}), with the Mailgate gRPC services, gRPC health and reflection, and
+ * plain HTTP routes ({@code /healthz}). Tests boot exactly this.
  */
 public final class GatewayServer {
 
   private final Vertx vertx;
   private final TenantRegistry tenants;
   private final TenantCipherLoader ciphers;
-  private final HttpServer http;
+  private final int port;
+  private final List<String> deployments;
 
-  private GatewayServer(Vertx vertx, TenantRegistry tenants, TenantCipherLoader ciphers,
-      HttpServer http) {
+  private GatewayServer(Vertx vertx, TenantRegistry tenants, TenantCipherLoader ciphers, int port,
+      List<String> deployments) {
     this.vertx = vertx;
     this.tenants = tenants;
     this.ciphers = ciphers;
-    this.http = http;
+    this.port = port;
+    this.deployments = deployments;
   }
 
   /** Starts the gateway for these tenants; the future completes once the port is bound. */
@@ -108,16 +113,25 @@ public final class GatewayServer {
     router.get("/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "SERVING")));
     router.get(CallbackRoute.PATH).handler(new CallbackRoute(tenants, authorizations));
 
-    HttpServer http = vertx.createHttpServer(httpOptions(options)).requestHandler(request -> {
+    Handler<HttpServerRequest> handler = request -> {
       String contentType = request.getHeader("content-type");
       if (contentType != null && contentType.startsWith("application/grpc")) {
         grpc.handle(request);
       } else {
         router.handle(request);
       }
+    };
+    // The first instance binds (port 0 picks one); the others join it on the port it got.
+    HttpServerOptions http = httpOptions(options);
+    ServingVerticle first = new ServingVerticle(http, handler, options.port(), options.host());
+    return vertx.deployVerticle(first).compose(firstId -> {
+      int port = first.port();
+      Future<String> others = options.eventLoops() == 1 ? Future.succeededFuture()
+          : vertx.deployVerticle(() -> new ServingVerticle(http, handler, port, options.host()),
+              new DeploymentOptions().setInstances(options.eventLoops() - 1));
+      return others.map(othersId -> new GatewayServer(vertx, tenants, ciphers, port,
+          othersId == null ? List.of(firstId) : List.of(firstId, othersId)));
     });
-    return http.listen(options.port(), options.host())
-        .map(bound -> new GatewayServer(vertx, tenants, ciphers, bound));
   }
 
   private static HttpServerOptions httpOptions(GatewayOptions options) {
@@ -134,7 +148,7 @@ public final class GatewayServer {
 
   /** The bound port. */
   public int port() {
-    return http.actualPort();
+    return port;
   }
 
   public TenantRegistry tenants() {
@@ -147,6 +161,7 @@ public final class GatewayServer {
 
   /** Stops accepting calls, then closes every tenant pool. */
   public Future<Void> close() {
-    return http.close().eventually(tenants::close).eventually(ciphers::close);
+    return Future.all(deployments.stream().map(vertx::undeploy).toList())
+        .eventually(tenants::close).eventually(ciphers::close).mapEmpty();
   }
 }

@@ -5,7 +5,7 @@ import dev.mailgate.server.api.AccessLog;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
-/** Options {@code serve} and {@code dev} share: the connection cap, pool idle time and access log. */
+/** Options {@code serve} and {@code dev} share: the connection cap, pool idle time, access log and event loops. */
 public final class TuningOptions {
 
   @Option(names = "--db-max-connections", paramLabel = "N",
@@ -23,8 +23,13 @@ public final class TuningOptions {
       converter = AccessLogConverter.class)
   AccessLog accessLog = AccessLog.ALL;
 
+  @Option(names = "--event-loops", paramLabel = "N",
+      description = "Event loops that accept and serve gRPC connections, one HTTP server instance each on the same "
+          + "port; a client connection stays on one loop (default: the number of cores, ${DEFAULT-VALUE} here).")
+  int eventLoops = GatewayOptions.DEFAULT_EVENT_LOOPS;
+
   public GatewayOptions applyTo(GatewayOptions options) {
-    return options.withDatabaseLimits(maxConnections, idleTimeout).withAccessLog(accessLog);
+    return options.withDatabaseLimits(maxConnections, idleTimeout).withAccessLog(accessLog).withEventLoops(eventLoops);
   }
 
   static final class AccessLogConverter implements picocli.CommandLine.ITypeConverter<AccessLog> {

@@ -300,11 +300,24 @@ class LoadgenSmokeTest {
       bench.tenants(vertx, base, section, rss);
     }
     assertThat(section.results).extracting(LoadResult::target, LoadResult::load).containsExactly(
-        org.assertj.core.groups.Tuple.tuple("gateway bench0000", "closed x16"),
+        org.assertj.core.groups.Tuple.tuple("gateway bench0000 #1", "closed x16"),
         org.assertj.core.groups.Tuple.tuple("gateway 3 tenants", "cold first call"),
-        org.assertj.core.groups.Tuple.tuple("gateway 3 tenants", "closed x16"),
-        org.assertj.core.groups.Tuple.tuple("direct bench0000", "closed x16"),
-        org.assertj.core.groups.Tuple.tuple("direct 3 tenants", "closed x16"));
+        org.assertj.core.groups.Tuple.tuple("gateway 3 tenants #1", "closed x16"),
+        org.assertj.core.groups.Tuple.tuple("gateway bench0000 #2", "closed x16"),
+        org.assertj.core.groups.Tuple.tuple("gateway 3 tenants #2", "closed x16"),
+        org.assertj.core.groups.Tuple.tuple("gateway bench0000 #3", "closed x16"),
+        org.assertj.core.groups.Tuple.tuple("gateway 3 tenants #3", "closed x16"),
+        org.assertj.core.groups.Tuple.tuple("direct bench0000 #1", "closed x16"),
+        org.assertj.core.groups.Tuple.tuple("direct 3 tenants #1", "closed x16"),
+        org.assertj.core.groups.Tuple.tuple("direct bench0000 #2", "closed x16"),
+        org.assertj.core.groups.Tuple.tuple("direct 3 tenants #2", "closed x16"),
+        org.assertj.core.groups.Tuple.tuple("direct bench0000 #3", "closed x16"),
+        org.assertj.core.groups.Tuple.tuple("direct 3 tenants #3", "closed x16"));
+    double[] ratios = section.comparisons.stream().filter(c -> c.name().startsWith("gateway:"))
+        .mapToDouble(Report.Comparison::throughputRatio).sorted().toArray();
+    assertThat(ratios).hasSize(3);
+    assertThat(section.checks).filteredOn(check -> check.metric().contains("median of 3 rounds"))
+        .singleElement().extracting(BenchCheck::value).isEqualTo(ratios[1]);
     assertThat(section.results.get(1).requests()).isEqualTo(3);
     assertThat(section.clean()).as(text.toString()).isTrue();
     assertThat(section.checks).extracting(BenchCheck::verdict).doesNotContain("FAILED CALLS", "NOT RUN");

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -35,11 +36,15 @@ final class CpuMeter {
   Map<String, Double> snapshot() {
     Map<String, Double> seconds = new LinkedHashMap<>();
     seconds.put("gateway", cpuSeconds(gatewayPid));
-    seconds.put("postgres", ProcessHandle.allProcesses()
+    // The postmaster's reaped-children time keeps a backend's CPU counted after it exits (a pool
+    // closing idle connections would otherwise make the sum go down).
+    List<ProcessHandle> roots = ProcessHandle.allProcesses()
         .filter(p -> p.pid() != gatewayPid && p.info().commandLine().map(line -> line.contains(dataDir)).orElse(false))
-        .flatMap(p -> java.util.stream.Stream.concat(java.util.stream.Stream.of(p), p.descendants()))
-        .distinct()
-        .mapToDouble(p -> cpuSeconds(p.pid())).sum());
+        .toList();
+    seconds.put("postgres", roots.stream().mapToDouble(p -> reapedChildrenSeconds(p.pid())).sum()
+        + roots.stream().flatMap(p -> java.util.stream.Stream.concat(java.util.stream.Stream.of(p), p.descendants()))
+            .distinct()
+            .mapToDouble(p -> cpuSeconds(p.pid())).sum());
     if (baselinePid != null) {
       seconds.put("baseline", cpuSeconds(baselinePid));
     }
@@ -67,12 +72,23 @@ final class CpuMeter {
     return json;
   }
 
+  /** utime + stime: the process's own CPU. */
   private static double cpuSeconds(long pid) {
+    return statSeconds(pid, 11);
+  }
+
+  /** cutime + cstime: the CPU of its children that exited and were waited for. */
+  private static double reapedChildrenSeconds(long pid) {
+    return statSeconds(pid, 13);
+  }
+
+  /** Fields {@code index} and {@code index + 1} of /proc/PID/stat, counted after the command name. */
+  private static double statSeconds(long pid, int index) {
     try {
       String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
       // Fields after the command name (which may hold spaces) start after the last ')'.
       String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+      return (Long.parseLong(fields[index]) + Long.parseLong(fields[index + 1])) / TICKS_PER_SECOND;
     } catch (IOException | RuntimeException gone) {
       return 0;
     }

@@ -51,11 +51,12 @@ public final class CallerResolver {
           "missing authorization metadata: expected 'Bearer <api key>'");
     }
     String key = authorization.substring(BEARER.length()).trim();
-    boolean wellFormed = TenantConfig.TENANT_ID.matcher(tenantId).matches();
-    Tenant remembered = wellFormed ? verified.get(tenantId + '\n' + key) : null;
+    // Only well-formed tenant ids that matched a key are remembered, so a hit needs no other check.
+    Tenant remembered = verified.get(tenantId + '\n' + key);
     if (remembered != null) {
       return new Caller(remembered, requestId);
     }
+    boolean wellFormed = TenantConfig.TENANT_ID.matcher(tenantId).matches();
     byte[] presented = ApiKeys.sha256(key);
     Optional<Tenant> tenant = wellFormed ? tenants.find(tenantId) : Optional.empty();
     boolean valid = matchesAny(tenant.map(t -> t.config()).orElse(null), presented);

@@ -48,6 +48,9 @@ import io.vertx.grpc.health.HealthService;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 
 /**
  * The production wiring: one port, served by an HTTP server on each serving event loop
@@ -60,15 +63,15 @@ public final class GatewayServer {
   private final TenantRegistry tenants;
   private final TenantCipherLoader ciphers;
   private final int port;
-  private final List<String> deployments;
+  private final String deployment;
 
   private GatewayServer(Vertx vertx, TenantRegistry tenants, TenantCipherLoader ciphers, int port,
-      List<String> deployments) {
+      String deployment) {
     this.vertx = vertx;
     this.tenants = tenants;
     this.ciphers = ciphers;
     this.port = port;
-    this.deployments = deployments;
+    this.deployment = deployment;
   }
 
   /** Starts the gateway for these tenants; the future completes once the port is bound. */
@@ -121,16 +124,22 @@ public final class GatewayServer {
         router.handle(request);
       }
     };
-    // The first instance binds (port 0 picks one); the others join it on the port it got.
+    // One instance per loop, all on one port: Vert.x binds it once and shares it among them. It
+    // shares by the port asked for, so "port 0" becomes one free port picked first.
     HttpServerOptions http = httpOptions(options);
-    ServingVerticle first = new ServingVerticle(http, handler, options.port(), options.host());
-    return vertx.deployVerticle(first).compose(firstId -> {
-      int port = first.port();
-      Future<String> others = options.eventLoops() == 1 ? Future.succeededFuture()
-          : vertx.deployVerticle(() -> new ServingVerticle(http, handler, port, options.host()),
-              new DeploymentOptions().setInstances(options.eventLoops() - 1));
-      return others.map(othersId -> new GatewayServer(vertx, tenants, ciphers, port,
-          othersId == null ? List.of(firstId) : List.of(firstId, othersId)));
+    int port = options.port() == 0 ? FreePort.pick() : options.port();
+    List<ServingVerticle> instances = new CopyOnWriteArrayList<>();
+    return vertx.deployVerticle(() -> {
+      ServingVerticle instance = new ServingVerticle(http, handler, port, options.host());
+      instances.add(instance);
+      return instance;
+    }, new DeploymentOptions().setInstances(options.eventLoops())).compose(deployment -> {
+      Set<Integer> ports = instances.stream().map(ServingVerticle::port).collect(Collectors.toSet());
+      if (ports.size() != 1) {
+        return vertx.undeploy(deployment).transform(v -> Future.failedFuture(
+            new IllegalStateException("the serving event loops bound different ports: " + ports)));
+      }
+      return Future.succeededFuture(new GatewayServer(vertx, tenants, ciphers, ports.iterator().next(), deployment));
     });
   }
 
@@ -161,7 +170,6 @@ public final class GatewayServer {
 
   /** Stops accepting calls, then closes every tenant pool. */
   public Future<Void> close() {
-    return Future.all(deployments.stream().map(vertx::undeploy).toList())
-        .eventually(tenants::close).eventually(ciphers::close).mapEmpty();
+    return vertx.undeploy(deployment).eventually(tenants::close).eventually(ciphers::close);
   }
 }

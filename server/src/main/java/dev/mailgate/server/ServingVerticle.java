@@ -8,9 +8,9 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
- * One HTTP server instance on its own event loop. The gateway deploys one per serving event loop,
- * all on the same port: Vert.x binds the port once and hands accepted connections to the
- * instances in turn, and each connection's calls then run on its instance's loop. The request
+ * One HTTP server instance on its own event loop. The gateway deploys one per serving event loop
+ * in a single deployment, all on the same port: Vert.x binds the port once and hands accepted
+ * connections to the instances in turn, and each connection's calls then run on its instance's loop. The request
  * handler (gRPC services and routes) is shared; it holds no per-loop state.
  */
 final class ServingVerticle extends VerticleBase {

@@ -1,5 +1,6 @@
 package dev.mailgate.server.dev;
 
+import dev.mailgate.server.FreePort;
 import dev.mailgate.server.GatewayOptions;
 import dev.mailgate.server.GatewayServer;
 import dev.mailgate.server.cli.TuningOptions;
@@ -61,7 +62,7 @@ public final class DevCommand implements Callable<Integer> {
     Path tenants = Optional.ofNullable(tenantsDir).orElseGet(DevCommand::exampleTenants);
     out.println("Starting embedded PostgreSQL in " + dataDir.toAbsolutePath() + " ...");
     out.flush();
-    int boundPort = port == 0 ? freePort() : port;
+    int boundPort = port == 0 ? FreePort.pick() : port;
     EmbeddedDatabase database = EmbeddedDatabase.start(dataDir);
     Vertx providersVertx = Vertx.vertx();
     AutoCloseable resources = () -> {
@@ -113,12 +114,6 @@ public final class DevCommand implements Callable<Integer> {
   }
 
   /** A port free right now; dev mode needs it before binding, for the tenants' OAuth redirect URIs. */
-  private static int freePort() throws java.io.IOException {
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
   /** tenant-config/tenants in the working directory, or beside the jar's checkout. */
   private static Path exampleTenants() {
     Path relative = Path.of("tenant-config", "tenants");

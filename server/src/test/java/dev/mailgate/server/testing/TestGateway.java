@@ -78,7 +78,7 @@ public final class TestGateway implements AutoCloseable {
       Files.writeString(dir.resolve(file.getKey()), file.getValue());
     }
     // Extra tenant files may name the generated databases as ${ACME_DATABASE} / ${GLOBEX_DATABASE}.
-    int port = freePort();
+    int port = dev.mailgate.server.FreePort.pick();
     Map<String, String> env = Map.of(
         "TEST_PUBLIC_URL", "http://127.0.0.1:" + port,
         "TEST_CLIENT_SECRET", "test-client-secret",
@@ -98,12 +98,6 @@ public final class TestGateway implements AutoCloseable {
     options = tweak.apply(options);
     GatewayServer server = GatewayServer.start(vertx, options, loaded.tenants()).await(60, TimeUnit.SECONDS);
     return new TestGateway(vertx, server, options, loaded.tenants(), providers, databases);
-  }
-
-  private static int freePort() throws java.io.IOException {
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   /** A tenant file in the documented format, using the test database's address. */

@@ -3,20 +3,17 @@ package dev.mailgate.server.api;
 import static dev.mailgate.server.testing.GrpcAssertions.assertFails;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.mailgate.proto.v1.GetUserRequest;
 import dev.mailgate.proto.v1.ListUsersRequest;
 import dev.mailgate.proto.v1.UserServiceGrpc;
+import dev.mailgate.server.testing.AccessLines;
 import dev.mailgate.server.testing.GatewayExtension;
 import dev.mailgate.server.testing.TestGateway;
 import io.grpc.Status;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.slf4j.LoggerFactory;
 
 /** {@code --access-log errors}: failed calls get their line, successful ones none. */
 class AccessLogTest {
@@ -27,23 +24,13 @@ class AccessLogTest {
 
   @Test
   void onlyFailedCallsAreLoggedWhenTheGatewayKeepsErrors() throws Exception {
-    ListAppender<ILoggingEvent> lines = new ListAppender<>();
-    lines.start();
-    Logger access = (Logger) LoggerFactory.getLogger("mailgate.access");
-    access.addAppender(lines);
-    try {
+    try (AccessLines lines = new AccessLines()) {
       var users = UserServiceGrpc.newBlockingStub(gateway.get().channel()).withInterceptors(TestGateway.acme());
       users.listUsers(ListUsersRequest.getDefaultInstance());
       assertFails(Status.Code.NOT_FOUND, "USER_NOT_FOUND",
           () -> users.getUser(GetUserRequest.newBuilder().setUserId("nobody-here").build()));
-      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-      while (lines.list.isEmpty() && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
-      assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage)
+      assertThat(lines.atLeast(1)).extracting(ILoggingEvent::getFormattedMessage)
           .singleElement().asString().contains("rpc=mailgate.v1.UserService/GetUser").contains("status=NOT_FOUND");
-    } finally {
-      access.detachAppender(lines);
     }
   }
 

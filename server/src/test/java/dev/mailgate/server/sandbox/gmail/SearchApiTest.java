@@ -1,6 +1,6 @@
 package dev.mailgate.server.sandbox.gmail;
 
-import static dev.mailgate.server.sandbox.gmail.TestMail.mail;
+import static dev.mailgate.server.testing.TestMail.mail;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.api.services.gmail.Gmail;

@@ -1,6 +1,6 @@
 package dev.mailgate.server.sandbox.graph;
 
-import static dev.mailgate.server.sandbox.graph.TestMail.mail;
+import static dev.mailgate.server.testing.TestMail.mail;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;

@@ -1,6 +1,7 @@
 package dev.mailgate.server.sandbox.graph;
 
-import static dev.mailgate.server.sandbox.graph.TestMail.mail;
+import static dev.mailgate.server.testing.TestMail.GRACE;
+import static dev.mailgate.server.testing.TestMail.mail;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.buffer.Buffer;
@@ -37,7 +38,7 @@ class MessagesApiTest {
   }
 
   private static String deliverAt(String mailbox, String subject, String date) {
-    return server.sandbox.deliver(mailbox, mail().to(mailbox).subject(subject).text("About " + subject)
+    return server.sandbox.deliver(mailbox, mail().from(GRACE).to(mailbox).subject(subject).text("About " + subject)
         .date(Instant.parse(date)).bytes(), "inbox");
   }
 

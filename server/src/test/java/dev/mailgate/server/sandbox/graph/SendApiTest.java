@@ -1,6 +1,7 @@
 package dev.mailgate.server.sandbox.graph;
 
-import static dev.mailgate.server.sandbox.graph.TestMail.mail;
+import static dev.mailgate.server.testing.TestMail.GRACE;
+import static dev.mailgate.server.testing.TestMail.mail;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.buffer.Buffer;
@@ -217,7 +218,7 @@ class SendApiTest {
   @Test
   void createReplyLeavesADraftInTheConversation() {
     String ada = SandboxServer.newAddress("ada");
-    String original = server.sandbox.deliver(ada, mail().to(ada).subject("Question").messageId("<q-1@example.org>")
+    String original = server.sandbox.deliver(ada, mail().from(GRACE).to(ada).subject("Question").messageId("<q-1@example.org>")
         .bytes(), "inbox");
     GraphClient graph = server.as(ada);
 

@@ -19,7 +19,7 @@ public final class Main {
    * 5 kept, every request above 5 in flight opened a new connection (a TLS handshake with
    * Google) and closed it afterwards. Measured on the dev sandbox: a third less CPU per search.
    */
-  static final String KEEP_ALIVE_CONNECTIONS = "64";
+  public static final String KEEP_ALIVE_CONNECTIONS = "64";
 
   public static void main(String[] args) {
     // Read once, when the JDK's keep-alive cache is first used: set before anything connects.

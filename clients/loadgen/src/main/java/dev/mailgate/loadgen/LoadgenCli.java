@@ -11,11 +11,15 @@ import picocli.CommandLine.Command;
     subcommands = {RunCommand.class, BaselineServerCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class LoadgenCli {
 
+  /**
+   * Idle keep-alive connections per host, as the gateway keeps them (server Main; a test checks
+   * the two agree): otherwise gmail-direct would pay for new connections the gateway does not.
+   */
+  static final String KEEP_ALIVE_CONNECTIONS = "64";
+
   public static void main(String[] args) {
-    // As the gateway does (server Main): the Gmail client's keep-alive cache must hold as many
-    // connections as its threads use, or gmail-direct would pay for new connections the gateway does not.
     if (System.getProperty("http.maxConnections") == null) {
-      System.setProperty("http.maxConnections", "64");
+      System.setProperty("http.maxConnections", KEEP_ALIVE_CONNECTIONS);
     }
     System.exit(new CommandLine(new LoadgenCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
   }

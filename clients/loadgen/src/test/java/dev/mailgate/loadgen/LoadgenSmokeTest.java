@@ -324,6 +324,11 @@ class LoadgenSmokeTest {
   }
 
   @Test
+  void gmailDirectKeepsAsManyConnectionsAliveAsTheGateway() {
+    assertThat(LoadgenCli.KEEP_ALIVE_CONNECTIONS).isEqualTo(dev.mailgate.server.Main.KEEP_ALIVE_CONNECTIONS);
+  }
+
+  @Test
   void directQueryIsTheGatewaysQueryVerbatim() throws Exception {
     var field = ConnectionStore.class.getDeclaredField("SELECT_PAGE");
     field.setAccessible(true);

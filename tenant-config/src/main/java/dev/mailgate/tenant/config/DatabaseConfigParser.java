@@ -35,12 +35,12 @@ final class DatabaseConfigParser {
     Optional<Integer> poolSize = database.integer("pool_size", false, 1, MAX_POOL_SIZE);
     Optional<String> schema = matching(database, "schema", false, SCHEMA,
         "must be a lowercase PostgreSQL identifier: 1 to 63 of a-z, 0-9, '_', not starting with a digit");
-    Optional<Boolean> ssl = database.bool("ssl");
+    DatabaseTls tls = DatabaseTlsParser.parse(database);
     if (host.isEmpty() || port.isEmpty() || name.isEmpty() || user.isEmpty() || password.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(new DatabaseConfig(host.get(), port.get(), name.get(), user.get(),
-        password.get(), poolSize.orElse(DEFAULT_POOL_SIZE), schema, ssl.orElse(false)));
+        password.get(), poolSize.orElse(DEFAULT_POOL_SIZE), schema, tls));
   }
 
   private static Optional<String> matching(MappingReader database, String key, boolean required,

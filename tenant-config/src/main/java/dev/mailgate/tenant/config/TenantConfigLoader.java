@@ -37,8 +37,10 @@ public final class TenantConfigLoader {
   /**
    * Loads every {@code *.yaml} and {@code *.yml} file in {@code dir} (not hidden files, not
    * subdirectories), in file name order. A bad file contributes its errors and the others still
-   * load; a tenant id already loaded from an earlier file is an error on the later one. A missing
-   * or unreadable directory is a single error with an empty field.
+   * load; a tenant id already loaded from an earlier file is an error on the later one, and so is
+   * a tenant whose data would share tables with an earlier one (the same database without
+   * {@code schema}, or the same database and schema). A missing or unreadable directory is a
+   * single error with an empty field.
    */
   public LoadResult loadDirectory(Path dir) {
     Optional<List<Path>> files = tenantFiles(dir);
@@ -50,15 +52,23 @@ public final class TenantConfigLoader {
     List<TenantConfig> tenants = new ArrayList<>();
     List<TenantConfigError> errors = new ArrayList<>();
     Map<String, Path> fileById = new HashMap<>();
+    Map<String, Path> fileByTables = new HashMap<>();
     for (Path file : files.get()) {
       try {
         TenantConfig tenant = loadFile(file);
-        Path first = fileById.putIfAbsent(tenant.id(), file);
-        if (first == null) {
-          tenants.add(tenant);
-        } else {
+        Path first = fileById.get(tenant.id());
+        Path sharing = fileByTables.get(tablesOf(tenant.database()));
+        if (first != null) {
           errors.add(new TenantConfigError(file, "id",
               "duplicate tenant id " + tenant.id() + " (already defined in " + first + ")"));
+        } else if (sharing != null) {
+          errors.add(new TenantConfigError(file, tenant.database().schema().isPresent() ? "database.schema" : "database",
+              "would share tables with the tenant of " + sharing + " (" + describeTables(tenant.database())
+                  + "); give each tenant a database of its own or a schema of its own"));
+        } else {
+          fileById.put(tenant.id(), file);
+          fileByTables.put(tablesOf(tenant.database()), file);
+          tenants.add(tenant);
         }
       } catch (TenantConfigException e) {
         errors.addAll(e.errors());
@@ -81,6 +91,17 @@ public final class TenantConfigLoader {
     }
     return tenant.orElseThrow(() -> new TenantConfigException(
         List.of(new TenantConfigError(file, "", "could not be loaded"))));
+  }
+
+  /** Where a tenant's tables live: two tenants with the same value would share them. */
+  private static String tablesOf(DatabaseConfig db) {
+    return db.host().toLowerCase(java.util.Locale.ROOT) + ":" + db.port() + "/" + db.name()
+        + db.schema().map(schema -> "#" + schema).orElse("");
+  }
+
+  private static String describeTables(DatabaseConfig db) {
+    String database = "database " + db.name() + " on " + db.host() + ":" + db.port();
+    return db.schema().map(schema -> "schema " + schema + " of " + database).orElse(database + " without a schema");
   }
 
   private static Optional<List<Path>> tenantFiles(Path dir) {

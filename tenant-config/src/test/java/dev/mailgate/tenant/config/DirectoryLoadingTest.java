@@ -44,6 +44,53 @@ class DirectoryLoadingTest {
   }
 
   @Test
+  void secondTenantOwningTheSameDatabaseIsRefusedNamingBothFiles() throws Exception {
+    Path first = write(dir, "acme.yaml", validYaml("acme"));
+    Path later = write(dir, "globex.yaml", validYaml("globex").replace("name: mailgate_globex", "name: mailgate_acme")
+        .replace("host: db.example.internal", "host: DB.example.internal"));
+
+    LoadResult result = loader.loadDirectory(dir);
+
+    assertThat(result.tenants()).extracting(TenantConfig::id).containsExactly("acme");
+    assertThat(result.errors()).extracting(TenantConfigError::toString).containsExactly(later
+        + ": database: would share tables with the tenant of " + first + " (database mailgate_acme on"
+        + " DB.example.internal:5432 without a schema); give each tenant a database of its own or a schema of its own");
+  }
+
+  @Test
+  void secondTenantOnTheSameSchemaIsRefusedWhileOtherSchemasAndTheOwnerLoad() throws Exception {
+    write(dir, "acme.yaml", validYaml("acme"));
+    Path hooli = write(dir, "hooli.yaml", inSchemaOfAcme("hooli", "shared"));
+    write(dir, "initech.yaml", inSchemaOfAcme("initech", "initech"));
+    Path later = write(dir, "pied.yaml", inSchemaOfAcme("pied", "shared"));
+
+    LoadResult result = loader.loadDirectory(dir);
+
+    assertThat(result.tenants()).extracting(TenantConfig::id).containsExactly("acme", "hooli", "initech");
+    assertThat(result.errors()).singleElement().satisfies(error -> {
+      assertThat(error.file()).isEqualTo(later);
+      assertThat(error.field()).isEqualTo("database.schema");
+      assertThat(error.message()).contains(hooli.toString(), "schema shared of database mailgate_acme");
+    });
+  }
+
+  @Test
+  void sameDatabaseNameOnAnotherServerIsNotShared() throws Exception {
+    write(dir, "acme.yaml", validYaml("acme"));
+    write(dir, "globex.yaml", validYaml("globex").replace("name: mailgate_globex", "name: mailgate_acme")
+        .replace("port: 5432", "port: 5433"));
+
+    LoadResult result = loader.loadDirectory(dir);
+
+    assertThat(result.errors()).isEmpty();
+    assertThat(result.tenants()).extracting(TenantConfig::id).containsExactly("acme", "globex");
+  }
+
+  private static String inSchemaOfAcme(String id, String schema) {
+    return validYaml(id).replace("name: mailgate_" + id, "name: mailgate_acme\n  schema: " + schema);
+  }
+
+  @Test
   void onlyVisibleYamlFilesAreLoadedInFileNameOrder() throws Exception {
     write(dir, "zeta.yml", validYaml("zeta"));
     write(dir, "alpha.yaml", validYaml("alpha"));

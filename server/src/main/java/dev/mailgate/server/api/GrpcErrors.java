@@ -9,10 +9,9 @@ import com.google.rpc.Status;
 import dev.mailgate.server.error.FieldViolation;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
+import dev.mailgate.server.tenant.DatabaseUnavailable;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerResponse;
-import io.vertx.sqlclient.ClosedConnectionException;
-import java.net.ConnectException;
 import java.util.Base64;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,31 +28,54 @@ public final class GrpcErrors {
   static final String STATUS_DETAILS_KEY = "grpc-status-details-bin";
 
   private static final Logger log = LoggerFactory.getLogger(GrpcErrors.class);
+  private static final DatabaseFailureLog DATABASE_FAILURES = new DatabaseFailureLog(System::nanoTime);
 
   private GrpcErrors() {}
 
-  /** Ends the call with the status for {@code error}; returns the status sent, for the access log. */
-  static GrpcStatus fail(GrpcServerResponse<?, ?> response, Throwable error, String requestId) {
-    GatewayException failure = toGatewayException(error, requestId);
+  /** What a failed call was answered with, for the access log. */
+  record Sent(GrpcStatus status, Reason reason) {}
+
+  /**
+   * Ends the call with the status for {@code error} ({@code tenantId} is "-" before the caller is
+   * known); returns what was sent, for the access log.
+   */
+  static Sent fail(GrpcServerResponse<?, ?> response, Throwable error, String requestId, String tenantId) {
+    GatewayException failure = toGatewayException(error, requestId, tenantId);
     GrpcStatus code = statusOf(failure.reason());
     response.trailers().set(STATUS_DETAILS_KEY,
         Base64.getEncoder().withoutPadding().encodeToString(details(failure, code).toByteArray()));
     response.status(code).statusMessage(failure.getMessage()).end();
-    return code;
+    return new Sent(code, failure.reason());
   }
 
-  static GatewayException toGatewayException(Throwable error, String requestId) {
-    if (error instanceof GatewayException known) {
-      return known;
+  static GatewayException toGatewayException(Throwable error, String requestId, String tenantId) {
+    GatewayException known = error instanceof GatewayException gateway ? gateway
+        : DatabaseUnavailable.describeDatabaseClientFailure(error).isPresent()
+            ? GatewayException.retryable(Reason.TENANT_DATABASE_UNAVAILABLE, "the tenant's database is unavailable",
+                DatabaseUnavailable.RETRY_AFTER, error)
+            : null;
+    if (known == null) {
+      log.error("request_id={} tenant={} unexpected failure", requestId, tenantId, error);
+      return new GatewayException(Reason.INTERNAL, "internal error (request id " + requestId + ")");
     }
-    if (error instanceof ConnectException || error instanceof ClosedConnectionException
-        || error.getCause() instanceof ConnectException) {
-      log.warn("request_id={} tenant database failed: {}", requestId, error.toString());
-      return GatewayException.retryable(Reason.TENANT_DATABASE_UNAVAILABLE,
-          "the tenant's database is unavailable", java.time.Duration.ofSeconds(1), error);
+    if (known.reason() == Reason.TENANT_DATABASE_UNAVAILABLE) {
+      logDatabaseFailure(known, requestId, tenantId);
     }
-    log.error("request_id={} unexpected failure", requestId, error);
-    return new GatewayException(Reason.INTERNAL, "internal error (request id " + requestId + ")");
+    return known;
+  }
+
+  /** One line, no stack trace, at most once per tenant per interval; SQLSTATE but never credentials. */
+  private static void logDatabaseFailure(GatewayException failure, String requestId, String tenantId) {
+    long suppressed = DATABASE_FAILURES.admit(tenantId);
+    Throwable cause = failure.getCause() == null ? failure : failure.getCause();
+    String what = DatabaseUnavailable.describe(cause).orElseGet(() -> cause.getClass().getSimpleName() + ": "
+        + cause.getMessage());
+    if (suppressed < 0) {
+      log.debug("tenant={} database unavailable: {} (request_id={})", tenantId, what, requestId);
+      return;
+    }
+    log.warn("tenant={} database unavailable: {} (request_id={}; {} more failures since the last line;"
+        + " next line at most in {} s)", tenantId, what, requestId, suppressed, DatabaseFailureLog.INTERVAL.toSeconds());
   }
 
   /** The gRPC code for each reason. */

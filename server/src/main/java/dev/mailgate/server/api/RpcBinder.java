@@ -173,15 +173,26 @@ public final class RpcBinder {
 
     void fail(GrpcServerRequest<?, ?> request, Throwable error) {
       request.response().trailers().set(Metadata.REQUEST_ID, requestId);
-      log(GrpcErrors.fail(request.response(), error, requestId));
+      GrpcErrors.Sent sent = GrpcErrors.fail(request.response(), error, requestId, tenantId);
+      log(sent.status(), sent.reason().name());
     }
 
     void log(GrpcStatus status) {
+      log(status, null);
+    }
+
+    /** The access-log line; a failed call's ends with {@code reason=<ErrorInfo reason>}. */
+    void log(GrpcStatus status, String reason) {
       if (!accessLog.logs(status)) {
         return;
       }
-      log.info("rpc={} tenant={} request_id={} status={} duration_ms={}",
-          rpc, tenantId, requestId, status.name(), (System.nanoTime() - start) / 1_000_000);
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      if (reason == null) {
+        log.info("rpc={} tenant={} request_id={} status={} duration_ms={}", rpc, tenantId, requestId, status.name(), millis);
+      } else {
+        log.info("rpc={} tenant={} request_id={} status={} duration_ms={} reason={}",
+            rpc, tenantId, requestId, status.name(), millis, reason);
+      }
     }
   }
 }

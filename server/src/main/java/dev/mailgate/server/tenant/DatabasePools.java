@@ -1,6 +1,10 @@
 package dev.mailgate.server.tenant;
 
 import dev.mailgate.tenant.config.DatabaseConfig;
+import dev.mailgate.tenant.config.DatabaseTls;
+import io.vertx.core.net.ClientSSLOptions;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
@@ -28,7 +32,7 @@ public final class DatabasePools {
   private static final Logger log = LoggerFactory.getLogger(DatabasePools.class);
 
   /** What makes two tenants' connections interchangeable. */
-  private record Location(String host, int port, String database, String user, String password, boolean ssl,
+  private record Location(String host, int port, String database, String user, String password, DatabaseTls tls,
       boolean schemaPerTenant) {
     @Override
     public String toString() {
@@ -43,6 +47,14 @@ public final class DatabasePools {
    */
   private static final int STATEMENTS_PER_CONNECTION = 256;
   private static final int STATEMENTS_PER_SHARED_CONNECTION = 4096;
+
+  /**
+   * How long opening a connection may take, and how long a call waits for a pooled connection:
+   * a database that does not answer fails calls quickly (TENANT_DATABASE_UNAVAILABLE) instead of
+   * holding them.
+   */
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
+  static final Duration ACQUIRE_TIMEOUT = Duration.ofSeconds(5);
 
   /** Flyway works on one connection and keeps its schema-history lock on a second. */
   static final int MIGRATION_CONNECTIONS = 2;
@@ -64,7 +76,7 @@ public final class DatabasePools {
 
   /** The pool for this tenant database; tenants on the same database and role share it. */
   DatabasePool poolFor(DatabaseConfig db) {
-    Location location = new Location(db.host(), db.port(), db.name(), db.user(), db.password().reveal(), db.ssl(),
+    Location location = new Location(db.host(), db.port(), db.name(), db.user(), db.password().reveal(), db.tls(),
         db.schema().isPresent());
     DatabasePool pool = pools.computeIfAbsent(location, l -> new DatabasePool(l.toString(), db.poolSize(), budget,
         size -> build(l, size), DatabasePools::now));
@@ -94,11 +106,11 @@ public final class DatabasePools {
         .setDatabase(location.database())
         .setUser(location.user())
         .setPassword(location.password())
-        .setSslMode(location.ssl() ? SslMode.REQUIRE : SslMode.DISABLE)
         .setCachePreparedStatements(true)
         .setPreparedStatementCacheMaxSize(location.schemaPerTenant()
             ? STATEMENTS_PER_SHARED_CONNECTION : STATEMENTS_PER_CONNECTION)
         .addProperty("application_name", DatabaseConfig.APPLICATION_NAME);
+    applyTls(connect, location.tls());
     if (location.schemaPerTenant()) {
       // Every statement names its schema; one that does not finds no tenant table (fails closed).
       connect.addProperty("search_path", "pg_catalog");
@@ -107,10 +119,25 @@ public final class DatabasePools {
         .setMaxSize(size)
         .setName("db-" + location.database())
         .setIdleTimeout((int) idleTimeout.toMillis())
-        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+        .setConnectionTimeout((int) ACQUIRE_TIMEOUT.toMillis())
+        .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
     log.info("database pool {} opened with up to {} connections ({} of {} reserved)", location, size,
         budget.reserved(), budget.capacity());
-    return PgBuilder.pool().with(options).connectingTo(connect).using(vertx).build();
+    NetClientOptions network = new NetClientOptions().setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+    return PgBuilder.pool().with(options).with(network).connectingTo(connect).using(vertx).build();
+  }
+
+  /** {@code sslmode} as in the tenant file; verify-full trusts only its CA file and checks the host name. */
+  static void applyTls(PgConnectOptions connect, DatabaseTls tls) {
+    connect.setSslMode(switch (tls.mode()) {
+      case DISABLE -> SslMode.DISABLE;
+      case REQUIRE -> SslMode.REQUIRE;
+      case VERIFY_FULL -> SslMode.VERIFY_FULL;
+    });
+    tls.rootCert().ifPresent(file -> connect.setSslOptions(new ClientSSLOptions()
+        .setTrustOptions(new PemTrustOptions().addCertPath(file.toString()))
+        .setHostnameVerificationAlgorithm("HTTPS")));
   }
 
   private void closeIdle() {

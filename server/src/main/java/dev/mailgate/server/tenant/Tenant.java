@@ -41,14 +41,18 @@ public final class Tenant {
     return config;
   }
 
-  /** Runs {@code work} with a client on this tenant's data (its schema up to date). */
+  /**
+   * Runs {@code work} with a client on this tenant's data (its schema up to date). A database that
+   * refuses or drops connections fails the work with {@code TENANT_DATABASE_UNAVAILABLE}.
+   */
   public <T> Future<T> withDatabase(Function<SqlClient, Future<T>> work) {
-    return migrated.get().compose(v -> onData(work));
+    return migrated.get().compose(v -> onData(work)).recover(DatabaseUnavailable::recover);
   }
 
   /** Runs {@code work} in one transaction on this tenant's data; it commits if the work succeeds. */
   public <T> Future<T> withTransaction(Function<SqlClient, Future<T>> work) {
-    return migrated.get().compose(v -> database.use(pool -> pool.withTransaction(tx -> work.apply(schema.on(tx)))));
+    return migrated.get().compose(v -> database.use(pool -> pool.withTransaction(tx -> work.apply(schema.on(tx)))))
+        .recover(DatabaseUnavailable::recover);
   }
 
   private <T> Future<T> onData(Function<SqlClient, Future<T>> work) {

@@ -9,7 +9,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.SqlClient;
-import java.time.Duration;
 import java.util.function.Function;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -27,7 +26,6 @@ final class TenantMigrations {
   static final String LATEST_VERSION = "4";
 
   private static final Logger log = LoggerFactory.getLogger(TenantMigrations.class);
-  private static final Duration RETRY_AFTER = Duration.ofSeconds(2);
   private static final String UNDEFINED_TABLE = "42P01";
 
   private final WorkerExecutor workers;
@@ -46,11 +44,10 @@ final class TenantMigrations {
     Function<SqlClient, Future<String>> versionQuery = TenantMigrations::appliedVersion;
     return onSchema.apply(versionQuery)
         .compose(version -> LATEST_VERSION.equals(version) ? Future.<Void>succeededFuture() : migrate(tenant))
-        .recover(cause -> {
-          log.warn("tenant={} database could not be opened: {}", tenant.id(), cause.toString());
-          return Future.failedFuture(GatewayException.retryable(Reason.TENANT_DATABASE_UNAVAILABLE,
-              "the tenant's database is unavailable", RETRY_AFTER, cause));
-        });
+        // Logged by api.GrpcErrors, at most once per tenant per interval.
+        .recover(cause -> Future.failedFuture(cause instanceof GatewayException ? cause
+            : GatewayException.retryable(Reason.TENANT_DATABASE_UNAVAILABLE,
+                "the tenant's database is unavailable", DatabaseUnavailable.RETRY_AFTER, cause)));
   }
 
   private static Future<String> appliedVersion(SqlClient db) {

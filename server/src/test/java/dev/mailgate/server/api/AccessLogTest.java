@@ -30,7 +30,21 @@ class AccessLogTest {
       assertFails(Status.Code.NOT_FOUND, "USER_NOT_FOUND",
           () -> users.getUser(GetUserRequest.newBuilder().setUserId("nobody-here").build()));
       assertThat(lines.atLeast(1)).extracting(ILoggingEvent::getFormattedMessage)
-          .singleElement().asString().contains("rpc=mailgate.v1.UserService/GetUser").contains("status=NOT_FOUND");
+          .singleElement().asString().contains("rpc=mailgate.v1.UserService/GetUser").contains("status=NOT_FOUND")
+          .endsWith(" reason=USER_NOT_FOUND");
+    }
+  }
+
+  @Test
+  void unauthenticatedCallsCarryTheirReasonToo() throws Exception {
+    try (AccessLines lines = new AccessLines()) {
+      var stranger = UserServiceGrpc.newBlockingStub(gateway.get().channel())
+          .withInterceptors(TestGateway.as("acme", "mgk_wrong_key"));
+      assertFails(Status.Code.UNAUTHENTICATED, "API_KEY_INVALID",
+          () -> stranger.listUsers(ListUsersRequest.getDefaultInstance()));
+      assertThat(lines.atLeast(1)).extracting(ILoggingEvent::getFormattedMessage)
+          .singleElement().asString().contains("tenant=-").contains("status=UNAUTHENTICATED")
+          .endsWith(" reason=API_KEY_INVALID");
     }
   }
 

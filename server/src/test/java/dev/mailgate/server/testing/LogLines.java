@@ -1,0 +1,44 @@
+package dev.mailgate.server.testing;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.util.List;
+import org.slf4j.LoggerFactory;
+
+/** Captures the lines one logger writes while open (the gateway's own loggers are named after their class). */
+public final class LogLines implements AutoCloseable {
+
+  private final Logger logger;
+  private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
+
+  public LogLines(Class<?> loggerOf) {
+    this.logger = (Logger) LoggerFactory.getLogger(loggerOf);
+    lines.start();
+    logger.addAppender(lines);
+  }
+
+  /** Also captures (and prints) the logger's DEBUG lines while open. */
+  public LogLines withDebug() {
+    logger.setLevel(ch.qos.logback.classic.Level.DEBUG);
+    return this;
+  }
+
+  /** The lines so far. */
+  public List<ILoggingEvent> all() {
+    synchronized (lines.list) {
+      return List.copyOf(lines.list);
+    }
+  }
+
+  /** The formatted lines so far that contain {@code text}. */
+  public List<String> containing(String text) {
+    return all().stream().map(ILoggingEvent::getFormattedMessage).filter(line -> line.contains(text)).toList();
+  }
+
+  @Override
+  public void close() {
+    logger.detachAppender(lines);
+    logger.setLevel(null);
+  }
+}

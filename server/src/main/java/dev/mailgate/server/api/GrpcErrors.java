@@ -6,6 +6,7 @@ import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
 import com.google.rpc.RetryInfo;
 import com.google.rpc.Status;
+import dev.mailgate.server.crypto.SecretUnreadableException;
 import dev.mailgate.server.error.FieldViolation;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
@@ -50,6 +51,9 @@ public final class GrpcErrors {
 
   static GatewayException toGatewayException(Throwable error, String requestId, String tenantId) {
     GatewayException known = error instanceof GatewayException gateway ? gateway
+        : error instanceof SecretUnreadableException ? GatewayException.withCause(Reason.CONNECTION_NEEDS_REAUTH,
+            "the connection's stored credentials can no longer be read; the user must authorize or connect it again",
+            error)
         : DatabaseUnavailable.describeDatabaseClientFailure(error).isPresent()
             ? GatewayException.retryable(Reason.TENANT_DATABASE_UNAVAILABLE, "the tenant's database is unavailable",
                 DatabaseUnavailable.RETRY_AFTER, error)

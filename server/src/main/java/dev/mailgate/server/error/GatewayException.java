@@ -35,6 +35,11 @@ public class GatewayException extends RuntimeException {
     return new GatewayException(Reason.INVALID_ARGUMENT, message, violations, null, null);
   }
 
+  /** A failure with the exception behind it (kept for the log; only the message is sent). */
+  public static GatewayException withCause(Reason reason, String message, Throwable cause) {
+    return new GatewayException(reason, message, List.of(), null, cause);
+  }
+
   /** A failure the caller may retry after {@code delay}. */
   public static GatewayException retryable(Reason reason, String message, Duration delay, Throwable cause) {
     return new GatewayException(reason, message, List.of(), delay, cause);

@@ -89,6 +89,10 @@ public final class AccessTokens {
         .compose(cipher -> tenant.withTransaction(tx -> refreshLocked(tx, tenant, cipher, connectionId, rejected)))
         .compose(outcome -> outcome.token() != null ? Future.succeededFuture(outcome.token())
             : Future.<String>failedFuture(outcome.failure()))
+        // A secret that did not decrypt inside the transaction could not be marked there (its row was locked).
+        .recover(failure -> Tenant.isUnreadableSecret(failure)
+            ? tenant.markUnreadable(connectionId, "OAuth token").compose(v -> Future.failedFuture(failure))
+            : Future.failedFuture(failure))
         .onComplete(done -> {
           refreshing.remove(key, promise.future());
           promise.handle(done);

@@ -51,6 +51,15 @@ public final class ConnectionStore {
       WHERE u.external_id = $1 AND c.status = 'ACTIVE'
       ORDER BY c.create_time, c.id""";
 
+  /**
+   * Marks a connection whose stored secrets no longer decrypt. The ciphertexts stay (an operator
+   * who restores the right keyset can look at them); a row locked by a transaction in progress is
+   * skipped rather than waited for, since that transaction may be the one that found the problem.
+   */
+  private static final String MARK_UNREADABLE = """
+      UPDATE {schema}.connections SET status = 'NEEDS_REAUTH', update_time = now()
+      WHERE id = (SELECT id FROM {schema}.connections WHERE id = $1 AND status = 'ACTIVE' FOR UPDATE SKIP LOCKED)""";
+
   /** The largest time a cursor can hold; the first page starts below it. */
   private static final OffsetDateTime END_OF_TIME = OffsetDateTime.of(9999, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
   private static final UUID MAX_UUID = new UUID(-1L, -1L);
@@ -108,6 +117,11 @@ public final class ConnectionStore {
   }
 
   /** Records that the connection was used for a mail operation. */
+  /** NEEDS_REAUTH for a connection whose stored secrets cannot be read; true if this call changed it. */
+  public Future<Boolean> markUnreadable(SqlClient db, UUID connectionId) {
+    return db.preparedQuery(MARK_UNREADABLE).execute(Tuple.of(connectionId)).map(rows -> rows.rowCount() > 0);
+  }
+
   public Future<Void> touch(SqlClient db, UUID connectionId) {
     return db.preparedQuery(TOUCH).execute(Tuple.of(connectionId)).mapEmpty();
   }

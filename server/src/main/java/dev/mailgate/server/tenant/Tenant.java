@@ -3,6 +3,11 @@ package dev.mailgate.server.tenant;
 import dev.mailgate.server.crypto.SecretField;
 import dev.mailgate.server.crypto.SecretUnreadableException;
 import dev.mailgate.server.crypto.TokenCipher;
+import dev.mailgate.server.error.GatewayException;
+import dev.mailgate.server.error.Reason;
+import dev.mailgate.server.store.ConnectionStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import dev.mailgate.tenant.config.TenantConfig;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
@@ -18,6 +23,9 @@ import java.util.function.Function;
  * another tenant's schema.
  */
 public final class Tenant {
+
+  private static final Logger log = LoggerFactory.getLogger(Tenant.class);
+  private static final ConnectionStore CONNECTIONS = new ConnectionStore();
 
   private final TenantConfig config;
   private final DatabasePool database;
@@ -67,6 +75,9 @@ public final class Tenant {
   /**
    * Decrypts one stored secret. A ciphertext made with a key this gateway has not loaded yet (a
    * {@code keys rotate} by another process) triggers one reload of the keyset before it is refused.
+   * A secret that still does not decrypt (made for another connection or field, tampered with, or
+   * its key gone) marks the connection NEEDS_REAUTH, tells the operator in one log line, and fails
+   * with CONNECTION_NEEDS_REAUTH (FAILED_PRECONDITION).
    */
   public Future<String> decrypt(UUID connectionId, SecretField field, byte[] ciphertext) {
     Future<TokenCipher> current = cipher.get();
@@ -76,6 +87,38 @@ public final class Tenant {
       } catch (SecretUnreadableException unknownKey) {
         return cipher.remake(current).map(reloaded -> reloaded.decrypt(connectionId, field, ciphertext));
       }
-    });
+    }).recover(failure -> failure instanceof SecretUnreadableException unreadable
+        ? markUnreadable(connectionId, field.name()).compose(marked -> Future.failedFuture(unreadableSecret(unreadable)))
+        : Future.failedFuture(failure));
+  }
+
+  /**
+   * Marks a connection whose stored secret cannot be read NEEDS_REAUTH, with one log line for the
+   * operator (unless a transaction holds its row: call again once it has ended). Never fails.
+   */
+  public Future<Void> markUnreadable(UUID connectionId, String field) {
+    return withDatabase(db -> CONNECTIONS.markUnreadable(db, connectionId))
+        .transform(marked -> {
+          if (marked.failed()) {
+            log.warn("tenant={} connection={} stored {} cannot be decrypted; marking it NEEDS_REAUTH failed: {}",
+                id(), connectionId, field, marked.cause().toString());
+          } else if (marked.result()) {
+            log.warn("tenant={} connection={} stored {} cannot be decrypted (another key, another connection's"
+                + " ciphertext, or tampered with): marked NEEDS_REAUTH; the user must authorize or connect it again",
+                id(), connectionId, field);
+          }
+          return Future.<Void>succeededFuture();
+        });
+  }
+
+  /** Whether {@code failure} is that of a stored secret that does not decrypt. */
+  public static boolean isUnreadableSecret(Throwable failure) {
+    return failure instanceof GatewayException e && e.getCause() instanceof SecretUnreadableException;
+  }
+
+  private static GatewayException unreadableSecret(SecretUnreadableException cause) {
+    return GatewayException.withCause(Reason.CONNECTION_NEEDS_REAUTH,
+        "the connection's stored credentials can no longer be read; the user must authorize or connect it again",
+        cause);
   }
 }

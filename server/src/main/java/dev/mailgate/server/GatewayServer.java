@@ -92,7 +92,7 @@ public final class GatewayServer {
 
     GmailProvider gmail = new GmailProvider(vertx, options.gmailRootUrl(), options.providerThreads());
     OutlookProvider outlook = new OutlookProvider(vertx, webClient, options.graphRootUrl());
-    ImapProvider imap = new ImapProvider(vertx, options.providerThreads(), Duration.ofMinutes(5));
+    ImapProvider imap = new ImapProvider(vertx, options.providerThreads(), Duration.ofMinutes(5), options.egress());
     ImapConnector imapConnector = new ImapConnector(imap, users, connections, credentials);
     MailRouter mailRouter = new MailRouter(connections, credentials, accessTokens,
         Map.of(ProviderKind.GMAIL, gmail, ProviderKind.OUTLOOK, outlook, ProviderKind.IMAP, imap));

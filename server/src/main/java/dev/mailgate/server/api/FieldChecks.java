@@ -11,6 +11,8 @@ final class FieldChecks {
 
   static final int DEFAULT_PAGE_SIZE = 50;
   static final int MAX_PAGE_SIZE = 1000;
+  /** Longer than any id a provider hands out (Gmail attachment ids are the longest, a few hundred). */
+  static final int MAX_PROVIDER_ID = 4096;
 
   private static final Pattern USER_ID = Pattern.compile("[\\x21-\\x7E]{1,128}");
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,255}");
@@ -30,6 +32,37 @@ final class FieldChecks {
   FieldChecks required(String field, String value) {
     if (value.isBlank()) {
       violations.add(new FieldViolation(field, "is required"));
+    }
+    return this;
+  }
+
+  /**
+   * A provider's id (message, thread, draft, attachment, label), which the provider puts into a
+   * URL or a command: required, at most {@value #MAX_PROVIDER_ID} characters, no control characters.
+   */
+  FieldChecks providerId(String field, String value) {
+    if (value.isBlank()) {
+      violations.add(new FieldViolation(field, "is required"));
+    } else {
+      optionalProviderId(field, value);
+    }
+    return this;
+  }
+
+  /** A provider's id, if one is given (see {@link #providerId}). */
+  FieldChecks optionalProviderId(String field, String value) {
+    if (value.length() > MAX_PROVIDER_ID) {
+      violations.add(new FieldViolation(field, "must be at most " + MAX_PROVIDER_ID + " characters"));
+    } else if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      violations.add(new FieldViolation(field, "must not contain control characters"));
+    }
+    return this;
+  }
+
+  /** Every id of a repeated field, each named {@code field[i]}. */
+  FieldChecks providerIds(String field, List<String> values) {
+    for (int i = 0; i < values.size(); i++) {
+      providerId(field + "[" + i + "]", values.get(i));
     }
     return this;
   }

@@ -84,7 +84,7 @@ public final class MailApi {
 
   Future<SearchMessagesResponse> searchMessages(Caller caller, SearchMessagesRequest request) {
     new FieldChecks().userId("user_id", request.getUserId()).required("connection_id", request.getConnectionId())
-        .pageSize(request.getPageSize()).orThrow();
+        .providerIds("label_ids", request.getLabelIdsList()).pageSize(request.getPageSize()).orThrow();
     int pageSize = request.getPageSize() == 0 ? DEFAULT_PAGE : Math.min(request.getPageSize(), MAX_PAGE);
     Future<List<ConnectionRecord>> connections = request.getConnectionId().equals("-")
         ? router.active(caller.tenant(), request.getUserId())
@@ -101,7 +101,7 @@ public final class MailApi {
   }
 
   Future<Message> getMessage(Caller caller, GetMessageRequest request) {
-    checks(request.getUserId(), request.getConnectionId()).required("message_id", request.getMessageId()).orThrow();
+    checks(request.getUserId(), request.getConnectionId()).providerId("message_id", request.getMessageId()).orThrow();
     MessageView view = switch (request.getView()) {
       case MESSAGE_VIEW_METADATA -> MessageView.METADATA;
       case MESSAGE_VIEW_RAW -> MessageView.RAW;
@@ -112,14 +112,14 @@ public final class MailApi {
   }
 
   Future<Attachment> getAttachment(Caller caller, GetAttachmentRequest request) {
-    checks(request.getUserId(), request.getConnectionId()).required("message_id", request.getMessageId())
-        .required("attachment_id", request.getAttachmentId()).orThrow();
+    checks(request.getUserId(), request.getConnectionId()).providerId("message_id", request.getMessageId())
+        .providerId("attachment_id", request.getAttachmentId()).orThrow();
     return router.withMailbox(caller.tenant(), request.getUserId(), request.getConnectionId(), (provider, mailbox) ->
         provider.getAttachment(mailbox, request.getMessageId(), request.getAttachmentId()).map(MailProtos::attachment));
   }
 
   Future<Thread> getThread(Caller caller, GetThreadRequest request) {
-    checks(request.getUserId(), request.getConnectionId()).required("thread_id", request.getThreadId()).orThrow();
+    checks(request.getUserId(), request.getConnectionId()).providerId("thread_id", request.getThreadId()).orThrow();
     return onConnection(caller, request.getUserId(), request.getConnectionId(), (connection, provider, mailbox) ->
         provider.getThread(mailbox, request.getThreadId()).map(t -> MailProtos.thread(connection, t)));
   }
@@ -145,7 +145,7 @@ public final class MailApi {
   }
 
   Future<Draft> getDraft(Caller caller, GetDraftRequest request) {
-    checks(request.getUserId(), request.getConnectionId()).required("draft_id", request.getDraftId()).orThrow();
+    checks(request.getUserId(), request.getConnectionId()).providerId("draft_id", request.getDraftId()).orThrow();
     return onConnection(caller, request.getUserId(), request.getConnectionId(), (connection, provider, mailbox) ->
         provider.getDraft(mailbox, request.getDraftId()).map(d -> MailProtos.draft(connection, d)));
   }
@@ -168,7 +168,7 @@ public final class MailApi {
   }
 
   Future<Draft> updateDraft(Caller caller, UpdateDraftRequest request) {
-    FieldChecks checks = checks(request.getUserId(), request.getConnectionId()).required("draft_id", request.getDraftId());
+    FieldChecks checks = checks(request.getUserId(), request.getConnectionId()).providerId("draft_id", request.getDraftId());
     content(checks, "content", request.getContent(), false).orThrow();
     return onConnection(caller, request.getUserId(), request.getConnectionId(), (connection, provider, mailbox) ->
         provider.updateDraft(mailbox, request.getDraftId(), MailProtos.outgoing(request.getContent()))
@@ -176,13 +176,13 @@ public final class MailApi {
   }
 
   Future<Empty> deleteDraft(Caller caller, DeleteDraftRequest request) {
-    checks(request.getUserId(), request.getConnectionId()).required("draft_id", request.getDraftId()).orThrow();
+    checks(request.getUserId(), request.getConnectionId()).providerId("draft_id", request.getDraftId()).orThrow();
     return router.withMailbox(caller.tenant(), request.getUserId(), request.getConnectionId(), (provider, mailbox) ->
         provider.deleteDraft(mailbox, request.getDraftId()).map(Empty.getDefaultInstance()));
   }
 
   Future<SendMessageResponse> sendDraft(Caller caller, SendDraftRequest request) {
-    FieldChecks checks = checks(request.getUserId(), request.getConnectionId()).required("draft_id", request.getDraftId());
+    FieldChecks checks = checks(request.getUserId(), request.getConnectionId()).providerId("draft_id", request.getDraftId());
     requestId(checks, request.getRequestId()).orThrow();
     return router.owned(caller.tenant(), request.getUserId(), request.getConnectionId()).compose(connection ->
         router.run(caller.tenant(), connection, (provider, mailbox) -> provider.getDraft(mailbox, request.getDraftId()))
@@ -206,7 +206,9 @@ public final class MailApi {
   }
 
   Future<MessageSummary> modifyMessage(Caller caller, ModifyMessageRequest request) {
-    FieldChecks checks = checks(request.getUserId(), request.getConnectionId()).required("message_id", request.getMessageId());
+    FieldChecks checks = checks(request.getUserId(), request.getConnectionId()).providerId("message_id", request.getMessageId())
+        .providerIds("add_label_ids", request.getAddLabelIdsList())
+        .providerIds("remove_label_ids", request.getRemoveLabelIdsList());
     if (request.getAddLabelIdsCount() == 0 && request.getRemoveLabelIdsCount() == 0) {
       checks.add(new dev.mailgate.server.error.FieldViolation("add_label_ids", "add_label_ids or remove_label_ids must name a label"));
     }
@@ -217,13 +219,13 @@ public final class MailApi {
   }
 
   Future<MessageSummary> trashMessage(Caller caller, TrashMessageRequest request) {
-    checks(request.getUserId(), request.getConnectionId()).required("message_id", request.getMessageId()).orThrow();
+    checks(request.getUserId(), request.getConnectionId()).providerId("message_id", request.getMessageId()).orThrow();
     return onConnection(caller, request.getUserId(), request.getConnectionId(), (connection, provider, mailbox) ->
         provider.trash(mailbox, request.getMessageId()).map(s -> MailProtos.summary(connection, s)));
   }
 
   Future<MessageSummary> untrashMessage(Caller caller, UntrashMessageRequest request) {
-    checks(request.getUserId(), request.getConnectionId()).required("message_id", request.getMessageId()).orThrow();
+    checks(request.getUserId(), request.getConnectionId()).providerId("message_id", request.getMessageId()).orThrow();
     return onConnection(caller, request.getUserId(), request.getConnectionId(), (connection, provider, mailbox) ->
         provider.untrash(mailbox, request.getMessageId()).map(s -> MailProtos.summary(connection, s)));
   }
@@ -261,6 +263,7 @@ public final class MailApi {
     for (int i = 0; i < content.getBccCount(); i++) {
       checks.email(field + ".bcc[" + i + "].address", content.getBcc(i).getAddress());
     }
+    checks.optionalProviderId(field + ".reply_to_message_id", content.getReplyToMessageId());
     for (int i = 0; i < content.getAttachmentsCount(); i++) {
       checks.required(field + ".attachments[" + i + "].filename", content.getAttachments(i).getFilename());
     }

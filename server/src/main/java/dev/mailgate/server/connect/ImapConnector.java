@@ -3,6 +3,7 @@ package dev.mailgate.server.connect;
 import dev.mailgate.server.crypto.SecretField;
 import dev.mailgate.server.error.FieldViolation;
 import dev.mailgate.server.error.GatewayException;
+import dev.mailgate.server.error.Reason;
 import dev.mailgate.server.mail.ProviderUnauthorizedException;
 import dev.mailgate.server.provider.imap.ImapProvider;
 import dev.mailgate.server.provider.imap.ImapSettings;
@@ -12,6 +13,7 @@ import dev.mailgate.server.store.CredentialStore;
 import dev.mailgate.server.store.UserStore;
 import dev.mailgate.server.tenant.Tenant;
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -35,16 +37,31 @@ public final class ImapConnector {
 
   public Future<ConnectionRecord> connect(Tenant tenant, String userId, String emailAddress, ImapSettings settings,
       String password) {
-    return imap.verifyLogin(settings, emailAddress, password)
-        .recover(failure -> Future.failedFuture(failure instanceof ProviderUnauthorizedException
-            ? GatewayException.invalid(List.of(new FieldViolation("password",
-                "the IMAP or SMTP server refused this username and password")))
-            : failure))
+    return imap.checkHosts(settings, tenant.config().egress())
+        .compose(allowed -> imap.verifyLogin(settings, emailAddress, password, tenant.config().egress())
+            .recover(failure -> Future.failedFuture(failure instanceof ProviderUnauthorizedException
+                ? GatewayException.invalid(List.of(new FieldViolation("password",
+                    "the IMAP or SMTP server refused this username and password")))
+                : unreachable(failure))))
         .compose(verified -> tenant.withDatabase(db -> users.get(db, userId)))
         .compose(user -> tenant.cipher())
         .compose(cipher -> tenant.withTransaction(tx -> credentials.upsertImap(tx, userId, emailAddress, settings.toMap())
             .compose(id -> credentials.savePassword(tx, id, cipher.encrypt(id, SecretField.PASSWORD, password))
                 .compose(saved -> connections.getOwned(tx, userId, id.toString())))));
+  }
+
+  /**
+   * One answer for every way an allowed server can fail to log us in short of refusing the
+   * password (nothing listens, timeout, TLS handshake, not an IMAP/SMTP server, the server's own
+   * errors), so that CreateImapConnection does not tell a caller what listens where.
+   */
+  private static Throwable unreachable(Throwable failure) {
+    if (failure instanceof GatewayException known && known.reason() == Reason.INVALID_ARGUMENT) {
+      return failure;
+    }
+    return GatewayException.retryable(Reason.PROVIDER_UNAVAILABLE,
+        "could not log in to the IMAP and SMTP servers: a server did not answer, or the connection or its TLS handshake"
+            + " failed; check the hosts, ports and security settings", Duration.ofSeconds(5), null);
   }
 
   /** CheckConnection for IMAP: a live login with the stored password. */
@@ -53,7 +70,8 @@ public final class ImapConnector {
         .compose(found -> found.flatMap(c -> c.password())
             .map(password -> tenant.decrypt(connection.id(), SecretField.PASSWORD, password))
             .orElseGet(() -> Future.failedFuture(new ProviderUnauthorizedException())))
-        .compose(password -> imap.verifyLogin(ImapSettings.fromMap(connection.settings()), connection.emailAddress(), password))
+        .compose(password -> imap.verifyLogin(ImapSettings.fromMap(connection.settings()), connection.emailAddress(), password,
+            tenant.config().egress()))
         .map(true)
         .recover(failure -> failure instanceof ProviderUnauthorizedException
             ? tenant.withDatabase(db -> credentials.markNeedsReauth(db, connection.id())).map(false)

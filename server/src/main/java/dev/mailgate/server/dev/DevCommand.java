@@ -2,6 +2,7 @@ package dev.mailgate.server.dev;
 
 import dev.mailgate.server.FreePort;
 import dev.mailgate.server.GatewayOptions;
+import dev.mailgate.server.egress.EgressPolicy;
 import dev.mailgate.server.GatewayServer;
 import dev.mailgate.server.cli.TuningOptions;
 import dev.mailgate.server.cli.GatewayProcess;
@@ -95,7 +96,8 @@ public final class DevCommand implements Callable<Integer> {
     GatewayOptions options = GatewayOptions.local(host, boundPort, dataDir.resolve("secrets"))
         .withOAuth(providers.endpoints())
         .withGmailRootUrl(providers.gmailRootUrl())
-        .withGraphRootUrl(providers.graphRootUrl());
+        .withGraphRootUrl(providers.graphRootUrl())
+        .withEgress(EgressPolicy.strict().allowingLoopback());
     options = tuning.applyTo(options);
     GatewayServer server = GatewayProcess.start(options, configs, resources);
     Optional<ConnectionRecord> demo = DemoData.seed(server.tenants().find(DemoData.TENANT)).await(60, TimeUnit.SECONDS);

@@ -73,9 +73,9 @@ public final class MailRouter {
           "mail operations on " + connection.provider() + " connections are not implemented yet"));
     }
     return credential(tenant, connection)
-        .compose(current -> operation.run(provider, mailbox(connection, current))
+        .compose(current -> operation.run(provider, mailbox(tenant, connection, current))
             .recover(failure -> failure instanceof ProviderUnauthorizedException
-                ? renewed(tenant, connection, current).compose(fresh -> operation.run(provider, mailbox(connection, fresh)))
+                ? renewed(tenant, connection, current).compose(fresh -> operation.run(provider, mailbox(tenant, connection, fresh)))
                 : Future.failedFuture(failure)))
         .recover(failure -> failure instanceof ProviderUnauthorizedException
             ? tenant.withDatabase(db -> credentials.markNeedsReauth(db, connection.id()))
@@ -121,7 +121,7 @@ public final class MailRouter {
         : tokens.refreshAfterRejection(tenant, connection.id(), rejected);
   }
 
-  private static Mailbox mailbox(ConnectionRecord connection, String credential) {
-    return new Mailbox(connection.emailAddress(), credential, connection.settings());
+  private static Mailbox mailbox(Tenant tenant, ConnectionRecord connection, String credential) {
+    return new Mailbox(connection.emailAddress(), credential, connection.settings(), tenant.config().egress());
   }
 }

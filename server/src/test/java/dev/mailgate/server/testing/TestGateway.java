@@ -94,7 +94,8 @@ public final class TestGateway implements AutoCloseable {
     GatewayOptions options = GatewayOptions.local("127.0.0.1", port, dir.resolve("secrets"))
         .withOAuth(providers.endpoints())
         .withGmailRootUrl(providers.gmailRootUrl())
-        .withGraphRootUrl(providers.graphRootUrl());
+        .withGraphRootUrl(providers.graphRootUrl())
+        .withEgress(new TestEgress().devPolicy());
     options = tweak.apply(options);
     GatewayServer server = GatewayServer.start(vertx, options, loaded.tenants()).await(60, TimeUnit.SECONDS);
     return new TestGateway(vertx, server, options, loaded.tenants(), providers, databases);
@@ -176,6 +177,11 @@ public final class TestGateway implements AutoCloseable {
     GatewayOptions elsewhere = options.withPort(0);
     GatewayServer sibling = GatewayServer.start(other, elsewhere, tenants).await(60, TimeUnit.SECONDS);
     return new Sibling(other, sibling, ManagedChannelBuilder.forAddress("127.0.0.1", sibling.port()).usePlaintext().build());
+  }
+
+  /** The names this gateway resolves and the connections it made on tenants' behalf (IMAP, SMTP). */
+  public TestEgress egress() {
+    return (TestEgress) options.egress().resolver();
   }
 
   /** The options the gateway runs with (its master key and keyset directory among them). */

@@ -21,10 +21,11 @@ import static java.util.Collections.unmodifiableMap;
  * @param tokenKeysetFile   keyset that encrypts this tenant's stored OAuth tokens, if it has its own
  * @param rateLimits        request limits for this tenant
  * @param source            the YAML file this configuration came from
+ * @param egress            address blocks this tenant's connections may reach beyond the gateway's default
  */
 public record TenantConfig(String id, DatabaseConfig database, List<ApiKey> apiKeys,
     Map<OAuthProvider, OAuthClientConfig> oauthClients, List<String> allowedReturnUrls,
-    Optional<Path> tokenKeysetFile, RateLimits rateLimits, Path source) {
+    Optional<Path> tokenKeysetFile, RateLimits rateLimits, Path source, EgressConfig egress) {
 
   /** What a tenant id looks like: lowercase letters, digits and '-', 1 to 63 characters. */
   public static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
@@ -43,5 +44,14 @@ public record TenantConfig(String id, DatabaseConfig database, List<ApiKey> apiK
     Objects.requireNonNull(tokenKeysetFile, "tokenKeysetFile");
     Objects.requireNonNull(rateLimits, "rateLimits");
     Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(egress, "egress");
+  }
+
+  /** A tenant without egress exceptions. */
+  public TenantConfig(String id, DatabaseConfig database, List<ApiKey> apiKeys,
+      Map<OAuthProvider, OAuthClientConfig> oauthClients, List<String> allowedReturnUrls,
+      Optional<Path> tokenKeysetFile, RateLimits rateLimits, Path source) {
+    this(id, database, apiKeys, oauthClients, allowedReturnUrls, tokenKeysetFile, rateLimits, source,
+        EgressConfig.none());
   }
 }

@@ -14,9 +14,10 @@ import org.snakeyaml.engine.v2.nodes.Node;
 final class TenantFileParser {
 
   private static final List<String> KEYS = List.of("id", "database", "api_keys", "oauth_clients",
-      "allowed_return_urls", "token_keyset", "rate_limits");
+      "allowed_return_urls", "token_keyset", "rate_limits", "egress");
   private static final List<String> FILE_REFERENCE_KEYS = List.of("file");
   private static final List<String> RATE_LIMIT_KEYS = List.of("requests_per_second", "burst");
+  private static final List<String> EGRESS_KEYS = List.of("allow");
   private static final int MAX_RATE = 1_000_000;
 
   private final ParseContext context;
@@ -39,11 +40,12 @@ final class TenantFileParser {
     List<String> returnUrls = allowedReturnUrls(root);
     Optional<Path> tokenKeyset = tokenKeyset(root);
     RateLimits rateLimits = rateLimits(root);
+    EgressConfig egress = egress(root);
     if (context.hasErrors() || id.isEmpty() || database.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(new TenantConfig(id.get(), database.get(), apiKeys, oauthClients,
-        returnUrls, tokenKeyset, rateLimits, context.file()));
+        returnUrls, tokenKeyset, rateLimits, context.file(), egress));
   }
 
   private Optional<String> id(MappingReader root) {
@@ -100,6 +102,28 @@ final class TenantFileParser {
                 .orElse(defaults.requestsPerSecond()),
             limits.integer("burst", false, 1, MAX_RATE).orElse(defaults.burst())))
         .orElse(defaults);
+  }
+
+  private EgressConfig egress(MappingReader root) {
+    List<IpRange> allow = new ArrayList<>();
+    root.mapping("egress", false, EGRESS_KEYS).ifPresent(egress -> {
+      List<Node> items = egress.list("allow", false).orElse(List.of());
+      for (int i = 0; i < items.size(); i++) {
+        String field = egress.field("allow") + "[" + i + "]";
+        if (ParseContext.isAbsent(items.get(i))) {
+          context.error(field, "must not be empty");
+          continue;
+        }
+        context.scalar(field, items.get(i)).ifPresent(range -> {
+          try {
+            allow.add(IpRange.parse(range.text()));
+          } catch (IllegalArgumentException invalid) {
+            context.error(field, invalid.getMessage() + range.was());
+          }
+        });
+      }
+    });
+    return new EgressConfig(allow);
   }
 
   static String fileNameWithoutExtension(Path file) {

@@ -66,7 +66,7 @@ public final class GmailProvider implements MailProvider {
   }
 
   private Future<MessageSummary> metadata(Mailbox mailbox, String messageId) {
-    return calls.read(mailbox, gmail -> gmail.users().messages().get(ME, messageId)
+    return calls.read(mailbox, gmail -> gmail.users().messages().get(ME, GmailIds.checked(messageId))
             .setFormat("metadata").setMetadataHeaders(GmailMessages.SUMMARY_HEADERS).execute())
         .map(GmailMessages::summary);
   }
@@ -79,14 +79,14 @@ public final class GmailProvider implements MailProvider {
       case RAW -> "raw";
     };
     return calls.read(mailbox, gmail -> {
-      var get = gmail.users().messages().get(ME, messageId).setFormat(format);
+      var get = gmail.users().messages().get(ME, GmailIds.checked(messageId)).setFormat(format);
       if (view == MessageView.METADATA) {
         get.setMetadataHeaders(GmailMessages.SUMMARY_HEADERS);
       }
       Message message = get.execute();
       if (view == MessageView.RAW) {
         // The raw format has no labels or headers; one metadata read completes the summary.
-        Message meta = gmail.users().messages().get(ME, messageId).setFormat("metadata")
+        Message meta = gmail.users().messages().get(ME, GmailIds.checked(messageId)).setFormat("metadata")
             .setMetadataHeaders(GmailMessages.SUMMARY_HEADERS).execute();
         meta.setRaw(message.getRaw());
         return meta;
@@ -98,18 +98,18 @@ public final class GmailProvider implements MailProvider {
   @Override
   public Future<AttachmentData> getAttachment(Mailbox mailbox, String messageId, String attachmentId) {
     return calls.read(mailbox, gmail -> {
-      Message message = gmail.users().messages().get(ME, messageId).setFormat("full").execute();
+      Message message = gmail.users().messages().get(ME, GmailIds.checked(messageId)).setFormat("full").execute();
       MessagePart part = GmailMessages.partWithAttachment(message.getPayload(), attachmentId)
           .orElseThrow(() -> new dev.mailgate.server.error.GatewayException(
               dev.mailgate.server.error.Reason.MESSAGE_NOT_FOUND, "the attachment was not found"));
-      byte[] data = gmail.users().messages().attachments().get(ME, messageId, attachmentId).execute().decodeData();
+      byte[] data = gmail.users().messages().attachments().get(ME, GmailIds.checked(messageId), GmailIds.checked(attachmentId)).execute().decodeData();
       return new AttachmentData(attachmentId, part.getFilename(), part.getMimeType(), data);
     });
   }
 
   @Override
   public Future<ThreadDetail> getThread(Mailbox mailbox, String threadId) {
-    return calls.read(mailbox, gmail -> gmail.users().threads().get(ME, threadId).setFormat("full").execute())
+    return calls.read(mailbox, gmail -> gmail.users().threads().get(ME, GmailIds.checked(threadId)).setFormat("full").execute())
         .map(thread -> new ThreadDetail(thread.getId(), thread.getMessages() == null ? List.of()
             : thread.getMessages().stream().map(m -> GmailMessages.detail(m, MessageView.FULL)).toList()));
   }
@@ -139,7 +139,7 @@ public final class GmailProvider implements MailProvider {
 
   @Override
   public Future<DraftDetail> getDraft(Mailbox mailbox, String draftId) {
-    return calls.read(mailbox, gmail -> gmail.users().drafts().get(ME, draftId).setFormat("raw").execute())
+    return calls.read(mailbox, gmail -> gmail.users().drafts().get(ME, GmailIds.checked(draftId)).setFormat("raw").execute())
         .map(GmailProvider::toDraft);
   }
 
@@ -161,13 +161,13 @@ public final class GmailProvider implements MailProvider {
   public Future<DraftDetail> updateDraft(Mailbox mailbox, String draftId, OutgoingMessage message) {
     return compose(mailbox, message, newMessageId())
         .compose(composed -> calls.writeOnce(mailbox, gmail ->
-            gmail.users().drafts().update(ME, draftId, new Draft().setId(draftId).setMessage(composed)).execute()))
+            gmail.users().drafts().update(ME, GmailIds.checked(draftId), new Draft().setId(draftId).setMessage(composed)).execute()))
         .compose(draft -> getDraft(mailbox, draftId));
   }
 
   @Override
   public Future<Void> deleteDraft(Mailbox mailbox, String draftId) {
-    return calls.read(mailbox, gmail -> gmail.users().drafts().delete(ME, draftId).execute()).mapEmpty();
+    return calls.read(mailbox, gmail -> gmail.users().drafts().delete(ME, GmailIds.checked(draftId)).execute()).mapEmpty();
   }
 
   @Override
@@ -193,20 +193,20 @@ public final class GmailProvider implements MailProvider {
   @Override
   public Future<MessageSummary> modify(Mailbox mailbox, String messageId, List<String> addLabelIds,
       List<String> removeLabelIds) {
-    return calls.read(mailbox, gmail -> gmail.users().messages().modify(ME, messageId,
+    return calls.read(mailbox, gmail -> gmail.users().messages().modify(ME, GmailIds.checked(messageId),
             new ModifyMessageRequest().setAddLabelIds(addLabelIds).setRemoveLabelIds(removeLabelIds)).execute())
         .compose(modified -> metadata(mailbox, messageId));
   }
 
   @Override
   public Future<MessageSummary> trash(Mailbox mailbox, String messageId) {
-    return calls.read(mailbox, gmail -> gmail.users().messages().trash(ME, messageId).execute())
+    return calls.read(mailbox, gmail -> gmail.users().messages().trash(ME, GmailIds.checked(messageId)).execute())
         .compose(trashed -> metadata(mailbox, messageId));
   }
 
   @Override
   public Future<MessageSummary> untrash(Mailbox mailbox, String messageId) {
-    return calls.read(mailbox, gmail -> gmail.users().messages().untrash(ME, messageId).execute())
+    return calls.read(mailbox, gmail -> gmail.users().messages().untrash(ME, GmailIds.checked(messageId)).execute())
         .compose(restored -> metadata(mailbox, messageId));
   }
 
@@ -214,7 +214,7 @@ public final class GmailProvider implements MailProvider {
   private Future<Message> compose(Mailbox mailbox, OutgoingMessage message, String messageIdHeader) {
     Future<Optional<Message>> original = message.replyToMessageId().isBlank()
         ? Future.succeededFuture(Optional.empty())
-        : calls.read(mailbox, gmail -> Optional.of(gmail.users().messages().get(ME, message.replyToMessageId())
+        : calls.read(mailbox, gmail -> Optional.of(gmail.users().messages().get(ME, GmailIds.checked(message.replyToMessageId()))
             .setFormat("metadata").setMetadataHeaders(GmailMessages.SUMMARY_HEADERS).execute()));
     return original.map(replyTo -> {
       MimeComposer.ReplyContext reply = replyTo.map(m -> {

@@ -53,7 +53,16 @@ final class GraphClient {
   }
 
   Future<HttpResponse<Buffer>> send(Mailbox mailbox, Call call) {
+    if (!url(call).startsWith(rootUrl + "/")) {
+      // Only a nextLink Graph gave us is a full URL; the mailbox's token never goes anywhere else.
+      return Future.failedFuture(GatewayException.invalid(List.of(new FieldViolation("page_token",
+          "is not a page token returned by this method for these arguments"))));
+    }
     return attempt(mailbox, call, 1);
+  }
+
+  private String url(Call call) {
+    return call.path().startsWith("/") ? rootUrl + call.path() : call.path();
   }
 
   private Future<HttpResponse<Buffer>> attempt(Mailbox mailbox, Call call, int attempt) {
@@ -74,7 +83,7 @@ final class GraphClient {
   }
 
   private Future<HttpResponse<Buffer>> request(Mailbox mailbox, Call call) {
-    String url = call.path().startsWith("http") ? call.path() : rootUrl + call.path();
+    String url = url(call);
     HttpRequest<Buffer> request = http.requestAbs(call.method(), url)
         .bearerTokenAuthentication(mailbox.credential())
         .timeout(60_000);

@@ -36,7 +36,7 @@ final class GraphFolders {
       return Future.succeededFuture(cached.labels());
     }
     List<Future<Optional<Map.Entry<String, String>>>> lookups = WELL_KNOWN.stream()
-        .map(name -> graph.json(mailbox, Call.get("/v1.0/me/mailFolders/" + name, Map.of("$select", "id")))
+        .map(name -> graph.json(mailbox, Call.get(GraphPaths.folder(name), Map.of("$select", "id")))
             .map(folder -> GraphLabels.labelOfWellKnown(name).map(label -> Map.entry(folder.getString("id"), label)))
             .recover(missing -> Future.succeededFuture(Optional.empty())))
         .toList();

@@ -71,7 +71,7 @@ public final class OutlookProvider implements MailProvider {
           params.put("$filter", "receivedDateTime ge 1900-01-01T00:00:00Z and " + parsed.filter());
         }
       }
-      String path = parsed.folder().map(f -> "/v1.0/me/mailFolders/" + f + "/messages").orElse("/v1.0/me/messages");
+      String path = parsed.folder().map(f -> GraphPaths.folder(f) + "/messages").orElse("/v1.0/me/messages");
       call = Call.get(path, params);
     }
     boolean checkLocally = !parsed.search().isEmpty();
@@ -89,7 +89,7 @@ public final class OutlookProvider implements MailProvider {
 
   @Override
   public Future<MessageDetail> getMessage(Mailbox mailbox, String messageId, MessageView view) {
-    String path = "/v1.0/me/messages/" + messageId;
+    String path = GraphPaths.message(messageId);
     if (view == MessageView.RAW) {
       return folderLabels.of(mailbox).compose(labels -> graph.json(mailbox, Call.get(path, Map.of("$select", GraphMessages.SUMMARY_FIELDS)))
           .compose(message -> graph.send(mailbox, Call.get(path + "/$value", Map.of()))
@@ -115,7 +115,7 @@ public final class OutlookProvider implements MailProvider {
   }
 
   private Future<List<AttachmentInfo>> attachments(Mailbox mailbox, String messageId) {
-    return graph.json(mailbox, Call.get("/v1.0/me/messages/" + messageId + "/attachments",
+    return graph.json(mailbox, Call.get(GraphPaths.message(messageId) + "/attachments",
             Map.of("$select", "id,name,contentType,size,isInline,contentId")))
         .map(page -> {
           List<AttachmentInfo> list = new ArrayList<>();
@@ -126,7 +126,7 @@ public final class OutlookProvider implements MailProvider {
 
   @Override
   public Future<AttachmentData> getAttachment(Mailbox mailbox, String messageId, String attachmentId) {
-    return graph.json(mailbox, Call.get("/v1.0/me/messages/" + messageId + "/attachments/" + attachmentId, Map.of()))
+    return graph.json(mailbox, Call.get(GraphPaths.attachment(messageId, attachmentId), Map.of()))
         .map(a -> new AttachmentData(a.getString("id"), a.getString("name", ""),
             a.getString("contentType", "application/octet-stream"),
             Base64.getDecoder().decode(a.getString("contentBytes", ""))));
@@ -156,7 +156,7 @@ public final class OutlookProvider implements MailProvider {
   @Override
   public Future<SentMessage> send(Mailbox mailbox, OutgoingMessage message, String messageIdHeader) {
     Future<MimeComposer.ReplyContext> reply = message.replyToMessageId().isBlank() ? Future.succeededFuture(null)
-        : graph.json(mailbox, Call.get("/v1.0/me/messages/" + message.replyToMessageId(),
+        : graph.json(mailbox, Call.get(GraphPaths.message(message.replyToMessageId()),
                 Map.of("$select", "internetMessageId,subject,internetMessageHeaders")))
             .map(original -> new MimeComposer.ReplyContext(original.getString("internetMessageId", ""),
                 header(original, "References"), original.getString("subject", "")));
@@ -185,7 +185,7 @@ public final class OutlookProvider implements MailProvider {
   public Future<DraftDetail> createDraft(Mailbox mailbox, OutgoingMessage message) {
     Future<JsonObject> created = message.replyToMessageId().isBlank()
         ? graph.json(mailbox, new Call(HttpMethod.POST, "/v1.0/me/messages", Map.of(), Map.of(), GraphMessages.draft(message)))
-        : graph.json(mailbox, new Call(HttpMethod.POST, "/v1.0/me/messages/" + message.replyToMessageId() + "/createReply",
+        : graph.json(mailbox, new Call(HttpMethod.POST, GraphPaths.message(message.replyToMessageId()) + "/createReply",
                 Map.of(), Map.of(), new JsonObject()))
             .compose(reply -> patchDraft(mailbox, reply.getString("id"), message).map(reply));
     return created.compose(draft -> getDraft(mailbox, draft.getString("id")));
@@ -193,8 +193,8 @@ public final class OutlookProvider implements MailProvider {
 
   @Override
   public Future<DraftDetail> getDraft(Mailbox mailbox, String draftId) {
-    return graph.send(mailbox, Call.get("/v1.0/me/messages/" + draftId + "/$value", Map.of()))
-        .compose(raw -> graph.json(mailbox, Call.get("/v1.0/me/messages/" + draftId,
+    return graph.send(mailbox, Call.get(GraphPaths.message(draftId) + "/$value", Map.of()))
+        .compose(raw -> graph.json(mailbox, Call.get(GraphPaths.message(draftId),
                 Map.of("$select", "id,conversationId,internetMessageId,isDraft,lastModifiedDateTime")))
             .map(meta -> {
               if (!meta.getBoolean("isDraft", false)) {
@@ -228,25 +228,25 @@ public final class OutlookProvider implements MailProvider {
   private Future<Void> patchDraft(Mailbox mailbox, String draftId, OutgoingMessage message) {
     JsonObject content = GraphMessages.draft(message);
     JsonArray attachments = (JsonArray) content.remove("attachments");
-    Future<JsonObject> patched = graph.json(mailbox, new Call(HttpMethod.PATCH, "/v1.0/me/messages/" + draftId,
+    Future<JsonObject> patched = graph.json(mailbox, new Call(HttpMethod.PATCH, GraphPaths.message(draftId),
         Map.of(), Map.of(), content));
     if (attachments == null) {
       return patched.mapEmpty();
     }
     return patched.compose(p -> Future.all(attachments.stream().map(a -> graph.json(mailbox, new Call(HttpMethod.POST,
-        "/v1.0/me/messages/" + draftId + "/attachments", Map.of(), Map.of(), (JsonObject) a))).toList())).mapEmpty();
+        GraphPaths.message(draftId) + "/attachments", Map.of(), Map.of(), (JsonObject) a))).toList())).mapEmpty();
   }
 
   @Override
   public Future<Void> deleteDraft(Mailbox mailbox, String draftId) {
     return getDraft(mailbox, draftId).compose(draft ->
-        graph.send(mailbox, new Call(HttpMethod.DELETE, "/v1.0/me/messages/" + draftId, Map.of(), Map.of(), null))).mapEmpty();
+        graph.send(mailbox, new Call(HttpMethod.DELETE, GraphPaths.message(draftId), Map.of(), Map.of(), null))).mapEmpty();
   }
 
   @Override
   public Future<SentMessage> sendDraft(Mailbox mailbox, String draftId) {
     return getDraft(mailbox, draftId).compose(draft -> graph.send(mailbox, new Call(HttpMethod.POST,
-            "/v1.0/me/messages/" + draftId + "/send", Map.of(), Map.of(), null))
+            GraphPaths.message(draftId) + "/send", Map.of(), Map.of(), null))
         .compose(accepted -> findSent(mailbox, draft.rfc822MessageId()))
         .map(found -> found.orElse(new SentMessage(draftId, draft.threadId()))));
   }
@@ -285,7 +285,7 @@ public final class OutlookProvider implements MailProvider {
     List<String> addCategories = change.addCategories();
     List<String> removeCategories = change.removeCategories();
     Future<Void> categorized = addCategories.isEmpty() && removeCategories.isEmpty() ? Future.succeededFuture()
-        : graph.json(mailbox, Call.get("/v1.0/me/messages/" + messageId, Map.of("$select", "categories")))
+        : graph.json(mailbox, Call.get(GraphPaths.message(messageId), Map.of("$select", "categories")))
             .map(current -> {
               List<String> categories = new ArrayList<>();
               current.getJsonArray("categories", new JsonArray()).forEach(c -> categories.add((String) c));
@@ -295,7 +295,7 @@ public final class OutlookProvider implements MailProvider {
               return null;
             });
     Future<JsonObject> patched = categorized.compose(v -> patch.isEmpty() ? Future.succeededFuture(new JsonObject())
-        : graph.json(mailbox, new Call(HttpMethod.PATCH, "/v1.0/me/messages/" + messageId, Map.of(), Map.of(), patch)));
+        : graph.json(mailbox, new Call(HttpMethod.PATCH, GraphPaths.message(messageId), Map.of(), Map.of(), patch)));
     return patched.compose(p -> change.moveTo().map(folder -> move(mailbox, messageId, folder))
         .orElseGet(() -> summary(mailbox, messageId)));
   }
@@ -311,13 +311,13 @@ public final class OutlookProvider implements MailProvider {
   }
 
   private Future<MessageSummary> move(Mailbox mailbox, String messageId, String folder) {
-    return graph.json(mailbox, new Call(HttpMethod.POST, "/v1.0/me/messages/" + messageId + "/move", Map.of(), Map.of(),
+    return graph.json(mailbox, new Call(HttpMethod.POST, GraphPaths.message(messageId) + "/move", Map.of(), Map.of(),
             new JsonObject().put("destinationId", folder)))
         .compose(moved -> summary(mailbox, moved.getString("id", messageId)));
   }
 
   private Future<MessageSummary> summary(Mailbox mailbox, String messageId) {
-    return folderLabels.of(mailbox).compose(labels -> graph.json(mailbox, Call.get("/v1.0/me/messages/" + messageId,
+    return folderLabels.of(mailbox).compose(labels -> graph.json(mailbox, Call.get(GraphPaths.message(messageId),
         Map.of("$select", GraphMessages.SUMMARY_FIELDS))).map(m -> GraphMessages.summary(m, labels)));
   }
 

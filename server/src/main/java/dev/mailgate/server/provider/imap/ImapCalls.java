@@ -1,5 +1,8 @@
 package dev.mailgate.server.provider.imap;
 
+import dev.mailgate.server.egress.EgressGuard;
+import dev.mailgate.server.egress.EgressPolicy;
+import dev.mailgate.server.egress.EgressRefusedException;
 import dev.mailgate.server.error.FieldViolation;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
@@ -44,10 +47,17 @@ final class ImapCalls {
 
   private final WorkerExecutor workers;
   private final ImapConnections connections;
+  private final EgressPolicy egress;
 
-  ImapCalls(Vertx vertx, int threads, ImapConnections connections) {
+  ImapCalls(Vertx vertx, int threads, ImapConnections connections, EgressPolicy egress) {
     this.workers = vertx.createSharedWorkerExecutor("mailgate-imap", threads);
     this.connections = connections;
+    this.egress = egress;
+  }
+
+  /** The egress policy as it applies to this mailbox's tenant. */
+  EgressGuard guard(Mailbox mailbox) {
+    return egress.forTenant(mailbox.egress());
   }
 
   /** IMAP work on the mailbox's pooled connection, run once more on a new connection if the pooled one dropped. */
@@ -64,7 +74,8 @@ final class ImapCalls {
   private <T> T withReconnect(Mailbox mailbox, Call<T> call) throws Exception {
     ImapSettings settings = settingsOf(mailbox);
     String login = settings.login(mailbox.emailAddress());
-    ImapConnection first = connections.open(settings, login, mailbox.credential());
+    EgressGuard guard = guard(mailbox);
+    ImapConnection first = connections.open(settings, login, mailbox.credential(), guard);
     try {
       return call.run(first);
     } catch (Exception e) {
@@ -78,7 +89,7 @@ final class ImapCalls {
     } finally {
       first.close();
     }
-    ImapConnection second = connections.open(settings, login, mailbox.credential());
+    ImapConnection second = connections.open(settings, login, mailbox.credential(), guard);
     try {
       return call.run(second);
     } catch (Exception e) {
@@ -103,6 +114,10 @@ final class ImapCalls {
   static RuntimeException translate(Throwable failure, String server) {
     if (failure instanceof GatewayException || failure instanceof ProviderUnauthorizedException) {
       return (RuntimeException) failure;
+    }
+    if (causedBy(failure, EgressRefusedException.class)) {
+      return new GatewayException(Reason.PROVIDER_UNAVAILABLE,
+          server + " has an address this gateway does not connect to (see the tenant's egress.allow)");
     }
     if (failure instanceof AuthenticationFailedException refused) {
       return isTemporary(refused) ? unavailable(server + " cannot log in right now") : new ProviderUnauthorizedException();
@@ -141,7 +156,7 @@ final class ImapCalls {
   /** A dropped, closed or unreachable connection (worth one reconnect when it was a pooled one). */
   static boolean isConnectionFailure(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t.getClass().getSimpleName().equals("DecodingException")) {
+      if (t.getClass().getSimpleName().equals("DecodingException") || t instanceof EgressRefusedException) {
         return false;
       }
       if (t instanceof StoreClosedException || t instanceof FolderClosedException || t instanceof ConnectionException

@@ -1,5 +1,6 @@
 package dev.mailgate.server.provider.imap;
 
+import dev.mailgate.server.egress.EgressGuard;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import java.nio.charset.StandardCharsets;
@@ -37,15 +38,19 @@ final class ImapConnections {
     new SecureRandom().nextBytes(salt);
   }
 
-  /** The mailbox's pooled store, or a new one (logged in now); close the lease when done. */
-  ImapConnection open(ImapSettings settings, String login, String password) throws MessagingException {
+  /**
+   * The mailbox's pooled store, or a new one (logged in now); close the lease when done. A store is
+   * only shared by calls under the same egress guard, since its later connections go through it.
+   */
+  ImapConnection open(ImapSettings settings, String login, String password, EgressGuard guard)
+      throws MessagingException {
     Key key = new Key(settings.imapHost().toLowerCase(Locale.ROOT), settings.imapPort(), login);
-    byte[] fingerprint = fingerprint(settings, password);
+    byte[] fingerprint = fingerprint(settings, password, guard);
     Pooled current = pool.get(key);
     if (current != null && MessageDigest.isEqual(current.fingerprint, fingerprint) && current.tryAcquire()) {
       return new ImapConnection(this, current, true);
     }
-    Pooled fresh = new Pooled(key, connect(settings, login, password), fingerprint);
+    Pooled fresh = new Pooled(key, connect(settings, login, password, guard), fingerprint);
     Pooled replaced = pool.put(key, fresh);
     if (replaced != null) {
       retire(replaced);
@@ -54,8 +59,8 @@ final class ImapConnections {
   }
 
   /** A store logged in to the mailbox, not pooled (login checks). */
-  IMAPStore connect(ImapSettings settings, String login, String password) throws MessagingException {
-    Session session = Session.getInstance(settings.imapProperties(FOLDER_CONNECTIONS, idleMillis));
+  IMAPStore connect(ImapSettings settings, String login, String password, EgressGuard guard) throws MessagingException {
+    Session session = Session.getInstance(settings.imapProperties(FOLDER_CONNECTIONS, idleMillis, guard.socketFactory()));
     IMAPStore store = (IMAPStore) session.getStore(settings.imapProtocol());
     store.connect(settings.imapHost(), settings.imapPort(), login, password);
     return store;
@@ -102,13 +107,15 @@ final class ImapConnections {
     }
   }
 
-  private byte[] fingerprint(ImapSettings settings, String password) {
+  private byte[] fingerprint(ImapSettings settings, String password, EgressGuard guard) {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
       digest.update(salt);
       digest.update(settings.imapSecurity().name().getBytes(StandardCharsets.UTF_8));
       digest.update((byte) 0);
       digest.update(password.getBytes(StandardCharsets.UTF_8));
+      digest.update((byte) 0);
+      digest.update(guard.fingerprint().getBytes(StandardCharsets.UTF_8));
       return digest.digest();
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing", e);

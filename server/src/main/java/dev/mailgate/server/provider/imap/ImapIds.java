@@ -36,7 +36,7 @@ final class ImapIds {
   /** The message an id names; anything that is not one of ours is MESSAGE_NOT_FOUND. */
   static MessageRef parseMessage(String id) {
     String[] fields = decode(id).split("\n", -1);
-    if (fields.length != 4 || fields[0].isEmpty()) {
+    if (fields.length != 4 || fields[0].isEmpty() || fields[0].chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
       throw notFound();
     }
     try {

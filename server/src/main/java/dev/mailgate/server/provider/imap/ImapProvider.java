@@ -1,5 +1,7 @@
 package dev.mailgate.server.provider.imap;
 
+import dev.mailgate.server.egress.EgressGuard;
+import dev.mailgate.server.egress.EgressPolicy;
 import dev.mailgate.server.error.FieldViolation;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
@@ -25,6 +27,8 @@ import jakarta.mail.Folder;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Part;
 import jakarta.mail.internet.MimeUtility;
+import dev.mailgate.tenant.config.EgressConfig;
+import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,9 +68,12 @@ import org.eclipse.angus.mail.imap.IMAPMessage;
  */
 public final class ImapProvider implements MailProvider {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ImapProvider.class);
+
   static final int THREAD_LIMIT = 100;
 
   private final Vertx vertx;
+  private final EgressPolicy egress;
   private final ImapConnections connections;
   private final ImapCalls calls;
   private final ImapSending sending;
@@ -74,10 +81,12 @@ public final class ImapProvider implements MailProvider {
   private final ImapThreads threads;
   private final long sweepTimer;
 
-  public ImapProvider(Vertx vertx, int workerThreads, Duration idleTimeout) {
+  /** IMAP/SMTP connections only to the hosts {@code egress} allows, checked at every connect. */
+  public ImapProvider(Vertx vertx, int workerThreads, Duration idleTimeout, EgressPolicy egress) {
     this.vertx = vertx;
+    this.egress = egress;
     this.connections = new ImapConnections(idleTimeout);
-    this.calls = new ImapCalls(vertx, workerThreads, connections);
+    this.calls = new ImapCalls(vertx, workerThreads, connections, egress);
     this.sending = new ImapSending(calls);
     this.labeling = new ImapLabeling(calls);
     this.threads = new ImapThreads(THREAD_LIMIT);
@@ -90,15 +99,46 @@ public final class ImapProvider implements MailProvider {
    * A refused login fails with {@code ProviderUnauthorizedException}; an unreachable server or a
    * failed TLS handshake with PROVIDER_UNAVAILABLE naming the server, never the password.
    */
-  public Future<Void> verifyLogin(ImapSettings settings, String emailAddress, String password) {
+  public Future<Void> verifyLogin(ImapSettings settings, String emailAddress, String password, EgressConfig tenantEgress) {
     String login = settings.login(emailAddress);
+    EgressGuard guard = egress.forTenant(tenantEgress);
     return calls.blocking("the IMAP server " + settings.imapHost() + ":" + settings.imapPort(), () -> {
-      connections.connect(settings, login, password).close();
+      connections.connect(settings, login, password, guard).close();
       return null;
     }).compose(imapOk -> calls.blocking("the SMTP server " + settings.smtpHost() + ":" + settings.smtpPort(), () -> {
-      SmtpSubmission.verify(settings, login, password);
+      SmtpSubmission.verify(settings, login, password, guard);
       return null;
     }));
+  }
+
+  /**
+   * Resolves the IMAP and SMTP hosts and checks every address against the egress policy, before
+   * any connection: INVALID_ARGUMENT naming {@code imap_host} and/or {@code smtp_host} when a host
+   * has no address or one the policy refuses (one answer for both, so the check does not tell
+   * which internal names exist). The check is made again at every connect.
+   */
+  public Future<Void> checkHosts(ImapSettings settings, EgressConfig tenantEgress) {
+    EgressGuard guard = egress.forTenant(tenantEgress);
+    return calls.blocking("the name server", () -> {
+      List<FieldViolation> refused = new ArrayList<>();
+      refusal(guard, ImapSettings.IMAP_HOST, settings.imapHost()).ifPresent(refused::add);
+      refusal(guard, ImapSettings.SMTP_HOST, settings.smtpHost()).ifPresent(refused::add);
+      if (!refused.isEmpty()) {
+        throw GatewayException.invalid(refused);
+      }
+      return null;
+    });
+  }
+
+  private static Optional<FieldViolation> refusal(EgressGuard guard, String field, String host) {
+    try {
+      guard.resolve(host);
+      return Optional.empty();
+    } catch (IOException refusedOrUnknown) {
+      log.info("CreateImapConnection: {} refused: {}", field, refusedOrUnknown.getClass().getSimpleName());
+      return Optional.of(new FieldViolation(field,
+          "must be a mail server on the public internet (or in a block the tenant allows); this host is not one"));
+    }
   }
 
   @Override
@@ -246,6 +286,11 @@ public final class ImapProvider implements MailProvider {
   /** How many mailboxes have a pooled IMAP connection open. */
   int pooledConnections() {
     return connections.size();
+  }
+
+  /** The egress guard this provider's connections of {@code mailbox} go through (tests). */
+  EgressGuard guard(Mailbox mailbox) {
+    return calls.guard(mailbox);
   }
 
   ImapConnections connections() {

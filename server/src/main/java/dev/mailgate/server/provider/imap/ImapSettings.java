@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import javax.net.SocketFactory;
 
 /**
  * Where an IMAP/SMTP mailbox lives and who logs in: the non-secret part of an IMAP connection,
@@ -80,8 +81,11 @@ public record ImapSettings(String imapHost, int imapPort, Security imapSecurity,
     return username.isEmpty() ? emailAddress : username;
   }
 
-  /** Jakarta Mail properties for the IMAP store: TLS as configured, host names checked, bounded waits. */
-  Properties imapProperties(int poolSize, long poolIdleMillis) {
+  /**
+   * Jakarta Mail properties for the IMAP store: TLS as configured, host names checked, bounded
+   * waits, every connection made by {@code sockets} (the egress guard) with no fallback to plain ones.
+   */
+  Properties imapProperties(int poolSize, long poolIdleMillis, SocketFactory sockets) {
     String protocol = imapSecurity == Security.SSL_TLS ? "imaps" : "imap";
     Properties props = new Properties();
     props.put("mail.store.protocol", protocol);
@@ -93,6 +97,7 @@ public record ImapSettings(String imapHost, int imapPort, Security imapSecurity,
     props.put(p + "connectionpoolsize", Integer.toString(poolSize));
     props.put(p + "connectionpooltimeout", Long.toString(poolIdleMillis));
     props.put(p + "ssl.checkserveridentity", "true");
+    guarded(props, p, sockets);
     if (imapSecurity == Security.STARTTLS) {
       props.put(p + "starttls.enable", "true");
       props.put(p + "starttls.required", "true");
@@ -104,8 +109,8 @@ public record ImapSettings(String imapHost, int imapPort, Security imapSecurity,
     return imapSecurity == Security.SSL_TLS ? "imaps" : "imap";
   }
 
-  /** Jakarta Mail properties for SMTP submission: authenticated, TLS as configured, bounded waits. */
-  Properties smtpProperties() {
+  /** Jakarta Mail properties for SMTP submission: authenticated, TLS as configured, bounded waits, guarded sockets. */
+  Properties smtpProperties(SocketFactory sockets) {
     String protocol = smtpProtocol();
     Properties props = new Properties();
     String p = "mail." + protocol + ".";
@@ -115,6 +120,7 @@ public record ImapSettings(String imapHost, int imapPort, Security imapSecurity,
     props.put(p + "timeout", Integer.toString(READ_TIMEOUT_MS));
     props.put(p + "writetimeout", Integer.toString(READ_TIMEOUT_MS));
     props.put(p + "ssl.checkserveridentity", "true");
+    guarded(props, p, sockets);
     if (smtpSecurity == Security.STARTTLS) {
       props.put(p + "starttls.enable", "true");
       props.put(p + "starttls.required", "true");
@@ -124,6 +130,16 @@ public record ImapSettings(String imapHost, int imapPort, Security imapSecurity,
 
   String smtpProtocol() {
     return smtpSecurity == Security.SSL_TLS ? "smtps" : "smtp";
+  }
+
+  /**
+   * Plain sockets from {@code sockets} for every protocol variant; Jakarta Mail layers TLS on them
+   * itself (with the host name, for SNI and the certificate check). No ssl.socketFactory is set:
+   * Jakarta Mail would open an unguarded socket for it.
+   */
+  private static void guarded(Properties props, String prefix, SocketFactory sockets) {
+    props.put(prefix + "socketFactory", sockets);
+    props.put(prefix + "socketFactory.fallback", "false");
   }
 
   private static String required(Map<String, String> map, String key) {

@@ -2,6 +2,7 @@ package dev.mailgate.server.provider.imap;
 
 import dev.mailgate.server.error.FieldViolation;
 import dev.mailgate.server.error.GatewayException;
+import dev.mailgate.server.egress.EgressGuard;
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -20,16 +21,17 @@ final class SmtpSubmission {
   private SmtpSubmission() {}
 
   /** Logs in to the SMTP server and out again. */
-  static void verify(ImapSettings settings, String login, String password) throws MessagingException {
-    Session session = Session.getInstance(settings.smtpProperties());
+  static void verify(ImapSettings settings, String login, String password, EgressGuard guard) throws MessagingException {
+    Session session = Session.getInstance(settings.smtpProperties(guard.socketFactory()));
     try (Transport transport = session.getTransport(settings.smtpProtocol())) {
       transport.connect(settings.smtpHost(), settings.smtpPort(), login, password);
     }
   }
 
   /** Sends the message to every To, Cc and Bcc recipient it names. */
-  static void submit(ImapSettings settings, String login, String password, byte[] raw) throws MessagingException {
-    Session session = Session.getInstance(settings.smtpProperties());
+  static void submit(ImapSettings settings, String login, String password, byte[] raw, EgressGuard guard)
+      throws MessagingException {
+    Session session = Session.getInstance(settings.smtpProperties(guard.socketFactory()));
     MimeMessage message = new MimeMessage(session, new ByteArrayInputStream(raw));
     Address[] recipients = message.getAllRecipients();
     if (recipients == null || recipients.length == 0) {

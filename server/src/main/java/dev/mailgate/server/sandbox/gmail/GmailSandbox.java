@@ -1,5 +1,6 @@
 package dev.mailgate.server.sandbox.gmail;
 
+import dev.mailgate.server.sandbox.RequestLog;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -23,6 +24,7 @@ public final class GmailSandbox {
 
   private final Mailboxes mailboxes = new Mailboxes();
   private final Gate gate = new Gate(mailboxes);
+  private final RequestLog log = new RequestLog();
 
   private GmailSandbox() {}
 
@@ -38,6 +40,7 @@ public final class GmailSandbox {
   public void mount(Router router) {
     BodyHandler bodies = BodyHandler.create(false).setBodyLimit(RequestBodies.BODY_LIMIT);
     for (String root : List.of("/gmail/v1/*", "/upload/gmail/v1/*")) {
+      router.route(root).handler(log);
       router.route(root).handler(bodies);
     }
     router.route(RouteTable.API + "/*").handler(gate);
@@ -58,6 +61,11 @@ public final class GmailSandbox {
   private static void notImplemented(RoutingContext ctx) {
     GoogleErrors.send(ctx, new GmailException(404, "notFound",
         "The Gmail sandbox has no " + Gate.method(ctx) + " " + ctx.request().path()));
+  }
+
+  /** Every request received so far (the last 1000), as {@code METHOD uri} with the path as sent. */
+  public List<String> requests() {
+    return log.requests();
   }
 
   /** Creates the mailbox of {@code address} if it does not exist yet, so that mail sent to it arrives. */

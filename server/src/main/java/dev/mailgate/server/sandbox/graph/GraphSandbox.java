@@ -1,5 +1,6 @@
 package dev.mailgate.server.sandbox.graph;
 
+import dev.mailgate.server.sandbox.RequestLog;
 import dev.mailgate.server.sandbox.graph.Folders.Folder;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -24,6 +25,7 @@ public final class GraphSandbox {
 
   private final Mailboxes mailboxes = new Mailboxes();
   private final Gate gate = new Gate(mailboxes);
+  private final RequestLog log = new RequestLog();
 
   private GraphSandbox() {}
 
@@ -38,6 +40,7 @@ public final class GraphSandbox {
    */
   public void mount(Router router) {
     String all = RouteTable.ROOT + "/*";
+    router.route(all).handler(log);
     router.route(all).handler(BodyHandler.create(false).setBodyLimit(RequestBodies.BODY_LIMIT));
     router.route(all).handler(gate);
     RouteTable routes = new RouteTable(router);
@@ -55,6 +58,11 @@ public final class GraphSandbox {
     String segment = path.substring(path.lastIndexOf('/') + 1);
     GraphErrors.send(ctx, GraphException.badRequest("Resource not found for the segment '" + segment + "'. "
         + "(The Graph sandbox has no " + ctx.request().method() + " " + path + ".)"));
+  }
+
+  /** Every request received so far (the last 1000), as {@code METHOD uri} with the path as sent. */
+  public java.util.List<String> requests() {
+    return log.requests();
   }
 
   /** Creates the mailbox of {@code address} if it does not exist yet, so that mail sent to it arrives. */

@@ -57,7 +57,7 @@ class ImapConnectionPoolTest {
   private static IMAPStore pooledStore(Mailbox mailbox) throws Exception {
     ImapSettings settings = ImapSettings.fromMap(mailbox.settings());
     try (ImapConnection lease = server.provider().connections().open(settings, mailbox.emailAddress(),
-        mailbox.credential())) {
+        mailbox.credential(), server.provider().guard(mailbox))) {
       assertThat(lease.reused()).isTrue();
       return lease.store();
     }

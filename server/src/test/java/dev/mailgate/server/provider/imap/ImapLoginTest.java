@@ -1,5 +1,6 @@
 package dev.mailgate.server.provider.imap;
 
+import dev.mailgate.tenant.config.EgressConfig;
 import static dev.mailgate.server.provider.imap.ImapTestServer.await;
 import static dev.mailgate.server.provider.imap.ImapTestServer.failure;
 import static dev.mailgate.server.provider.imap.ImapTestServer.gatewayFailure;
@@ -25,7 +26,7 @@ class ImapLoginTest {
     Mailbox mailbox = server.newMailbox("login");
     ImapSettings settings = ImapSettings.fromMap(mailbox.settings());
 
-    await(server.provider().verifyLogin(settings, mailbox.emailAddress(), mailbox.credential()));
+    await(server.provider().verifyLogin(settings, mailbox.emailAddress(), mailbox.credential(), EgressConfig.none()));
   }
 
   @Test
@@ -33,7 +34,7 @@ class ImapLoginTest {
     Mailbox mailbox = server.newMailbox("login");
     ImapSettings settings = ImapSettings.fromMap(mailbox.settings());
 
-    Throwable failure = failure(server.provider().verifyLogin(settings, mailbox.emailAddress(), "not-the-password"));
+    Throwable failure = failure(server.provider().verifyLogin(settings, mailbox.emailAddress(), "not-the-password", EgressConfig.none()));
 
     assertThat(failure).isInstanceOf(ProviderUnauthorizedException.class);
   }
@@ -66,7 +67,7 @@ class ImapLoginTest {
         reachable.smtpHost(), reachable.smtpPort(), ImapSettings.Security.NONE, reachable.username());
 
     GatewayException failure = gatewayFailure(
-        server.provider().verifyLogin(closedPort, mailbox.emailAddress(), mailbox.credential()));
+        server.provider().verifyLogin(closedPort, mailbox.emailAddress(), mailbox.credential(), EgressConfig.none()));
 
     assertThat(failure.reason()).isEqualTo(Reason.PROVIDER_UNAVAILABLE);
     assertThat(failure.retryDelay()).isPresent();
@@ -81,7 +82,7 @@ class ImapLoginTest {
         "127.0.0.1", freePort(), ImapSettings.Security.NONE, reachable.username());
 
     GatewayException failure = gatewayFailure(
-        server.provider().verifyLogin(closedSmtp, mailbox.emailAddress(), mailbox.credential()));
+        server.provider().verifyLogin(closedSmtp, mailbox.emailAddress(), mailbox.credential(), EgressConfig.none()));
 
     assertThat(failure.reason()).isEqualTo(Reason.PROVIDER_UNAVAILABLE);
     assertThat(failure.getMessage()).contains("SMTP").doesNotContain(mailbox.credential());
@@ -95,7 +96,7 @@ class ImapLoginTest {
         plain.smtpHost(), plain.smtpPort(), ImapSettings.Security.STARTTLS, plain.username());
 
     GatewayException failure = gatewayFailure(
-        server.provider().verifyLogin(tls, mailbox.emailAddress(), mailbox.credential()));
+        server.provider().verifyLogin(tls, mailbox.emailAddress(), mailbox.credential(), EgressConfig.none()));
 
     assertThat(failure.reason()).isEqualTo(Reason.PROVIDER_UNAVAILABLE);
     assertThat(failure.getMessage()).doesNotContain(mailbox.credential());

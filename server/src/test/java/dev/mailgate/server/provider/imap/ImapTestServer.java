@@ -67,7 +67,7 @@ final class ImapTestServer implements BeforeAllCallback, AfterAllCallback {
 
   /** Another provider on the same server (a new set of sessions, as after a gateway restart). */
   ImapProvider newProvider(Duration idle) {
-    return new ImapProvider(vertx, 4, idle);
+    return new ImapProvider(vertx, 4, idle, new dev.mailgate.server.testing.TestEgress().devPolicy());
   }
 
   GreenMail greenMail() {

@@ -46,10 +46,14 @@ final class BenchCommand implements Callable<Integer> {
   static final double MAX_RSS_MIB = 512;
   static final double MIN_TENANTS_RATIO = 0.7;
   static final double MAX_COLD_P99_MS = 100;
-  /** tenants: bench0000 alone and all tenants alternate this many times (odd: the median is a round). */
-  static final int TENANT_ROUNDS = 3;
+  /** search: the gateway's JVM may spend at most this many times the CPU per search of gmail-direct's client. */
+  static final double MAX_SEARCH_CPU_RATIO = 1.5;
+  /** search: messages in alice's sandbox Gmail, so that a page of 10 is 10 results (11 Gmail calls). */
+  static final int SEARCH_MESSAGES = 10;
 
   private static final Pattern BASELINE_READY = Pattern.compile("baseline ready on (\\S+):(\\d+)");
+  private static final Pattern BARE_READY = Pattern.compile("bare-vertx ready on (\\S+):(\\d+)");
+  private static final Pattern SANDBOX_READY = Pattern.compile("Provider sandbox ready on (\\S+)");
 
   @Parameters(index = "0", paramLabel = "COMPARISON", description = "direct, grpc-java, search, tenants or all")
   String comparison;
@@ -60,6 +64,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--tenants", defaultValue = "1000",
       description = "tenants: how many bench tenants the gateway creates (dev --bench-tenants) and calls (${DEFAULT-VALUE})")
   int tenants;
+
+  @Option(names = "--rounds", defaultValue = "3",
+      description = "how many rounds each comparison alternates its sides, judged on the median (at least 3; ${DEFAULT-VALUE})")
+  int rounds = Rounds.MIN;
 
   @Option(names = "--json", description = "also write everything measured here as JSON")
   Path json;
@@ -93,6 +101,9 @@ final class BenchCommand implements Callable<Integer> {
     if (!COMPARISONS.containsAll(names)) {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "unknown comparison '" + comparison + "'; expected direct, grpc-java, search, tenants or all");
+    }
+    if (rounds < Rounds.MIN) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--rounds must be at least " + Rounds.MIN);
     }
     if (!Files.isRegularFile(serverJar)) {
       throw new CommandLine.ParameterException(spec.commandLine(), serverJar + " is missing: build it first "
@@ -140,24 +151,39 @@ final class BenchCommand implements Callable<Integer> {
   private void runSection(Vertx vertx, Path dir, BenchSection section) throws Exception {
     Files.createDirectories(dir);
     int benchTenants = section.name.equals("tenants") ? tenants : 0;
-    out.printf("%n== %s: starting the dev gateway (-Xmx256m, --access-log %s)%s ...%n", section.name, accessLog,
-        benchTenants > 0 ? " with " + benchTenants + " bench tenants" : "");
-    out.flush();
     List<ChildProcess> mine = new ArrayList<>();
+    java.util.function.Consumer<ChildProcess> track = child -> {
+      mine.add(child);
+      started.add(child);
+    };
     try {
+      ChildProcess sandbox = null;
+      String sandboxUrl = null;
+      if (section.name.equals("search")) {
+        out.printf("%n== search: starting the provider sandbox in a process of its own ...%n");
+        out.flush();
+        sandbox = ChildProcess.start("sandbox", List.of(java(), "-Xmx256m", "-jar", serverJar.toString(), "sandbox",
+            "--gmail-messages", Integer.toString(SEARCH_MESSAGES)), dir.resolve("sandbox.log"));
+        track.accept(sandbox);
+        sandboxUrl = sandbox.await(SANDBOX_READY, Duration.ofSeconds(60)).group(1);
+        out.printf("sandbox (pid %d) ready on %s%n", sandbox.pid(), sandboxUrl);
+      }
+      out.printf("%n== %s: starting the dev gateway (-Xmx256m, --access-log %s)%s ...%n", section.name, accessLog,
+          benchTenants > 0 ? " with " + benchTenants + " bench tenants" : "");
+      out.flush();
       DevGatewayProcess gateway = DevGatewayProcess.start(java(), serverJar, dir.resolve("data"), benchTenants,
-          accessLog, dir.resolve("gateway.log"), LoadgenCli.parseDuration(startupTimeout), child -> {
-            mine.add(child);
-            started.add(child);
-          });
+          accessLog, sandboxUrl, dir.resolve("gateway.log"), LoadgenCli.parseDuration(startupTimeout), track);
       out.printf("gateway (pid %d) ready on %s%n", gateway.process.pid(), gateway.address);
       out.flush();
       RssSampler rss = new RssSampler(gateway.process.pid());
-      cpu = new CpuMeter(gateway.process.pid(), dir.resolve("data"), null);
+      cpu = new CpuMeter(gateway.process.pid(), dir.resolve("data"), java.util.Map.of());
+      if (sandbox != null) {
+        cpu = cpu.with("sandbox", sandbox.pid());
+      }
       try {
         switch (section.name) {
-          case "direct" -> direct(vertx, gateway, section, rss);
-          case "grpc-java" -> grpcJava(vertx, gateway, section, rss, dir, mine);
+          case "direct" -> direct(vertx, gateway, section, rss, dir, track);
+          case "grpc-java" -> grpcJava(vertx, gateway, section, rss, dir, track);
           case "search" -> search(vertx, settings(gateway, null), section, rss);
           default -> tenants(vertx, settings(gateway, gateway.pgUrl("mailgate_bench")), section, rss);
         }
@@ -180,7 +206,7 @@ final class BenchCommand implements Callable<Integer> {
   private RunSettings settings(DevGatewayProcess gateway, String pgUrl) {
     return new RunSettings(gateway.address, null, "acme", gateway.acmeApiKey(), 1, "alice", pgUrl, 4,
         timing.timeout(), RpcKind.LIST_CONNECTIONS, "", 10, gateway.gmailRootUrl, 16,
-        "alice@example.com", null, false);
+        "alice@example.com", null, false, null);
   }
 
   private LoadSpec closed(int concurrency) {
@@ -191,26 +217,119 @@ final class BenchCommand implements Callable<Integer> {
     return LoadSpec.open(rate, timing.warmup(), timing.duration());
   }
 
-  /** Runs the gateway and one other target with the same load and keeps their results and ratios. */
-  private Comparison pair(ComparisonRun run, TargetKind other, LoadSpec load, BenchSection section, RssSampler rss)
-      throws Exception {
-    int mark = rss.mark();
-    List<LoadResult> results = run.run(List.of(TargetKind.GATEWAY, other), load);
-    section.results.addAll(results);
-    List<Report.Comparison> ratios = Report.Comparison.of(results);
-    section.comparisons.addAll(ratios);
-    printRss(rss, mark);
-    return new Comparison(ratios.get(0), results.stream().allMatch(LoadResult::clean));
+  /**
+   * The other targets, then the gateway, under one load, alternating for {@link #rounds} rounds
+   * ({@link Rounds}): round r's results are named "TARGET #r" and their CPU is recorded per process.
+   * The gateway is the last side of every round.
+   */
+  private List<Rounds.Round> alternate(ComparisonRun run, List<TargetKind> others, LoadSpec load, BenchSection section,
+      RssSampler rss) throws Exception {
+    List<Rounds.Side> sides = new ArrayList<>();
+    for (TargetKind kind : others) {
+      sides.add(round -> side(run, kind, load, round, section, rss));
+    }
+    sides.add(round -> side(run, TargetKind.GATEWAY, load, round, section, rss));
+    return Rounds.alternate(rounds, sides);
   }
 
-  private record Comparison(Report.Comparison ratios, boolean clean) {}
+  /** One run of one target in a round. */
+  private LoadResult side(ComparisonRun run, TargetKind kind, LoadSpec load, int round, BenchSection section,
+      RssSampler rss) throws Exception {
+    int mark = rss.mark();
+    String name = kind + " #" + round;
+    if (cpu != null) {
+      run.measuringCpu(cpu, (measured, cores) -> section.addCpu(measured.withTarget(name), cores));
+    }
+    LoadResult result = run.run(List.of(kind), load).get(0).withTarget(name);
+    section.results.add(result);
+    printRss(rss, mark);
+    return result;
+  }
 
-  private void direct(Vertx vertx, DevGatewayProcess gateway, BenchSection section, RssSampler rss) throws Exception {
-    databaseTargets(measured(vertx, settings(gateway, gateway.acmePgUrl()), section), TargetKind.DIRECT, section, rss);
+  /** The gateway's (the last side's) values against side {@code other} of each round. */
+  private static List<Report.Comparison> gatewayVersus(List<Rounds.Round> rounds, int other, String otherName,
+      BenchSection section) {
+    List<Report.Comparison> compared = new ArrayList<>();
+    for (Rounds.Round round : rounds) {
+      LoadResult gateway = round.get(round.results().size() - 1);
+      compared.add(Report.Comparison.between("gateway vs " + otherName + " #" + round.number(), gateway,
+          round.get(other)));
+    }
+    section.comparisons.addAll(compared);
+    return compared;
+  }
+
+  private static boolean clean(List<Rounds.Round> rounds) {
+    return rounds.stream().flatMap(r -> r.results().stream()).allMatch(LoadResult::clean);
+  }
+
+  private static String roundsOf(List<Rounds.Round> rounds) {
+    return ", median of " + rounds.size() + " rounds";
+  }
+
+  private void direct(Vertx vertx, DevGatewayProcess gateway, BenchSection section, RssSampler rss, Path dir,
+      java.util.function.Consumer<ChildProcess> track) throws Exception {
+    String pgUrl = gateway.acmePgUrl();
+    out.printf("starting the bare Vert.x gRPC server ...%n");
+    out.flush();
+    ChildProcess bare = ChildProcess.start("bare-vertx", List.of(java(), "-Xmx256m", "-cp",
+        System.getProperty("java.class.path"), LoadgenCli.class.getName(), "bare-vertx-server", "--port", "0",
+        "--pg-url", pgUrl, "--pg-pool-size", "4"), dir.resolve("bare-vertx.log"));
+    track.accept(bare);
+    Matcher ready = bare.await(BARE_READY, Duration.ofSeconds(60));
+    out.printf("bare-vertx (pid %d) ready on %s:%s%n", bare.pid(), ready.group(1), ready.group(2));
+    cpu = cpu.with(TargetKind.BARE_VERTX.label(), bare.pid());
+    RunSettings settings = settings(gateway, pgUrl).withBareVertxAddress(ready.group(1) + ":" + ready.group(2));
+    ComparisonRun run = new ComparisonRun(vertx, settings, out);
+    List<TargetKind> others = List.of(TargetKind.DIRECT, TargetKind.BARE_VERTX);
+
+    List<Rounds.Round> closed = alternate(run, others, closed(16), section, rss);
+    String load = closed.get(0).get(0).load();
+    boolean clean = clean(closed);
+    List<Report.Comparison> direct = gatewayVersus(closed, 0, "direct", section);
+    List<Report.Comparison> bareVertx = gatewayVersus(closed, 1, "bare-vertx", section);
+    section.checks.add(BenchCheck.atLeast(section.name, load, "throughput ratio gateway/direct" + roundsOf(closed),
+        Rounds.Spread.of(direct.stream().map(Report.Comparison::throughputRatio).toList()), 3, "",
+        MIN_THROUGHPUT_RATIO, clean));
+    section.checks.add(BenchCheck.info(section.name, load, "throughput ratio gateway/bare-vertx" + roundsOf(closed),
+        Rounds.Spread.of(bareVertx.stream().map(Report.Comparison::throughputRatio).toList()), 3, "", clean));
+    cpuChecks(section, closed, load, clean, List.of(
+        new CpuSide("gateway JVM", closed.get(0).results().size() - 1, "gateway"),
+        new CpuSide("bare-vertx JVM", 1, TargetKind.BARE_VERTX.label())));
+    section.checks.add(BenchCheck.info(section.name, load, "gateway's own work: gateway JVM - bare-vertx JVM, "
+        + "CPU us per call" + roundsOf(closed), Rounds.Spread.of(closed, round ->
+            section.microsPerCall(round.get(2), "gateway") - section.microsPerCall(round.get(1),
+                TargetKind.BARE_VERTX.label())), 0, " us", clean));
+
+    List<Rounds.Round> open = alternate(run, others, open(1000), section, rss);
+    String openLoad = open.get(0).get(0).load();
+    boolean openClean = clean(open);
+    section.checks.add(BenchCheck.atMost(section.name, openLoad, "p99 added (gateway - direct)" + roundsOf(open),
+        Rounds.Spread.of(gatewayVersus(open, 0, "direct", section).stream()
+            .map(c -> c.p99AddedMicros() / 1000.0).toList()), 2, " ms", MAX_P99_ADDED_MS, openClean));
+    section.checks.add(BenchCheck.info(section.name, openLoad, "p99 added (gateway - bare-vertx)" + roundsOf(open),
+        Rounds.Spread.of(gatewayVersus(open, 1, "bare-vertx", section).stream()
+            .map(c -> c.p99AddedMicros() / 1000.0).toList()), 2, " ms", openClean));
+  }
+
+  /** Whose CPU a side's calls cost: a label, the side's index in a round, the CpuMeter part. */
+  private record CpuSide(String label, int side, String part) {}
+
+  /** One row per side: the CPU microseconds per call of the process doing that side's work, median of the rounds. */
+  private static void cpuChecks(BenchSection section, List<Rounds.Round> rounds, String load, boolean clean,
+      List<CpuSide> sides) {
+    if (section.cpu.isEmpty()) {
+      return;
+    }
+    for (CpuSide side : sides) {
+      section.checks.add(BenchCheck.info(section.name, load, "CPU us per call, " + side.label() + roundsOf(rounds),
+          Rounds.Spread.of(rounds, round -> section.microsPerCall(round.get(side.side()), side.part())), 0, " us",
+          clean));
+    }
   }
 
   private void grpcJava(Vertx vertx, DevGatewayProcess gateway, BenchSection section, RssSampler rss, Path dir,
-      List<ChildProcess> mine) throws Exception {
+      java.util.function.Consumer<ChildProcess> track) throws Exception {
     String pgUrl = gateway.acmePgUrl();
     out.printf("starting the grpc-java baseline server ...%n");
     out.flush();
@@ -218,35 +337,55 @@ final class BenchCommand implements Callable<Integer> {
         System.getProperty("java.class.path"), LoadgenCli.class.getName(), "baseline-server", "--port", "0",
         "--pg-url", pgUrl, "--pg-pool-size", "4", "--tenant", "acme", "--api-key", gateway.acmeApiKey()),
         dir.resolve("baseline.log"));
-    mine.add(baseline);
-    started.add(baseline);
+    track.accept(baseline);
     Matcher ready = baseline.await(BASELINE_READY, Duration.ofSeconds(60));
     out.printf("baseline (pid %d) ready on %s:%s%n", baseline.pid(), ready.group(1), ready.group(2));
     RunSettings settings = settings(gateway, pgUrl).withBaselineAddress(ready.group(1) + ":" + ready.group(2));
-    cpu = new CpuMeter(gateway.process.pid(), dir.resolve("data"), baseline.pid());
-    databaseTargets(measured(vertx, settings, section), TargetKind.GRPC_JAVA, section, rss);
-    baseline.stop();
+    cpu = cpu.with(TargetKind.GRPC_JAVA.label(), baseline.pid());
+    ComparisonRun run = new ComparisonRun(vertx, settings, out);
+    List<TargetKind> others = List.of(TargetKind.GRPC_JAVA);
+
+    List<Rounds.Round> closed = alternate(run, others, closed(16), section, rss);
+    String load = closed.get(0).get(0).load();
+    boolean clean = clean(closed);
+    section.checks.add(BenchCheck.atLeast(section.name, load, "throughput ratio gateway/grpc-java" + roundsOf(closed),
+        Rounds.Spread.of(gatewayVersus(closed, 0, "grpc-java", section).stream()
+            .map(Report.Comparison::throughputRatio).toList()), 3, "", MIN_THROUGHPUT_RATIO, clean));
+    cpuChecks(section, closed, load, clean, List.of(new CpuSide("gateway JVM", 1, "gateway"),
+        new CpuSide("grpc-java JVM", 0, TargetKind.GRPC_JAVA.label())));
+
+    List<Rounds.Round> open = alternate(run, others, open(1000), section, rss);
+    section.checks.add(BenchCheck.atMost(section.name, open.get(0).get(0).load(), "p99 added (gateway - grpc-java)"
+        + roundsOf(open), Rounds.Spread.of(gatewayVersus(open, 0, "grpc-java", section).stream()
+            .map(c -> c.p99AddedMicros() / 1000.0).toList()), 2, " ms", MAX_P99_ADDED_MS, clean(open)));
   }
 
-  /** direct and grpc-java: closed x16 (throughput ratio) and open 1000/s (p99 added). */
-  private void databaseTargets(ComparisonRun run, TargetKind other, BenchSection section, RssSampler rss)
-      throws Exception {
-    Comparison closed = pair(run, other, closed(16), section, rss);
-    section.checks.add(BenchCheck.atLeast(section.name, closed.ratios().load(),
-        "throughput ratio gateway/" + other, closed.ratios().throughputRatio(), 3, "", MIN_THROUGHPUT_RATIO,
-        closed.clean()));
-    Comparison open = pair(run, other, open(1000), section, rss);
-    section.checks.add(BenchCheck.atMost(section.name, open.ratios().load(), "p99 added (gateway - " + other + ")",
-        open.ratios().p99AddedMicros() / 1000.0, 2, " ms", MAX_P99_ADDED_MS, open.clean()));
-  }
-
-  /** search: closed x4 and open 50/s, p50 added by the gateway over the same Gmail calls. */
+  /**
+   * search: closed x4 and open 50/s, p50 added by the gateway over the same Gmail calls, and the
+   * CPU per search of the gateway's JVM against the load generator's (gmail-direct's) own; the
+   * sandbox is a process of its own (when bench started it), so neither side counts its CPU.
+   */
   void search(Vertx vertx, RunSettings base, BenchSection section, RssSampler rss) throws Exception {
-    ComparisonRun run = measured(vertx, base.withRpc(RpcKind.SEARCH), section);
-    for (LoadSpec load : List.of(closed(4), open(50))) {
-      Comparison compared = pair(run, TargetKind.GMAIL_DIRECT, load, section, rss);
-      section.checks.add(BenchCheck.atMost(section.name, compared.ratios().load(), "p50 added (gateway - gmail-direct)",
-          compared.ratios().p50AddedMicros() / 1000.0, 2, " ms", MAX_SEARCH_P50_ADDED_MS, compared.clean()));
+    ComparisonRun run = new ComparisonRun(vertx, base.withRpc(RpcKind.SEARCH), out);
+    List<TargetKind> others = List.of(TargetKind.GMAIL_DIRECT);
+    for (LoadSpec spec : List.of(closed(4), open(50))) {
+      List<Rounds.Round> rounds = alternate(run, others, spec, section, rss);
+      String load = rounds.get(0).get(0).load();
+      boolean clean = clean(rounds);
+      section.checks.add(BenchCheck.atMost(section.name, load, "p50 added (gateway - gmail-direct)" + roundsOf(rounds),
+          Rounds.Spread.of(gatewayVersus(rounds, 0, "gmail-direct", section).stream()
+              .map(c -> c.p50AddedMicros() / 1000.0).toList()), 2, " ms", MAX_SEARCH_P50_ADDED_MS, clean));
+      if (section.cpu.isEmpty()) {
+        continue;
+      }
+      cpuChecks(section, rounds, load, clean, List.of(new CpuSide("gateway JVM", 1, "gateway"),
+          new CpuSide("gmail-direct (load generator JVM)", 0, "loadgen")));
+      Rounds.Spread ratio = Rounds.Spread.of(rounds, round ->
+          section.microsPerCall(round.get(1), "gateway") / section.microsPerCall(round.get(0), "loadgen"));
+      String metric = "CPU per search, gateway JVM / gmail-direct" + roundsOf(rounds);
+      section.checks.add(spec.mode() == LoadSpec.Mode.CLOSED
+          ? BenchCheck.atMost(section.name, load, metric, ratio, 2, "", MAX_SEARCH_CPU_RATIO, clean)
+          : BenchCheck.info(section.name, load, metric, ratio, 2, "", clean));
     }
   }
 
@@ -254,10 +393,10 @@ final class BenchCommand implements Callable<Integer> {
    * tenants: closed x16 on bench0000 alone (the first round also warms the gateway up), then one
    * first call per tenant (all but bench0000 are cold: never called since the gateway started,
    * migrations done), then closed x16 round-robin over all of them; bench0000 alone and all of
-   * them then alternate for {@value #TENANT_ROUNDS} rounds in all, and the verdict is the median
-   * of the rounds' ratios, so that one noisy run on a shared machine does not decide it. The same
-   * rounds as direct SQL on the tenants' schemas (the page query naming each tenant's schema, as
-   * the gateway does) give PostgreSQL's own cost of spreading the work over the schemas.
+   * them alternate for {@link #rounds} rounds ({@link Rounds}), and the verdict is the median of
+   * the rounds' ratios. The same rounds as direct SQL on the tenants' schemas (the page query
+   * naming each tenant's schema, as the gateway does) give PostgreSQL's own cost of spreading the
+   * work over the schemas.
    */
   void tenants(Vertx vertx, RunSettings base, BenchSection section, RssSampler rss) throws Exception {
     String first = String.format(Locale.ROOT, TENANT_PATTERN, 0);
@@ -265,40 +404,42 @@ final class BenchCommand implements Callable<Integer> {
     RunSettings all = tenants == 1 ? one : base.withTenants(TENANT_PATTERN, KEY_PATTERN, tenants);
     String allName = tenants + " tenants";
 
-    List<Report.Comparison> gatewayRounds = new ArrayList<>();
-    for (int round = 1; round <= TENANT_ROUNDS; round++) {
-      LoadResult single = once(vertx, one, TargetKind.GATEWAY, "gateway " + first + rounded(round), section, rss);
-      if (round == 1) {
-        coldPass(vertx, all, allName, section, rss);
-      }
-      LoadResult spread = once(vertx, all, TargetKind.GATEWAY, "gateway " + allName + rounded(round), section, rss);
-      gatewayRounds.add(Report.Comparison.between("gateway: " + allName + " vs " + first + rounded(round), spread,
-          single));
-    }
-    section.comparisons.addAll(gatewayRounds);
-    Report.Comparison median = median(gatewayRounds);
+    List<Rounds.Round> gatewayRounds = Rounds.alternate(rounds, List.of(
+        round -> once(vertx, one, TargetKind.GATEWAY, "gateway " + first + " #" + round, section, rss),
+        round -> {
+          if (round == 1) {
+            coldPass(vertx, all, allName, section, rss);
+          }
+          return once(vertx, all, TargetKind.GATEWAY, "gateway " + allName + " #" + round, section, rss);
+        }));
+    Rounds.Spread ratios = spread("gateway: " + allName + " vs " + first, gatewayRounds, section);
     boolean clean = section.results.stream().allMatch(LoadResult::clean);
-    section.checks.add(BenchCheck.atLeast(section.name, median.load(), "throughput ratio " + allName + "/" + first
-        + " (median of " + TENANT_ROUNDS + " rounds)", median.throughputRatio(), 3, "", MIN_TENANTS_RATIO, clean));
-    section.checks.add(BenchCheck.info(section.name, median.load(), "p99 added (" + allName + " - " + first
-        + ", that round)", median.p99AddedMicros() / 1000.0, 2, " ms", clean));
+    String load = gatewayRounds.get(0).get(0).load();
+    section.checks.add(BenchCheck.atLeast(section.name, load, "throughput ratio " + allName + "/" + first
+        + roundsOf(gatewayRounds), ratios, 3, "", MIN_TENANTS_RATIO, clean));
+    section.checks.add(BenchCheck.info(section.name, load, "p99 added (" + allName + " - " + first + ")"
+        + roundsOf(gatewayRounds), Rounds.Spread.of(gatewayRounds, round -> (round.get(1).p99Micros()
+            - round.get(0).p99Micros()) / 1000.0), 2, " ms", clean));
 
     if (base.pgUrl() != null) {
-      List<Report.Comparison> sqlRounds = new ArrayList<>();
-      for (int round = 1; round <= TENANT_ROUNDS; round++) {
-        LoadResult sqlSingle = once(vertx, one.withPgSchemas(base.pgUrl()), TargetKind.DIRECT,
-            "direct " + first + rounded(round), section, rss);
-        LoadResult sqlSpread = once(vertx, all.withPgSchemas(base.pgUrl()), TargetKind.DIRECT,
-            "direct " + allName + rounded(round), section, rss);
-        sqlRounds.add(Report.Comparison.between("direct SQL: " + allName + " vs " + first + rounded(round),
-            sqlSpread, sqlSingle));
-      }
-      section.comparisons.addAll(sqlRounds);
-      Report.Comparison sql = median(sqlRounds);
-      section.checks.add(BenchCheck.info(section.name, sql.load(), "PostgreSQL alone: throughput ratio " + allName
-          + "/" + first + " (direct SQL, median)", sql.throughputRatio(), 3, "",
+      List<Rounds.Round> sqlRounds = Rounds.alternate(rounds, List.of(
+          round -> once(vertx, one.withPgSchemas(base.pgUrl()), TargetKind.DIRECT, "direct " + first + " #" + round,
+              section, rss),
+          round -> once(vertx, all.withPgSchemas(base.pgUrl()), TargetKind.DIRECT, "direct " + allName + " #" + round,
+              section, rss)));
+      section.checks.add(BenchCheck.info(section.name, load, "PostgreSQL alone: throughput ratio " + allName
+          + "/" + first + " (direct SQL" + roundsOf(sqlRounds) + ")",
+          spread("direct SQL: " + allName + " vs " + first, sqlRounds, section), 3, "",
           section.results.stream().allMatch(LoadResult::clean)));
     }
+  }
+
+  /** Side 1 against side 0 of every round (kept in the section's pairings), and the spread of their throughput ratios. */
+  private static Rounds.Spread spread(String name, List<Rounds.Round> rounds, BenchSection section) {
+    List<Report.Comparison> compared = rounds.stream()
+        .map(round -> Report.Comparison.between(name + " #" + round.number(), round.get(1), round.get(0))).toList();
+    section.comparisons.addAll(compared);
+    return Rounds.Spread.of(compared.stream().map(Report.Comparison::throughputRatio).toList());
   }
 
   /** One first call per tenant, checked against the cold-call target. */
@@ -314,17 +455,6 @@ final class BenchCommand implements Callable<Integer> {
         cold.p99Micros() / 1000.0, 2, " ms", MAX_COLD_P99_MS, cold.clean()));
   }
 
-  private static String rounded(int round) {
-    return TENANT_ROUNDS == 1 ? "" : " #" + round;
-  }
-
-  /** The round whose throughput ratio is the median (rounds are odd in number). */
-  static Report.Comparison median(List<Report.Comparison> rounds) {
-    List<Report.Comparison> sorted = new ArrayList<>(rounds);
-    sorted.sort(java.util.Comparator.comparingDouble(Report.Comparison::throughputRatio));
-    return sorted.get(sorted.size() / 2);
-  }
-
   private LoadResult once(Vertx vertx, RunSettings settings, TargetKind kind, String name, BenchSection section,
       RssSampler rss) throws Exception {
     int mark = rss.mark();
@@ -336,12 +466,6 @@ final class BenchCommand implements Callable<Integer> {
     section.results.add(result);
     printRss(rss, mark);
     return result;
-  }
-
-  /** A comparison run whose processes' CPU is recorded in the section. */
-  private ComparisonRun measured(Vertx vertx, RunSettings settings, BenchSection section) {
-    ComparisonRun run = new ComparisonRun(vertx, settings, out);
-    return cpu == null ? run : run.measuringCpu(cpu, section::addCpu);
   }
 
   private void printRss(RssSampler rss, int mark) {

@@ -51,14 +51,22 @@ final class BenchReport {
     }
     List<io.vertx.core.json.JsonObject> cpu = sections.stream().flatMap(s -> s.cpu.stream()).toList();
     if (!cpu.isEmpty()) {
-      text.append("\nCPU per run (cores used, warm-up included; us per call = all processes' CPU / OK calls per second)\n");
+      text.append("\nCPU per run (warm-up included): cores each process used, and its CPU microseconds per OK call"
+          + " (the run's calls/s); all = every process\n");
+      List<String[]> rows = new ArrayList<>();
+      rows.add(new String[] {"target", "load", "cores", "us per call by process", "all us per call"});
       for (io.vertx.core.json.JsonObject run : cpu) {
         java.util.Map<String, Double> cores = new java.util.LinkedHashMap<>();
         run.getJsonObject("cores").forEach(e -> cores.put(e.getKey(), ((Number) e.getValue()).doubleValue()));
+        StringBuilder perProcess = new StringBuilder();
+        JsonObject byProcess = run.getJsonObject("cpu_us_per_call_by_process", new JsonObject());
+        byProcess.forEach(e -> perProcess.append(perProcess.length() == 0 ? "" : ", ").append(e.getKey()).append(' ')
+            .append(e.getValue() == null ? "-" : Report.fmt(((Number) e.getValue()).doubleValue(), 0)));
         Double perCall = run.getDouble("cpu_us_per_call");
-        text.append(String.format(java.util.Locale.ROOT, "  %-22s %-12s %s = %s us per call%n", run.getString("target"),
-            run.getString("load"), CpuMeter.describe(cores), perCall == null ? "-" : String.format("%.0f", perCall)));
+        rows.add(new String[] {run.getString("target"), run.getString("load"), CpuMeter.describe(cores),
+            perProcess.toString(), perCall == null ? "-" : Report.fmt(perCall, 0)});
       }
+      text.append(Report.align(rows));
     }
     return text.toString();
   }

@@ -25,13 +25,31 @@ final class BenchSection {
     this.name = name;
   }
 
-  /** Records the cores of one run; the CPU per call counts every process of the run against its OK calls. */
+  /** Each run's CPU microseconds per OK call by process, by "target|load". */
+  private final java.util.Map<String, java.util.Map<String, Double>> micros = new java.util.HashMap<>();
+
+  /**
+   * Records the cores of one run and each process's CPU per OK call; the total CPU per call counts
+   * every process of the run against its OK calls.
+   */
   void addCpu(LoadResult result, java.util.Map<String, Double> cores) {
     double total = cores.values().stream().mapToDouble(Double::doubleValue).sum();
     double perSecond = result.ok() / result.durationSeconds();
+    java.util.Map<String, Double> perCall = CpuMeter.microsPerCall(cores, perSecond);
+    micros.put(result.target() + "|" + result.load(), perCall);
+    JsonObject byProcess = new JsonObject();
+    perCall.forEach((part, us) -> byProcess.put(part, Double.isNaN(us) ? null : us));
     cpu.add(new JsonObject().put("target", result.target()).put("load", result.load())
         .put("cores", CpuMeter.toJson(cores))
+        .put("cpu_us_per_call_by_process", byProcess)
         .put("cpu_us_per_call", perSecond > 0 ? total / perSecond * 1e6 : null));
+  }
+
+  /** The CPU microseconds per OK call of one process ({@link CpuMeter} part) during a recorded run; NaN if unknown. */
+  double microsPerCall(LoadResult result, String part) {
+    java.util.Map<String, Double> perCall = micros.get(result.target() + "|" + result.load());
+    Double value = perCall == null ? null : perCall.get(part);
+    return value == null ? Double.NaN : value;
   }
 
   /** Every call made succeeded, and the comparison ran to its end. */

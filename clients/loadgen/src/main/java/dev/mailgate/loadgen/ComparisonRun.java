@@ -95,7 +95,7 @@ public final class ComparisonRun {
     for (TargetKind kind : targets) {
       boolean fits = switch (kind) {
         case GATEWAY -> true;
-        case DIRECT, GRPC_JAVA -> rpc == RpcKind.LIST_CONNECTIONS;
+        case DIRECT, GRPC_JAVA, BARE_VERTX -> rpc == RpcKind.LIST_CONNECTIONS;
         case GMAIL_DIRECT -> rpc == RpcKind.SEARCH;
       };
       if (!fits) {
@@ -111,6 +111,9 @@ public final class ComparisonRun {
     }
     if (targets.contains(TargetKind.GRPC_JAVA) && settings.baselineAddress() == null) {
       throw new IllegalArgumentException("--target grpc-java needs --baseline-address");
+    }
+    if (targets.contains(TargetKind.BARE_VERTX) && settings.bareVertxAddress() == null) {
+      throw new IllegalArgumentException("--target bare-vertx needs --bare-vertx-address");
     }
     if (targets.contains(TargetKind.GMAIL_DIRECT) && settings.gmailRootUrl() == null) {
       throw new IllegalArgumentException("--target gmail-direct needs --gmail-root-url");
@@ -131,6 +134,11 @@ public final class ComparisonRun {
       case GRPC_JAVA -> {
         RunSettings.HostPort at = RunSettings.hostPort("--baseline-address", settings.baselineAddress());
         yield new GatewayTarget("grpc-java", vertx, at.host(), at.port(), settings.tenants(),
+            GatewayTarget.listConnections(settings.user()), timeoutMillis);
+      }
+      case BARE_VERTX -> {
+        RunSettings.HostPort at = RunSettings.hostPort("--bare-vertx-address", settings.bareVertxAddress());
+        yield new GatewayTarget("bare-vertx", vertx, at.host(), at.port(), settings.tenants(),
             GatewayTarget.listConnections(settings.user()), timeoutMillis);
       }
       case GATEWAY -> {

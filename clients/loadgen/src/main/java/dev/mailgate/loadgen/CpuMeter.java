@@ -13,8 +13,9 @@ import java.util.stream.Collectors;
 /**
  * CPU time used by the processes of a run, read from /proc (Linux): the gateway's JVM, its
  * embedded PostgreSQL (which runs detached from the JVM: the processes whose command line names
- * the gateway's data directory, other than the gateway's own, and their children, the backends), an optional baseline server and
- * this load generator. On a small machine all of them share the cores, so where the CPU goes explains
+ * the gateway's data directory, other than the gateway's own, and their children, the backends), the
+ * other servers of the comparison (the grpc-java baseline, the bare Vert.x server, the provider sandbox), each by
+ * its own name, and this load generator. On a small machine all of them share the cores, so where the CPU goes explains
  * the ratios better than the throughput alone. Elsewhere than Linux it measures nothing.
  */
 final class CpuMeter {
@@ -24,12 +25,20 @@ final class CpuMeter {
 
   private final long gatewayPid;
   private final String dataDir;
-  private final Long baselinePid;
+  private final Map<String, Long> others;
 
-  CpuMeter(long gatewayPid, Path dataDir, Long baselinePid) {
+  /** @param others the comparison's other server processes by name ("grpc-java", "bare-vertx", "sandbox") */
+  CpuMeter(long gatewayPid, Path dataDir, Map<String, Long> others) {
     this.gatewayPid = gatewayPid;
     this.dataDir = dataDir.toAbsolutePath().toString();
-    this.baselinePid = baselinePid;
+    this.others = new LinkedHashMap<>(others);
+  }
+
+  /** The same processes and one more. */
+  CpuMeter with(String name, long pid) {
+    Map<String, Long> more = new LinkedHashMap<>(others);
+    more.put(name, pid);
+    return new CpuMeter(gatewayPid, Path.of(dataDir), more);
   }
 
   /** CPU seconds used so far by each part. */
@@ -45,9 +54,7 @@ final class CpuMeter {
         + roots.stream().flatMap(p -> java.util.stream.Stream.concat(java.util.stream.Stream.of(p), p.descendants()))
             .distinct()
             .mapToDouble(p -> cpuSeconds(p.pid())).sum());
-    if (baselinePid != null) {
-      seconds.put("baseline", cpuSeconds(baselinePid));
-    }
+    others.forEach((name, pid) -> seconds.put(name, cpuSeconds(pid)));
     seconds.put("loadgen", cpuSeconds(ProcessHandle.current().pid()));
     return seconds;
   }
@@ -57,6 +64,13 @@ final class CpuMeter {
     Map<String, Double> cores = new LinkedHashMap<>();
     after.forEach((part, used) -> cores.put(part, (used - before.getOrDefault(part, 0.0)) / seconds));
     return cores;
+  }
+
+  /** Each part's CPU microseconds per OK call, given the cores it used and the OK calls per second. */
+  static Map<String, Double> microsPerCall(Map<String, Double> cores, double callsPerSecond) {
+    Map<String, Double> micros = new LinkedHashMap<>();
+    cores.forEach((part, used) -> micros.put(part, callsPerSecond > 0 ? used / callsPerSecond * 1e6 : Double.NaN));
+    return micros;
   }
 
   /** "gateway 0.62, postgres 0.55, loadgen 0.47 cores". */

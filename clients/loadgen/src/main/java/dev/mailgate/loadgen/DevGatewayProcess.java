@@ -42,14 +42,17 @@ final class DevGatewayProcess implements AutoCloseable {
 
   /**
    * Starts it and waits until it is ready (up to {@code timeout}: a thousand bench tenants take a
-   * while). The caller must {@link #close()} it, also when this throws after the process started.
+   * while); with {@code sandboxUrl} (a {@code mailgate sandbox} process's), on that provider sandbox. The caller must {@link #close()} it, also when this throws after the process started.
    */
   static DevGatewayProcess start(String java, Path serverJar, Path dataDir, int benchTenants, String accessLog,
-      Path log, Duration timeout, java.util.function.Consumer<ChildProcess> started) throws Exception {
+      String sandboxUrl, Path log, Duration timeout, java.util.function.Consumer<ChildProcess> started) throws Exception {
     List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-jar", serverJar.toString(), "dev",
         "--port", "0", "--data-dir", dataDir.toString(), "--access-log", accessLog));
     if (benchTenants > 0) {
       command.addAll(List.of("--bench-tenants", Integer.toString(benchTenants)));
+    }
+    if (sandboxUrl != null) {
+      command.addAll(List.of("--sandbox-url", sandboxUrl));
     }
     ChildProcess process = ChildProcess.start("gateway", command, log);
     started.accept(process);

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** {@code mailgate-loadgen run|baseline-server|bench ...}: see clients/loadgen/README.md. */
 @Command(name = "mailgate-loadgen", mixinStandardHelpOptions = true,
     description = "Load generator for the Mailgate gateway.",
-    subcommands = {RunCommand.class, BaselineServerCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, BaselineServerCommand.class, BareVertxServerCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class LoadgenCli {
 
   /**

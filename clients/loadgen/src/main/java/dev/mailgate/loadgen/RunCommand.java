@@ -29,7 +29,7 @@ final class RunCommand implements Callable<Integer> {
   }
 
   @Option(names = "--target", split = ",", defaultValue = "gateway", converter = TargetConverter.class,
-      description = "gateway, direct, grpc-java, gmail-direct, or several (gateway,direct); default ${DEFAULT-VALUE}")
+      description = "gateway, direct, grpc-java, bare-vertx, gmail-direct, or several (gateway,direct); default ${DEFAULT-VALUE}")
   List<TargetKind> targets;
 
   @Option(names = "--rpc", defaultValue = "list-connections", converter = RpcConverter.class,
@@ -63,6 +63,9 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(names = "--baseline-address", description = "grpc-java target: the baseline-server's host:port")
   String baselineAddress;
+
+  @Option(names = "--bare-vertx-address", description = "bare-vertx target: the bare-vertx-server's host:port")
+  String bareVertxAddress;
 
   @Option(names = "--tenant", defaultValue = "acme", description = "x-tenant-id (${DEFAULT-VALUE})")
   String tenant;
@@ -116,7 +119,7 @@ final class RunCommand implements Callable<Integer> {
         : LoadSpec.closed(load.concurrency, timing.warmup(), timing.duration());
     RunSettings settings = new RunSettings(address, baselineAddress, tenant, apiKey, tenantCount, user, pgUrl, pgPoolSize,
         timing.timeout(), rpc, query, pageSize, gmailRootUrl, gmailThreads,
-        mailbox != null ? mailbox : user + "@example.com", connectionId, pgSchemaPerTenant);
+        mailbox != null ? mailbox : user + "@example.com", connectionId, pgSchemaPerTenant, bareVertxAddress);
     try {
       settings.tenants();
       ComparisonRun.check(rpc, targets, settings);

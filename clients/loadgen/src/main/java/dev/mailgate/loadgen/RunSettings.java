@@ -21,6 +21,7 @@ import java.time.Duration;
  * @param connectionId search: the user's Gmail connection, or null to connect it through the dev OAuth flow
  * @param pgSchemaPerTenant target direct: the tenants are schemas of the database (bench tenants); each call puts
  *     its connection on the next tenant's schema first, as the gateway does for tenants sharing a database
+ * @param bareVertxAddress the bare Vert.x gRPC server's host:port (target bare-vertx)
  */
 public record RunSettings(
     String address,
@@ -39,7 +40,8 @@ public record RunSettings(
     int gmailThreads,
     String mailbox,
     String connectionId,
-    boolean pgSchemaPerTenant) {
+    boolean pgSchemaPerTenant,
+    String bareVertxAddress) {
 
   /** A fresh round-robin over the tenants (each target starts at tenant 0). */
   public Tenants tenants() {
@@ -48,28 +50,33 @@ public record RunSettings(
 
   public RunSettings withTenants(String tenantPattern, String apiKeyPattern, int count) {
     return new RunSettings(address, baselineAddress, tenantPattern, apiKeyPattern, count, user, pgUrl, pgPoolSize,
-        timeout, rpc, query, pageSize, gmailRootUrl, gmailThreads, mailbox, connectionId, pgSchemaPerTenant);
+        timeout, rpc, query, pageSize, gmailRootUrl, gmailThreads, mailbox, connectionId, pgSchemaPerTenant, bareVertxAddress);
   }
 
   public RunSettings withRpc(RpcKind kind) {
     return new RunSettings(address, baselineAddress, tenant, apiKey, tenantCount, user, pgUrl, pgPoolSize,
-        timeout, kind, query, pageSize, gmailRootUrl, gmailThreads, mailbox, connectionId, pgSchemaPerTenant);
+        timeout, kind, query, pageSize, gmailRootUrl, gmailThreads, mailbox, connectionId, pgSchemaPerTenant, bareVertxAddress);
   }
 
   public RunSettings withConnectionId(String id) {
     return new RunSettings(address, baselineAddress, tenant, apiKey, tenantCount, user, pgUrl, pgPoolSize,
-        timeout, rpc, query, pageSize, gmailRootUrl, gmailThreads, mailbox, id, pgSchemaPerTenant);
+        timeout, rpc, query, pageSize, gmailRootUrl, gmailThreads, mailbox, id, pgSchemaPerTenant, bareVertxAddress);
   }
 
   public RunSettings withBaselineAddress(String hostPort) {
     return new RunSettings(address, hostPort, tenant, apiKey, tenantCount, user, pgUrl, pgPoolSize,
-        timeout, rpc, query, pageSize, gmailRootUrl, gmailThreads, mailbox, connectionId, pgSchemaPerTenant);
+        timeout, rpc, query, pageSize, gmailRootUrl, gmailThreads, mailbox, connectionId, pgSchemaPerTenant, bareVertxAddress);
+  }
+
+  public RunSettings withBareVertxAddress(String hostPort) {
+    return new RunSettings(address, baselineAddress, tenant, apiKey, tenantCount, user, pgUrl, pgPoolSize,
+        timeout, rpc, query, pageSize, gmailRootUrl, gmailThreads, mailbox, connectionId, pgSchemaPerTenant, hostPort);
   }
 
   /** The direct target on the tenants' schemas (see {@code pgSchemaPerTenant}). */
   public RunSettings withPgSchemas(String url) {
     return new RunSettings(address, baselineAddress, tenant, apiKey, tenantCount, user, url, pgPoolSize,
-        timeout, rpc, query, pageSize, gmailRootUrl, gmailThreads, mailbox, connectionId, true);
+        timeout, rpc, query, pageSize, gmailRootUrl, gmailThreads, mailbox, connectionId, true, bareVertxAddress);
   }
 
   /** host:port to host and port. */

@@ -11,6 +11,8 @@ public enum TargetKind {
   DIRECT("direct"),
   /** The grpc-java baseline server ({@code baseline-server}), same client as the gateway. */
   GRPC_JAVA("grpc-java"),
+  /** The bare Vert.x gRPC server ({@code bare-vertx-server}): transport and driver only, same client as the gateway. */
+  BARE_VERTX("bare-vertx"),
   /** The Gmail calls of one SearchMessages page straight on the Gmail (sandbox) API. */
   GMAIL_DIRECT("gmail-direct");
 

@@ -76,6 +76,62 @@ class BenchPartsTest {
   }
 
   @Test
+  void aSpreadThatCrossesTheTargetIsUndecided() {
+    Rounds.Spread crossing = Rounds.Spread.of(List.of(0.77, 1.69, 0.95));
+    assertThat(crossing.median()).isEqualTo(0.95);
+    BenchCheck undecided = BenchCheck.atLeast("grpc-java", "closed x16", "ratio", crossing, 3, "", 0.8, true);
+    assertThat(undecided.value()).isEqualTo(0.95);
+    assertThat(undecided.verdict()).isEqualTo("UNDECIDED");
+    assertThat(undecided.formattedValue()).isEqualTo("0.950 (0.770..1.690)");
+    assertThat(BenchCheck.atLeast("grpc-java", "closed x16", "ratio", Rounds.Spread.of(List.of(0.9, 1.2, 0.85)), 3,
+        "", 0.8, true).verdict()).isEqualTo("PASS");
+    assertThat(BenchCheck.atMost("search", "closed x4", "p50 added", Rounds.Spread.of(List.of(1.2, 5.9, 8.7)), 2,
+        " ms", 1.0, true).verdict()).isEqualTo("MISS");
+    assertThat(BenchCheck.atMost("search", "closed x4", "p50 added", Rounds.Spread.of(List.of(0.4, 1.1, 0.8)), 2,
+        " ms", 1.0, true).verdict()).isEqualTo("UNDECIDED");
+    assertThat(BenchCheck.atMost("search", "closed x4", "p50 added", Rounds.Spread.of(List.of(0.4, 1.1, 0.8)), 2,
+        " ms", 1.0, false).verdict()).isEqualTo("FAILED CALLS");
+    assertThat(BenchCheck.info("direct", "closed x16", "us", Rounds.Spread.of(List.of(3.0, 1.0, 2.0)), 0, " us", true)
+        .verdict()).isEqualTo("-");
+    assertThat(undecided.toJson().getJsonObject("spread").getJsonArray("rounds")).containsExactly(0.77, 1.69, 0.95);
+    // An even number of rounds: the mean of the middle two.
+    assertThat(Rounds.Spread.of(List.of(4.0, 1.0, 3.0, 2.0)).median()).isEqualTo(2.5);
+  }
+
+  @Test
+  void roundsAlternateTheSidesInOrder() throws Exception {
+    List<String> order = new java.util.ArrayList<>();
+    LoadResult template = new LoadResult("x", "closed", 0, 16, 1, 1, 10, 10, 0, Map.of("OK", 10L), 10, 10, 1, 2, 3, 4, 1,
+        1);
+    List<Rounds.Round> rounds = Rounds.alternate(3, List.of(
+        round -> {
+          order.add("direct #" + round);
+          return template.withTarget("direct #" + round);
+        },
+        round -> {
+          order.add("gateway #" + round);
+          return template.withTarget("gateway #" + round);
+        }));
+    assertThat(order).containsExactly("direct #1", "gateway #1", "direct #2", "gateway #2", "direct #3", "gateway #3");
+    assertThat(rounds).extracting(Rounds.Round::number).containsExactly(1, 2, 3);
+    assertThat(rounds.get(2).get(1).target()).isEqualTo("gateway #3");
+    assertThat(Rounds.Spread.of(rounds, round -> round.number() * 2.0).values()).containsExactly(2.0, 4.0, 6.0);
+  }
+
+  @Test
+  void cpuPerCallIsKeptPerProcessAndRun() {
+    BenchSection section = new BenchSection("search");
+    LoadResult run = new LoadResult("gateway #1", "closed", 0, 4, 1, 2, 200, 200, 0, Map.of("OK", 200L), 200, 100, 1, 2,
+        3, 4, 1, 1);
+    section.addCpu(run, Map.of("gateway", 0.5, "loadgen", 0.1));
+    // 0.5 cores at 100 calls/s: 5 ms of the gateway's CPU per call.
+    assertThat(section.microsPerCall(run, "gateway")).isEqualTo(5000.0);
+    assertThat(section.microsPerCall(run, "loadgen")).isEqualTo(1000.0);
+    assertThat(section.microsPerCall(run, "sandbox")).isNaN();
+    assertThat(BenchReport.detail(List.of(section))).contains("us per call by process").contains("gateway 5000");
+  }
+
+  @Test
   void theRatioTableComesWithEveryCheckAndWhatDidNotRun() {
     BenchSection direct = new BenchSection("direct");
     direct.checks.add(BenchCheck.atLeast("direct", "closed x16", "throughput ratio gateway/direct", 0.5, 3, "", 0.8, true));

@@ -19,7 +19,7 @@ class CpuMeterTest {
     Process root = new ProcessBuilder("bash", "-c", "timeout 0.6 sh -c 'while :; do :; done'; sleep 30; true",
         dataDir.toString()).start();
     try {
-      CpuMeter meter = new CpuMeter(-1, dataDir, null);
+      CpuMeter meter = new CpuMeter(-1, dataDir, java.util.Map.of());
       Thread.sleep(300);
       double whileRunning = meter.snapshot().get("postgres");
       Thread.sleep(1_200);

@@ -294,7 +294,7 @@ class LoadgenSmokeTest {
     String pgUrl = "postgresql://%s@%s:%d/%s".formatted(postgres.user(), postgres.host(), postgres.port(),
         gateway.database("acme"));
     RunSettings base = new RunSettings("127.0.0.1:" + gateway.port(), null, "acme", TestGateway.ACME_KEY, 1, USER,
-        pgUrl, 4, Duration.ofSeconds(5), RpcKind.LIST_CONNECTIONS, "", 10, null, 4, null, null, false);
+        pgUrl, 4, Duration.ofSeconds(5), RpcKind.LIST_CONNECTIONS, "", 10, null, 4, null, null, false, null);
     BenchSection section = new BenchSection("tenants");
     try (RssSampler rss = new RssSampler(ProcessHandle.current().pid())) {
       bench.tenants(vertx, base, section, rss);
@@ -314,13 +314,47 @@ class LoadgenSmokeTest {
     double[] ratios = section.comparisons.stream().filter(c -> c.name().startsWith("gateway:"))
         .mapToDouble(Report.Comparison::throughputRatio).sorted().toArray();
     assertThat(ratios).hasSize(3);
-    assertThat(section.checks).filteredOn(check -> check.metric().contains("median of 3 rounds"))
-        .singleElement().extracting(BenchCheck::value).isEqualTo(ratios[1]);
+    BenchCheck median = section.checks.stream()
+        .filter(check -> check.metric().equals("throughput ratio 3 tenants/bench0000, median of 3 rounds"))
+        .findFirst().orElseThrow();
+    assertThat(median.value()).isEqualTo(ratios[1]);
+    assertThat(median.spread().min()).isEqualTo(ratios[0]);
+    assertThat(median.spread().max()).isEqualTo(ratios[2]);
+    assertThat(median.verdict()).isIn("PASS", "MISS", "UNDECIDED");
     assertThat(section.results.get(1).requests()).isEqualTo(3);
     assertThat(section.clean()).as(text.toString()).isTrue();
     assertThat(section.checks).extracting(BenchCheck::verdict).doesNotContain("FAILED CALLS", "NOT RUN");
     assertThat(BenchReport.ratioTable(List.of(section))).contains("throughput ratio 3 tenants/bench0000")
         .contains("p99 of the first call per tenant").contains("PostgreSQL alone");
+  }
+
+  @Test
+  void bareVertxServerAnswersLikeTheGatewayWithoutAnyCheck() throws Exception {
+    TestPostgres postgres = TestPostgres.get();
+    PgConnectOptions options = new PgConnectOptions().setHost(postgres.host()).setPort(postgres.port())
+        .setUser(postgres.user()).setPassword(postgres.password()).setDatabase(gateway.database("acme"));
+    try (BareVertxServer bare = BareVertxServer.start("127.0.0.1", 0, options, 2)) {
+      ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", bare.port()).usePlaintext().build();
+      try {
+        var request = ListConnectionsRequest.newBuilder().setUserId(USER).build();
+        var fromGateway = ConnectionServiceGrpc.newBlockingStub(gateway.channel()).withInterceptors(TestGateway.acme())
+            .listConnections(request);
+        // No key at all: the bare server checks nothing, and answers what the gateway answers.
+        var fromBare = ConnectionServiceGrpc.newBlockingStub(channel).listConnections(request);
+        assertThat(fromBare).isEqualTo(fromGateway);
+        assertThat(fromBare.getConnectionsCount()).isEqualTo(1);
+      } finally {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+      // The load generator's target for it: every call OK.
+      StringWriter out = new StringWriter();
+      int exit = new CommandLine(new LoadgenCli()).setOut(new PrintWriter(out)).execute("run",
+          "--target", "gateway,bare-vertx", "--address", "127.0.0.1:" + gateway.port(), "--bare-vertx-address",
+          "127.0.0.1:" + bare.port(), "--api-key", TestGateway.ACME_KEY, "--user", USER, "--concurrency", "4",
+          "--warmup", "0s", "--duration", "500ms");
+      assertThat(exit).as(out.toString()).isZero();
+      assertThat(out.toString()).contains("gateway vs bare-vertx").containsPattern("bare-vertx +closed x4");
+    }
   }
 
   @Test

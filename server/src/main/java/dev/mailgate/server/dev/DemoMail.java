@@ -25,11 +25,16 @@ final class DemoMail {
     return mailbox.substring(0, mailbox.indexOf('@')) + "-imap-dev";
   }
 
+  /** The demo mailboxes and their three messages, in the sandbox and on the mail server (either may be null). */
   static void seed(ProviderSandbox sandbox, GreenMail mailServer) {
     for (String mailbox : List.of("alice@example.com", "bob@example.com")) {
-      sandbox.gmail().createMailbox(mailbox);
-      sandbox.graph().createMailbox(mailbox);
-      mailServer.setUser(mailbox, mailbox, imapPassword(mailbox));
+      if (sandbox != null) {
+        sandbox.gmail().createMailbox(mailbox);
+        sandbox.graph().createMailbox(mailbox);
+      }
+      if (mailServer != null) {
+        mailServer.setUser(mailbox, mailbox, imapPassword(mailbox));
+      }
       deliver(sandbox, mailServer, mailbox, new OutgoingMessage(List.of(MailAddress.of(mailbox)), List.of(), List.of(),
           "Welcome to the Mailgate sandbox", "This mailbox lives in the Gmail sandbox of ./mailgate dev.", "",
           List.of(), ""));
@@ -46,8 +51,25 @@ final class DemoMail {
   private static void deliver(ProviderSandbox sandbox, GreenMail mailServer, String mailbox, OutgoingMessage message) {
     String from = message.subject().startsWith("Welcome") ? "team@mailgate.invalid" : "ada@example.org";
     byte[] raw = MimeComposer.compose(from, message, "<" + UUID.randomUUID() + "@demo.mailgate.invalid>", null);
-    sandbox.gmail().deliver(mailbox, raw, List.of("INBOX", "UNREAD"));
-    sandbox.graph().deliver(mailbox, raw, "inbox");
-    mailServer.getUserManager().getUser(mailbox).deliver(MimeReader.parse(raw));
+    if (sandbox != null) {
+      sandbox.gmail().deliver(mailbox, raw, List.of("INBOX", "UNREAD"));
+      sandbox.graph().deliver(mailbox, raw, "inbox");
+    }
+    if (mailServer != null) {
+      mailServer.getUserManager().getUser(mailbox).deliver(MimeReader.parse(raw));
+    }
+  }
+
+  /** Tops each demo mailbox of the sandbox's Gmail up to {@code total} messages with short notes. */
+  static void fillGmail(ProviderSandbox sandbox, int total) {
+    for (String mailbox : List.of("alice@example.com", "bob@example.com")) {
+      for (int i = 4; i <= total; i++) {
+        OutgoingMessage note = new OutgoingMessage(List.of(MailAddress.of(mailbox)), List.of(), List.of(),
+            "Sandbox note " + i, "Note number " + i + " of the sandbox mailbox.", "", List.of(), "");
+        byte[] raw = MimeComposer.compose("ada@example.org", note, "<" + UUID.randomUUID() + "@demo.mailgate.invalid>",
+            null);
+        sandbox.gmail().deliver(mailbox, raw, List.of("INBOX"));
+      }
+    }
   }
 }

@@ -54,6 +54,11 @@ public final class DevCommand implements Callable<Integer> {
           + "key mgk_bench_<tenant id>, user alice with two connections); see clients/loadgen/README.md.")
   int benchTenants;
 
+  @Option(names = "--sandbox-url", paramLabel = "URL",
+      description = "Use the provider sandbox of a `mailgate sandbox` process at URL (its demo mail included) "
+          + "instead of starting one in this process.")
+  String sandboxUrl;
+
   @picocli.CommandLine.Mixin
   TuningOptions tuning;
 
@@ -74,7 +79,7 @@ public final class DevCommand implements Callable<Integer> {
     LocalProviders providers;
     List<TenantConfig> configs;
     try {
-      providers = LocalProviders.start(providersVertx, true);
+      providers = LocalProviders.start(providersVertx, true, Optional.ofNullable(sandboxUrl));
       resources = chain(providers, resources);
       DemoMail.seed(providers.sandbox(), providers.mailServer());
       String publicUrl = "http://" + host + ":" + boundPort;

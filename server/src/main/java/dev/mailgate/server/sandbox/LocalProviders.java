@@ -21,25 +21,39 @@ import no.nav.security.mock.oauth2.OAuth2Config;
 public final class LocalProviders implements AutoCloseable {
 
   private final MockOAuth2Server oauth;
+  /** The sandbox in this process, or null when one runs in a process of its own. */
   private final ProviderSandbox sandbox;
+  private final String sandboxBaseUrl;
   private final GreenMail mailServer;
 
-  private LocalProviders(MockOAuth2Server oauth, ProviderSandbox sandbox, GreenMail mailServer) {
+  private LocalProviders(MockOAuth2Server oauth, ProviderSandbox sandbox, String sandboxBaseUrl, GreenMail mailServer) {
     this.oauth = oauth;
     this.sandbox = sandbox;
+    this.sandboxBaseUrl = sandboxBaseUrl;
     this.mailServer = mailServer;
   }
 
   /** Starts both servers. Blocking: call it from a main or test thread, not an event loop. */
   public static LocalProviders start(Vertx vertx, boolean interactiveLogin) throws Exception {
+    return start(vertx, interactiveLogin, Optional.empty());
+  }
+
+  /**
+   * With {@code externalSandbox} (the base URL of a {@code mailgate sandbox} process), the provider
+   * APIs are that process's and none is started here, so that each process's CPU is its own.
+   */
+  public static LocalProviders start(Vertx vertx, boolean interactiveLogin, Optional<String> externalSandbox)
+      throws Exception {
     MockOAuth2Server oauth = new MockOAuth2Server(new OAuth2Config(interactiveLogin, null, null, true));
     oauth.start(0);
-    ProviderSandbox sandbox = ProviderSandbox.start(vertx).await(30, TimeUnit.SECONDS);
+    ProviderSandbox sandbox = externalSandbox.isPresent() ? null
+        : ProviderSandbox.start(vertx).await(30, TimeUnit.SECONDS);
+    String baseUrl = externalSandbox.map(url -> url.replaceAll("/+$", "")).orElseGet(() -> sandbox.baseUrl());
     GreenMail mailServer = new GreenMail(new ServerSetup[] {
         new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort(),
         new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort()});
     mailServer.start();
-    return new LocalProviders(oauth, sandbox, mailServer);
+    return new LocalProviders(oauth, sandbox, baseUrl, mailServer);
   }
 
   /** The providers' endpoints, every one on loopback. */
@@ -49,22 +63,22 @@ public final class LocalProviders implements AutoCloseable {
             oauth.authorizationEndpointUrl("google").toString(),
             oauth.tokenEndpointUrl("google").toString(),
             Optional.of(oauth.revocationEndpointUrl("google").toString()),
-            sandbox.baseUrl() + ProviderSandbox.GMAIL_PROFILE))
+            sandboxBaseUrl + ProviderSandbox.GMAIL_PROFILE))
         .with(ProviderKind.OUTLOOK, OAuthEndpoints.microsoft().at(
             oauth.authorizationEndpointUrl("microsoft").toString(),
             oauth.tokenEndpointUrl("microsoft").toString(),
             Optional.empty(),
-            sandbox.baseUrl() + ProviderSandbox.GRAPH_ME));
+            sandboxBaseUrl + ProviderSandbox.GRAPH_ME));
   }
 
   /** The Gmail API root URL (the sandbox), for google-api-services-gmail's setRootUrl. */
   public String gmailRootUrl() {
-    return sandbox.baseUrl() + "/";
+    return sandboxBaseUrl + "/";
   }
 
   /** Microsoft Graph's root URL (the sandbox). */
   public String graphRootUrl() {
-    return sandbox.baseUrl();
+    return sandboxBaseUrl;
   }
 
   /** The IMAP/SMTP server (GreenMail, plain, on loopback); add mailboxes with {@code setUser}. */
@@ -76,13 +90,16 @@ public final class LocalProviders implements AutoCloseable {
     return oauth;
   }
 
+  /** The sandbox in this process (null when it runs in a process of its own). */
   public ProviderSandbox sandbox() {
     return sandbox;
   }
 
   @Override
   public void close() throws Exception {
-    sandbox.close().await(10, TimeUnit.SECONDS);
+    if (sandbox != null) {
+      sandbox.close().await(10, TimeUnit.SECONDS);
+    }
     oauth.shutdown();
     mailServer.stop();
   }

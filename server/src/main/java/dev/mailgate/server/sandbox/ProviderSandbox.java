@@ -20,28 +20,35 @@ public final class ProviderSandbox {
   public static final String GRAPH_ME = "/v1.0/me";
 
   private final HttpServer server;
+  private final String host;
   private final GmailSandbox gmail;
   private final GraphSandbox graph;
 
-  private ProviderSandbox(HttpServer server, GmailSandbox gmail, GraphSandbox graph) {
+  private ProviderSandbox(HttpServer server, String host, GmailSandbox gmail, GraphSandbox graph) {
     this.server = server;
+    this.host = host;
     this.gmail = gmail;
     this.graph = graph;
   }
 
   /** Starts the sandbox on a free loopback port. */
   public static Future<ProviderSandbox> start(Vertx vertx) {
+    return start(vertx, "127.0.0.1", 0);
+  }
+
+  /** Starts the sandbox on host:port (0 picks a free port). */
+  public static Future<ProviderSandbox> start(Vertx vertx, String host, int port) {
     Router router = Router.router(vertx);
     GmailSandbox gmail = GmailSandbox.create();
     gmail.mount(router);
     GraphSandbox graph = GraphSandbox.create();
     graph.mount(router);
     HttpServer server = vertx.createHttpServer().requestHandler(router);
-    return server.listen(0, "127.0.0.1").map(bound -> new ProviderSandbox(bound, gmail, graph));
+    return server.listen(port, host).map(bound -> new ProviderSandbox(bound, host, gmail, graph));
   }
 
   public String baseUrl() {
-    return "http://127.0.0.1:" + server.actualPort();
+    return "http://" + host + ":" + server.actualPort();
   }
 
   /** The stateful Gmail API; its root URL is {@link #baseUrl()} + "/". */

@@ -1,0 +1,64 @@
+package dev.mailgate.server.dev;
+
+import dev.mailgate.server.cli.GatewayProcess;
+import dev.mailgate.server.sandbox.ProviderSandbox;
+import io.vertx.core.Vertx;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mailgate sandbox}: only dev mode's provider sandbox (the Gmail and Graph APIs) with the
+ * demo mailboxes, in a process of its own; {@code mailgate dev --sandbox-url} then uses it instead
+ * of one in the gateway's JVM, so that a benchmark measures each process's CPU on its own.
+ */
+@Command(name = "sandbox", mixinStandardHelpOptions = true,
+    description = "Runs dev mode's Gmail and Graph sandbox alone (demo mailboxes alice and bob). Prints "
+        + "'Provider sandbox ready on URL'; pass that URL to dev --sandbox-url.")
+public final class SandboxCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--port", defaultValue = "0", description = "Port to bind; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--gmail-messages", defaultValue = "3", paramLabel = "N",
+      description = "Messages in each demo Gmail mailbox: the three demo messages, then short notes (default: ${DEFAULT-VALUE}).")
+  int gmailMessages;
+
+  @Override
+  public Integer call() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    ProviderSandbox sandbox;
+    try {
+      sandbox = ProviderSandbox.start(vertx, host, port).await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      vertx.close().await(10, TimeUnit.SECONDS);
+      throw e;
+    }
+    DemoMail.seed(sandbox, null);
+    DemoMail.fillGmail(sandbox, gmailMessages);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        sandbox.close().await(10, TimeUnit.SECONDS);
+        vertx.close().await(10, TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // stopping anyway
+      }
+    }, "sandbox-shutdown"));
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf("Provider sandbox ready on %s/ (Gmail API root; bearer: any unexpired JWT whose sub is the mailbox)%n",
+        sandbox.baseUrl());
+    out.flush();
+    GatewayProcess.awaitShutdown();
+    return 0;
+  }
+}

@@ -4,13 +4,20 @@ import java.util.Map;
 
 /**
  * How a provider reaches one connection's mailbox: its address, a current credential (an OAuth
- * access token; for IMAP, the password) and the provider settings stored with the connection
- * (for IMAP, hosts, ports and username; never secrets). Never logged; never leaves the gateway.
+ * access token; for IMAP, the password), the provider settings stored with the connection (for
+ * IMAP, hosts, ports and username; never secrets) and the key of the connection it belongs to
+ * ({@code tenant/connection id}: what per-connection caches are keyed by, so that nothing cached
+ * for one tenant serves another). Never logged; never leaves the gateway.
  */
-public record Mailbox(String emailAddress, String credential, Map<String, String> settings) {
+public record Mailbox(String emailAddress, String credential, Map<String, String> settings, String connectionKey) {
 
   public Mailbox {
     settings = Map.copyOf(settings);
+  }
+
+  /** A mailbox outside any tenant's connection (provider tests): keyed by its address alone. */
+  public Mailbox(String emailAddress, String credential, Map<String, String> settings) {
+    this(emailAddress, credential, settings, "-/" + emailAddress);
   }
 
   public Mailbox(String emailAddress, String credential) {

@@ -1,13 +1,14 @@
 package dev.mailgate.server.provider.imap;
 
+import dev.mailgate.server.OutboundTimeouts;
 import dev.mailgate.server.error.FieldViolation;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
 import dev.mailgate.server.mail.Mailbox;
 import dev.mailgate.server.mail.ProviderUnauthorizedException;
+import dev.mailgate.server.provider.BlockingPool;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
 import jakarta.mail.Address;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.FolderClosedException;
@@ -42,12 +43,21 @@ final class ImapCalls {
 
   private static final Duration RETRY_DELAY = Duration.ofSeconds(5);
 
-  private final WorkerExecutor workers;
+  private final Vertx vertx;
+  private final BlockingPool workers;
   private final ImapConnections connections;
+  private final OutboundTimeouts timeouts;
 
-  ImapCalls(Vertx vertx, int threads, ImapConnections connections) {
-    this.workers = vertx.createSharedWorkerExecutor("mailgate-imap", threads);
+  ImapCalls(Vertx vertx, int threads, int queue, ImapConnections connections, OutboundTimeouts timeouts) {
+    this.vertx = vertx;
+    this.workers = new BlockingPool(vertx, "mailgate-imap", threads, queue);
     this.connections = connections;
+    this.timeouts = timeouts;
+  }
+
+  /** The timeouts every IMAP and SMTP connection of these calls uses. */
+  OutboundTimeouts timeouts() {
+    return timeouts;
   }
 
   /** IMAP work on the mailbox's pooled connection, run once more on a new connection if the pooled one dropped. */
@@ -55,9 +65,13 @@ final class ImapCalls {
     return blocking("the IMAP server", () -> withReconnect(mailbox, call));
   }
 
-  /** Other blocking work (SMTP, login checks); {@code server} names the server in failure messages. */
+  /**
+   * Other blocking work (SMTP, login checks); {@code server} names the server in failure
+   * messages. Refused at once if the pool's queue is full; the caller waits at most the total
+   * outbound timeout (each socket operation is bounded by the same timeout, see {@link ImapSettings}).
+   */
   <T> Future<T> blocking(String server, Callable<T> work) {
-    return workers.<T>executeBlocking(work, false)
+    return timeouts.bound(vertx, workers.run(work), server)
         .recover(failure -> Future.failedFuture(translate(failure, server)));
   }
 

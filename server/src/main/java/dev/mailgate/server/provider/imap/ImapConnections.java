@@ -1,5 +1,6 @@
 package dev.mailgate.server.provider.imap;
 
+import dev.mailgate.server.OutboundTimeouts;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import java.nio.charset.StandardCharsets;
@@ -30,10 +31,12 @@ final class ImapConnections {
 
   private final Map<Key, Pooled> pool = new ConcurrentHashMap<>();
   private final long idleMillis;
+  private final OutboundTimeouts timeouts;
   private final byte[] salt = new byte[16];
 
-  ImapConnections(Duration idleTimeout) {
+  ImapConnections(Duration idleTimeout, OutboundTimeouts timeouts) {
     this.idleMillis = idleTimeout.toMillis();
+    this.timeouts = timeouts;
     new SecureRandom().nextBytes(salt);
   }
 
@@ -55,7 +58,7 @@ final class ImapConnections {
 
   /** A store logged in to the mailbox, not pooled (login checks). */
   IMAPStore connect(ImapSettings settings, String login, String password) throws MessagingException {
-    Session session = Session.getInstance(settings.imapProperties(FOLDER_CONNECTIONS, idleMillis));
+    Session session = Session.getInstance(settings.imapProperties(FOLDER_CONNECTIONS, idleMillis, timeouts));
     IMAPStore store = (IMAPStore) session.getStore(settings.imapProtocol());
     store.connect(settings.imapHost(), settings.imapPort(), login, password);
     return store;

@@ -1,5 +1,7 @@
 package dev.mailgate.server.provider.imap;
 
+import dev.mailgate.server.MemoryBounds;
+import dev.mailgate.server.OutboundTimeouts;
 import dev.mailgate.server.error.FieldViolation;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
@@ -75,9 +77,17 @@ public final class ImapProvider implements MailProvider {
   private final long sweepTimer;
 
   public ImapProvider(Vertx vertx, int workerThreads, Duration idleTimeout) {
+    this(vertx, workerThreads, MemoryBounds.DEFAULT.providerQueue(), idleTimeout, OutboundTimeouts.DEFAULT);
+  }
+
+  /**
+   * IMAP/SMTP on a pool of {@code workerThreads} with room for {@code queue} waiting calls, pooled
+   * stores closed after {@code idleTimeout} unused, every connection within {@code timeouts}.
+   */
+  public ImapProvider(Vertx vertx, int workerThreads, int queue, Duration idleTimeout, OutboundTimeouts timeouts) {
     this.vertx = vertx;
-    this.connections = new ImapConnections(idleTimeout);
-    this.calls = new ImapCalls(vertx, workerThreads, connections);
+    this.connections = new ImapConnections(idleTimeout, timeouts);
+    this.calls = new ImapCalls(vertx, workerThreads, queue, connections, timeouts);
     this.sending = new ImapSending(calls);
     this.labeling = new ImapLabeling(calls);
     this.threads = new ImapThreads(THREAD_LIMIT);
@@ -96,7 +106,7 @@ public final class ImapProvider implements MailProvider {
       connections.connect(settings, login, password).close();
       return null;
     }).compose(imapOk -> calls.blocking("the SMTP server " + settings.smtpHost() + ":" + settings.smtpPort(), () -> {
-      SmtpSubmission.verify(settings, login, password);
+      SmtpSubmission.verify(settings, calls.timeouts(), login, password);
       return null;
     }));
   }

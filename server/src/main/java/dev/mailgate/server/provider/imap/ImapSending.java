@@ -206,7 +206,7 @@ final class ImapSending {
   private Future<byte[]> submit(Mailbox mailbox, byte[] raw) {
     ImapSettings settings = ImapCalls.settingsOf(mailbox);
     return calls.blocking("the SMTP server", () -> {
-      SmtpSubmission.submit(settings, settings.login(mailbox.emailAddress()), mailbox.credential(), raw);
+      SmtpSubmission.submit(settings, calls.timeouts(), settings.login(mailbox.emailAddress()), mailbox.credential(), raw);
       return raw;
     });
   }

@@ -8,12 +8,15 @@ import dev.mailgate.server.error.Reason;
 import com.google.protobuf.Descriptors;
 import io.vertx.core.Future;
 import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.common.MessageSizeOverflowException;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.Service;
 import io.vertx.grpc.server.ServiceBuilder;
+import dev.mailgate.server.error.FieldViolation;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -203,20 +206,13 @@ public final class RpcBinder {
 
     /**
      * A request message over the limit of the server it was routed to is skipped as it arrives,
-     * never buffered whole or decoded; the call ends with RESOURCE_EXHAUSTED, as gRPC does.
+     * never buffered whole or decoded; the call ends with INVALID_ARGUMENT naming the field
+     * {@code request}, as the gateway's other refusals of bad input do.
      */
     void refuseOversized(GrpcServerRequest<?, ?> request, int limit) {
-      request.invalidMessageHandler(invalid -> {
-        if (answered) {
-          return;
-        }
-        answered = true;
-        request.response().trailers().set(Metadata.REQUEST_ID, requestId);
-        request.response().status(GrpcStatus.RESOURCE_EXHAUSTED)
-            .statusMessage("the request is larger than the " + limit + " bytes this method accepts")
-            .end();
-        log(GrpcStatus.RESOURCE_EXHAUSTED);
-      });
+      request.invalidMessageHandler(invalid -> fail(request, GatewayException.invalid(List.of(
+          new FieldViolation("request", invalid instanceof MessageSizeOverflowException
+              ? "is larger than the " + limit + " bytes this method accepts" : "is not a valid message")))));
     }
 
     void log(GrpcStatus status) {

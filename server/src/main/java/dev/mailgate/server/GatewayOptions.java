@@ -1,9 +1,9 @@
 package dev.mailgate.server;
 
 import dev.mailgate.server.api.AccessLog;
+import dev.mailgate.server.egress.EgressPolicy;
 import dev.mailgate.server.crypto.FileMasterKey;
 import dev.mailgate.server.crypto.MasterKey;
-import dev.mailgate.server.egress.EgressPolicy;
 import dev.mailgate.server.oauth.OAuthProviders;
 import dev.mailgate.server.provider.gmail.GmailProvider;
 import dev.mailgate.server.provider.graph.OutlookProvider;
@@ -32,11 +32,13 @@ import java.util.Optional;
  * @param eventLoops how many event loops accept and serve connections (one HTTP server instance
  *     each on the same port; a connection stays on the loop that accepted it)
  * @param egress where the gateway may connect on a tenant's behalf (IMAP and SMTP servers)
+ * @param timeouts the connect and total timeout of every call to a provider or OAuth server
+ * @param bounds the sizes of the gateway's worker queues and caches
  */
 public record GatewayOptions(String host, int port, Optional<Path> tlsCertificate, Optional<Path> tlsKey,
     int migrationThreads, MasterKey masterKey, Path keysetDirectory, OAuthProviders oauth, String gmailRootUrl,
     String graphRootUrl, int providerThreads, int databaseConnections, Duration databaseIdleTimeout,
-    AccessLog accessLog, int eventLoops, EgressPolicy egress) {
+    AccessLog accessLog, int eventLoops, EgressPolicy egress, OutboundTimeouts timeouts, MemoryBounds bounds) {
 
   public static final int DEFAULT_DATABASE_CONNECTIONS = 50;
   /** One serving event loop per core, as Vert.x recommends for servers. */
@@ -56,7 +58,8 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
   public static GatewayOptions plaintext(String host, int port, MasterKey masterKey, Path keysetDirectory) {
     return new GatewayOptions(host, port, Optional.empty(), Optional.empty(), 2, masterKey, keysetDirectory,
         OAuthProviders.defaults(), GmailProvider.GOOGLE_ROOT_URL, OutlookProvider.GRAPH_ROOT_URL, 16,
-        DEFAULT_DATABASE_CONNECTIONS, DEFAULT_DATABASE_IDLE_TIMEOUT, AccessLog.ALL, DEFAULT_EVENT_LOOPS, EgressPolicy.strict());
+        DEFAULT_DATABASE_CONNECTIONS, DEFAULT_DATABASE_IDLE_TIMEOUT, AccessLog.ALL, DEFAULT_EVENT_LOOPS,
+        EgressPolicy.strict(), OutboundTimeouts.DEFAULT, MemoryBounds.DEFAULT);
   }
 
   /** For dev mode and tests: a master key file and keysets under {@code directory}, made if missing. */
@@ -68,59 +71,73 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
   public GatewayOptions withTls(Path certificate, Path key) {
     return new GatewayOptions(host, port, Optional.of(certificate), Optional.of(key), migrationThreads,
         masterKey, keysetDirectory, oauth, gmailRootUrl, graphRootUrl, providerThreads,
-        databaseConnections, databaseIdleTimeout, accessLog, eventLoops, egress);
+        databaseConnections, databaseIdleTimeout, accessLog, eventLoops, egress, timeouts, bounds);
   }
 
   public GatewayOptions withOAuth(OAuthProviders replacement) {
     return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
         replacement, gmailRootUrl, graphRootUrl, providerThreads,
-        databaseConnections, databaseIdleTimeout, accessLog, eventLoops, egress);
+        databaseConnections, databaseIdleTimeout, accessLog, eventLoops, egress, timeouts, bounds);
   }
 
   /** Gmail at another root URL (the sandbox in dev mode and tests). */
   public GatewayOptions withGmailRootUrl(String rootUrl) {
     return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory, oauth,
         rootUrl, graphRootUrl, providerThreads,
-        databaseConnections, databaseIdleTimeout, accessLog, eventLoops, egress);
+        databaseConnections, databaseIdleTimeout, accessLog, eventLoops, egress, timeouts, bounds);
   }
 
   /** Microsoft Graph at another root URL (the sandbox in dev mode and tests). */
   public GatewayOptions withGraphRootUrl(String rootUrl) {
     return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory, oauth,
         gmailRootUrl, rootUrl, providerThreads,
-        databaseConnections, databaseIdleTimeout, accessLog, eventLoops, egress);
+        databaseConnections, databaseIdleTimeout, accessLog, eventLoops, egress, timeouts, bounds);
   }
 
   /** The same gateway on another port (a second gateway process in tests). */
   public GatewayOptions withPort(int otherPort) {
     return new GatewayOptions(host, otherPort, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
         oauth, gmailRootUrl, graphRootUrl, providerThreads,
-        databaseConnections, databaseIdleTimeout, accessLog, eventLoops, egress);
+        databaseConnections, databaseIdleTimeout, accessLog, eventLoops, egress, timeouts, bounds);
   }
 
   /** Another cap on PostgreSQL connections and idle time for database pools. */
   public GatewayOptions withDatabaseLimits(int maxConnections, Duration idleTimeout) {
     return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
-        oauth, gmailRootUrl, graphRootUrl, providerThreads, maxConnections, idleTimeout, accessLog, eventLoops, egress);
+        oauth, gmailRootUrl, graphRootUrl, providerThreads, maxConnections, idleTimeout, accessLog, eventLoops, egress, timeouts, bounds);
   }
 
   /** Another access-log policy. */
   public GatewayOptions withAccessLog(AccessLog policy) {
     return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
-        oauth, gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, policy, eventLoops, egress);
+        oauth, gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, policy, eventLoops, egress, timeouts, bounds);
   }
 
   /** Another number of serving event loops. */
   public GatewayOptions withEventLoops(int loops) {
     return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
-        oauth, gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, accessLog, loops, egress);
+        oauth, gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, accessLog, loops, egress, timeouts, bounds);
   }
 
   /** Another egress policy (dev mode allows loopback; tests resolve their own names). */
   public GatewayOptions withEgress(EgressPolicy policy) {
     return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
-        oauth, gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, accessLog, eventLoops,
-        policy);
+        oauth, gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, accessLog,
+        eventLoops, policy, timeouts, bounds);
+  }
+
+  /** Other timeouts for calls to providers and OAuth servers. */
+  public GatewayOptions withTimeouts(OutboundTimeouts replacement) {
+    return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
+        oauth, gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, accessLog,
+        eventLoops, egress, replacement, bounds);
+  }
+
+  /** Other worker-queue and cache bounds. */
+  public GatewayOptions withBounds(MemoryBounds replacement) {
+    return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
+        oauth, gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, accessLog,
+        eventLoops, egress, timeouts, replacement);
   }
 
   public boolean tls() {

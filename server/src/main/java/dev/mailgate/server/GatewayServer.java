@@ -45,7 +45,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.grpc.health.HealthService;
-import io.vertx.grpc.server.GrpcServer;
+import dev.mailgate.server.grpc.SizedGrpcServers;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.grpc.server.Service;
+import java.util.concurrent.TimeUnit;
 import io.vertx.grpc.server.GrpcServerOptions;
 import java.util.List;
 import java.util.Set;
@@ -58,6 +61,12 @@ import java.util.stream.Collectors;
  * plain HTTP routes ({@code /healthz}). Tests boot exactly this.
  */
 public final class GatewayServer {
+
+  /** The services any caller may use without a tenant or key: their requests are small. */
+  static final List<String> UNAUTHENTICATED_SERVICES = List.of("grpc.health.v1.Health",
+      "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection");
+  /** The largest request the unauthenticated services accept. */
+  public static final int UNAUTHENTICATED_MAX_REQUEST_BYTES = 64 * 1024;
 
   private final Vertx vertx;
   private final TenantRegistry tenants;
@@ -78,39 +87,53 @@ public final class GatewayServer {
   public static Future<GatewayServer> start(Vertx vertx, GatewayOptions options, List<TenantConfig> configs) {
     TenantCipherLoader ciphers = new TenantCipherLoader(vertx, new TenantKeysets(options.masterKey(), options.keysetDirectory()));
     TenantRegistry tenants = new TenantRegistry(vertx, configs, ciphers, options.databaseConnections(),
-        options.databaseIdleTimeout(), options.migrationThreads());
-    RpcBinder binder = new RpcBinder(new CallerResolver(tenants), options.accessLog());
+        options.databaseIdleTimeout(), options.migrationThreads(), options.bounds().databaseWaiters());
+    RpcBinder binder = new RpcBinder(new CallerResolver(tenants, options.bounds()), options.accessLog());
     UserStore users = new UserStore();
     ConnectionStore connections = new ConnectionStore();
     CredentialStore credentials = new CredentialStore();
-    OAuthClients oauthClients = new OAuthClients(vertx, options.oauth());
-    WebClient webClient = WebClient.create(vertx);
-    ProfileClient profiles = new ProfileClient(webClient);
-    AccessTokens accessTokens = new AccessTokens(oauthClients, credentials, Duration.ofMinutes(2));
+    OutboundTimeouts timeouts = options.timeouts();
+    OAuthClients oauthClients = new OAuthClients(vertx, options.oauth(), timeouts);
+    WebClient webClient = WebClient.create(vertx, new WebClientOptions()
+        .setConnectTimeout(timeouts.connectMillis())
+        .setIdleTimeout(timeouts.totalMillis())
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
+    ProfileClient profiles = new ProfileClient(vertx, webClient, timeouts);
+    AccessTokens accessTokens = new AccessTokens(oauthClients, credentials, Duration.ofMinutes(2), timeouts,
+        options.bounds());
     AuthorizationFlow authorizations = new AuthorizationFlow(oauthClients, profiles, users, connections, credentials);
     ProviderGrants grants = new ProviderGrants(oauthClients, credentials);
 
-    GmailProvider gmail = new GmailProvider(vertx, options.gmailRootUrl(), options.providerThreads());
-    OutlookProvider outlook = new OutlookProvider(vertx, webClient, options.graphRootUrl());
-    ImapProvider imap = new ImapProvider(vertx, options.providerThreads(), Duration.ofMinutes(5), options.egress());
+    int queue = options.bounds().providerQueue();
+    GmailProvider gmail = new GmailProvider(vertx, options.gmailRootUrl(), options.providerThreads(), queue, timeouts);
+    OutlookProvider outlook = new OutlookProvider(vertx, webClient, options.graphRootUrl(), timeouts, options.bounds());
+    ImapProvider imap = new ImapProvider(vertx, options.providerThreads(), queue, Duration.ofMinutes(5), timeouts,
+        options.egress());
     ImapConnector imapConnector = new ImapConnector(imap, users, connections, credentials);
     MailRouter mailRouter = new MailRouter(connections, credentials, accessTokens,
         Map.of(ProviderKind.GMAIL, gmail, ProviderKind.OUTLOOK, outlook, ProviderKind.IMAP, imap));
     MailApi mail = new MailApi(mailRouter, new CombinedSearch(mailRouter),
         new SendService(vertx, mailRouter, new SendRequestStore(), new SendLog()));
 
-    GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions()
-        .setScheduleDeadlineAutomatically(true)
-        .setMaxMessageSize(MailApi.MAX_MESSAGE_BYTES));
-    grpc.addService(new UserApi(users, grants).service(binder));
-    grpc.addService(new ConnectionApi(users, connections, authorizations,
-        new ConnectionChecker(accessTokens, profiles, oauthClients, credentials, imapConnector::check), grants,
-        imapConnector).service(binder));
-    grpc.addService(mail.service(binder));
-    grpc.addService(new ReportApi(users, new SendReports()).service(binder));
-    grpc.addService(HealthService.create(vertx));
-    grpc.addService(ServerReflection.v1());
-    grpc.addService(ServerReflection.v1alpha());
+    List<Service> services = List.of(
+        new UserApi(users, grants).service(binder),
+        new ConnectionApi(users, connections, authorizations,
+            new ConnectionChecker(accessTokens, profiles, oauthClients, credentials, imapConnector::check), grants,
+            imapConnector).service(binder),
+        mail.service(binder),
+        new ReportApi(users, new SendReports()).service(binder),
+        HealthService.create(vertx),
+        ServerReflection.v1(),
+        ServerReflection.v1alpha());
+    // Sizes are refused before decoding: 4 MiB by default, more only where a method binds more
+    // (sends and drafts), and little for the unauthenticated health and reflection services.
+    SizedGrpcServers grpc = new SizedGrpcServers(vertx,
+        () -> new GrpcServerOptions().setScheduleDeadlineAutomatically(true), RpcBinder.DEFAULT_MAX_REQUEST_BYTES);
+    binder.requestLimits().forEach(grpc::method);
+    for (String unauthenticated : UNAUTHENTICATED_SERVICES) {
+      grpc.service(unauthenticated, UNAUTHENTICATED_MAX_REQUEST_BYTES);
+    }
+    services.forEach(grpc::add);
 
     Router router = Router.router(vertx);
     router.get("/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "SERVING")));

@@ -6,19 +6,21 @@ import dev.mailgate.server.auth.Metadata;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
 import com.google.protobuf.Descriptors;
-import com.google.protobuf.MessageLite;
-import dev.mailgate.server.error.FieldViolation;
-import java.util.List;
 import io.vertx.core.Future;
 import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.common.MessageSizeOverflowException;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.Service;
 import io.vertx.grpc.server.ServiceBuilder;
+import dev.mailgate.server.error.FieldViolation;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +38,9 @@ public final class RpcBinder {
   /** Requests larger than this are refused unless a method allows more (sends with attachments). */
   public static final int DEFAULT_MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 
+  /** The methods bound with a limit other than the default: full method name to bytes. */
+  private final Map<String, Integer> requestLimits = new ConcurrentHashMap<>();
+
   /** A unary RPC implementation, called only for an authenticated caller. */
   @FunctionalInterface
   public interface UnaryRpc<Req, Resp> {
@@ -48,6 +53,11 @@ public final class RpcBinder {
   public RpcBinder(CallerResolver callers, AccessLog accessLog) {
     this.callers = callers;
     this.accessLog = accessLog;
+  }
+
+  /** The methods bound with a request limit other than {@link #DEFAULT_MAX_REQUEST_BYTES}, by full method name. */
+  public Map<String, Integer> requestLimits() {
+    return Map.copyOf(requestLimits);
   }
 
   /** Starts a service; {@link Binding#build()} refuses to build one that leaves a method unbound. */
@@ -71,9 +81,15 @@ public final class RpcBinder {
       return unary(method, DEFAULT_MAX_REQUEST_BYTES, rpc);
     }
 
-    /** Binds a unary method whose requests may be up to {@code maxRequestBytes}. */
+    /**
+     * Binds a unary method whose requests may be up to {@code maxRequestBytes}; the limit is
+     * enforced before decoding by the server the request is routed to (see {@link #requestLimits()}).
+     */
     public <Req, Resp> Binding unary(ServiceMethod<Req, Resp> method, int maxRequestBytes, UnaryRpc<Req, Resp> rpc) {
       bound.add(method.methodName());
+      if (maxRequestBytes != DEFAULT_MAX_REQUEST_BYTES) {
+        requestLimits.put(method.fullMethodName(), maxRequestBytes);
+      }
       builder.bind(method, request -> handleUnary(method, request, maxRequestBytes, rpc));
       return this;
     }
@@ -86,6 +102,7 @@ public final class RpcBinder {
       bound.add(method.methodName());
       builder.bind(method, request -> {
         Call call = begin(method, request);
+        call.refuseOversized(request, DEFAULT_MAX_REQUEST_BYTES);
         try {
           callers.resolve(request.headers(), call.requestId);
           call.fail(request, new GatewayException(Reason.NOT_IMPLEMENTED,
@@ -110,6 +127,7 @@ public final class RpcBinder {
   private <Req, Resp> void handleUnary(ServiceMethod<Req, Resp> method, GrpcServerRequest<Req, Resp> request,
       int maxRequestBytes, UnaryRpc<Req, Resp> rpc) {
     Call call = begin(method, request);
+    call.refuseOversized(request, maxRequestBytes);
     Caller caller;
     try {
       caller = callers.resolve(request.headers(), call.requestId);
@@ -120,18 +138,21 @@ public final class RpcBinder {
     call.tenantId = caller.tenant().id();
     request.last()
         .compose(message -> {
+          if (call.answered) {
+            return Future.<Resp>failedFuture(new IllegalStateException("already answered"));
+          }
           try {
-            if (message instanceof MessageLite proto && proto.getSerializedSize() > maxRequestBytes) {
-              throw GatewayException.invalid(List.of(new FieldViolation("request",
-                  "is larger than the " + maxRequestBytes + " bytes this method accepts")));
-            }
             return rpc.call(caller, message);
           } catch (RuntimeException e) {
             return Future.failedFuture(e);
           }
         })
         .onComplete(ar -> {
+          if (call.answered) {
+            return;
+          }
           if (ar.succeeded()) {
+            call.answered = true;
             request.response().end(ar.result());
             call.log(GrpcStatus.OK);
           } else {
@@ -171,10 +192,28 @@ public final class RpcBinder {
       this.start = start;
     }
 
+    /** Set once the call has its answer, so that nothing answers it twice. */
+    boolean answered;
+
     void fail(GrpcServerRequest<?, ?> request, Throwable error) {
+      if (answered) {
+        return;
+      }
+      answered = true;
       request.response().trailers().set(Metadata.REQUEST_ID, requestId);
       GrpcErrors.Sent sent = GrpcErrors.fail(request.response(), error, requestId, tenantId);
       log(sent.status(), sent.reason().name());
+    }
+
+    /**
+     * A request message over the limit of the server it was routed to is skipped as it arrives,
+     * never buffered whole or decoded; the call ends with INVALID_ARGUMENT naming the field
+     * {@code request}, as the gateway's other refusals of bad input do.
+     */
+    void refuseOversized(GrpcServerRequest<?, ?> request, int limit) {
+      request.invalidMessageHandler(invalid -> fail(request, GatewayException.invalid(List.of(
+          new FieldViolation("request", invalid instanceof MessageSizeOverflowException
+              ? "is larger than the " + limit + " bytes this method accepts" : "is not a valid message")))));
     }
 
     void log(GrpcStatus status) {

@@ -1,5 +1,8 @@
 package dev.mailgate.server.auth;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.mailgate.server.MemoryBounds;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
 import dev.mailgate.server.tenant.Tenant;
@@ -9,9 +12,7 @@ import dev.mailgate.tenant.config.ApiKeys;
 import dev.mailgate.tenant.config.TenantConfig;
 import io.vertx.core.MultiMap;
 import java.security.MessageDigest;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one place that decides who is calling. It rejects by default: a call passes only with an
@@ -19,23 +20,25 @@ import java.util.concurrent.ConcurrentHashMap;
  * that tenant's key hashes (compared in constant time). An unknown tenant and a wrong key give
  * the same answer, so tenant ids cannot be probed.
  *
- * <p>Keys that matched are remembered (per tenant and key, at most {@value #REMEMBERED} pairs), so a
- * busy client is not hashed on every call. Only successes are remembered: a stream of wrong keys
- * cannot grow the memory, and every wrong key still goes through the hash and constant-time
- * comparison. Tenant keys are fixed for the life of the process, so nothing remembered goes stale.
+ * <p>Keys that matched are remembered (per tenant and key, at most {@code cacheEntries} pairs, each
+ * for at most {@code cacheExpiry}; the least used go first), so a busy client is not hashed on
+ * every call. Only successes are remembered: a stream of wrong keys cannot grow the memory, and
+ * every wrong key still goes through the hash and constant-time comparison.
  */
 public final class CallerResolver {
 
   private static final String BEARER = "bearer ";
   private static final byte[] NO_KEY = new byte[32];
 
-  static final int REMEMBERED = 1024;
-
   private final TenantRegistry tenants;
-  private final Map<String, Tenant> verified = new ConcurrentHashMap<>();
+  private final Cache<String, Tenant> verified;
 
-  public CallerResolver(TenantRegistry tenants) {
+  public CallerResolver(TenantRegistry tenants, MemoryBounds bounds) {
     this.tenants = tenants;
+    this.verified = Caffeine.newBuilder()
+        .maximumSize(bounds.cacheEntries())
+        .expireAfterWrite(bounds.cacheExpiry())
+        .build();
   }
 
   /** Resolves the caller or throws a {@link GatewayException} with an UNAUTHENTICATED reason. */
@@ -52,7 +55,7 @@ public final class CallerResolver {
     }
     String key = authorization.substring(BEARER.length()).trim();
     // Only well-formed tenant ids that matched a key are remembered, so a hit needs no other check.
-    Tenant remembered = verified.get(tenantId + '\n' + key);
+    Tenant remembered = verified.getIfPresent(tenantId + '\n' + key);
     if (remembered != null) {
       return new Caller(remembered, requestId);
     }
@@ -62,9 +65,6 @@ public final class CallerResolver {
     boolean valid = matchesAny(tenant.map(t -> t.config()).orElse(null), presented);
     if (tenant.isEmpty() || !valid) {
       throw new GatewayException(Reason.API_KEY_INVALID, "invalid tenant or API key");
-    }
-    if (verified.size() >= REMEMBERED) {
-      verified.clear();
     }
     verified.put(tenantId + '\n' + key, tenant.get());
     return new Caller(tenant.get(), requestId);

@@ -1,11 +1,16 @@
 package dev.mailgate.server.cli;
 
 import dev.mailgate.server.GatewayOptions;
+import dev.mailgate.server.MemoryBounds;
+import dev.mailgate.server.OutboundTimeouts;
 import dev.mailgate.server.api.AccessLog;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
-/** Options {@code serve} and {@code dev} share: the connection cap, pool idle time, access log and event loops. */
+/**
+ * Options {@code serve} and {@code dev} share: the connection cap, pool idle time, access log, event loops,
+ * outbound timeouts and memory bounds.
+ */
 public final class TuningOptions {
 
   @Option(names = "--db-max-connections", paramLabel = "N",
@@ -28,8 +33,37 @@ public final class TuningOptions {
           + "port; a client connection stays on one loop (default: the number of cores, ${DEFAULT-VALUE} here).")
   int eventLoops = GatewayOptions.DEFAULT_EVENT_LOOPS;
 
+  @Option(names = "--connect-timeout", paramLabel = "DURATION",
+      description = "How long opening a connection to a provider or OAuth server may take, ISO-8601 "
+          + "(default: ${DEFAULT-VALUE}).", converter = DurationConverter.class)
+  Duration connectTimeout = OutboundTimeouts.DEFAULT.connect();
+
+  @Option(names = "--outbound-timeout", paramLabel = "DURATION",
+      description = "How long one call to a provider or OAuth server (token, refresh, revoke, profile, Gmail, Graph, "
+          + "IMAP, SMTP) may take in all, ISO-8601; also the longest a database transaction waits on one "
+          + "(default: ${DEFAULT-VALUE}).", converter = DurationConverter.class)
+  Duration outboundTimeout = OutboundTimeouts.DEFAULT.total();
+
+  @Option(names = "--provider-queue", paramLabel = "N",
+      description = "Calls that may wait for each blocking provider pool (Gmail, IMAP) and per mailbox for Microsoft "
+          + "Graph; more get UNAVAILABLE / GATEWAY_OVERLOADED (default: ${DEFAULT-VALUE}).")
+  int providerQueue = MemoryBounds.DEFAULT.providerQueue();
+
+  @Option(names = "--db-max-waiters", paramLabel = "N",
+      description = "Calls that may wait for a connection of one database pool; more get UNAVAILABLE / "
+          + "GATEWAY_OVERLOADED (default: ${DEFAULT-VALUE}).")
+  int databaseWaiters = MemoryBounds.DEFAULT.databaseWaiters();
+
+  @Option(names = "--cache-entries", paramLabel = "N",
+      description = "Entries each in-memory cache (access tokens, Graph folders, verified API keys) keeps at most "
+          + "(default: ${DEFAULT-VALUE}).")
+  int cacheEntries = MemoryBounds.DEFAULT.cacheEntries();
+
   public GatewayOptions applyTo(GatewayOptions options) {
-    return options.withDatabaseLimits(maxConnections, idleTimeout).withAccessLog(accessLog).withEventLoops(eventLoops);
+    return options.withDatabaseLimits(maxConnections, idleTimeout).withAccessLog(accessLog).withEventLoops(eventLoops)
+        .withTimeouts(new OutboundTimeouts(connectTimeout, outboundTimeout))
+        .withBounds(options.bounds().withProviderQueue(providerQueue).withDatabaseWaiters(databaseWaiters)
+            .withCacheEntries(cacheEntries));
   }
 
   static final class AccessLogConverter implements picocli.CommandLine.ITypeConverter<AccessLog> {

@@ -1,5 +1,7 @@
 package dev.mailgate.server.mail;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.mailgate.server.crypto.SecretField;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
@@ -35,8 +37,12 @@ public final class MailRouter {
   private final CredentialStore credentials;
   private final AccessTokens tokens;
   private final Map<ProviderKind, MailProvider> providers;
-  /** When each connection's last_used_time was last written (nanoTime): it is written at most once a minute. */
-  private final Map<java.util.UUID, Long> touched = new java.util.concurrent.ConcurrentHashMap<>();
+  /**
+   * The connections (tenant/id) whose last_used_time was written within the last minute: it is
+   * written at most once a minute. Entries leave after that minute; at most 100,000 are kept.
+   */
+  private final Cache<String, Boolean> touched = Caffeine.newBuilder()
+      .maximumSize(100_000).expireAfterWrite(TOUCH_INTERVAL).build();
 
   public MailRouter(ConnectionStore connections, CredentialStore credentials, AccessTokens tokens,
       Map<ProviderKind, MailProvider> providers) {
@@ -75,7 +81,8 @@ public final class MailRouter {
     return credential(tenant, connection)
         .compose(current -> operation.run(provider, mailbox(tenant, connection, current))
             .recover(failure -> failure instanceof ProviderUnauthorizedException
-                ? renewed(tenant, connection, current).compose(fresh -> operation.run(provider, mailbox(tenant, connection, fresh)))
+                ? renewed(tenant, connection, current)
+                    .compose(fresh -> operation.run(provider, mailbox(tenant, connection, fresh)))
                 : Future.failedFuture(failure)))
         .recover(failure -> failure instanceof ProviderUnauthorizedException
             ? tenant.withDatabase(db -> credentials.markNeedsReauth(db, connection.id()))
@@ -90,15 +97,9 @@ public final class MailRouter {
    * that a busy mailbox does not cost a database write on every read.
    */
   private void touch(Tenant tenant, java.util.UUID connectionId) {
-    long now = System.nanoTime();
-    Long last = touched.get(connectionId);
-    if (last != null && now - last < TOUCH_INTERVAL.toNanos()) {
+    if (touched.asMap().putIfAbsent(tenant.id() + "/" + connectionId, Boolean.TRUE) != null) {
       return;
     }
-    if (touched.size() >= 100_000) {
-      touched.clear();
-    }
-    touched.put(connectionId, now);
     tenant.withDatabase(db -> connections.touch(db, connectionId));
   }
 
@@ -122,6 +123,7 @@ public final class MailRouter {
   }
 
   private static Mailbox mailbox(Tenant tenant, ConnectionRecord connection, String credential) {
-    return new Mailbox(connection.emailAddress(), credential, connection.settings(), tenant.config().egress());
+    return new Mailbox(connection.emailAddress(), credential, connection.settings(),
+        tenant.id() + "/" + connection.id(), tenant.config().egress());
   }
 }

@@ -1,5 +1,9 @@
 package dev.mailgate.server.oauth;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.mailgate.server.MemoryBounds;
+import dev.mailgate.server.OutboundTimeouts;
 import dev.mailgate.server.crypto.SecretField;
 import dev.mailgate.server.crypto.TokenCipher;
 import dev.mailgate.server.error.GatewayException;
@@ -12,6 +16,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.User;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.SqlClient;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,20 +37,33 @@ public final class AccessTokens {
 
   private static final Logger log = LoggerFactory.getLogger(AccessTokens.class);
   private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+  /** Time for the refresh transaction's own statements, on top of the token call's total timeout. */
+  private static final Duration DATABASE_MARGIN = Duration.ofSeconds(5);
 
   private final OAuthClients clients;
   private final CredentialStore credentials;
   private final Duration margin;
+  /** The longest a refresh transaction waits for the row lock, or sits idle waiting on the token endpoint. */
+  private final Duration transactionLimit;
   private final Map<String, Future<String>> refreshing = new ConcurrentHashMap<>();
-  /** Decrypted access tokens, kept only until they come within the margin of expiry. */
-  private final Map<String, Cached> decrypted = new ConcurrentHashMap<>();
+  /**
+   * Decrypted access tokens by tenant and connection, served only until they come within the
+   * margin of expiry; bounded in size and age (see {@link MemoryBounds}).
+   */
+  private final Cache<String, Cached> decrypted;
 
   private record Cached(String token, Instant expires) {}
 
-  public AccessTokens(OAuthClients clients, CredentialStore credentials, Duration margin) {
+  public AccessTokens(OAuthClients clients, CredentialStore credentials, Duration margin, OutboundTimeouts timeouts,
+      MemoryBounds bounds) {
+    this.decrypted = Caffeine.newBuilder()
+        .maximumSize(bounds.cacheEntries())
+        .expireAfterWrite(bounds.cacheExpiry())
+        .build();
     this.clients = clients;
     this.credentials = credentials;
     this.margin = margin;
+    this.transactionLimit = timeouts.total().plus(DATABASE_MARGIN);
   }
 
   /**
@@ -55,7 +73,7 @@ public final class AccessTokens {
    */
   public Future<String> get(Tenant tenant, UUID connectionId) {
     String key = tenant.id() + "/" + connectionId;
-    Cached cached = decrypted.get(key);
+    Cached cached = decrypted.getIfPresent(key);
     if (cached != null && cached.expires().isAfter(Instant.now().plus(margin))) {
       return Future.succeededFuture(cached.token());
     }
@@ -74,7 +92,7 @@ public final class AccessTokens {
 
   /** Refreshes after the provider refused {@code rejected}, unless another caller already replaced it. */
   public Future<String> refreshAfterRejection(Tenant tenant, UUID connectionId, String rejected) {
-    decrypted.remove(tenant.id() + "/" + connectionId);
+    decrypted.invalidate(tenant.id() + "/" + connectionId);
     return refresh(tenant, connectionId, rejected);
   }
 
@@ -86,7 +104,9 @@ public final class AccessTokens {
       return inFlight;
     }
     tenant.cipher()
-        .compose(cipher -> tenant.withTransaction(tx -> refreshLocked(tx, tenant, cipher, connectionId, rejected)))
+        .compose(cipher -> tenant.withTransaction(tx -> credentials.limitWaits(tx, transactionLimit)
+            .compose(v -> refreshLocked(tx, tenant, cipher, connectionId, rejected))))
+        .recover(AccessTokens::lockWaitedTooLong)
         .compose(outcome -> outcome.token() != null ? Future.succeededFuture(outcome.token())
             : Future.<String>failedFuture(outcome.failure()))
         // A secret that did not decrypt inside the transaction could not be marked there (its row was locked).
@@ -130,7 +150,8 @@ public final class AccessTokens {
       String refreshToken) {
     UUID id = stored.connectionId();
     OAuthClients.Client client = clients.of(tenant.config(), stored.provider());
-    return client.auth().refresh(User.create(new JsonObject().put("refresh_token", refreshToken)))
+    // Bounded by the total outbound timeout: the row lock is held meanwhile.
+    return clients.bounded(client.auth().refresh(User.create(new JsonObject().put("refresh_token", refreshToken))))
         .compose(user -> {
           JsonObject principal = user.principal();
           String access = principal.getString("access_token");
@@ -146,9 +167,19 @@ public final class AccessTokens {
             return credentials.markNeedsReauth(tx, id).map(new Outcome(null, needsReauth()));
           }
           log.warn("tenant={} connection={} token refresh failed: {}", tenant.id(), id, failure.getClass().getSimpleName());
-          return Future.succeededFuture(new Outcome(null, GatewayException.retryable(Reason.PROVIDER_UNAVAILABLE,
-              "the provider's token endpoint failed", RETRY_AFTER, null)));
+          return Future.succeededFuture(new Outcome(null, failure instanceof GatewayException timedOut ? timedOut
+              : GatewayException.retryable(Reason.PROVIDER_UNAVAILABLE, "the provider's token endpoint failed",
+                  RETRY_AFTER, null)));
         });
+  }
+
+  /** Another gateway held the row lock past the limit: its refresh is stuck, so this one is retryable too. */
+  private static Future<Outcome> lockWaitedTooLong(Throwable failure) {
+    if (failure instanceof PgException pg && CredentialStore.LOCK_NOT_AVAILABLE.equals(pg.getSqlState())) {
+      return Future.failedFuture(GatewayException.retryable(Reason.PROVIDER_UNAVAILABLE,
+          "another refresh of this connection's token did not finish in time", RETRY_AFTER, null));
+    }
+    return Future.failedFuture(failure);
   }
 
   private boolean fresh(StoredCredentials stored) {

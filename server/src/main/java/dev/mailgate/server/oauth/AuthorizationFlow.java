@@ -103,8 +103,9 @@ public final class AuthorizationFlow {
         .setCode(code)
         .setRedirectUri(client.config().redirectUri())
         .setCodeVerifier(pending.codeVerifier());
-    return client.auth().authenticate(exchange)
-        .recover(failure -> Future.failedFuture(AccessTokens.isInvalidGrant(failure)
+    return clients.bounded(client.auth().authenticate(exchange))
+        .recover(failure -> Future.failedFuture(failure instanceof GatewayException known ? known
+            : AccessTokens.isInvalidGrant(failure)
             ? new GatewayException(Reason.AUTHORIZATION_STATE_INVALID, "the provider refused the authorization code")
             : GatewayException.retryable(Reason.PROVIDER_UNAVAILABLE, "the provider's token endpoint failed",
                 Duration.ofSeconds(5), null)))

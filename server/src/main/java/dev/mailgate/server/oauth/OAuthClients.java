@@ -6,12 +6,16 @@ import dev.mailgate.server.store.ProviderKind;
 import dev.mailgate.tenant.config.OAuthClientConfig;
 import dev.mailgate.tenant.config.OAuthProvider;
 import dev.mailgate.tenant.config.TenantConfig;
+import dev.mailgate.server.OutboundTimeouts;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.ext.auth.oauth2.OAuth2Auth;
 import io.vertx.ext.auth.oauth2.OAuth2Options;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The vertx-auth-oauth2 client of each tenant for each provider, built once from the tenant's
@@ -24,11 +28,23 @@ public final class OAuthClients {
 
   private final Vertx vertx;
   private final OAuthProviders providers;
+  private final OutboundTimeouts timeouts;
+  /** One per tenant and provider: bounded by the tenant files. */
   private final Map<String, Client> clients = new ConcurrentHashMap<>();
 
-  public OAuthClients(Vertx vertx, OAuthProviders providers) {
+  public OAuthClients(Vertx vertx, OAuthProviders providers, OutboundTimeouts timeouts) {
     this.vertx = vertx;
     this.providers = providers;
+    this.timeouts = timeouts;
+  }
+
+  /**
+   * A token, refresh or revocation call, failed with PROVIDER_UNAVAILABLE once it has run for the
+   * total outbound timeout: vertx-auth-oauth2 has no per-request timeout, only the connect and
+   * idle timeouts of its HTTP client (set below).
+   */
+  public <T> Future<T> bounded(Future<T> call) {
+    return timeouts.bound(vertx, call, "the provider's OAuth server");
   }
 
   public OAuthProviders providers() {
@@ -50,7 +66,11 @@ public final class OAuthClients {
             .setClientSecret(config.clientSecret().reveal())
             .setAuthorizationPath(endpoints.authorizationUrl())
             .setTokenPath(endpoints.tokenUrl())
-            .setRevocationPath(endpoints.revocationUrl().orElse(null))),
+            .setRevocationPath(endpoints.revocationUrl().orElse(null))
+            .setHttpClientOptions(new HttpClientOptions()
+                .setConnectTimeout(timeouts.connectMillis())
+                .setIdleTimeout(timeouts.totalMillis())
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS))),
         config, endpoints));
   }
 }

@@ -1,10 +1,14 @@
 package dev.mailgate.server.oauth;
 
+import dev.mailgate.server.OutboundTimeouts;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
 import dev.mailgate.server.store.ProviderKind;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
 
@@ -17,18 +21,25 @@ public final class ProfileClient {
   /** What the provider said: the mailbox address, or that the token was refused. */
   public record Profile(boolean authorized, String emailAddress) {}
 
+  private final Vertx vertx;
   private final WebClient http;
+  private final OutboundTimeouts timeouts;
 
-  public ProfileClient(WebClient http) {
+  public ProfileClient(Vertx vertx, WebClient http, OutboundTimeouts timeouts) {
+    this.vertx = vertx;
     this.http = http;
+    this.timeouts = timeouts;
   }
 
   public Future<Profile> fetch(ProviderKind provider, OAuthEndpoints endpoints, String accessToken) {
-    return http.getAbs(endpoints.profileUrl())
+    Future<HttpResponse<Buffer>> call = http.getAbs(endpoints.profileUrl())
         .bearerTokenAuthentication(accessToken)
-        .timeout(10_000)
-        .send()
-        .recover(cause -> Future.failedFuture(unavailable("the provider could not be reached", cause)))
+        .connectTimeout(timeouts.connect().toMillis())
+        .idleTimeout(timeouts.total().toMillis())
+        .send();
+    return timeouts.bound(vertx, call, "the provider")
+        .recover(cause -> Future.failedFuture(cause instanceof GatewayException known ? known
+            : unavailable("the provider could not be reached", cause)))
         .map(response -> {
           if (response.statusCode() == 401) {
             return new Profile(false, "");

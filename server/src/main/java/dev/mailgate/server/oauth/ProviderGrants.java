@@ -51,8 +51,8 @@ public final class ProviderGrants {
         ? tenant.decrypt(stored.connectionId(), SecretField.REFRESH_TOKEN, stored.refreshToken().get())
         : tenant.decrypt(stored.connectionId(), SecretField.ACCESS_TOKEN, stored.accessToken().get());
     return token.compose(plain ->
-        clients.of(tenant.config(), stored.provider()).auth().revoke(User.create(new JsonObject().put(type, plain)), type)
-    ).recover(failure -> {
+        clients.bounded(clients.of(tenant.config(), stored.provider()).auth()
+            .revoke(User.create(new JsonObject().put(type, plain)), type))).recover(failure -> {
       log.warn("tenant={} connection={} revocation at the provider failed ({}); deleting locally anyway",
           tenant.id(), stored.connectionId(), failure.getClass().getSimpleName());
       return Future.succeededFuture();

@@ -1,8 +1,12 @@
 package dev.mailgate.server.tenant;
 
+import dev.mailgate.server.error.GatewayException;
+import dev.mailgate.server.error.Reason;
 import io.vertx.core.Future;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.Promise;
 import io.vertx.sqlclient.Pool;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -44,9 +48,22 @@ final class DatabasePool {
     size = Math.max(size, Math.min(wanted, budget.capacity()));
   }
 
-  /** Runs {@code work} on the pool, opening it first if it is closed; the pool stays open meanwhile. */
+  /**
+   * Runs {@code work} on the pool, opening it first if it is closed; the pool stays open
+   * meanwhile. If the pool's wait queue is full the call is refused with GATEWAY_OVERLOADED.
+   */
   <T> Future<T> use(Function<Pool, Future<T>> work) {
-    return acquire().compose(work).andThen(done -> release());
+    return acquire().compose(work).andThen(done -> release()).recover(DatabasePool::refusedWhenFull);
+  }
+
+  /** The pool's wait queue was full: the gateway is overloaded, not failing. */
+  private static <T> Future<T> refusedWhenFull(Throwable failure) {
+    if (failure instanceof ConnectionPoolTooBusyException) {
+      return Future.failedFuture(GatewayException.retryable(Reason.GATEWAY_OVERLOADED,
+          "the gateway is overloaded (too many calls wait for a database connection); retry later",
+          Duration.ofSeconds(1), null));
+    }
+    return Future.failedFuture(failure);
   }
 
   private Future<Pool> acquire() {

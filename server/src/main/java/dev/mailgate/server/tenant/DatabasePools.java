@@ -62,11 +62,14 @@ public final class DatabasePools {
   private final Vertx vertx;
   private final ConnectionBudget budget;
   private final Duration idleTimeout;
+  /** Calls that may wait for a connection of one pool; more are refused rather than queued. */
+  private final int maxWaiters;
   private final Map<Location, DatabasePool> pools = new ConcurrentHashMap<>();
   private final long sweeper;
 
-  public DatabasePools(Vertx vertx, int maxConnections, Duration idleTimeout) {
+  public DatabasePools(Vertx vertx, int maxConnections, Duration idleTimeout, int maxWaiters) {
     this.vertx = vertx;
+    this.maxWaiters = maxWaiters;
     this.budget = new ConnectionBudget(maxConnections);
     this.idleTimeout = idleTimeout;
     this.budget.onShortage(this::closeLeastRecentlyUsed);
@@ -117,6 +120,7 @@ public final class DatabasePools {
     }
     PoolOptions options = new PoolOptions()
         .setMaxSize(size)
+        .setMaxWaitQueueSize(maxWaiters)
         .setName("db-" + location.database())
         .setIdleTimeout((int) idleTimeout.toMillis())
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)

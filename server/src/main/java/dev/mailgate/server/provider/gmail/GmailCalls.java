@@ -6,13 +6,14 @@ import com.google.api.client.http.HttpRequestInitializer;
 import com.google.api.client.http.javanet.NetHttpTransport;
 import com.google.api.client.json.gson.GsonFactory;
 import com.google.api.services.gmail.Gmail;
+import dev.mailgate.server.OutboundTimeouts;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
 import dev.mailgate.server.mail.Mailbox;
 import dev.mailgate.server.mail.ProviderUnauthorizedException;
+import dev.mailgate.server.provider.BlockingPool;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -36,28 +37,30 @@ final class GmailCalls {
   private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
 
   private final Vertx vertx;
-  private final WorkerExecutor workers;
+  private final BlockingPool workers;
   private final String rootUrl;
+  private final OutboundTimeouts timeouts;
   private final NetHttpTransport transport = new NetHttpTransport();
 
-  GmailCalls(Vertx vertx, String rootUrl, int threads) {
+  GmailCalls(Vertx vertx, String rootUrl, int threads, int queue, OutboundTimeouts timeouts) {
     this.vertx = vertx;
     this.rootUrl = rootUrl;
-    this.workers = vertx.createSharedWorkerExecutor("mailgate-gmail", threads);
+    this.timeouts = timeouts;
+    this.workers = new BlockingPool(vertx, "mailgate-gmail", threads, queue);
   }
 
-  /** A read: retried on 5xx and I/O failures. */
+  /** A read: retried on 5xx and I/O failures, all attempts together within the total outbound timeout. */
   <T> Future<T> read(Mailbox mailbox, Call<T> call) {
-    return attempt(mailbox, call, 1, true);
+    return timeouts.bound(vertx, attempt(mailbox, call, 1, true), "Gmail");
   }
 
-  /** A write that must not run twice (a send): never retried here. */
+  /** A write that must not run twice (a send): never retried here; within the total outbound timeout. */
   <T> Future<T> writeOnce(Mailbox mailbox, Call<T> call) {
-    return attempt(mailbox, call, ATTEMPTS, false);
+    return timeouts.bound(vertx, attempt(mailbox, call, ATTEMPTS, false), "Gmail");
   }
 
   private <T> Future<T> attempt(Mailbox mailbox, Call<T> call, int attempt, boolean retry) {
-    return workers.<T>executeBlocking(() -> call.run(client(mailbox)), false).recover(failure -> {
+    return workers.run(() -> call.run(client(mailbox))).recover(failure -> {
       RuntimeException mapped = translate(failure);
       boolean transientFailure = mapped instanceof GatewayException e && e.reason() == Reason.PROVIDER_UNAVAILABLE;
       if (retry && transientFailure && attempt < ATTEMPTS) {
@@ -72,8 +75,8 @@ final class GmailCalls {
   private Gmail client(Mailbox mailbox) {
     HttpRequestInitializer auth = request -> {
       request.getHeaders().setAuthorization("Bearer " + mailbox.credential());
-      request.setConnectTimeout(10_000);
-      request.setReadTimeout(60_000);
+      request.setConnectTimeout(timeouts.connectMillis());
+      request.setReadTimeout(timeouts.totalMillis());
       request.setThrowExceptionOnExecuteError(true);
     };
     return new Gmail.Builder(transport, GsonFactory.getDefaultInstance(), auth)

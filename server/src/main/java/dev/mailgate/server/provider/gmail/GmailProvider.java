@@ -21,6 +21,7 @@ import dev.mailgate.server.mail.Page;
 import dev.mailgate.server.mail.SentMessage;
 import dev.mailgate.server.mail.ThreadDetail;
 import io.vertx.core.Future;
+import dev.mailgate.server.OutboundTimeouts;
 import io.vertx.core.Vertx;
 import java.time.Instant;
 import java.util.List;
@@ -38,8 +39,12 @@ public final class GmailProvider implements MailProvider {
 
   private final GmailCalls calls;
 
-  public GmailProvider(Vertx vertx, String rootUrl, int workerThreads) {
-    this.calls = new GmailCalls(vertx, rootUrl, workerThreads);
+  /**
+   * Gmail at {@code rootUrl}, on a pool of {@code workerThreads} with room for {@code queue}
+   * waiting calls; every call within {@code timeouts}.
+   */
+  public GmailProvider(Vertx vertx, String rootUrl, int workerThreads, int queue, OutboundTimeouts timeouts) {
+    this.calls = new GmailCalls(vertx, rootUrl, workerThreads, queue, timeouts);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.mailgate.server.provider.graph;
 
+import dev.mailgate.server.OutboundTimeouts;
 import dev.mailgate.server.error.FieldViolation;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
@@ -20,7 +21,7 @@ import java.util.Map;
 
 /**
  * Microsoft Graph over the non-blocking Vert.x WebClient: at most 4 requests in flight per
- * mailbox, 429 and 503 wait the server's {@code Retry-After} and try again (twice, reads and
+ * mailbox (and a bounded number waiting), each attempt within the total outbound timeout, 429 and 503 wait the server's {@code Retry-After} and try again (twice, reads and
  * writes alike, since Graph has not acted on a throttled request), and Graph's errors become
  * gateway reasons (401 asks for a refresh, 404 is MESSAGE_NOT_FOUND).
  */
@@ -39,12 +40,15 @@ final class GraphClient {
   private final Vertx vertx;
   private final WebClient http;
   private final String rootUrl;
-  private final InFlightLimiter limiter = new InFlightLimiter(4);
+  private final OutboundTimeouts timeouts;
+  private final InFlightLimiter limiter;
 
-  GraphClient(Vertx vertx, WebClient http, String rootUrl) {
+  GraphClient(Vertx vertx, WebClient http, String rootUrl, OutboundTimeouts timeouts, int waitingPerMailbox) {
     this.vertx = vertx;
     this.http = http;
     this.rootUrl = rootUrl.endsWith("/") ? rootUrl.substring(0, rootUrl.length() - 1) : rootUrl;
+    this.timeouts = timeouts;
+    this.limiter = new InFlightLimiter(4, waitingPerMailbox);
   }
 
   Future<JsonObject> json(Mailbox mailbox, Call call) {
@@ -66,9 +70,11 @@ final class GraphClient {
   }
 
   private Future<HttpResponse<Buffer>> attempt(Mailbox mailbox, Call call, int attempt) {
-    return limiter.run(mailbox.emailAddress(), () -> request(mailbox, call))
-        .recover(failure -> Future.failedFuture(GatewayException.retryable(Reason.PROVIDER_UNAVAILABLE,
-            "Microsoft Graph could not be reached", Duration.ofSeconds(5), failure)))
+    // One attempt, its wait for a place among the mailbox's requests included, within the total timeout.
+    return timeouts.bound(vertx, limiter.run(mailbox.emailAddress(), () -> request(mailbox, call)), "Microsoft Graph")
+        .recover(failure -> Future.failedFuture(failure instanceof GatewayException known ? known
+            : GatewayException.retryable(Reason.PROVIDER_UNAVAILABLE, "Microsoft Graph could not be reached",
+                Duration.ofSeconds(5), failure)))
         .compose(response -> {
           int status = response.statusCode();
           if (status < 300) {
@@ -86,7 +92,8 @@ final class GraphClient {
     String url = url(call);
     HttpRequest<Buffer> request = http.requestAbs(call.method(), url)
         .bearerTokenAuthentication(mailbox.credential())
-        .timeout(60_000);
+        .connectTimeout(timeouts.connect().toMillis())
+        .idleTimeout(timeouts.total().toMillis());
     call.query().forEach(request::addQueryParam);
     call.headers().forEach(request::putHeader);
     if (call.body() instanceof JsonObject json) {

@@ -1,5 +1,6 @@
 package dev.mailgate.server.provider.graph;
 
+import dev.mailgate.server.provider.BlockingPool;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayDeque;
@@ -9,11 +10,14 @@ import java.util.function.Supplier;
 
 /**
  * At most {@code limit} requests in flight per mailbox (Microsoft Graph allows 4 concurrent
- * requests per mailbox); the others wait their turn, in order, without blocking a thread.
+ * requests per mailbox); up to {@code maxWaiting} others wait their turn, in order, without
+ * blocking a thread, and any more are refused at once with GATEWAY_OVERLOADED. A mailbox's lane
+ * is dropped once nothing runs in it, so the map holds only mailboxes with requests in flight.
  */
 final class InFlightLimiter {
 
   private final int limit;
+  private final int maxWaiting;
   private final Map<String, Lane> lanes = new HashMap<>();
 
   private static final class Lane {
@@ -21,8 +25,9 @@ final class InFlightLimiter {
     final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
   }
 
-  InFlightLimiter(int limit) {
+  InFlightLimiter(int limit, int maxWaiting) {
     this.limit = limit;
+    this.maxWaiting = maxWaiting;
   }
 
   <T> Future<T> run(String mailbox, Supplier<Future<T>> request) {
@@ -37,8 +42,10 @@ final class InFlightLimiter {
       now = lane.running < limit;
       if (now) {
         lane.running++;
-      } else {
+      } else if (lane.waiting.size() < maxWaiting) {
         lane.waiting.add(start);
+      } else {
+        return Future.failedFuture(BlockingPool.overloaded("this mailbox's queue of Microsoft Graph requests"));
       }
     }
     if (now) {

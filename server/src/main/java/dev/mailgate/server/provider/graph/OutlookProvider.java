@@ -17,6 +17,8 @@ import dev.mailgate.server.mail.SentMessage;
 import dev.mailgate.server.mail.ThreadDetail;
 import dev.mailgate.server.provider.graph.GraphClient.Call;
 import io.vertx.core.Future;
+import dev.mailgate.server.MemoryBounds;
+import dev.mailgate.server.OutboundTimeouts;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -46,9 +48,14 @@ public final class OutlookProvider implements MailProvider {
   private final GraphClient graph;
   private final GraphFolders folderLabels;
 
-  public OutlookProvider(Vertx vertx, WebClient http, String rootUrl) {
-    this.graph = new GraphClient(vertx, http, rootUrl);
-    this.folderLabels = new GraphFolders(graph);
+  /**
+   * Graph at {@code rootUrl} through {@code http}; every attempt within {@code timeouts}; at most
+   * {@code bounds.providerQueue()} requests waiting per mailbox and {@code bounds.cacheEntries()}
+   * mailboxes' folder ids cached.
+   */
+  public OutlookProvider(Vertx vertx, WebClient http, String rootUrl, OutboundTimeouts timeouts, MemoryBounds bounds) {
+    this.graph = new GraphClient(vertx, http, rootUrl, timeouts, bounds.providerQueue());
+    this.folderLabels = new GraphFolders(graph, bounds.cacheEntries());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.mailgate.server.provider.imap;
 
+import dev.mailgate.server.OutboundTimeouts;
 import dev.mailgate.server.egress.EgressGuard;
 import dev.mailgate.server.egress.EgressPolicy;
 import dev.mailgate.server.egress.EgressRefusedException;
@@ -8,9 +9,9 @@ import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
 import dev.mailgate.server.mail.Mailbox;
 import dev.mailgate.server.mail.ProviderUnauthorizedException;
+import dev.mailgate.server.provider.BlockingPool;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
 import jakarta.mail.Address;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.FolderClosedException;
@@ -45,13 +46,18 @@ final class ImapCalls {
 
   private static final Duration RETRY_DELAY = Duration.ofSeconds(5);
 
-  private final WorkerExecutor workers;
+  private final Vertx vertx;
+  private final BlockingPool workers;
   private final ImapConnections connections;
+  private final OutboundTimeouts timeouts;
   private final EgressPolicy egress;
 
-  ImapCalls(Vertx vertx, int threads, ImapConnections connections, EgressPolicy egress) {
-    this.workers = vertx.createSharedWorkerExecutor("mailgate-imap", threads);
+  ImapCalls(Vertx vertx, int threads, int queue, ImapConnections connections, OutboundTimeouts timeouts,
+      EgressPolicy egress) {
+    this.vertx = vertx;
+    this.workers = new BlockingPool(vertx, "mailgate-imap", threads, queue);
     this.connections = connections;
+    this.timeouts = timeouts;
     this.egress = egress;
   }
 
@@ -60,14 +66,23 @@ final class ImapCalls {
     return egress.forTenant(mailbox.egress());
   }
 
+  /** The timeouts every IMAP and SMTP connection of these calls uses. */
+  OutboundTimeouts timeouts() {
+    return timeouts;
+  }
+
   /** IMAP work on the mailbox's pooled connection, run once more on a new connection if the pooled one dropped. */
   <T> Future<T> imap(Mailbox mailbox, Call<T> call) {
     return blocking("the IMAP server", () -> withReconnect(mailbox, call));
   }
 
-  /** Other blocking work (SMTP, login checks); {@code server} names the server in failure messages. */
+  /**
+   * Other blocking work (SMTP, login checks); {@code server} names the server in failure
+   * messages. Refused at once if the pool's queue is full; the caller waits at most the total
+   * outbound timeout (each socket operation is bounded by the same timeout, see {@link ImapSettings}).
+   */
   <T> Future<T> blocking(String server, Callable<T> work) {
-    return workers.<T>executeBlocking(work, false)
+    return timeouts.bound(vertx, workers.run(work), server)
         .recover(failure -> Future.failedFuture(translate(failure, server)));
   }
 

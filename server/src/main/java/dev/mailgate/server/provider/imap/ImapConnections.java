@@ -1,5 +1,6 @@
 package dev.mailgate.server.provider.imap;
 
+import dev.mailgate.server.OutboundTimeouts;
 import dev.mailgate.server.egress.EgressGuard;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -31,10 +32,12 @@ final class ImapConnections {
 
   private final Map<Key, Pooled> pool = new ConcurrentHashMap<>();
   private final long idleMillis;
+  private final OutboundTimeouts timeouts;
   private final byte[] salt = new byte[16];
 
-  ImapConnections(Duration idleTimeout) {
+  ImapConnections(Duration idleTimeout, OutboundTimeouts timeouts) {
     this.idleMillis = idleTimeout.toMillis();
+    this.timeouts = timeouts;
     new SecureRandom().nextBytes(salt);
   }
 
@@ -60,7 +63,8 @@ final class ImapConnections {
 
   /** A store logged in to the mailbox, not pooled (login checks). */
   IMAPStore connect(ImapSettings settings, String login, String password, EgressGuard guard) throws MessagingException {
-    Session session = Session.getInstance(settings.imapProperties(FOLDER_CONNECTIONS, idleMillis, guard.socketFactory()));
+    Session session = Session.getInstance(
+        settings.imapProperties(FOLDER_CONNECTIONS, idleMillis, timeouts, guard.socketFactory()));
     IMAPStore store = (IMAPStore) session.getStore(settings.imapProtocol());
     store.connect(settings.imapHost(), settings.imapPort(), login, password);
     return store;

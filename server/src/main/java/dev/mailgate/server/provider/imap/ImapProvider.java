@@ -1,5 +1,7 @@
 package dev.mailgate.server.provider.imap;
 
+import dev.mailgate.server.MemoryBounds;
+import dev.mailgate.server.OutboundTimeouts;
 import dev.mailgate.server.egress.EgressGuard;
 import dev.mailgate.server.egress.EgressPolicy;
 import dev.mailgate.server.error.FieldViolation;
@@ -81,12 +83,22 @@ public final class ImapProvider implements MailProvider {
   private final ImapThreads threads;
   private final long sweepTimer;
 
-  /** IMAP/SMTP connections only to the hosts {@code egress} allows, checked at every connect. */
+  /** IMAP/SMTP with the default queue bound and timeouts (provider tests). */
   public ImapProvider(Vertx vertx, int workerThreads, Duration idleTimeout, EgressPolicy egress) {
+    this(vertx, workerThreads, MemoryBounds.DEFAULT.providerQueue(), idleTimeout, OutboundTimeouts.DEFAULT, egress);
+  }
+
+  /**
+   * IMAP/SMTP on a pool of {@code workerThreads} with room for {@code queue} waiting calls, pooled
+   * stores closed after {@code idleTimeout} unused, every connection within {@code timeouts} and
+   * only to the hosts {@code egress} allows, checked at every connect.
+   */
+  public ImapProvider(Vertx vertx, int workerThreads, int queue, Duration idleTimeout, OutboundTimeouts timeouts,
+      EgressPolicy egress) {
     this.vertx = vertx;
     this.egress = egress;
-    this.connections = new ImapConnections(idleTimeout);
-    this.calls = new ImapCalls(vertx, workerThreads, connections, egress);
+    this.connections = new ImapConnections(idleTimeout, timeouts);
+    this.calls = new ImapCalls(vertx, workerThreads, queue, connections, timeouts, egress);
     this.sending = new ImapSending(calls);
     this.labeling = new ImapLabeling(calls);
     this.threads = new ImapThreads(THREAD_LIMIT);
@@ -106,7 +118,7 @@ public final class ImapProvider implements MailProvider {
       connections.connect(settings, login, password, guard).close();
       return null;
     }).compose(imapOk -> calls.blocking("the SMTP server " + settings.smtpHost() + ":" + settings.smtpPort(), () -> {
-      SmtpSubmission.verify(settings, login, password, guard);
+      SmtpSubmission.verify(settings, calls.timeouts(), login, password, guard);
       return null;
     }));
   }

@@ -206,7 +206,8 @@ final class ImapSending {
   private Future<byte[]> submit(Mailbox mailbox, byte[] raw) {
     ImapSettings settings = ImapCalls.settingsOf(mailbox);
     return calls.blocking("the SMTP server", () -> {
-      SmtpSubmission.submit(settings, settings.login(mailbox.emailAddress()), mailbox.credential(), raw, calls.guard(mailbox));
+      SmtpSubmission.submit(settings, calls.timeouts(), settings.login(mailbox.emailAddress()), mailbox.credential(), raw,
+          calls.guard(mailbox));
       return raw;
     });
   }

@@ -1,5 +1,6 @@
 package dev.mailgate.server.provider.imap;
 
+import dev.mailgate.server.OutboundTimeouts;
 import dev.mailgate.server.error.FieldViolation;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,9 +34,6 @@ public record ImapSettings(String imapHost, int imapPort, Security imapSecurity,
   public static final String SMTP_PORT = "smtp_port";
   public static final String SMTP_SECURITY = "smtp_security";
   public static final String USERNAME = "username";
-
-  private static final int CONNECT_TIMEOUT_MS = 10_000;
-  private static final int READ_TIMEOUT_MS = 60_000;
 
   public ImapSettings {
     imapHost = imapHost == null ? "" : imapHost.trim();
@@ -82,16 +80,18 @@ public record ImapSettings(String imapHost, int imapPort, Security imapSecurity,
   }
 
   /**
-   * Jakarta Mail properties for the IMAP store: TLS as configured, host names checked, bounded
-   * waits, every connection made by {@code sockets} (the egress guard) with no fallback to plain ones.
+   * Jakarta Mail properties for the IMAP store: TLS as configured, host names checked, every
+   * connect, read and write bounded by the outbound timeouts, every connection made by
+   * {@code sockets} (the egress guard) with no fallback to plain ones.
    */
-  Properties imapProperties(int poolSize, long poolIdleMillis, SocketFactory sockets) {
+  Properties imapProperties(int poolSize, long poolIdleMillis, OutboundTimeouts timeouts, SocketFactory sockets) {
     String protocol = imapSecurity == Security.SSL_TLS ? "imaps" : "imap";
     Properties props = new Properties();
     props.put("mail.store.protocol", protocol);
     String p = "mail." + protocol + ".";
-    props.put(p + "connectiontimeout", Integer.toString(CONNECT_TIMEOUT_MS));
-    props.put(p + "timeout", Integer.toString(READ_TIMEOUT_MS));
+    props.put(p + "connectiontimeout", Integer.toString(timeouts.connectMillis()));
+    props.put(p + "timeout", Integer.toString(timeouts.totalMillis()));
+    props.put(p + "writetimeout", Integer.toString(timeouts.totalMillis()));
     props.put(p + "peek", "true");
     props.put(p + "fetchsize", Integer.toString(256 * 1024));
     props.put(p + "connectionpoolsize", Integer.toString(poolSize));
@@ -109,16 +109,19 @@ public record ImapSettings(String imapHost, int imapPort, Security imapSecurity,
     return imapSecurity == Security.SSL_TLS ? "imaps" : "imap";
   }
 
-  /** Jakarta Mail properties for SMTP submission: authenticated, TLS as configured, bounded waits, guarded sockets. */
-  Properties smtpProperties(SocketFactory sockets) {
+  /**
+   * Jakarta Mail properties for SMTP submission: authenticated, TLS as configured, waits bounded by
+   * the timeouts, guarded sockets.
+   */
+  Properties smtpProperties(OutboundTimeouts timeouts, SocketFactory sockets) {
     String protocol = smtpProtocol();
     Properties props = new Properties();
     String p = "mail." + protocol + ".";
     props.put("mail.transport.protocol", protocol);
     props.put(p + "auth", "true");
-    props.put(p + "connectiontimeout", Integer.toString(CONNECT_TIMEOUT_MS));
-    props.put(p + "timeout", Integer.toString(READ_TIMEOUT_MS));
-    props.put(p + "writetimeout", Integer.toString(READ_TIMEOUT_MS));
+    props.put(p + "connectiontimeout", Integer.toString(timeouts.connectMillis()));
+    props.put(p + "timeout", Integer.toString(timeouts.totalMillis()));
+    props.put(p + "writetimeout", Integer.toString(timeouts.totalMillis()));
     props.put(p + "ssl.checkserveridentity", "true");
     guarded(props, p, sockets);
     if (smtpSecurity == Security.STARTTLS) {

@@ -1,5 +1,6 @@
 package dev.mailgate.server.provider.imap;
 
+import dev.mailgate.server.OutboundTimeouts;
 import dev.mailgate.server.error.FieldViolation;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.egress.EgressGuard;
@@ -21,17 +22,18 @@ final class SmtpSubmission {
   private SmtpSubmission() {}
 
   /** Logs in to the SMTP server and out again. */
-  static void verify(ImapSettings settings, String login, String password, EgressGuard guard) throws MessagingException {
-    Session session = Session.getInstance(settings.smtpProperties(guard.socketFactory()));
+  static void verify(ImapSettings settings, OutboundTimeouts timeouts, String login, String password,
+      EgressGuard guard) throws MessagingException {
+    Session session = Session.getInstance(settings.smtpProperties(timeouts, guard.socketFactory()));
     try (Transport transport = session.getTransport(settings.smtpProtocol())) {
       transport.connect(settings.smtpHost(), settings.smtpPort(), login, password);
     }
   }
 
   /** Sends the message to every To, Cc and Bcc recipient it names. */
-  static void submit(ImapSettings settings, String login, String password, byte[] raw, EgressGuard guard)
-      throws MessagingException {
-    Session session = Session.getInstance(settings.smtpProperties(guard.socketFactory()));
+  static void submit(ImapSettings settings, OutboundTimeouts timeouts, String login, String password, byte[] raw,
+      EgressGuard guard) throws MessagingException {
+    Session session = Session.getInstance(settings.smtpProperties(timeouts, guard.socketFactory()));
     MimeMessage message = new MimeMessage(session, new ByteArrayInputStream(raw));
     Address[] recipients = message.getAllRecipients();
     if (recipients == null || recipients.length == 0) {

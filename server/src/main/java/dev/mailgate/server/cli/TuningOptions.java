@@ -5,7 +5,10 @@ import dev.mailgate.server.api.AccessLog;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
-/** Options {@code serve} and {@code dev} share: the connection cap, pool idle time, access log and event loops. */
+/**
+ * Options {@code serve} and {@code dev} share: the connection cap, pool idle time, access log, event
+ * loops and whether rate limits are enforced.
+ */
 public final class TuningOptions {
 
   @Option(names = "--db-max-connections", paramLabel = "N",
@@ -28,8 +31,25 @@ public final class TuningOptions {
           + "port; a client connection stays on one loop (default: the number of cores, ${DEFAULT-VALUE} here).")
   int eventLoops = GatewayOptions.DEFAULT_EVENT_LOOPS;
 
+  @Option(names = "--rate-limits", paramLabel = "on|off",
+      description = "Enforce the tenants' rate_limits (on, the default) or not (off: only to measure what they cost).",
+      converter = OnOffConverter.class)
+  boolean rateLimits = true;
+
   public GatewayOptions applyTo(GatewayOptions options) {
-    return options.withDatabaseLimits(maxConnections, idleTimeout).withAccessLog(accessLog).withEventLoops(eventLoops);
+    return options.withDatabaseLimits(maxConnections, idleTimeout).withAccessLog(accessLog).withEventLoops(eventLoops)
+        .withRateLimits(rateLimits);
+  }
+
+  static final class OnOffConverter implements picocli.CommandLine.ITypeConverter<Boolean> {
+    @Override
+    public Boolean convert(String value) {
+      return switch (value) {
+        case "on" -> true;
+        case "off" -> false;
+        default -> throw new picocli.CommandLine.TypeConversionException("expected on or off, not '" + value + "'");
+      };
+    }
   }
 
   static final class AccessLogConverter implements picocli.CommandLine.ITypeConverter<AccessLog> {

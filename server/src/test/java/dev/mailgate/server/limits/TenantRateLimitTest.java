@@ -10,6 +10,7 @@ import dev.mailgate.proto.v1.ListUsersResponse;
 import dev.mailgate.proto.v1.UserServiceGrpc;
 import dev.mailgate.server.testing.GatewayExtension;
 import dev.mailgate.server.testing.TestGateway;
+import dev.mailgate.server.testing.TestPostgres;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
@@ -18,6 +19,8 @@ import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.stub.StreamObserver;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +37,8 @@ class TenantRateLimitTest {
       "limited.yaml", LimitedTenants.yaml("limited", "requests_per_second: 50\nburst: 100\n"),
       "spent.yaml", LimitedTenants.yaml("spent", "requests_per_second: 1\nburst: 1\n"),
       "peruser.yaml", LimitedTenants.yaml("peruser",
-          "requests_per_second: 1000\nburst: 1000\nper_user: { requests_per_second: 1, burst: 3 }\n")));
+          "requests_per_second: 1000\nburst: 1000\nper_user: { requests_per_second: 1, burst: 3 }\n"),
+      "bulkhead.yaml", LimitedTenants.yaml("bulkhead", "requests_per_second: 1000\nburst: 1000\nmax_in_flight: 2\n")));
 
   private static UserServiceGrpc.UserServiceFutureStub users(String tenantId, String key) {
     return UserServiceGrpc.newFutureStub(gateway.get().channel()).withInterceptors(TestGateway.as(tenantId, key));
@@ -163,5 +167,63 @@ class TenantRateLimitTest {
     }
     // Calls naming no user are not held back either.
     assertThat(someRateLimited(tenant, null)).isFalse();
+  }
+
+  @Test
+  void theCapOnCallsInFlightRefusesOneMoreSlowCallAndFreesTheSlotWhenTheWorkEnds() throws Exception {
+    var tenant = users("bulkhead", LimitedTenants.key("bulkhead"));
+    tenant.listUsers(ListUsersRequest.getDefaultInstance()).get(60, TimeUnit.SECONDS); // its schema is ready
+    ListenableFuture<ListUsersResponse> slow;
+    ListenableFuture<ListUsersResponse> slowWithDeadline;
+    try (Connection lock = TestPostgres.get().jdbc(gateway.get().database("acme"))) {
+      // The tenant's users table is locked: its ListUsers calls wait in the database until the lock goes.
+      lock.setAutoCommit(false);
+      lock.createStatement().execute("LOCK TABLE bulkhead.users IN ACCESS EXCLUSIVE MODE");
+      slow = tenant.listUsers(ListUsersRequest.getDefaultInstance());
+      awaitWaitingOnTheLock(lock, 1);
+      slowWithDeadline = tenant.withDeadlineAfter(3, TimeUnit.SECONDS).listUsers(ListUsersRequest.getDefaultInstance());
+      Thread.sleep(500); // it queues behind the first (the pool may pipeline it on the same connection)
+
+      LimitedTenants.Outcome third = LimitedTenants.Outcome.of(
+          tenant.withDeadlineAfter(20, TimeUnit.SECONDS).listUsers(ListUsersRequest.getDefaultInstance()));
+      third.assertRateLimited(1000);
+      assertThat(third.failure().message()).contains("in flight");
+      // The client gave up on one slow call, but its work still holds the database: its slot stays taken.
+      assertThat(LimitedTenants.Outcome.of(slowWithDeadline).code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+      LimitedTenants.Outcome.of(tenant.withDeadlineAfter(20, TimeUnit.SECONDS)
+          .listUsers(ListUsersRequest.getDefaultInstance())).assertRateLimited(1000);
+      // Another tenant on the same database is not held back by this one's cap.
+      assertThat(blocking("peruser").listUsers(ListUsersRequest.getDefaultInstance())).isNotNull();
+      lock.rollback();
+    }
+    assertThat(slow.get(30, TimeUnit.SECONDS).getUsersList()).isEmpty();
+    // Both slots are free again once the work has ended: two calls at once pass.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      var first = tenant.listUsers(ListUsersRequest.getDefaultInstance());
+      var second = tenant.listUsers(ListUsersRequest.getDefaultInstance());
+      if (LimitedTenants.Outcome.of(first).code() == Status.Code.OK
+          && LimitedTenants.Outcome.of(second).code() == Status.Code.OK) {
+        break;
+      }
+      assertThat(System.nanoTime()).as("slots freed within 30 s").isLessThan(deadline);
+      Thread.sleep(50);
+    }
+  }
+
+  /** Waits until {@code count} sessions of the database wait on a lock. */
+  private static void awaitWaitingOnTheLock(Connection connection, int count) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try (ResultSet rows = connection.createStatement().executeQuery(
+          "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")) {
+        rows.next();
+        if (rows.getInt(1) >= count) {
+          return;
+        }
+      }
+      assertThat(System.nanoTime()).as(count + " calls waiting on the lock within 30 s").isLessThan(deadline);
+      Thread.sleep(20);
+    }
   }
 }

@@ -6,6 +6,7 @@ import dev.mailgate.server.api.ReportApi;
 import dev.mailgate.server.api.RpcBinder;
 import dev.mailgate.server.api.UserApi;
 import dev.mailgate.server.auth.CallerResolver;
+import dev.mailgate.server.limits.CallLimits;
 import dev.mailgate.server.grpc.ServerReflection;
 import dev.mailgate.server.crypto.TenantKeysets;
 import dev.mailgate.server.oauth.AccessTokens;
@@ -88,7 +89,8 @@ public final class GatewayServer {
     TenantCipherLoader ciphers = new TenantCipherLoader(vertx, new TenantKeysets(options.masterKey(), options.keysetDirectory()));
     TenantRegistry tenants = new TenantRegistry(vertx, configs, ciphers, options.databaseConnections(),
         options.databaseIdleTimeout(), options.migrationThreads(), options.bounds().databaseWaiters());
-    RpcBinder binder = new RpcBinder(new CallerResolver(tenants, options.bounds()), options.accessLog());
+    RpcBinder binder = new RpcBinder(new CallerResolver(tenants, options.bounds()),
+        options.rateLimits() ? CallLimits.enforcing(vertx) : CallLimits.off(), options.accessLog());
     UserStore users = new UserStore();
     ConnectionStore connections = new ConnectionStore();
     CredentialStore credentials = new CredentialStore();

@@ -6,6 +6,9 @@ import dev.mailgate.server.auth.Metadata;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
 import com.google.protobuf.Descriptors;
+import com.google.protobuf.Message;
+import dev.mailgate.server.limits.CallLimits;
+import dev.mailgate.server.limits.TenantLimiter;
 import io.vertx.core.Future;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.MessageSizeOverflowException;
@@ -27,8 +30,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Binds RPC implementations to the gRPC server. Every call goes through here: the request id is
- * settled, the caller is resolved (failing closed) before any implementation runs, failures go
- * through {@link GrpcErrors}, and one access-log line is written per call ({@link AccessLog} says which).
+ * settled, the caller is resolved (failing closed) before any implementation runs, the tenant's
+ * limits are applied ({@link CallLimits}: its rate, then its user's rate when the request names a
+ * {@code user_id}, then its cap on calls in flight), failures go through {@link GrpcErrors}, and one
+ * access-log line is written per call ({@link AccessLog} says which). Health and reflection are not
+ * bound here: they are neither authenticated nor limited.
  */
 public final class RpcBinder {
 
@@ -48,10 +54,12 @@ public final class RpcBinder {
   }
 
   private final CallerResolver callers;
+  private final CallLimits limits;
   private final AccessLog accessLog;
 
-  public RpcBinder(CallerResolver callers, AccessLog accessLog) {
+  public RpcBinder(CallerResolver callers, CallLimits limits, AccessLog accessLog) {
     this.callers = callers;
+    this.limits = limits;
     this.accessLog = accessLog;
   }
 
@@ -90,7 +98,8 @@ public final class RpcBinder {
       if (maxRequestBytes != DEFAULT_MAX_REQUEST_BYTES) {
         requestLimits.put(method.fullMethodName(), maxRequestBytes);
       }
-      builder.bind(method, request -> handleUnary(method, request, maxRequestBytes, rpc));
+      Descriptors.FieldDescriptor userId = userIdField(descriptor.findMethodByName(method.methodName()));
+      builder.bind(method, request -> handleUnary(method, request, maxRequestBytes, userId, rpc));
       return this;
     }
 
@@ -104,9 +113,11 @@ public final class RpcBinder {
         Call call = begin(method, request);
         call.refuseOversized(request, DEFAULT_MAX_REQUEST_BYTES);
         try {
-          callers.resolve(request.headers(), call.requestId);
-          call.fail(request, new GatewayException(Reason.NOT_IMPLEMENTED,
-              method.methodName() + " is not implemented yet: " + missing));
+          Caller caller = callers.resolve(request.headers(), call.requestId);
+          call.tenantId = caller.tenant().id();
+          limits.of(caller.tenant()).admit().onComplete(admitted -> call.fail(request, admitted.succeeded()
+              ? new GatewayException(Reason.NOT_IMPLEMENTED, method.methodName() + " is not implemented yet: " + missing)
+              : admitted.cause()));
         } catch (RuntimeException e) {
           call.fail(request, e);
         }
@@ -124,8 +135,15 @@ public final class RpcBinder {
     }
   }
 
+  /** The request's {@code user_id} field, if its message has a string one (per-user limits key on it). */
+  private static Descriptors.FieldDescriptor userIdField(Descriptors.MethodDescriptor method) {
+    Descriptors.FieldDescriptor field = method == null ? null : method.getInputType().findFieldByName("user_id");
+    return field != null && field.getJavaType() == Descriptors.FieldDescriptor.JavaType.STRING
+        && !field.isRepeated() ? field : null;
+  }
+
   private <Req, Resp> void handleUnary(ServiceMethod<Req, Resp> method, GrpcServerRequest<Req, Resp> request,
-      int maxRequestBytes, UnaryRpc<Req, Resp> rpc) {
+      int maxRequestBytes, Descriptors.FieldDescriptor userIdField, UnaryRpc<Req, Resp> rpc) {
     Call call = begin(method, request);
     call.refuseOversized(request, maxRequestBytes);
     Caller caller;
@@ -136,14 +154,30 @@ public final class RpcBinder {
       return;
     }
     call.tenantId = caller.tenant().id();
-    request.last()
+    TenantLimiter limiter = limits.of(caller.tenant());
+    Future<Req> last = request.last();
+    limiter.admit()
+        .compose(admitted -> last)
         .compose(message -> {
           if (call.answered) {
             return Future.<Resp>failedFuture(new IllegalStateException("already answered"));
           }
+          boolean entered = false;
           try {
-            return rpc.call(caller, message);
+            if (userIdField != null && limiter.limitsUsers() && message instanceof Message proto
+                && proto.getField(userIdField) instanceof String userId && !userId.isEmpty()) {
+              limiter.admitUser(userId);
+            }
+            entered = limiter.enter();
+            Future<Resp> result = rpc.call(caller, message);
+            if (entered) {
+              result.onComplete(done -> limiter.exit());
+            }
+            return result;
           } catch (RuntimeException e) {
+            if (entered) {
+              limiter.exit();
+            }
             return Future.failedFuture(e);
           }
         })

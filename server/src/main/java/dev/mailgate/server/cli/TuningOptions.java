@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 /**
  * Options {@code serve} and {@code dev} share: the connection cap, pool idle time, access log, event loops,
- * outbound timeouts and memory bounds.
+ * outbound timeouts, memory bounds and whether rate limits are enforced.
  */
 public final class TuningOptions {
 
@@ -59,11 +59,28 @@ public final class TuningOptions {
           + "(default: ${DEFAULT-VALUE}).")
   int cacheEntries = MemoryBounds.DEFAULT.cacheEntries();
 
+  @Option(names = "--rate-limits", paramLabel = "on|off",
+      description = "Enforce the tenants' rate_limits (on, the default) or not (off: only to measure what they cost).",
+      converter = OnOffConverter.class)
+  boolean rateLimits = true;
+
   public GatewayOptions applyTo(GatewayOptions options) {
     return options.withDatabaseLimits(maxConnections, idleTimeout).withAccessLog(accessLog).withEventLoops(eventLoops)
         .withTimeouts(new OutboundTimeouts(connectTimeout, outboundTimeout))
         .withBounds(options.bounds().withProviderQueue(providerQueue).withDatabaseWaiters(databaseWaiters)
-            .withCacheEntries(cacheEntries));
+            .withCacheEntries(cacheEntries))
+        .withRateLimits(rateLimits);
+  }
+
+  static final class OnOffConverter implements picocli.CommandLine.ITypeConverter<Boolean> {
+    @Override
+    public Boolean convert(String value) {
+      return switch (value) {
+        case "on" -> true;
+        case "off" -> false;
+        default -> throw new picocli.CommandLine.TypeConversionException("expected on or off, not '" + value + "'");
+      };
+    }
   }
 
   static final class AccessLogConverter implements picocli.CommandLine.ITypeConverter<AccessLog> {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -22,11 +23,17 @@ import org.flywaydb.core.Flyway;
  * {@code dev --bench-tenants N}: N benchmark tenants {@code bench0000, bench0001, ...}, each with a
  * schema of its own in one database ({@value #DATABASE}), migrated and seeded before the gateway
  * starts, so the gateway meets them cold but with their migrations done. Each has the published
- * bench key {@code mgk_bench_<tenant id>} and a user {@code alice} with two connections.
+ * bench key {@code mgk_bench_<tenant id>} and a user {@code alice} with two connections. Their rate
+ * limits ({@link #LIMITS}: every kind, each far above any load the bench makes) are on, so the bench
+ * measures the hot path with limits as a tenant with limits has it.
  */
 final class BenchTenants {
 
   static final String DATABASE = "mailgate_bench";
+
+  /** A million calls a second (tenant and per user) and 10,000 in flight: enforced, never reached. */
+  static final RateLimits LIMITS = new RateLimits(new RateLimits.Rate(1_000_000, 1_000_000),
+      Optional.of(new RateLimits.Rate(1_000_000, 1_000_000)), OptionalInt.of(10_000));
 
   private BenchTenants() {}
 
@@ -47,7 +54,7 @@ final class BenchTenants {
       DatabaseConfig db = new DatabaseConfig(database.host(), database.port(), DATABASE, EmbeddedDatabase.USER,
           Secret.of(""), 4, Optional.of(id), false);
       tenants.add(new TenantConfig(id, db, List.of(new ApiKey("bench", ApiKeys.sha256(apiKey(id)))), Map.of(),
-          List.of(), Optional.empty(), RateLimits.defaults(), Path.of("bench", id + ".yaml")));
+          List.of(), Optional.empty(), Optional.of(LIMITS), Path.of("bench", id + ".yaml")));
     }
     ExecutorService workers = Executors.newFixedThreadPool(2);
     try {

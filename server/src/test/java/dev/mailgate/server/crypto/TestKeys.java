@@ -1,7 +1,6 @@
 package dev.mailgate.server.crypto;
 
 import dev.mailgate.tenant.config.DatabaseConfig;
-import dev.mailgate.tenant.config.RateLimits;
 import dev.mailgate.tenant.config.Secret;
 import dev.mailgate.tenant.config.TenantConfig;
 import java.nio.file.Path;
@@ -21,7 +20,7 @@ final class TestKeys {
   static TenantConfig tenant(String id, Optional<Path> keysetFile) {
     DatabaseConfig database = new DatabaseConfig("127.0.0.1", 5432, "mailgate_" + id, "mailgate", Secret.of(""), 2,
         Optional.empty(), false);
-    return new TenantConfig(id, database, List.of(), Map.of(), List.of(), keysetFile, RateLimits.defaults(),
+    return new TenantConfig(id, database, List.of(), Map.of(), List.of(), keysetFile, Optional.empty(),
         Path.of(id + ".yaml"));
   }
 }

@@ -19,13 +19,13 @@ import static java.util.Collections.unmodifiableMap;
  * @param oauthClients      OAuth client registration per mail provider; may be empty
  * @param allowedReturnUrls absolute http(s) URLs the OAuth flow may redirect back to after connecting
  * @param tokenKeysetFile   keyset that encrypts this tenant's stored OAuth tokens, if it has its own
- * @param rateLimits        request limits for this tenant
+ * @param rateLimits        request limits for this tenant; empty = not limited
  * @param source            the YAML file this configuration came from
  * @param egress            address blocks this tenant's connections may reach beyond the gateway's default
  */
 public record TenantConfig(String id, DatabaseConfig database, List<ApiKey> apiKeys,
     Map<OAuthProvider, OAuthClientConfig> oauthClients, List<String> allowedReturnUrls,
-    Optional<Path> tokenKeysetFile, RateLimits rateLimits, Path source, EgressConfig egress) {
+    Optional<Path> tokenKeysetFile, Optional<RateLimits> rateLimits, Path source, EgressConfig egress) {
 
   /** What a tenant id looks like: lowercase letters, digits and '-', 1 to 63 characters. */
   public static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
@@ -50,7 +50,7 @@ public record TenantConfig(String id, DatabaseConfig database, List<ApiKey> apiK
   /** A tenant without egress exceptions. */
   public TenantConfig(String id, DatabaseConfig database, List<ApiKey> apiKeys,
       Map<OAuthProvider, OAuthClientConfig> oauthClients, List<String> allowedReturnUrls,
-      Optional<Path> tokenKeysetFile, RateLimits rateLimits, Path source) {
+      Optional<Path> tokenKeysetFile, Optional<RateLimits> rateLimits, Path source) {
     this(id, database, apiKeys, oauthClients, allowedReturnUrls, tokenKeysetFile, rateLimits, source,
         EgressConfig.none());
   }

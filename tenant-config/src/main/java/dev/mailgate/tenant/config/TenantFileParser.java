@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
@@ -16,7 +17,10 @@ final class TenantFileParser {
   private static final List<String> KEYS = List.of("id", "database", "api_keys", "oauth_clients",
       "allowed_return_urls", "token_keyset", "rate_limits", "egress");
   private static final List<String> FILE_REFERENCE_KEYS = List.of("file");
-  private static final List<String> RATE_LIMIT_KEYS = List.of("requests_per_second", "burst");
+  private static final List<String> RATE_LIMIT_KEYS = List.of("requests_per_second", "burst", "per_user",
+      "max_in_flight");
+  private static final List<String> PER_USER_KEYS = List.of("requests_per_second", "burst");
+  private static final int MAX_IN_FLIGHT = 100_000;
   private static final List<String> EGRESS_KEYS = List.of("allow");
   private static final int MAX_RATE = 1_000_000;
 
@@ -39,7 +43,7 @@ final class TenantFileParser {
     Map<OAuthProvider, OAuthClientConfig> oauthClients = OAuthClientsParser.parse(root);
     List<String> returnUrls = allowedReturnUrls(root);
     Optional<Path> tokenKeyset = tokenKeyset(root);
-    RateLimits rateLimits = rateLimits(root);
+    Optional<RateLimits> rateLimits = rateLimits(root);
     EgressConfig egress = egress(root);
     if (context.hasErrors() || id.isEmpty() || database.isEmpty()) {
       return Optional.empty();
@@ -94,14 +98,32 @@ final class TenantFileParser {
             .flatMap(path -> context.resolveRelative(reference.field("file"), path)));
   }
 
-  private RateLimits rateLimits(MappingReader root) {
-    RateLimits defaults = RateLimits.defaults();
-    return root.mapping("rate_limits", false, RATE_LIMIT_KEYS)
-        .map(limits -> new RateLimits(
-            limits.integer("requests_per_second", false, 1, MAX_RATE)
-                .orElse(defaults.requestsPerSecond()),
-            limits.integer("burst", false, 1, MAX_RATE).orElse(defaults.burst())))
-        .orElse(defaults);
+  /** Absent: not limited. Present: a tenant bucket (50/s, burst 100 unless set), optionally more. */
+  private Optional<RateLimits> rateLimits(MappingReader root) {
+    return root.mapping("rate_limits", false, RATE_LIMIT_KEYS).map(limits -> {
+      RateLimits.Rate tenant = new RateLimits.Rate(
+          limits.integer("requests_per_second", false, 1, MAX_RATE).orElse(RateLimits.DEFAULT_REQUESTS_PER_SECOND),
+          limits.integer("burst", false, 1, MAX_RATE).orElse(RateLimits.DEFAULT_BURST));
+      Optional<RateLimits.Rate> perUser = limits.mapping("per_user", false, PER_USER_KEYS).flatMap(user -> {
+        Optional<Integer> rate = user.integer("requests_per_second", true, 1, MAX_RATE);
+        Optional<Integer> burst = user.integer("burst", true, 1, MAX_RATE);
+        return rate.isPresent() && burst.isPresent()
+            ? Optional.of(new RateLimits.Rate(rate.get(), burst.get())) : Optional.empty();
+      });
+      perUser.ifPresent(user -> {
+        if (user.requestsPerSecond() > tenant.requestsPerSecond()) {
+          limits.context().error(limits.field("per_user") + ".requests_per_second",
+              "must not exceed the tenant's requests_per_second (" + tenant.requestsPerSecond() + ")");
+        }
+        if (user.burst() > tenant.burst()) {
+          limits.context().error(limits.field("per_user") + ".burst",
+              "must not exceed the tenant's burst (" + tenant.burst() + ")");
+        }
+      });
+      OptionalInt maxInFlight = limits.integer("max_in_flight", false, 1, MAX_IN_FLIGHT)
+          .map(OptionalInt::of).orElse(OptionalInt.empty());
+      return new RateLimits(tenant, perUser, maxInFlight);
+    });
   }
 
   private EgressConfig egress(MappingReader root) {

@@ -32,7 +32,7 @@ class TenantFileValidationTest {
     assertThat(tenant.database().ssl()).isFalse();
     assertThat(tenant.database().schema()).isEmpty();
     assertThat(tenant.oauthClients()).containsOnlyKeys(OAuthProvider.GMAIL);
-    assertThat(tenant.rateLimits()).isEqualTo(RateLimits.defaults());
+    assertThat(tenant.rateLimits()).isEmpty();
     assertThat(tenant.tokenKeysetFile()).isEmpty();
   }
 

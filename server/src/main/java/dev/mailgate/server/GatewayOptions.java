@@ -30,11 +30,12 @@ import java.util.Optional;
  * @param accessLog which calls get an access-log line
  * @param eventLoops how many event loops accept and serve connections (one HTTP server instance
  *     each on the same port; a connection stays on the loop that accepted it)
+ * @param sendPolicy the time limits of send claims (lease, provider call limit, filing window)
  */
 public record GatewayOptions(String host, int port, Optional<Path> tlsCertificate, Optional<Path> tlsKey,
     int migrationThreads, MasterKey masterKey, Path keysetDirectory, OAuthProviders oauth, String gmailRootUrl,
     String graphRootUrl, int providerThreads, int databaseConnections, Duration databaseIdleTimeout,
-    AccessLog accessLog, int eventLoops) {
+    AccessLog accessLog, int eventLoops, dev.mailgate.server.mail.SendPolicy sendPolicy) {
 
   public static final int DEFAULT_DATABASE_CONNECTIONS = 50;
   /** One serving event loop per core, as Vert.x recommends for servers. */
@@ -54,7 +55,8 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
   public static GatewayOptions plaintext(String host, int port, MasterKey masterKey, Path keysetDirectory) {
     return new GatewayOptions(host, port, Optional.empty(), Optional.empty(), 2, masterKey, keysetDirectory,
         OAuthProviders.defaults(), GmailProvider.GOOGLE_ROOT_URL, OutlookProvider.GRAPH_ROOT_URL, 16,
-        DEFAULT_DATABASE_CONNECTIONS, DEFAULT_DATABASE_IDLE_TIMEOUT, AccessLog.ALL, DEFAULT_EVENT_LOOPS);
+        DEFAULT_DATABASE_CONNECTIONS, DEFAULT_DATABASE_IDLE_TIMEOUT, AccessLog.ALL, DEFAULT_EVENT_LOOPS,
+        dev.mailgate.server.mail.SendPolicy.DEFAULT);
   }
 
   /** For dev mode and tests: a master key file and keysets under {@code directory}, made if missing. */
@@ -66,52 +68,59 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
   public GatewayOptions withTls(Path certificate, Path key) {
     return new GatewayOptions(host, port, Optional.of(certificate), Optional.of(key), migrationThreads,
         masterKey, keysetDirectory, oauth, gmailRootUrl, graphRootUrl, providerThreads,
-        databaseConnections, databaseIdleTimeout, accessLog, eventLoops);
+        databaseConnections, databaseIdleTimeout, accessLog, eventLoops, sendPolicy);
   }
 
   public GatewayOptions withOAuth(OAuthProviders replacement) {
     return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
         replacement, gmailRootUrl, graphRootUrl, providerThreads,
-        databaseConnections, databaseIdleTimeout, accessLog, eventLoops);
+        databaseConnections, databaseIdleTimeout, accessLog, eventLoops, sendPolicy);
   }
 
   /** Gmail at another root URL (the sandbox in dev mode and tests). */
   public GatewayOptions withGmailRootUrl(String rootUrl) {
     return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory, oauth,
         rootUrl, graphRootUrl, providerThreads,
-        databaseConnections, databaseIdleTimeout, accessLog, eventLoops);
+        databaseConnections, databaseIdleTimeout, accessLog, eventLoops, sendPolicy);
   }
 
   /** Microsoft Graph at another root URL (the sandbox in dev mode and tests). */
   public GatewayOptions withGraphRootUrl(String rootUrl) {
     return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory, oauth,
         gmailRootUrl, rootUrl, providerThreads,
-        databaseConnections, databaseIdleTimeout, accessLog, eventLoops);
+        databaseConnections, databaseIdleTimeout, accessLog, eventLoops, sendPolicy);
   }
 
   /** The same gateway on another port (a second gateway process in tests). */
   public GatewayOptions withPort(int otherPort) {
     return new GatewayOptions(host, otherPort, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
         oauth, gmailRootUrl, graphRootUrl, providerThreads,
-        databaseConnections, databaseIdleTimeout, accessLog, eventLoops);
+        databaseConnections, databaseIdleTimeout, accessLog, eventLoops, sendPolicy);
   }
 
   /** Another cap on PostgreSQL connections and idle time for database pools. */
   public GatewayOptions withDatabaseLimits(int maxConnections, Duration idleTimeout) {
     return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
-        oauth, gmailRootUrl, graphRootUrl, providerThreads, maxConnections, idleTimeout, accessLog, eventLoops);
+        oauth, gmailRootUrl, graphRootUrl, providerThreads, maxConnections, idleTimeout, accessLog, eventLoops, sendPolicy);
   }
 
   /** Another access-log policy. */
   public GatewayOptions withAccessLog(AccessLog policy) {
     return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
-        oauth, gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, policy, eventLoops);
+        oauth, gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, policy, eventLoops, sendPolicy);
   }
 
   /** Another number of serving event loops. */
   public GatewayOptions withEventLoops(int loops) {
     return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
-        oauth, gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, accessLog, loops);
+        oauth, gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, accessLog, loops, sendPolicy);
+  }
+
+  /** Other time limits for send claims (tests use short ones). */
+  public GatewayOptions withSendPolicy(dev.mailgate.server.mail.SendPolicy policy) {
+    return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
+        oauth, gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, accessLog, eventLoops,
+        policy);
   }
 
   public boolean tls() {

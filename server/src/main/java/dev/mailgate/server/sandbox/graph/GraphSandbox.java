@@ -97,6 +97,16 @@ public final class GraphSandbox {
         .map(box -> box.locked(() -> box.total(box.folders().wellKnown(folderWellKnownName)))).orElse(0);
   }
 
+  /**
+   * The internetMessageId of every message in the folder with {@code folderWellKnownName}, one
+   * entry per message (a message sent twice appears twice).
+   */
+  public java.util.List<String> internetMessageIds(String mailbox, String folderWellKnownName) {
+    return mailboxes.existing(mailbox)
+        .map(box -> box.locked(() -> box.internetMessageIds(box.folders().wellKnown(folderWellKnownName))))
+        .orElse(java.util.List.of());
+  }
+
   /** The RFC 822 of a message as {@code GET .../$value} serves it. @throws NoSuchElementException if there is none */
   public byte[] mime(String mailbox, String messageId) {
     return message(mailbox, messageId, m -> m.mime != null ? m.mime.clone() : MimeWriter.write(m));

@@ -2,6 +2,7 @@ package dev.mailgate.server;
 
 import dev.mailgate.server.api.AccessLog;
 import dev.mailgate.server.egress.EgressPolicy;
+import dev.mailgate.server.mail.SendPolicy;
 import dev.mailgate.server.crypto.FileMasterKey;
 import dev.mailgate.server.crypto.MasterKey;
 import dev.mailgate.server.oauth.OAuthProviders;
@@ -35,12 +36,13 @@ import java.util.Optional;
  * @param timeouts the connect and total timeout of every call to a provider or OAuth server
  * @param bounds the sizes of the gateway's worker queues and caches
  * @param rateLimits whether tenants' {@code rate_limits} are enforced (off only to compare the hot path)
+ * @param sendPolicy the time limits of send claims (lease, provider call limit, filing window)
  */
 public record GatewayOptions(String host, int port, Optional<Path> tlsCertificate, Optional<Path> tlsKey,
     int migrationThreads, MasterKey masterKey, Path keysetDirectory, OAuthProviders oauth, String gmailRootUrl,
     String graphRootUrl, int providerThreads, int databaseConnections, Duration databaseIdleTimeout,
     AccessLog accessLog, int eventLoops, EgressPolicy egress, OutboundTimeouts timeouts, MemoryBounds bounds,
-    boolean rateLimits) {
+    boolean rateLimits, SendPolicy sendPolicy) {
 
   public static final int DEFAULT_DATABASE_CONNECTIONS = 50;
   /** One serving event loop per core, as Vert.x recommends for servers. */
@@ -61,7 +63,8 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
     return new GatewayOptions(host, port, Optional.empty(), Optional.empty(), 2, masterKey, keysetDirectory,
         OAuthProviders.defaults(), GmailProvider.GOOGLE_ROOT_URL, OutlookProvider.GRAPH_ROOT_URL, 16,
         DEFAULT_DATABASE_CONNECTIONS, DEFAULT_DATABASE_IDLE_TIMEOUT, AccessLog.ALL, DEFAULT_EVENT_LOOPS,
-        EgressPolicy.strict(), OutboundTimeouts.DEFAULT, MemoryBounds.DEFAULT, true);
+        EgressPolicy.strict(), OutboundTimeouts.DEFAULT, MemoryBounds.DEFAULT, true,
+        SendPolicy.DEFAULT);
   }
 
   /** For dev mode and tests: a master key file and keysets under {@code directory}, made if missing. */
@@ -73,80 +76,87 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
   public GatewayOptions withTls(Path certificate, Path key) {
     return new GatewayOptions(host, port, Optional.of(certificate), Optional.of(key), migrationThreads,
         masterKey, keysetDirectory, oauth, gmailRootUrl, graphRootUrl, providerThreads,
-        databaseConnections, databaseIdleTimeout, accessLog, eventLoops, egress, timeouts, bounds, rateLimits);
+        databaseConnections, databaseIdleTimeout, accessLog, eventLoops, egress, timeouts, bounds, rateLimits, sendPolicy);
   }
 
   public GatewayOptions withOAuth(OAuthProviders replacement) {
     return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
         replacement, gmailRootUrl, graphRootUrl, providerThreads,
-        databaseConnections, databaseIdleTimeout, accessLog, eventLoops, egress, timeouts, bounds, rateLimits);
+        databaseConnections, databaseIdleTimeout, accessLog, eventLoops, egress, timeouts, bounds, rateLimits, sendPolicy);
   }
 
   /** Gmail at another root URL (the sandbox in dev mode and tests). */
   public GatewayOptions withGmailRootUrl(String rootUrl) {
     return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory, oauth,
         rootUrl, graphRootUrl, providerThreads,
-        databaseConnections, databaseIdleTimeout, accessLog, eventLoops, egress, timeouts, bounds, rateLimits);
+        databaseConnections, databaseIdleTimeout, accessLog, eventLoops, egress, timeouts, bounds, rateLimits, sendPolicy);
   }
 
   /** Microsoft Graph at another root URL (the sandbox in dev mode and tests). */
   public GatewayOptions withGraphRootUrl(String rootUrl) {
     return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory, oauth,
         gmailRootUrl, rootUrl, providerThreads,
-        databaseConnections, databaseIdleTimeout, accessLog, eventLoops, egress, timeouts, bounds, rateLimits);
+        databaseConnections, databaseIdleTimeout, accessLog, eventLoops, egress, timeouts, bounds, rateLimits, sendPolicy);
   }
 
   /** The same gateway on another port (a second gateway process in tests). */
   public GatewayOptions withPort(int otherPort) {
     return new GatewayOptions(host, otherPort, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
         oauth, gmailRootUrl, graphRootUrl, providerThreads,
-        databaseConnections, databaseIdleTimeout, accessLog, eventLoops, egress, timeouts, bounds, rateLimits);
+        databaseConnections, databaseIdleTimeout, accessLog, eventLoops, egress, timeouts, bounds, rateLimits, sendPolicy);
   }
 
   /** Another cap on PostgreSQL connections and idle time for database pools. */
   public GatewayOptions withDatabaseLimits(int maxConnections, Duration idleTimeout) {
     return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
-        oauth, gmailRootUrl, graphRootUrl, providerThreads, maxConnections, idleTimeout, accessLog, eventLoops, egress, timeouts, bounds, rateLimits);
+        oauth, gmailRootUrl, graphRootUrl, providerThreads, maxConnections, idleTimeout, accessLog, eventLoops, egress, timeouts, bounds, rateLimits, sendPolicy);
   }
 
   /** Another access-log policy. */
   public GatewayOptions withAccessLog(AccessLog policy) {
     return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
-        oauth, gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, policy, eventLoops, egress, timeouts, bounds, rateLimits);
+        oauth, gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, policy, eventLoops, egress, timeouts, bounds, rateLimits, sendPolicy);
   }
 
   /** Another number of serving event loops. */
   public GatewayOptions withEventLoops(int loops) {
     return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
-        oauth, gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, accessLog, loops, egress, timeouts, bounds, rateLimits);
+        oauth, gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, accessLog, loops, egress, timeouts, bounds, rateLimits, sendPolicy);
   }
 
   /** Another egress policy (dev mode allows loopback; tests resolve their own names). */
   public GatewayOptions withEgress(EgressPolicy policy) {
     return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
         oauth, gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, accessLog,
-        eventLoops, policy, timeouts, bounds, rateLimits);
+        eventLoops, policy, timeouts, bounds, rateLimits, sendPolicy);
   }
 
   /** Other timeouts for calls to providers and OAuth servers. */
   public GatewayOptions withTimeouts(OutboundTimeouts replacement) {
     return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
         oauth, gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, accessLog,
-        eventLoops, egress, replacement, bounds, rateLimits);
+        eventLoops, egress, replacement, bounds, rateLimits, sendPolicy);
   }
 
   /** Other worker-queue and cache bounds. */
   public GatewayOptions withBounds(MemoryBounds replacement) {
     return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
         oauth, gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, accessLog,
-        eventLoops, egress, timeouts, replacement, rateLimits);
+        eventLoops, egress, timeouts, replacement, rateLimits, sendPolicy);
   }
 
   /** Tenants' rate limits enforced (the default) or not. */
   public GatewayOptions withRateLimits(boolean enforced) {
     return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
         oauth, gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, accessLog,
-        eventLoops, egress, timeouts, bounds, enforced);
+        eventLoops, egress, timeouts, bounds, enforced, sendPolicy);
+  }
+
+  /** Other time limits for send claims (tests use short ones). */
+  public GatewayOptions withSendPolicy(SendPolicy policy) {
+    return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
+        oauth, gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, accessLog,
+        eventLoops, egress, timeouts, bounds, rateLimits, policy);
   }
 
   public boolean tls() {

@@ -115,7 +115,7 @@ public final class GatewayServer {
     MailRouter mailRouter = new MailRouter(connections, credentials, accessTokens,
         Map.of(ProviderKind.GMAIL, gmail, ProviderKind.OUTLOOK, outlook, ProviderKind.IMAP, imap));
     MailApi mail = new MailApi(mailRouter, new CombinedSearch(mailRouter),
-        new SendService(vertx, mailRouter, new SendRequestStore(), new SendLog()));
+        new SendService(vertx, mailRouter, new SendRequestStore(), new SendLog(), options.sendPolicy()));
 
     List<Service> services = List.of(
         new UserApi(users, grants).service(binder),

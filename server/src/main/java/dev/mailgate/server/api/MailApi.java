@@ -128,14 +128,20 @@ public final class MailApi {
     FieldChecks checks = checks(request.getUserId(), request.getConnectionId());
     requestId(checks, request.getRequestId());
     content(checks, "content", request.getContent(), true).orThrow();
-    OutgoingMessage message = MailProtos.outgoing(request.getContent());
-    return router.owned(caller.tenant(), request.getUserId(), request.getConnectionId()).compose(connection -> {
-      byte[] payload = payloadHash(connection, "message", request.getContent().toByteString().toByteArray());
-      String header = SendService.messageIdHeader(caller.tenant().id(), request.getUserId(), request.getRequestId());
-      return sender.sendOnce(caller.tenant(), request.getUserId(), connection, request.getRequestId(), payload, header,
-          audit(message), (provider, mailbox, messageId) -> provider.send(mailbox, message, messageId));
-    }).map(MailApi::sent);
+    return router.owned(caller.tenant(), request.getUserId(), request.getConnectionId()).compose(connection ->
+        // Up to 36 MiB: the copy into domain types and the payload hash run on the MIME pool, not here.
+        sender.offEventLoop(() -> new Prepared(MailProtos.outgoing(request.getContent()),
+                payloadHash(connection, "message", request.getContent().toByteString().toByteArray())))
+            .compose(prepared -> {
+              String header = SendService.messageIdHeader(caller.tenant().id(), request.getUserId(), request.getRequestId());
+              return sender.sendOnce(caller.tenant(), request.getUserId(), connection, request.getRequestId(),
+                  prepared.payload(), header, audit(prepared.message()),
+                  (provider, mailbox, messageId, claim) -> provider.send(mailbox, prepared.message(), messageId, claim));
+            }))
+        .map(MailApi::sent);
   }
+
+  private record Prepared(OutgoingMessage message, byte[] payload) {}
 
   Future<Draft> createDraft(Caller caller, CreateDraftRequest request) {
     FieldChecks checks = checks(request.getUserId(), request.getConnectionId());
@@ -184,18 +190,22 @@ public final class MailApi {
   Future<SendMessageResponse> sendDraft(Caller caller, SendDraftRequest request) {
     FieldChecks checks = checks(request.getUserId(), request.getConnectionId()).providerId("draft_id", request.getDraftId());
     requestId(checks, request.getRequestId()).orThrow();
-    return router.owned(caller.tenant(), request.getUserId(), request.getConnectionId()).compose(connection ->
-        router.run(caller.tenant(), connection, (provider, mailbox) -> provider.getDraft(mailbox, request.getDraftId()))
-            .recover(missing -> Future.succeededFuture(null))
-            .compose(draft -> {
-              // A draft already sent by the first call is gone; its record answers the retry.
-              String header = draft == null ? "" : draft.rfc822MessageId();
-              byte[] payload = payloadHash(connection, "draft", request.getDraftId().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-              SendService.Audit audit = draft == null ? new SendService.Audit(List.of(), "") : audit(draft.content());
-              return sender.sendOnce(caller.tenant(), request.getUserId(), connection, request.getRequestId(), payload,
-                  header, audit, (provider, mailbox, messageId) -> provider.sendDraft(mailbox, request.getDraftId()));
-            }))
-        .map(MailApi::sent);
+    SendService.Sending sending = (provider, mailbox, messageId, claim) -> provider.sendDraft(mailbox, request.getDraftId(), claim);
+    return router.owned(caller.tenant(), request.getUserId(), request.getConnectionId()).compose(connection -> {
+      byte[] payload = payloadHash(connection, "draft", request.getDraftId().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return router.run(caller.tenant(), connection, (provider, mailbox) -> provider.getDraft(mailbox, request.getDraftId()))
+          .map(Optional::of)
+          // Only a draft that is not there may have been sent by an earlier call; any other failure is the answer.
+          .recover(failure -> failure instanceof dev.mailgate.server.error.GatewayException e
+              && e.reason() == dev.mailgate.server.error.Reason.MESSAGE_NOT_FOUND
+              ? Future.succeededFuture(Optional.empty()) : Future.failedFuture(failure))
+          .compose(draft -> draft.isEmpty()
+              // A draft already sent by the first call is gone: its record answers the retry (none: not found).
+              ? sender.answerFromRecord(caller.tenant(), request.getUserId(), connection, request.getRequestId(), payload,
+                  sending)
+              : sender.sendOnce(caller.tenant(), request.getUserId(), connection, request.getRequestId(), payload,
+                  draft.get().rfc822MessageId(), audit(draft.get().content()), sending));
+    }).map(MailApi::sent);
   }
 
   Future<ListLabelsResponse> listLabels(Caller caller, ListLabelsRequest request) {

@@ -22,11 +22,19 @@ public interface MailProvider {
 
   Future<ThreadDetail> getThread(Mailbox mailbox, String threadId);
 
-  /** Sends; the message carries {@code messageIdHeader} as its RFC 5322 Message-ID. Never retried inside. */
-  Future<SentMessage> send(Mailbox mailbox, OutgoingMessage message, String messageIdHeader);
+  /**
+   * Sends under {@code claim}; the message carries {@code messageIdHeader} as its RFC 5322
+   * Message-ID. The one call that sends is made once, never retried inside, and only after
+   * {@link SendClaim#checkSendable} on the thread that makes it.
+   */
+  Future<SentMessage> send(Mailbox mailbox, OutgoingMessage message, String messageIdHeader, SendClaim claim);
 
-  /** Whether a message with this RFC 5322 Message-ID was sent from the mailbox (for ambiguous send outcomes). */
-  Future<Optional<SentMessage>> findSent(Mailbox mailbox, String messageIdHeader);
+  /**
+   * Whether this send already went out (after a crash or an ambiguous failure): by the
+   * Message-ID in the sent folder, or (Outlook) by the draft recorded with the claim. Fails with
+   * SEND_IN_PROGRESS while the provider has accepted the send and not filed it yet.
+   */
+  Future<Optional<SentMessage>> findSent(Mailbox mailbox, String messageIdHeader, SendClaim claim);
 
   Future<DraftDetail> createDraft(Mailbox mailbox, OutgoingMessage message);
 
@@ -38,8 +46,8 @@ public interface MailProvider {
 
   Future<Void> deleteDraft(Mailbox mailbox, String draftId);
 
-  /** Sends a draft; the sent message keeps the draft's Message-ID. Never retried inside. */
-  Future<SentMessage> sendDraft(Mailbox mailbox, String draftId);
+  /** Sends a draft under {@code claim} as {@link #send} does; the sent message keeps the draft's Message-ID. */
+  Future<SentMessage> sendDraft(Mailbox mailbox, String draftId, SendClaim claim);
 
   Future<List<LabelInfo>> listLabels(Mailbox mailbox);
 

@@ -139,8 +139,14 @@ public abstract class MailContractTest {
         .build());
     assertThat(reply.getThreadId()).isEqualTo(original.getThreadId());
 
+    // Outlook files a sent message in Sent Items a moment after accepting it (the sandbox too).
     var thread = mail.getThread(GetThreadRequest.newBuilder().setUserId(userId)
         .setConnectionId(connection.getConnectionId()).setThreadId(original.getThreadId()).build());
+    for (int waited = 0; thread.getMessagesCount() < 2 && waited < 50; waited++) {
+      Thread.sleep(100);
+      thread = mail.getThread(GetThreadRequest.newBuilder().setUserId(userId)
+          .setConnectionId(connection.getConnectionId()).setThreadId(original.getThreadId()).build());
+    }
     assertThat(thread.getMessagesList()).hasSize(2);
     Message sent = thread.getMessages(1);
     assertThat(sent.getSummary().getSubject()).isEqualTo("Re: lunch?");

@@ -87,7 +87,8 @@ final class GmailCalls {
 
   /** Gmail's error to the gateway's: a {@link GatewayException}, or for a 401 a {@link ProviderUnauthorizedException}. */
   static RuntimeException translate(Throwable failure) {
-    if (failure instanceof GatewayException || failure instanceof ProviderUnauthorizedException) {
+    if (failure instanceof GatewayException || failure instanceof ProviderUnauthorizedException
+        || failure instanceof dev.mailgate.server.mail.SendClaim.Abandoned) {
       return (RuntimeException) failure;
     }
     if (failure instanceof GoogleJsonResponseException http) {

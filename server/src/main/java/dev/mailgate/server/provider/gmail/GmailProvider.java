@@ -15,6 +15,7 @@ import dev.mailgate.server.mail.MessageDetail;
 import dev.mailgate.server.mail.MessageSummary;
 import dev.mailgate.server.mail.MessageView;
 import dev.mailgate.server.mail.MimeComposer;
+import dev.mailgate.server.mail.SendClaim;
 import dev.mailgate.server.mail.MimeReader;
 import dev.mailgate.server.mail.OutgoingMessage;
 import dev.mailgate.server.mail.Page;
@@ -120,14 +121,17 @@ public final class GmailProvider implements MailProvider {
   }
 
   @Override
-  public Future<SentMessage> send(Mailbox mailbox, OutgoingMessage message, String messageIdHeader) {
-    return compose(mailbox, message, messageIdHeader).compose(composed -> calls.writeOnce(mailbox, gmail ->
-        gmail.users().messages().send(ME, composed).execute()))
-        .map(sent -> new SentMessage(sent.getId(), sent.getThreadId()));
+  public Future<SentMessage> send(Mailbox mailbox, OutgoingMessage message, String messageIdHeader, SendClaim claim) {
+    // MIME and its base64 are built on the Gmail worker that sends, not on an event loop.
+    return original(mailbox, message).compose(replyTo -> calls.writeOnce(mailbox, gmail -> {
+      Message composed = compose(mailbox, message, messageIdHeader, replyTo);
+      claim.checkSendable();
+      return gmail.users().messages().send(ME, composed).execute();
+    })).map(sent -> new SentMessage(sent.getId(), sent.getThreadId()));
   }
 
   @Override
-  public Future<Optional<SentMessage>> findSent(Mailbox mailbox, String messageIdHeader) {
+  public Future<Optional<SentMessage>> findSent(Mailbox mailbox, String messageIdHeader, SendClaim claim) {
     return calls.read(mailbox, gmail -> gmail.users().messages().list(ME)
             .setQ("in:sent rfc822msgid:" + messageIdHeader).setMaxResults(1L).execute())
         .map(response -> response.getMessages() == null || response.getMessages().isEmpty() ? Optional.empty()
@@ -136,9 +140,10 @@ public final class GmailProvider implements MailProvider {
 
   @Override
   public Future<DraftDetail> createDraft(Mailbox mailbox, OutgoingMessage message) {
-    return compose(mailbox, message, newMessageId())
-        .compose(composed -> calls.writeOnce(mailbox, gmail ->
-            gmail.users().drafts().create(ME, new Draft().setMessage(composed)).execute()))
+    String messageIdHeader = newMessageId();
+    return original(mailbox, message).compose(replyTo -> calls.writeOnce(mailbox, gmail ->
+            gmail.users().drafts().create(ME, new Draft().setMessage(compose(mailbox, message, messageIdHeader, replyTo)))
+                .execute()))
         .compose(draft -> getDraft(mailbox, draft.getId()));
   }
 
@@ -164,9 +169,10 @@ public final class GmailProvider implements MailProvider {
 
   @Override
   public Future<DraftDetail> updateDraft(Mailbox mailbox, String draftId, OutgoingMessage message) {
-    return compose(mailbox, message, newMessageId())
-        .compose(composed -> calls.writeOnce(mailbox, gmail ->
-            gmail.users().drafts().update(ME, GmailIds.checked(draftId), new Draft().setId(draftId).setMessage(composed)).execute()))
+    String messageIdHeader = newMessageId();
+    return original(mailbox, message).compose(replyTo -> calls.writeOnce(mailbox, gmail ->
+            gmail.users().drafts().update(ME, GmailIds.checked(draftId), new Draft().setId(draftId)
+                .setMessage(compose(mailbox, message, messageIdHeader, replyTo))).execute()))
         .compose(draft -> getDraft(mailbox, draftId));
   }
 
@@ -176,8 +182,11 @@ public final class GmailProvider implements MailProvider {
   }
 
   @Override
-  public Future<SentMessage> sendDraft(Mailbox mailbox, String draftId) {
-    return calls.writeOnce(mailbox, gmail -> gmail.users().drafts().send(ME, new Draft().setId(draftId)).execute())
+  public Future<SentMessage> sendDraft(Mailbox mailbox, String draftId, SendClaim claim) {
+    return calls.writeOnce(mailbox, gmail -> {
+      claim.checkSendable();
+      return gmail.users().drafts().send(ME, new Draft().setId(draftId)).execute();
+    })
         .map(sent -> new SentMessage(sent.getId(), sent.getThreadId()));
   }
 
@@ -215,23 +224,26 @@ public final class GmailProvider implements MailProvider {
         .compose(restored -> metadata(mailbox, messageId));
   }
 
-  /** The Gmail message to send: MIME built here, threaded to the replied-to message. */
-  private Future<Message> compose(Mailbox mailbox, OutgoingMessage message, String messageIdHeader) {
-    Future<Optional<Message>> original = message.replyToMessageId().isBlank()
+  /** The message replied to, if any (its headers thread the reply). */
+  private Future<Optional<Message>> original(Mailbox mailbox, OutgoingMessage message) {
+    return message.replyToMessageId().isBlank()
         ? Future.succeededFuture(Optional.empty())
         : calls.read(mailbox, gmail -> Optional.of(gmail.users().messages().get(ME, GmailIds.checked(message.replyToMessageId()))
             .setFormat("metadata").setMetadataHeaders(GmailMessages.SUMMARY_HEADERS).execute()));
-    return original.map(replyTo -> {
-      MimeComposer.ReplyContext reply = replyTo.map(m -> {
-        var headers = m.getPayload().getHeaders();
-        return new MimeComposer.ReplyContext(GmailMessages.header(headers, "Message-ID").orElse(""),
-            GmailMessages.header(headers, "References").orElse(""), GmailMessages.header(headers, "Subject").orElse(""));
-      }).orElse(null);
-      byte[] raw = MimeComposer.compose(mailbox.emailAddress(), message, messageIdHeader, reply);
-      Message gmailMessage = new Message().encodeRaw(raw);
-      replyTo.ifPresent(m -> gmailMessage.setThreadId(m.getThreadId()));
-      return gmailMessage;
-    });
+  }
+
+  /** The Gmail message to send: MIME built here, threaded to the replied-to message. CPU-heavy: call it on a worker. */
+  private static Message compose(Mailbox mailbox, OutgoingMessage message, String messageIdHeader,
+      Optional<Message> replyTo) {
+    MimeComposer.ReplyContext reply = replyTo.map(m -> {
+      var headers = m.getPayload().getHeaders();
+      return new MimeComposer.ReplyContext(GmailMessages.header(headers, "Message-ID").orElse(""),
+          GmailMessages.header(headers, "References").orElse(""), GmailMessages.header(headers, "Subject").orElse(""));
+    }).orElse(null);
+    byte[] raw = MimeComposer.compose(mailbox.emailAddress(), message, messageIdHeader, reply);
+    Message gmailMessage = new Message().encodeRaw(raw);
+    replyTo.ifPresent(m -> gmailMessage.setThreadId(m.getThreadId()));
+    return gmailMessage;
   }
 
   private static DraftDetail toDraft(Draft draft) {

@@ -21,9 +21,12 @@ import java.util.Map;
 
 /**
  * Microsoft Graph over the non-blocking Vert.x WebClient: at most 4 requests in flight per
- * mailbox (and a bounded number waiting), each attempt within the total outbound timeout, 429 and 503 wait the server's {@code Retry-After} and try again (twice, reads and
- * writes alike, since Graph has not acted on a throttled request), and Graph's errors become
- * gateway reasons (401 asks for a refresh, 404 is MESSAGE_NOT_FOUND).
+ * mailbox (and a bounded number waiting), each attempt within the total outbound timeout, 429 and
+ * 503 wait the server's {@code Retry-After} and try again (twice, since Graph has not acted on a
+ * throttled request; never for the call that sends, {@link #sendOnce}), and Graph's errors become
+ * gateway reasons (401 asks for a refresh, 404 is MESSAGE_NOT_FOUND). Every request asks for
+ * immutable ids ({@code Prefer: IdType="ImmutableId"}): an id the gateway hands out stays valid when
+ * the item moves, and a draft keeps its id when it is sent and filed in Sent Items.
  */
 final class GraphClient {
 
@@ -34,6 +37,7 @@ final class GraphClient {
     }
   }
 
+  static final String IMMUTABLE_IDS = "IdType=\"ImmutableId\"";
   private static final int ATTEMPTS = 3;
   private static final long MAX_WAIT_MILLIS = 10_000;
 
@@ -69,6 +73,26 @@ final class GraphClient {
     return call.path().startsWith("/") ? rootUrl + call.path() : call.path();
   }
 
+  /**
+   * The one request that sends: made once, never retried (not even after a 429 or 503), and only
+   * if {@code check} passes once the request's turn has come (after the per-mailbox queue).
+   */
+  Future<HttpResponse<Buffer>> sendOnce(Mailbox mailbox, Call call, Runnable check) {
+    return timeouts.bound(vertx, limiter.run(mailbox.emailAddress(), () -> {
+      try {
+        check.run();
+      } catch (RuntimeException tooLate) {
+        return Future.<HttpResponse<Buffer>>failedFuture(tooLate);
+      }
+      return request(mailbox, call);
+    }), "Microsoft Graph")
+        .recover(failure -> Future.failedFuture(failure instanceof GatewayException known ? known
+            : GatewayException.retryable(Reason.PROVIDER_UNAVAILABLE, "Microsoft Graph could not be reached",
+                Duration.ofSeconds(5), failure)))
+        .compose(response -> response.statusCode() < 300 ? Future.succeededFuture(response)
+            : Future.failedFuture(error(response)));
+  }
+
   private Future<HttpResponse<Buffer>> attempt(Mailbox mailbox, Call call, int attempt) {
     // One attempt, its wait for a place among the mailbox's requests included, within the total timeout.
     return timeouts.bound(vertx, limiter.run(mailbox.emailAddress(), () -> request(mailbox, call)), "Microsoft Graph")
@@ -94,6 +118,7 @@ final class GraphClient {
         .bearerTokenAuthentication(mailbox.credential())
         .connectTimeout(timeouts.connect().toMillis())
         .idleTimeout(timeouts.total().toMillis());
+    request.headers().add("Prefer", IMMUTABLE_IDS);
     call.query().forEach(request::addQueryParam);
     call.headers().forEach(request::putHeader);
     if (call.body() instanceof JsonObject json) {

@@ -110,4 +110,15 @@ final class GraphMessages {
         new JsonObject().put("address", a.address()).put("name", a.name().isBlank() ? a.address() : a.name()))));
     return array;
   }
+
+  /** The value of an {@code internetMessageHeaders} entry, or "". */
+  static String header(JsonObject message, String name) {
+    for (Object h : message.getJsonArray("internetMessageHeaders", new JsonArray())) {
+      JsonObject header = (JsonObject) h;
+      if (name.equalsIgnoreCase(header.getString("name"))) {
+        return header.getString("value", "");
+      }
+    }
+    return "";
+  }
 }

@@ -9,10 +9,11 @@ import dev.mailgate.server.mail.Mailbox;
 import dev.mailgate.server.mail.MessageDetail;
 import dev.mailgate.server.mail.MessageSummary;
 import dev.mailgate.server.mail.MessageView;
-import dev.mailgate.server.mail.MimeComposer;
 import dev.mailgate.server.mail.MimeReader;
 import dev.mailgate.server.mail.OutgoingMessage;
 import dev.mailgate.server.mail.Page;
+import dev.mailgate.server.mail.SendClaim;
+import dev.mailgate.server.mail.SendService;
 import dev.mailgate.server.mail.SentMessage;
 import dev.mailgate.server.mail.ThreadDetail;
 import dev.mailgate.server.provider.graph.GraphClient.Call;
@@ -20,6 +21,7 @@ import io.vertx.core.Future;
 import dev.mailgate.server.MemoryBounds;
 import dev.mailgate.server.OutboundTimeouts;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -35,9 +37,9 @@ import java.util.Optional;
 
 /**
  * Outlook mailboxes through Microsoft Graph v1.0 REST with the non-blocking Vert.x WebClient.
- * Folders are labels ({@link GraphLabels}), conversations are threads, sends go as MIME (so the
- * gateway's Message-ID survives and an unknown outcome can be looked up), replies carry
- * In-Reply-To and References.
+ * Folders are labels ({@link GraphLabels}), conversations are threads, sends go as MIME drafts
+ * with immutable ids that are then sent ({@link GraphSending}), replies carry In-Reply-To and
+ * References.
  */
 public final class OutlookProvider implements MailProvider {
 
@@ -47,6 +49,8 @@ public final class OutlookProvider implements MailProvider {
 
   private final GraphClient graph;
   private final GraphFolders folderLabels;
+  private final WorkerExecutor mime;
+  private final GraphSending sending;
 
   /**
    * Graph at {@code rootUrl} through {@code http}; every attempt within {@code timeouts}; at most
@@ -56,6 +60,8 @@ public final class OutlookProvider implements MailProvider {
   public OutlookProvider(Vertx vertx, WebClient http, String rootUrl, OutboundTimeouts timeouts, MemoryBounds bounds) {
     this.graph = new GraphClient(vertx, http, rootUrl, timeouts, bounds.providerQueue());
     this.folderLabels = new GraphFolders(graph, bounds.cacheEntries());
+    this.mime = vertx.createSharedWorkerExecutor(SendService.MIME_POOL, SendService.MIME_THREADS);
+    this.sending = new GraphSending(graph, mime);
   }
 
   @Override
@@ -161,37 +167,20 @@ public final class OutlookProvider implements MailProvider {
   }
 
   @Override
-  public Future<SentMessage> send(Mailbox mailbox, OutgoingMessage message, String messageIdHeader) {
-    Future<MimeComposer.ReplyContext> reply = message.replyToMessageId().isBlank() ? Future.succeededFuture(null)
-        : graph.json(mailbox, Call.get(GraphPaths.message(message.replyToMessageId()),
-                Map.of("$select", "internetMessageId,subject,internetMessageHeaders")))
-            .map(original -> new MimeComposer.ReplyContext(original.getString("internetMessageId", ""),
-                header(original, "References"), original.getString("subject", "")));
-    return reply.compose(context -> {
-      byte[] mime = MimeComposer.compose(mailbox.emailAddress(), message, messageIdHeader, context);
-      Buffer body = Buffer.buffer(Base64.getEncoder().encodeToString(mime));
-      return graph.send(mailbox, new Call(HttpMethod.POST, "/v1.0/me/sendMail", Map.of(),
-          Map.of("Content-Type", "text/plain"), body));
-    }).compose(accepted -> findSent(mailbox, messageIdHeader)).map(found -> found.orElseThrow(() ->
-        new dev.mailgate.server.error.GatewayException(dev.mailgate.server.error.Reason.PROVIDER_UNAVAILABLE,
-            "Microsoft Graph accepted the message but it is not in Sent Items yet")));
+  public Future<SentMessage> send(Mailbox mailbox, OutgoingMessage message, String messageIdHeader, SendClaim claim) {
+    return sending.send(mailbox, message, messageIdHeader, claim);
   }
 
   @Override
-  public Future<Optional<SentMessage>> findSent(Mailbox mailbox, String messageIdHeader) {
-    return graph.json(mailbox, Call.get("/v1.0/me/mailFolders/sentitems/messages", Map.of(
-            "$filter", "internetMessageId eq '" + messageIdHeader.replace("'", "''") + "'",
-            "$select", "id,conversationId", "$top", "1")))
-        .map(page -> page.getJsonArray("value", new JsonArray()).stream().findFirst().map(m -> {
-          JsonObject sent = (JsonObject) m;
-          return new SentMessage(sent.getString("id"), sent.getString("conversationId", ""));
-        }));
+  public Future<Optional<SentMessage>> findSent(Mailbox mailbox, String messageIdHeader, SendClaim claim) {
+    return sending.findSent(mailbox, messageIdHeader, claim);
   }
 
   @Override
   public Future<DraftDetail> createDraft(Mailbox mailbox, OutgoingMessage message) {
     Future<JsonObject> created = message.replyToMessageId().isBlank()
-        ? graph.json(mailbox, new Call(HttpMethod.POST, "/v1.0/me/messages", Map.of(), Map.of(), GraphMessages.draft(message)))
+        ? draftJson(message).compose(json -> graph.json(mailbox, new Call(HttpMethod.POST, "/v1.0/me/messages", Map.of(),
+            Map.of(), json)))
         : graph.json(mailbox, new Call(HttpMethod.POST, GraphPaths.message(message.replyToMessageId()) + "/createReply",
                 Map.of(), Map.of(), new JsonObject()))
             .compose(reply -> patchDraft(mailbox, reply.getString("id"), message).map(reply));
@@ -232,8 +221,16 @@ public final class OutlookProvider implements MailProvider {
     return patchDraft(mailbox, draftId, message).compose(patched -> getDraft(mailbox, draftId));
   }
 
+  /** The draft's JSON; its attachments' base64 is built on the MIME pool, not an event loop. */
+  private Future<JsonObject> draftJson(OutgoingMessage message) {
+    return mime.executeBlocking(() -> GraphMessages.draft(message), false);
+  }
+
   private Future<Void> patchDraft(Mailbox mailbox, String draftId, OutgoingMessage message) {
-    JsonObject content = GraphMessages.draft(message);
+    return draftJson(message).compose(content -> patchDraft(mailbox, draftId, content));
+  }
+
+  private Future<Void> patchDraft(Mailbox mailbox, String draftId, JsonObject content) {
     JsonArray attachments = (JsonArray) content.remove("attachments");
     Future<JsonObject> patched = graph.json(mailbox, new Call(HttpMethod.PATCH, GraphPaths.message(draftId),
         Map.of(), Map.of(), content));
@@ -251,11 +248,8 @@ public final class OutlookProvider implements MailProvider {
   }
 
   @Override
-  public Future<SentMessage> sendDraft(Mailbox mailbox, String draftId) {
-    return getDraft(mailbox, draftId).compose(draft -> graph.send(mailbox, new Call(HttpMethod.POST,
-            GraphPaths.message(draftId) + "/send", Map.of(), Map.of(), null))
-        .compose(accepted -> findSent(mailbox, draft.rfc822MessageId()))
-        .map(found -> found.orElse(new SentMessage(draftId, draft.threadId()))));
+  public Future<SentMessage> sendDraft(Mailbox mailbox, String draftId, SendClaim claim) {
+    return sending.sendDraft(mailbox, draftId, claim);
   }
 
   @Override
@@ -328,13 +322,5 @@ public final class OutlookProvider implements MailProvider {
         Map.of("$select", GraphMessages.SUMMARY_FIELDS))).map(m -> GraphMessages.summary(m, labels)));
   }
 
-  private static String header(JsonObject message, String name) {
-    for (Object h : message.getJsonArray("internetMessageHeaders", new JsonArray())) {
-      JsonObject header = (JsonObject) h;
-      if (name.equalsIgnoreCase(header.getString("name"))) {
-        return header.getString("value", "");
-      }
-    }
-    return "";
-  }
+
 }

@@ -127,7 +127,8 @@ final class ImapCalls {
 
   /** Jakarta Mail's failure to the gateway's: a {@link GatewayException} or {@link ProviderUnauthorizedException}. */
   static RuntimeException translate(Throwable failure, String server) {
-    if (failure instanceof GatewayException || failure instanceof ProviderUnauthorizedException) {
+    if (failure instanceof GatewayException || failure instanceof ProviderUnauthorizedException
+        || failure instanceof dev.mailgate.server.mail.SendClaim.Abandoned) {
       return (RuntimeException) failure;
     }
     if (causedBy(failure, EgressRefusedException.class)) {

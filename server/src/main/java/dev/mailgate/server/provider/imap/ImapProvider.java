@@ -235,12 +235,14 @@ public final class ImapProvider implements MailProvider {
   }
 
   @Override
-  public Future<SentMessage> send(Mailbox mailbox, OutgoingMessage message, String messageIdHeader) {
-    return sending.send(mailbox, message, messageIdHeader);
+  public Future<SentMessage> send(Mailbox mailbox, OutgoingMessage message, String messageIdHeader,
+      dev.mailgate.server.mail.SendClaim claim) {
+    return sending.send(mailbox, message, messageIdHeader, claim);
   }
 
   @Override
-  public Future<Optional<SentMessage>> findSent(Mailbox mailbox, String messageIdHeader) {
+  public Future<Optional<SentMessage>> findSent(Mailbox mailbox, String messageIdHeader,
+      dev.mailgate.server.mail.SendClaim claim) {
     return sending.findSent(mailbox, messageIdHeader);
   }
 
@@ -270,8 +272,8 @@ public final class ImapProvider implements MailProvider {
   }
 
   @Override
-  public Future<SentMessage> sendDraft(Mailbox mailbox, String draftId) {
-    return guarded(() -> sending.sendDraft(mailbox, draftId));
+  public Future<SentMessage> sendDraft(Mailbox mailbox, String draftId, dev.mailgate.server.mail.SendClaim claim) {
+    return guarded(() -> sending.sendDraft(mailbox, draftId, claim));
   }
 
   @Override

@@ -9,6 +9,7 @@ import dev.mailgate.server.mail.MimeComposer.ReplyContext;
 import dev.mailgate.server.mail.MimeReader;
 import dev.mailgate.server.mail.OutgoingMessage;
 import dev.mailgate.server.mail.Page;
+import dev.mailgate.server.mail.SendClaim;
 import dev.mailgate.server.mail.SentMessage;
 import dev.mailgate.server.provider.imap.ImapConnection.Located;
 import dev.mailgate.server.provider.imap.ImapFolders.Role;
@@ -47,13 +48,13 @@ final class ImapSending {
     this.calls = calls;
   }
 
-  Future<SentMessage> send(Mailbox mailbox, OutgoingMessage message, String messageIdHeader) {
+  Future<SentMessage> send(Mailbox mailbox, OutgoingMessage message, String messageIdHeader, SendClaim claim) {
     Future<Optional<ReplyContext>> replyTo = message.replyToMessageId().isBlank()
         ? Future.succeededFuture(Optional.empty())
         : calls.imap(mailbox, c -> replyContext(c, message.replyToMessageId()));
+    // The MIME is built on the SMTP worker that submits it, not on an event loop.
     return replyTo
-        .map(reply -> compose(mailbox, message, messageIdHeader, reply.orElse(null)))
-        .compose(raw -> submit(mailbox, raw))
+        .compose(reply -> submit(mailbox, () -> compose(mailbox, message, messageIdHeader, reply.orElse(null)), claim))
         .compose(raw -> fileAsSent(mailbox, raw, messageIdHeader));
   }
 
@@ -136,7 +137,7 @@ final class ImapSending {
     });
   }
 
-  Future<SentMessage> sendDraft(Mailbox mailbox, String draftId) {
+  Future<SentMessage> sendDraft(Mailbox mailbox, String draftId, SendClaim claim) {
     String rfc822Id = ImapIds.parseDraft(draftId);
     return calls.imap(mailbox, c -> {
       IMAPFolder drafts = c.open(c.folder(Role.DRAFT), Folder.READ_ONLY);
@@ -153,7 +154,7 @@ final class ImapSending {
       } finally {
         ImapConnection.closeQuietly(drafts);
       }
-    }).compose(raw -> submit(mailbox, raw))
+    }).compose(raw -> submit(mailbox, () -> raw, claim))
         .compose(raw -> fileAsSent(mailbox, raw, rfc822Id))
         .compose(sent -> calls.imap(mailbox, c -> {
           c.deleteCopies(c.folder(Role.DRAFT), rfc822Id, false);
@@ -203,9 +204,12 @@ final class ImapSending {
     }
   }
 
-  private Future<byte[]> submit(Mailbox mailbox, byte[] raw) {
+  /** Submits once by SMTP (never retried), if the claim still allows a send once the worker runs it. */
+  private Future<byte[]> submit(Mailbox mailbox, java.util.function.Supplier<byte[]> message, SendClaim claim) {
     ImapSettings settings = ImapCalls.settingsOf(mailbox);
     return calls.blocking("the SMTP server", () -> {
+      byte[] raw = message.get();
+      claim.checkSendable();
       SmtpSubmission.submit(settings, calls.timeouts(), settings.login(mailbox.emailAddress()), mailbox.credential(), raw,
           calls.guard(mailbox));
       return raw;

@@ -108,6 +108,14 @@ public final class GmailSandbox {
     return mailboxes.existing(mailbox).map(box -> box.count(labelId)).orElse(0);
   }
 
+  /**
+   * The Message-ID header of every message of {@code mailbox} carrying {@code labelId}, one entry
+   * per message (a message sent twice appears twice).
+   */
+  public List<String> messageIdHeaders(String mailbox, String labelId) {
+    return mailboxes.existing(mailbox).map(box -> box.messageIdHeaders(labelId)).orElse(List.of());
+  }
+
   /** The RFC 822 bytes of a message as stored (for sent mail: with the From, Message-ID and Date Gmail sets). */
   public byte[] raw(String mailbox, String messageId) {
     return message(mailbox, messageId, m -> m.raw().clone());

@@ -222,6 +222,12 @@ final class Mailbox {
         .map(messageId -> new DraftRef(draftOfMessage.get(messageId), messages.get(messageId))).toList();
   }
 
+  /** The Message-ID headers of the messages carrying {@code labelId}, one entry per message. */
+  synchronized List<String> messageIdHeaders(String labelId) {
+    return messages.values().stream().filter(m -> m.labels().contains(labelId))
+        .map(m -> m.parsed().messageIdHeader()).toList();
+  }
+
   synchronized int count(String labelId) {
     return (int) messages.values().stream().filter(m -> m.labels().contains(labelId)).count();
   }

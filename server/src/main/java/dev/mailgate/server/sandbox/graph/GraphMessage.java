@@ -62,6 +62,8 @@ final class GraphMessage {
   Instant sent;
   boolean read;
   boolean draft;
+  /** Created with {@code Prefer: IdType="ImmutableId"}: its id survives sending (see {@link ImmutableIds}). */
+  boolean immutableId;
   boolean deliveryReceiptRequested;
   boolean readReceiptRequested;
   byte[] mime;
@@ -105,6 +107,7 @@ final class GraphMessage {
     c.sent = sent;
     c.read = read;
     c.draft = draft;
+    c.immutableId = immutableId;
     c.mime = mime;
     return c;
   }

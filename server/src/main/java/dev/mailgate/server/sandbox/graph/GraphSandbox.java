@@ -23,14 +23,28 @@ import java.util.function.Function;
  */
 public final class GraphSandbox {
 
+  /** How long after a send is accepted Graph files it, here by default (dev mode). */
+  public static final Duration DEFAULT_FILING_DELAY = Duration.ofSeconds(1);
+
   private final Mailboxes mailboxes = new Mailboxes();
   private final Gate gate = new Gate(mailboxes);
   private final RequestLog log = new RequestLog();
+  private final Outbox outbox = new Outbox(mailboxes, DEFAULT_FILING_DELAY);
 
   private GraphSandbox() {}
 
   public static GraphSandbox create() {
     return new GraphSandbox();
+  }
+
+  /**
+   * How long after answering 202 to a send the sandbox delivers the message and files its copy in
+   * Sent Items (Graph does both asynchronously: a lookup right after the 202 finds nothing).
+   * Zero files at once, before the 202.
+   */
+  public GraphSandbox filingDelay(Duration delay) {
+    outbox.filingDelay(delay);
+    return this;
   }
 
   /**
@@ -47,7 +61,7 @@ public final class GraphSandbox {
     new MeRoutes().register(routes);
     new FolderRoutes().register(routes);
     new MessageRoutes().register(routes);
-    new SendRoutes(new Outbox(mailboxes)).register(routes);
+    new SendRoutes(outbox).register(routes);
     new AttachmentRoutes().register(routes);
     router.route(all).handler(GraphSandbox::notImplemented);
     router.route(all).failureHandler(GraphErrors::handleFailure);
@@ -89,6 +103,16 @@ public final class GraphSandbox {
   public int count(String mailbox, String folderWellKnownName) {
     return mailboxes.existing(mailbox)
         .map(box -> box.locked(() -> box.total(box.folders().wellKnown(folderWellKnownName)))).orElse(0);
+  }
+
+  /**
+   * The internetMessageId of every message in the folder with {@code folderWellKnownName}, one
+   * entry per message (a message sent twice appears twice).
+   */
+  public java.util.List<String> internetMessageIds(String mailbox, String folderWellKnownName) {
+    return mailboxes.existing(mailbox)
+        .map(box -> box.locked(() -> box.internetMessageIds(box.folders().wellKnown(folderWellKnownName))))
+        .orElse(java.util.List.of());
   }
 
   /** The RFC 822 of a message as {@code GET .../$value} serves it. @throws NoSuchElementException if there is none */

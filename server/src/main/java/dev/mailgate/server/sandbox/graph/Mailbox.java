@@ -148,6 +148,10 @@ final class Mailbox {
     messages.remove(message(id).id);
   }
 
+  synchronized List<String> internetMessageIds(Folder folder) {
+    return messages.values().stream().filter(m -> m.folderId.equals(folder.id())).map(m -> m.internetMessageId).toList();
+  }
+
   synchronized int total(Folder folder) {
     return (int) messages.values().stream().filter(m -> m.folderId.equals(folder.id())).count();
   }

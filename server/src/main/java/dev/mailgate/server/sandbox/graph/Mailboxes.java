@@ -37,11 +37,13 @@ final class Mailboxes {
 
   /**
    * Sends finished MIME from {@code sender}: a read copy in Sent Items if {@code saveToSentItems}
-   * (in {@code conversationId} if given), and delivery to the sandbox recipients.
-   * Returns the copy in Sent Items, or empty.
+   * (in {@code conversationId} if given; with id {@code keepId} if given, else a new one), and
+   * delivery to the sandbox recipients. Returns the copy in Sent Items, or empty.
    */
-  Optional<GraphMessage> send(Mailbox sender, byte[] raw, boolean saveToSentItems, String conversationId) {
-    GraphMessage sent = MimeReader.read(raw);
+  Optional<GraphMessage> send(Mailbox sender, byte[] raw, boolean saveToSentItems, String conversationId,
+      String keepId) {
+    GraphMessage parsed = MimeReader.read(raw);
+    GraphMessage sent = keepId == null ? parsed : parsed.copy(keepId);
     if (sent.allRecipients().isEmpty()) {
       throw GraphException.invalidRecipients("A message can't be sent because it contains no recipients.");
     }

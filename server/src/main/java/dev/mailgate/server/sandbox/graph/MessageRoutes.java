@@ -67,6 +67,7 @@ final class MessageRoutes {
     }
     draft.draft = true;
     draft.read = true;
+    draft.immutableId = ImmutableIds.requested(ctx);
     if (draft.internetMessageId.isEmpty()) {
       draft.internetMessageId = Ids.internetMessageId();
     }

@@ -32,7 +32,7 @@ final class SendRoutes {
   private void sendMail(RoutingContext ctx) {
     Mailbox mailbox = Gate.mailbox(ctx);
     if (RequestBodies.isMime(ctx)) {
-      outbox.sendMime(mailbox, RequestBodies.mime(ctx));
+      outbox.file(ctx.vertx(), outbox.submitMime(mailbox, RequestBodies.mime(ctx)));
       Odata.accepted(ctx);
       return;
     }
@@ -46,23 +46,28 @@ final class SendRoutes {
     }
     GraphMessage message = new GraphMessage(Ids.messageId());
     MessageInput.apply(json, message, true);
-    outbox.send(mailbox, message, save == null || Boolean.parseBoolean(save.toString()));
+    outbox.file(ctx.vertx(), outbox.submit(mailbox, message, save == null || Boolean.parseBoolean(save.toString()), null));
     Odata.accepted(ctx);
   }
 
-  /** Sends a draft: it leaves Drafts and its copy lands in Sent Items. */
+  /**
+   * Sends a draft: it leaves Drafts at once (a second send, or a GET by its id, is 404 from then
+   * on) and its copy lands in Sent Items when filed, under the same id if the draft was created
+   * with an immutable id.
+   */
   private void sendDraft(RoutingContext ctx) {
     Mailbox mailbox = Gate.mailbox(ctx);
     String id = ctx.pathParam("id");
-    GraphMessage outgoing = mailbox.locked(() -> {
+    Outbox.Submission submission = mailbox.locked(() -> {
       GraphMessage draft = mailbox.message(id);
       if (!draft.draft) {
         throw GraphException.invalidRequest("Only a draft can be sent; this message was sent or received already.");
       }
-      return draft.copy(Ids.messageId());
+      Outbox.Submission checked = outbox.submit(mailbox, draft.copy(draft.id), true, draft.immutableId ? draft.id : null);
+      mailbox.delete(id);
+      return checked;
     });
-    outbox.send(mailbox, outgoing, true);
-    mailbox.delete(id);
+    outbox.file(ctx.vertx(), submission);
     Odata.accepted(ctx);
   }
 
@@ -88,7 +93,7 @@ final class SendRoutes {
       MessageInput.apply((JsonObject) message, reply, true);
     }
     if (!draftOnly) {
-      outbox.send(mailbox, reply, true);
+      outbox.file(ctx.vertx(), outbox.submit(mailbox, reply, true, null));
       Odata.accepted(ctx);
       return;
     }

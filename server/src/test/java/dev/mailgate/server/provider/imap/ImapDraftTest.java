@@ -93,12 +93,12 @@ class ImapDraftTest {
     DraftDetail draft = await(server.provider().createDraft(mailbox, outgoing(recipient.emailAddress(), "from a draft",
         "drafted text")));
 
-    SentMessage sent = await(server.provider().sendDraft(mailbox, draft.draftId()));
+    SentMessage sent = await(server.provider().sendDraft(mailbox, draft.draftId(), dev.mailgate.server.testing.UnfencedClaim.create()));
 
     MessageSummary received = search(recipient, "subject:\"from a draft\"").get(0);
     assertThat(await(server.provider().getMessage(recipient, received.messageId(), MessageView.METADATA))
         .rfc822MessageId()).isEqualTo(draft.rfc822MessageId());
-    assertThat(await(server.provider().findSent(mailbox, draft.rfc822MessageId()))).contains(sent);
+    assertThat(await(server.provider().findSent(mailbox, draft.rfc822MessageId(), dev.mailgate.server.testing.UnfencedClaim.create()))).contains(sent);
     assertThat(gatewayFailure(server.provider().getDraft(mailbox, draft.draftId())).reason())
         .isEqualTo(Reason.MESSAGE_NOT_FOUND);
     assertThat(await(server.provider().listDrafts(mailbox, 10, Optional.empty())).items()).isEmpty();

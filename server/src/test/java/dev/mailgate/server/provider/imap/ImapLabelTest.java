@@ -155,7 +155,7 @@ class ImapLabelTest {
     Mailbox ada = server.newMailbox("ada");
     deliver(mailbox, "incoming");
     await(server.provider().send(mailbox, ImapTestServer.outgoing(ada.emailAddress(), "outgoing", "x"),
-        "<" + UUID.randomUUID() + "@mailgate>"));
+        "<" + UUID.randomUUID() + "@mailgate>", dev.mailgate.server.testing.UnfencedClaim.create()));
 
     List<MessageSummary> sent = await(server.provider().search(mailbox, "", List.of("SENT"), 10, Optional.empty()))
         .items();

@@ -41,7 +41,7 @@ class ImapSendTest {
     String messageIdHeader = newMessageId();
 
     SentMessage sent = await(server.provider().send(sender, outgoing(recipient.emailAddress(), "hello there", "hi!"),
-        messageIdHeader));
+        messageIdHeader, dev.mailgate.server.testing.UnfencedClaim.create()));
 
     List<MessageSummary> received = search(recipient, "subject:\"hello there\"");
     assertThat(received).singleElement().satisfies(m -> {
@@ -53,14 +53,14 @@ class ImapSendTest {
     List<MessageSummary> inSent = search(sender, "in:sent subject:\"hello there\"");
     assertThat(inSent).extracting(MessageSummary::messageId).containsExactly(sent.messageId());
     assertThat(inSent.get(0).labelIds()).contains("SENT").doesNotContain("UNREAD");
-    assertThat(await(server.provider().findSent(sender, messageIdHeader))).contains(sent);
+    assertThat(await(server.provider().findSent(sender, messageIdHeader, dev.mailgate.server.testing.UnfencedClaim.create()))).contains(sent);
   }
 
   @Test
   void findSentOfAMessageNeverSentIsEmpty() throws Exception {
     Mailbox sender = server.newMailbox("sender");
 
-    assertThat(await(server.provider().findSent(sender, newMessageId()))).isEmpty();
+    assertThat(await(server.provider().findSent(sender, newMessageId(), dev.mailgate.server.testing.UnfencedClaim.create()))).isEmpty();
   }
 
   @Test
@@ -71,7 +71,7 @@ class ImapSendTest {
     OutgoingMessage message = new OutgoingMessage(List.of(MailAddress.of(to.emailAddress())), List.of(),
         List.of(MailAddress.of(hidden.emailAddress())), "quiet copy", "text", "", List.of(), "");
 
-    await(server.provider().send(sender, message, newMessageId()));
+    await(server.provider().send(sender, message, newMessageId(), dev.mailgate.server.testing.UnfencedClaim.create()));
 
     MessageSummary atHidden = search(hidden, "subject:\"quiet copy\"").get(0);
     MessageDetail atTo = await(server.provider().getMessage(to, search(to, "subject:\"quiet copy\"").get(0).messageId(),
@@ -91,7 +91,7 @@ class ImapSendTest {
     OutgoingMessage reply = new OutgoingMessage(List.of(MailAddress.of(ada.emailAddress())), List.of(), List.of(), "",
         "noon works", "", List.of(), original.messageId());
 
-    SentMessage sent = await(server.provider().send(mailbox, reply, newMessageId()));
+    SentMessage sent = await(server.provider().send(mailbox, reply, newMessageId(), dev.mailgate.server.testing.UnfencedClaim.create()));
 
     assertThat(sent.threadId()).isEqualTo(original.threadId());
     ThreadDetail thread = await(server.provider().getThread(mailbox, original.threadId()));
@@ -125,7 +125,7 @@ class ImapSendTest {
     OutgoingMessage reply = new OutgoingMessage(List.of(MailAddress.of(ada.emailAddress())), List.of(), List.of(),
         "orphan", "text", "", List.of(), ImapIds.message("INBOX", 1, 999, ""));
 
-    assertThat(gatewayFailure(server.provider().send(mailbox, reply, newMessageId())).reason())
+    assertThat(gatewayFailure(server.provider().send(mailbox, reply, newMessageId(), dev.mailgate.server.testing.UnfencedClaim.create())).reason())
         .isEqualTo(Reason.MESSAGE_NOT_FOUND);
     assertThat(search(ada, "subject:orphan")).isEmpty();
   }

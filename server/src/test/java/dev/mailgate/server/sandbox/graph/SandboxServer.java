@@ -21,7 +21,8 @@ final class SandboxServer implements AutoCloseable {
 
   private static final AtomicInteger NEXT_MAILBOX = new AtomicInteger();
 
-  final GraphSandbox sandbox = GraphSandbox.create();
+  /** Files sent mail at once, so the API tests can look at Sent Items right after the 202 (FilingDelayApiTest does not). */
+  final GraphSandbox sandbox = GraphSandbox.create().filingDelay(java.time.Duration.ZERO);
   private final Vertx vertx = Vertx.vertx();
   private final HttpServer server;
   private final WebClient client;

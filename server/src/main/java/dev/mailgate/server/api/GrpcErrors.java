@@ -9,11 +9,13 @@ import com.google.rpc.Status;
 import dev.mailgate.server.error.FieldViolation;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
+import io.vertx.grpc.common.CodecException;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerResponse;
 import io.vertx.sqlclient.ClosedConnectionException;
 import java.net.ConnectException;
 import java.util.Base64;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +47,11 @@ public final class GrpcErrors {
   static GatewayException toGatewayException(Throwable error, String requestId) {
     if (error instanceof GatewayException known) {
       return known;
+    }
+    if (error instanceof CodecException) {
+      // The request bytes are not the method's message (invalid UTF-8, a truncated field, a wrong wire type).
+      return GatewayException.invalid(List.of(new FieldViolation("request",
+          "is not a valid encoding of the request message")));
     }
     if (error instanceof ConnectException || error instanceof ClosedConnectionException
         || error.getCause() instanceof ConnectException) {

@@ -21,4 +21,10 @@ public final class FuzzTries implements AroundPropertyHook {
     }
     return property.execute();
   }
+
+  /** Outermost, so the tries are set before jqwik reads them. */
+  @Override
+  public int aroundPropertyProximity() {
+    return -100;
+  }
 }

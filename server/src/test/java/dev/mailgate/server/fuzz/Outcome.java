@@ -5,9 +5,9 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.ErrorInfo;
 import com.google.rpc.Status;
 import io.grpc.Status.Code;
-import io.vertx.core.MultiMap;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
 
 /** How one raw call ended, as an HTTP/2 client sees it. */
@@ -27,8 +27,8 @@ record Outcome(Kind kind, int httpStatus, Code code, String message, Optional<St
     OPEN_STREAM
   }
 
-  static Outcome of(int httpStatus, MultiMap headers, MultiMap trailers, byte[] body) {
-    MultiMap source = trailers.contains("grpc-status") ? trailers : headers;
+  static Outcome of(int httpStatus, Map<String, String> headers, Map<String, String> trailers, byte[] body) {
+    Map<String, String> source = trailers.containsKey("grpc-status") ? trailers : headers;
     String status = source.get("grpc-status");
     if (status == null) {
       return new Outcome(Kind.HTTP, httpStatus, null, null, Optional.empty(), "HTTP " + httpStatus + " without grpc-status",

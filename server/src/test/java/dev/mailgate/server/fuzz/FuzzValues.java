@@ -36,10 +36,22 @@ final class FuzzValues {
     this.real = real;
   }
 
-  /** A string for a field, knowing which real value it has in this call's context. */
-  Arbitrary<String> string(String field, Map<String, String> context) {
+  /**
+   * A string for a field, knowing which real value it has in this call's context. Mild values are
+   * mostly real or plausible, so a call gets past validation into the stores and providers; wild
+   * values are anything.
+   */
+  Arbitrary<String> string(String field, Map<String, String> context, boolean wild) {
     if (field.endsWith("_host") || field.equals("host")) {
-      return Arbitraries.of(HOSTS);
+      return wild ? Arbitraries.of(HOSTS) : Arbitraries.frequencyOf(Tuple.of(8, Arbitraries.just("127.0.0.1")),
+          Tuple.of(1, Arbitraries.of(HOSTS)));
+    }
+    if (!wild) {
+      Arbitrary<String> plausible = RealValues.inContext(context, field).map(Arbitraries::just)
+          .orElse(Arbitraries.frequencyOf(Tuple.of(3, realOrJunk(field)),
+              Tuple.of(2, Arbitraries.strings().alpha().numeric().withChars(" .@-").ofMaxLength(30))));
+      return Arbitraries.frequencyOf(Tuple.of(40, plausible), Tuple.of(1, Arbitraries.of(SPECIAL)),
+          Tuple.of(1, mutated(plausible)), Tuple.of(1, Arbitraries.strings().all().ofMaxLength(20)));
     }
     List<Tuple.Tuple2<Integer, Arbitrary<? extends String>>> choices = new ArrayList<>();
     RealValues.inContext(context, field).ifPresent(value -> choices.add(Tuple.of(16, Arbitraries.just(value))));
@@ -57,7 +69,11 @@ final class FuzzValues {
   }
 
   /** An int for a field: edge values, small numbers, and for ports the mail server's real ones. */
-  Arbitrary<Integer> int32(String field) {
+  Arbitrary<Integer> int32(String field, boolean wild) {
+    if (!wild && !field.endsWith("_port")) {
+      return Arbitraries.frequencyOf(Tuple.of(8, Arbitraries.integers().between(0, 50)),
+          Tuple.of(1, Arbitraries.of(-1, Integer.MAX_VALUE, Integer.MIN_VALUE)));
+    }
     Arbitrary<Integer> edges = Arbitraries.of(0, 1, -1, 2, 1000, 1001, Integer.MAX_VALUE, Integer.MIN_VALUE, 65_535,
         65_536);
     if (field.endsWith("_port") || field.equals("port")) {
@@ -77,7 +93,10 @@ final class FuzzValues {
         Tuple.of(1, Arbitraries.longs()));
   }
 
-  Arbitrary<byte[]> bytes() {
+  Arbitrary<byte[]> bytes(boolean wild) {
+    if (!wild) {
+      return Arbitraries.bytes().array(byte[].class).ofMaxSize(2048);
+    }
     return Arbitraries.frequencyOf(
         Tuple.of(3, Arbitraries.bytes().array(byte[].class).ofMaxSize(64)),
         Tuple.of(1, Arbitraries.of("", "%PDF-1.4", "Subject: hi\r\n\r\nbody", "\u0000").map(s -> s.getBytes(StandardCharsets.UTF_8))),

@@ -17,6 +17,7 @@ import net.jqwik.api.AfterFailureMode;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.PropertyDefaults;
@@ -37,7 +38,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * N tries per property (see the README).
  */
 @AddLifecycleHook(FuzzTries.class)
-@PropertyDefaults(shrinking = ShrinkingMode.BOUNDED, afterFailure = AfterFailureMode.RANDOM_SEED)
+@PropertyDefaults(shrinking = ShrinkingMode.BOUNDED, afterFailure = AfterFailureMode.RANDOM_SEED,
+    edgeCases = EdgeCasesMode.NONE)
 class GrpcFuzzTest {
 
   private static final int BATCH = 50;
@@ -84,17 +86,17 @@ class GrpcFuzzTest {
     assertThat(BlockedEventLoops.drain()).as("event loops blocked while fuzzing").isEmpty();
   }
 
-  @Property(tries = 400)
+  @Property
   void everyRpcWithRandomFieldsAndMetadata(@ForAll("calls") Call call) throws Exception {
     check(call);
   }
 
-  @Property(tries = 150)
+  @Property
   void everyRpcWithBrokenWireEncodings(@ForAll("junkCalls") Call call) throws Exception {
     check(call);
   }
 
-  @Property(tries = 150)
+  @Property
   void metadataNoClientLibraryWouldSend(@ForAll("strangeMetadataCalls") Call call) throws Exception {
     check(call);
   }

@@ -35,17 +35,20 @@ final class ProtoArbitraries {
     this.real = real;
   }
 
-  /** Messages of this type whose ids come, more often than not, from one real context. */
+  /**
+   * Messages of this type whose ids come, more often than not, from one real context; half of them
+   * mild (mostly plausible values, to get deep), half wild.
+   */
   Arbitrary<DynamicMessage> messages(Descriptor type) {
-    return Arbitraries.frequencyOf(
+    return Combinators.combine(Arbitraries.frequencyOf(
             Tuple.of(3, Arbitraries.integers().map(real::context)),
-            Tuple.of(1, Arbitraries.just(Map.<String, String>of())))
-        .flatMap(context -> message(type, context, 0));
+            Tuple.of(1, Arbitraries.just(Map.<String, String>of()))), Arbitraries.of(true, false))
+        .flatAs((context, wild) -> message(type, context, wild, 0));
   }
 
-  private Arbitrary<DynamicMessage> message(Descriptor type, Map<String, String> context, int depth) {
+  private Arbitrary<DynamicMessage> message(Descriptor type, Map<String, String> context, boolean wild, int depth) {
     List<Arbitrary<Consumer<DynamicMessage.Builder>>> fields = type.getFields().stream()
-        .map(field -> field(field, context, depth)).toList();
+        .map(field -> field(field, context, wild, depth)).toList();
     if (fields.isEmpty()) {
       return Arbitraries.just(DynamicMessage.getDefaultInstance(type));
     }
@@ -56,39 +59,40 @@ final class ProtoArbitraries {
     });
   }
 
-  private Arbitrary<Consumer<DynamicMessage.Builder>> field(FieldDescriptor field, Map<String, String> context, int depth) {
-    Arbitrary<Consumer<DynamicMessage.Builder>> unset = Arbitraries.just(new Setter(field, "unset", b -> {}));
+  private Arbitrary<Consumer<DynamicMessage.Builder>> field(FieldDescriptor field, Map<String, String> context,
+      boolean wild, int depth) {
+    Arbitrary<Consumer<DynamicMessage.Builder>> unset = Arbitraries.just(new Setter(field, "unset", b -> { }));
     if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE && depth >= MAX_DEPTH) {
       return unset;
     }
-    Arbitrary<Object> single = value(field, context, depth);
+    Arbitrary<Object> single = value(field, context, wild, depth);
     Arbitrary<Consumer<DynamicMessage.Builder>> set;
     if (field.isRepeated()) {
       Arbitrary<List<Object>> few = single.list().ofMaxSize(5);
       Arbitrary<List<Object>> many = Combinators.combine(single, Arbitraries.integers().between(1_000, 200_000))
           .as((element, count) -> Collections.nCopies((int) Math.max(1, Math.min(count,
               HUGE_REPEATED_BYTES / Math.max(1, sizeOf(element)))), element));
-      Arbitrary<List<Object>> lists = depth == 0 ? Arbitraries.frequencyOf(Tuple.of(12, few), Tuple.of(1, many)) : few;
+      Arbitrary<List<Object>> lists = depth == 0 && wild ? Arbitraries.frequencyOf(Tuple.of(12, few), Tuple.of(1, many)) : few;
       set = lists.map(list -> new Setter(field, list.size() + " elements", b -> list.forEach(v -> b.addRepeatedField(field, v))));
     } else {
       set = single.map(v -> new Setter(field, "set", b -> b.setField(field, v)));
     }
-    return Arbitraries.frequencyOf(Tuple.of(1, unset), Tuple.of(3, set));
+    return Arbitraries.frequencyOf(Tuple.of(1, unset), Tuple.of(wild ? 3 : 8, set));
   }
 
   @SuppressWarnings("unchecked")
-  private Arbitrary<Object> value(FieldDescriptor field, Map<String, String> context, int depth) {
+  private Arbitrary<Object> value(FieldDescriptor field, Map<String, String> context, boolean wild, int depth) {
     FieldDescriptor.JavaType type = field.getJavaType();
     Arbitrary<?> value = switch (type) {
-      case STRING -> values.string(field.getName(), context);
-      case BYTE_STRING -> values.bytes().map(ByteString::copyFrom);
-      case INT -> values.int32(field.getName());
+      case STRING -> values.string(field.getName(), context, wild);
+      case BYTE_STRING -> values.bytes(wild).map(ByteString::copyFrom);
+      case INT -> values.int32(field.getName(), wild);
       case LONG -> values.int64();
       case BOOLEAN -> Arbitraries.of(true, false);
       case FLOAT -> Arbitraries.of(0f, -1f, Float.NaN, Float.POSITIVE_INFINITY, Float.MAX_VALUE);
       case DOUBLE -> Arbitraries.of(0d, -1d, Double.NaN, Double.NEGATIVE_INFINITY, Double.MIN_VALUE);
-      case ENUM -> enumValue(field.getEnumType());
-      case MESSAGE -> message(field.getMessageType(), context, depth + 1);
+      case ENUM -> wild ? enumValue(field.getEnumType()) : Arbitraries.of(field.getEnumType().getValues());
+      case MESSAGE -> message(field.getMessageType(), context, wild, depth + 1);
     };
     return (Arbitrary<Object>) value;
   }

@@ -11,9 +11,11 @@ import dev.mailgate.server.error.FieldViolation;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
 import dev.mailgate.server.tenant.DatabaseUnavailable;
+import io.vertx.grpc.common.CodecException;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerResponse;
 import java.util.Base64;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +56,9 @@ public final class GrpcErrors {
         : error instanceof SecretUnreadableException ? GatewayException.withCause(Reason.CONNECTION_NEEDS_REAUTH,
             "the connection's stored credentials can no longer be read; the user must authorize or connect it again",
             error)
+        // The request bytes are not the method's message (invalid UTF-8, a truncated field, a wrong wire type).
+        : error instanceof CodecException ? GatewayException.invalid(List.of(new FieldViolation("request",
+            "is not a valid encoding of the request message")))
         : DatabaseUnavailable.describeDatabaseClientFailure(error).isPresent()
             ? GatewayException.retryable(Reason.TENANT_DATABASE_UNAVAILABLE, "the tenant's database is unavailable",
                 DatabaseUnavailable.RETRY_AFTER, error)

@@ -61,6 +61,10 @@ public final class ReportApi {
 
   /** Unset end means now; unset start means 30 days before the end; start must come before end. */
   private static Range range(FieldChecks checks, Timestamp start, Timestamp end) {
+    boolean valid = checks.timestamp("start_time", start) & checks.timestamp("end_time", end);
+    if (!valid) {
+      return null;
+    }
     Instant to = end == null ? Instant.now() : Instant.ofEpochSecond(end.getSeconds(), end.getNanos());
     Instant from = start == null ? to.minus(DEFAULT_RANGE) : Instant.ofEpochSecond(start.getSeconds(), start.getNanos());
     if (!from.isBefore(to)) {

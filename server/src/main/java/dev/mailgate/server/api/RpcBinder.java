@@ -155,7 +155,7 @@ public final class RpcBinder {
     }
     call.tenantId = caller.tenant().id();
     TenantLimiter limiter = limits.of(caller.tenant());
-    Future<Req> last = request.last();
+    Future<Req> last = onlyMessage(request);
     limiter.admit()
         .compose(admitted -> last)
         .compose(message -> {
@@ -193,6 +193,17 @@ public final class RpcBinder {
             call.fail(request, ar.cause());
           }
         });
+  }
+
+  /**
+   * The request's one message. Vert.x 5.0's {@code last()} fails with a NullPointerException when
+   * the stream ended without a complete message (no body, or a length prefix longer than the data):
+   * that is bad input, answered INVALID_ARGUMENT.
+   */
+  private static <Req> Future<Req> onlyMessage(GrpcServerRequest<Req, ?> request) {
+    return request.last().recover(error -> Future.failedFuture(error instanceof NullPointerException
+        ? GatewayException.invalid(List.of(new FieldViolation("request", "is missing: a unary call carries one message")))
+        : error));
   }
 
   private Call begin(ServiceMethod<?, ?> method, GrpcServerRequest<?, ?> request) {

@@ -68,8 +68,25 @@ public final class ServerReflection implements Service {
         name, "ServerReflectionInfo", GrpcMessageEncoder.encoder(),
         GrpcMessageDecoder.decoder(ServerReflectionRequest.newBuilder()));
     server.callHandler(method, request -> {
-      request.handler(question -> request.response().write(answer(server, question)));
-      request.endHandler(done -> request.response().end());
+      boolean[] refused = {false};
+      request.handler(question -> {
+        if (!refused[0]) {
+          request.response().write(answer(server, question));
+        }
+      });
+      // A question that does not decode ends the stream with INVALID_ARGUMENT (Vert.x would cancel it).
+      request.invalidMessageHandler(invalid -> {
+        if (!refused[0]) {
+          refused[0] = true;
+          request.response().status(GrpcStatus.INVALID_ARGUMENT)
+              .statusMessage("the reflection request is not a valid ServerReflectionRequest").end();
+        }
+      });
+      request.endHandler(done -> {
+        if (!refused[0]) {
+          request.response().end();
+        }
+      });
     });
   }
 

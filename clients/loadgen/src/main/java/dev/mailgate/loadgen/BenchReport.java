@@ -51,7 +51,7 @@ final class BenchReport {
     }
     List<io.vertx.core.json.JsonObject> cpu = sections.stream().flatMap(s -> s.cpu.stream()).toList();
     if (!cpu.isEmpty()) {
-      text.append("\nCPU per run (warm-up included): cores each process used, and its CPU microseconds per OK call"
+      text.append("\nCPU per run (measured window, warm-up excluded): cores each process used, and its CPU microseconds per OK call"
           + " (the run's calls/s); all = every process\n");
       List<String[]> rows = new ArrayList<>();
       rows.add(new String[] {"target", "load", "cores", "us per call by process", "all us per call"});

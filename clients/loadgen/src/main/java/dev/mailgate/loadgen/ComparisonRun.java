@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs several targets one after the other with the same load: the others first (in the order
@@ -23,7 +25,7 @@ public final class ComparisonRun {
   private CpuMeter cpu;
   private java.util.function.BiConsumer<LoadResult, java.util.Map<String, Double>> cpuSink;
 
-  /** Also measures the cores each process used during each run (warm-up included) and hands them to {@code sink}. */
+  /** Also measures the cores each process used during each run's measured window (warm-up excluded) and hands them to {@code sink}. */
   ComparisonRun measuringCpu(CpuMeter meter, java.util.function.BiConsumer<LoadResult, java.util.Map<String, Double>> sink) {
     this.cpu = meter;
     this.cpuSink = sink;
@@ -58,12 +60,16 @@ public final class ComparisonRun {
         out.printf("%s: %s, warm-up %s, duration %s ...%n", kind, spec.describe(), seconds(spec.warmup()),
             seconds(spec.duration()));
         out.flush();
-        var before = cpu == null ? null : cpu.snapshot();
-        long start = System.nanoTime();
+        // The CPU of the measured window only (from the end of the warm-up to the last answer): the
+        // warm-up's JIT compilation and connection set-up are not charged to the measured calls.
+        var windowStart = cpu == null ? null : CompletableFuture.supplyAsync(
+            () -> new Snapshot(System.nanoTime(), cpu.snapshot()),
+            CompletableFuture.delayedExecutor(LoadEngine.LEAD_NANOS + spec.warmup().toNanos(), TimeUnit.NANOSECONDS));
         LoadResult result = engine.run(target, spec);
         results.add(result);
         if (cpu != null) {
-          var cores = CpuMeter.cores(before, cpu.snapshot(), (System.nanoTime() - start) / 1e9);
+          Snapshot from = windowStart.join();
+          var cores = CpuMeter.cores(from.seconds(), cpu.snapshot(), (System.nanoTime() - from.nanos()) / 1e9);
           out.printf("  cpu: %s%n", CpuMeter.describe(cores));
           cpuSink.accept(result, cores);
         }
@@ -71,6 +77,8 @@ public final class ComparisonRun {
     }
     return results;
   }
+
+  private record Snapshot(long nanos, java.util.Map<String, Double> seconds) {}
 
   /** Only the cold pass, on a target of its own. */
   public LoadResult coldPassOnly(TargetKind kind) throws Exception {

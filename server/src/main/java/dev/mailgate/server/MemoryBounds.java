@@ -39,4 +39,8 @@ public record MemoryBounds(int providerQueue, int databaseWaiters, int cacheEntr
   public MemoryBounds withCacheEntries(int entries) {
     return new MemoryBounds(providerQueue, databaseWaiters, entries, cacheExpiry);
   }
+
+  public MemoryBounds withCacheExpiry(Duration expiry) {
+    return new MemoryBounds(providerQueue, databaseWaiters, cacheEntries, expiry);
+  }
 }

@@ -76,17 +76,23 @@ public final class ImapProvider implements MailProvider {
   private final ImapThreads threads;
   private final long sweepTimer;
 
+  /** Mailboxes that keep a logged-in store at most (each also opens up to 3 folder connections). */
+  public static final int MAX_POOLED_STORES = 1_000;
+
   public ImapProvider(Vertx vertx, int workerThreads, Duration idleTimeout) {
-    this(vertx, workerThreads, MemoryBounds.DEFAULT.providerQueue(), idleTimeout, OutboundTimeouts.DEFAULT);
+    this(vertx, workerThreads, MemoryBounds.DEFAULT.providerQueue(), MAX_POOLED_STORES, idleTimeout,
+        OutboundTimeouts.DEFAULT);
   }
 
   /**
-   * IMAP/SMTP on a pool of {@code workerThreads} with room for {@code queue} waiting calls, pooled
-   * stores closed after {@code idleTimeout} unused, every connection within {@code timeouts}.
+   * IMAP/SMTP on a pool of {@code workerThreads} with room for {@code queue} waiting calls, at most
+   * {@code maxPooled} mailboxes' stores pooled and each closed after {@code idleTimeout} unused,
+   * every connection within {@code timeouts}.
    */
-  public ImapProvider(Vertx vertx, int workerThreads, int queue, Duration idleTimeout, OutboundTimeouts timeouts) {
+  public ImapProvider(Vertx vertx, int workerThreads, int queue, int maxPooled, Duration idleTimeout,
+      OutboundTimeouts timeouts) {
     this.vertx = vertx;
-    this.connections = new ImapConnections(idleTimeout, timeouts);
+    this.connections = new ImapConnections(idleTimeout, timeouts, maxPooled);
     this.calls = new ImapCalls(vertx, workerThreads, queue, connections, timeouts);
     this.sending = new ImapSending(calls);
     this.labeling = new ImapLabeling(calls);

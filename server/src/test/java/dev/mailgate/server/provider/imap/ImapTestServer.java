@@ -70,6 +70,11 @@ final class ImapTestServer implements BeforeAllCallback, AfterAllCallback {
     return new ImapProvider(vertx, 4, idle);
   }
 
+  /** Another provider that pools at most {@code maxPooled} mailboxes' stores. */
+  ImapProvider newProvider(Duration idle, int maxPooled) {
+    return new ImapProvider(vertx, 4, 16, maxPooled, idle, dev.mailgate.server.OutboundTimeouts.DEFAULT);
+  }
+
   GreenMail greenMail() {
     return greenMail;
   }

@@ -131,6 +131,13 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
         eventLoops, policy, timeouts, bounds, rateLimits, sendPolicy);
   }
 
+  /** Another size for each blocking provider client's worker pool. */
+  public GatewayOptions withProviderThreads(int threads) {
+    return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
+        oauth, gmailRootUrl, graphRootUrl, threads, databaseConnections, databaseIdleTimeout, accessLog,
+        eventLoops, egress, timeouts, bounds, rateLimits, sendPolicy);
+  }
+
   /** Other timeouts for calls to providers and OAuth servers. */
   public GatewayOptions withTimeouts(OutboundTimeouts replacement) {
     return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,

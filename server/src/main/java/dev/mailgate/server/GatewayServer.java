@@ -109,8 +109,8 @@ public final class GatewayServer {
     int queue = options.bounds().providerQueue();
     GmailProvider gmail = new GmailProvider(vertx, options.gmailRootUrl(), options.providerThreads(), queue, timeouts);
     OutlookProvider outlook = new OutlookProvider(vertx, webClient, options.graphRootUrl(), timeouts, options.bounds());
-    ImapProvider imap = new ImapProvider(vertx, options.providerThreads(), queue, Duration.ofMinutes(5), timeouts,
-        options.egress());
+    ImapProvider imap = new ImapProvider(vertx, options.providerThreads(), queue, ImapProvider.MAX_POOLED_STORES,
+        Duration.ofMinutes(5), timeouts, options.egress());
     ImapConnector imapConnector = new ImapConnector(imap, users, connections, credentials);
     MailRouter mailRouter = new MailRouter(connections, credentials, accessTokens,
         Map.of(ProviderKind.GMAIL, gmail, ProviderKind.OUTLOOK, outlook, ProviderKind.IMAP, imap));

@@ -17,7 +17,7 @@ import java.time.Duration;
  */
 public record MemoryBounds(int providerQueue, int databaseWaiters, int cacheEntries, Duration cacheExpiry) {
 
-  public static final MemoryBounds DEFAULT = new MemoryBounds(256, 1024, 10_000, Duration.ofMinutes(10));
+  public static final MemoryBounds DEFAULT = new MemoryBounds(1024, 1024, 10_000, Duration.ofMinutes(10));
 
   public MemoryBounds {
     if (providerQueue < 1 || databaseWaiters < 1 || cacheEntries < 1) {
@@ -38,5 +38,9 @@ public record MemoryBounds(int providerQueue, int databaseWaiters, int cacheEntr
 
   public MemoryBounds withCacheEntries(int entries) {
     return new MemoryBounds(providerQueue, databaseWaiters, entries, cacheExpiry);
+  }
+
+  public MemoryBounds withCacheExpiry(Duration expiry) {
+    return new MemoryBounds(providerQueue, databaseWaiters, cacheEntries, expiry);
   }
 }

@@ -104,8 +104,8 @@ public final class AccessTokens {
       return inFlight;
     }
     tenant.cipher()
-        .compose(cipher -> tenant.withTransaction(tx -> credentials.limitWaits(tx, transactionLimit)
-            .compose(v -> refreshLocked(tx, tenant, cipher, connectionId, rejected))))
+        .compose(cipher -> tenant.withBoundedTransaction(transactionLimit,
+            tx -> refreshLocked(tx, tenant, cipher, connectionId, rejected)))
         .recover(AccessTokens::lockWaitedTooLong)
         .compose(outcome -> outcome.token() != null ? Future.succeededFuture(outcome.token())
             : Future.<String>failedFuture(outcome.failure()))
@@ -175,7 +175,7 @@ public final class AccessTokens {
 
   /** Another gateway held the row lock past the limit: its refresh is stuck, so this one is retryable too. */
   private static Future<Outcome> lockWaitedTooLong(Throwable failure) {
-    if (failure instanceof PgException pg && CredentialStore.LOCK_NOT_AVAILABLE.equals(pg.getSqlState())) {
+    if (failure instanceof PgException pg && Tenant.LOCK_NOT_AVAILABLE.equals(pg.getSqlState())) {
       return Future.failedFuture(GatewayException.retryable(Reason.PROVIDER_UNAVAILABLE,
           "another refresh of this connection's token did not finish in time", RETRY_AFTER, null));
     }

@@ -24,11 +24,7 @@ public final class CredentialStore {
       "id, provider, status, access_token, refresh_token, access_token_expire_time, password FROM {schema}.connections";
   private static final String SELECT = "SELECT " + COLUMNS + " WHERE id = $1";
   private static final String SELECT_FOR_UPDATE = SELECT + " FOR UPDATE";
-  /** Bounds, for the rest of this transaction, how long it waits for a row lock and how long it may sit idle. */
-  private static final String LIMIT_WAITS = "SELECT set_config('lock_timeout', $1, true), "
-      + "set_config('idle_in_transaction_session_timeout', $1, true)";
-  /** PostgreSQL's lock_not_available: a lock_timeout passed. */
-  public static final String LOCK_NOT_AVAILABLE = "55P03";
+
   private static final String SELECT_OF_USER = "SELECT " + COLUMNS
       + " WHERE user_id = (SELECT id FROM {schema}.users WHERE external_id = $1)";
   private static final String UPSERT_AUTHORIZED = """
@@ -57,15 +53,6 @@ public final class CredentialStore {
   public Future<Optional<StoredCredentials>> find(SqlClient db, UUID connectionId) {
     return db.preparedQuery(SELECT).execute(Tuple.of(connectionId)).map(rows ->
         rows.rowCount() == 0 ? Optional.empty() : Optional.of(toCredentials(rows.iterator().next())));
-  }
-
-  /**
-   * Bounds the rest of {@code transaction}: a row lock it waits for longer than {@code limit}
-   * fails with {@link #LOCK_NOT_AVAILABLE}, and if it sits idle (its client waiting on something
-   * else) longer than that, PostgreSQL ends the session, which releases every lock it holds.
-   */
-  public Future<Void> limitWaits(SqlClient transaction, java.time.Duration limit) {
-    return transaction.preparedQuery(LIMIT_WAITS).execute(Tuple.of(limit.toMillis() + "ms")).mapEmpty();
   }
 
   /** Reads and row-locks the credentials until the surrounding transaction ends. */

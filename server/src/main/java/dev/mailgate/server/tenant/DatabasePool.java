@@ -3,7 +3,6 @@ package dev.mailgate.server.tenant;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
 import io.vertx.core.Future;
-import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.Promise;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
@@ -25,13 +24,17 @@ final class DatabasePool {
   private final Function<Integer, Pool> builder;
   private final Supplier<Long> clock;
   private int size;
+  /** Calls that may wait for one of the pool's connections; more are refused (GATEWAY_OVERLOADED). */
+  private final int maxWaiters;
   private Future<Pool> pool;
   private int reserved;
   private int inFlight;
   private long lastUsed;
 
-  DatabasePool(String name, int size, ConnectionBudget budget, Function<Integer, Pool> builder, Supplier<Long> clock) {
+  DatabasePool(String name, int size, int maxWaiters, ConnectionBudget budget, Function<Integer, Pool> builder,
+      Supplier<Long> clock) {
     this.name = name;
+    this.maxWaiters = maxWaiters;
     this.size = Math.min(size, budget.capacity());
     this.budget = budget;
     this.builder = builder;
@@ -53,23 +56,23 @@ final class DatabasePool {
    * meanwhile. If the pool's wait queue is full the call is refused with GATEWAY_OVERLOADED.
    */
   <T> Future<T> use(Function<Pool, Future<T>> work) {
-    return acquire().compose(work).andThen(done -> release()).recover(DatabasePool::refusedWhenFull);
-  }
-
-  /** The pool's wait queue was full: the gateway is overloaded, not failing. */
-  private static <T> Future<T> refusedWhenFull(Throwable failure) {
-    if (failure instanceof ConnectionPoolTooBusyException) {
+    Future<Pool> acquired = acquire();
+    if (acquired == null) {
       return Future.failedFuture(GatewayException.retryable(Reason.GATEWAY_OVERLOADED,
           "the gateway is overloaded (too many calls wait for a database connection); retry later",
           Duration.ofSeconds(1), null));
     }
-    return Future.failedFuture(failure);
+    return acquired.compose(work).andThen(done -> release());
   }
 
+  /** The pool for one more call, or null if its connections are all busy and {@code maxWaiters} calls wait already. */
   private Future<Pool> acquire() {
     Promise<Pool> opening;
     int connections;
     synchronized (this) {
+      if (inFlight >= size + maxWaiters) {
+        return null;
+      }
       inFlight++;
       lastUsed = clock.get();
       if (pool != null) {

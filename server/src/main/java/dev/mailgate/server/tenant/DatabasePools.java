@@ -81,7 +81,7 @@ public final class DatabasePools {
   DatabasePool poolFor(DatabaseConfig db) {
     Location location = new Location(db.host(), db.port(), db.name(), db.user(), db.password().reveal(), db.tls(),
         db.schema().isPresent());
-    DatabasePool pool = pools.computeIfAbsent(location, l -> new DatabasePool(l.toString(), db.poolSize(), budget,
+    DatabasePool pool = pools.computeIfAbsent(location, l -> new DatabasePool(l.toString(), db.poolSize(), maxWaiters, budget,
         size -> build(l, size), DatabasePools::now));
     pool.widen(db.poolSize());
     return pool;
@@ -120,7 +120,6 @@ public final class DatabasePools {
     }
     PoolOptions options = new PoolOptions()
         .setMaxSize(size)
-        .setMaxWaitQueueSize(maxWaiters)
         .setName("db-" + location.database())
         .setIdleTimeout((int) idleTimeout.toMillis())
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)

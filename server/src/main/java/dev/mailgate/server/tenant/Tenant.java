@@ -11,6 +11,8 @@ import org.slf4j.LoggerFactory;
 import dev.mailgate.tenant.config.TenantConfig;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -26,6 +28,11 @@ public final class Tenant {
 
   private static final Logger log = LoggerFactory.getLogger(Tenant.class);
   private static final ConnectionStore CONNECTIONS = new ConnectionStore();
+  /** Bounds, for the rest of a transaction, how long it waits for a lock and how long it may sit idle. */
+  private static final String LIMIT_WAITS = "SELECT set_config('lock_timeout', $1, true), "
+      + "set_config('idle_in_transaction_session_timeout', $1, true)";
+  /** PostgreSQL's lock_not_available: a transaction waited for a lock longer than its limit. */
+  public static final String LOCK_NOT_AVAILABLE = "55P03";
 
   private final TenantConfig config;
   private final DatabasePool database;
@@ -61,6 +68,17 @@ public final class Tenant {
   public <T> Future<T> withTransaction(Function<SqlClient, Future<T>> work) {
     return migrated.get().compose(v -> database.use(pool -> pool.withTransaction(tx -> work.apply(schema.on(tx)))))
         .recover(DatabaseUnavailable::recover);
+  }
+
+  /**
+   * Like {@link #withTransaction}, for work that waits on the network while it holds locks: the
+   * transaction waits at most {@code limit} for a lock (then fails with {@link #LOCK_NOT_AVAILABLE}),
+   * and if it sits idle longer than {@code limit} PostgreSQL ends its session, which releases its
+   * locks even if this process never comes back to it.
+   */
+  public <T> Future<T> withBoundedTransaction(Duration limit, Function<SqlClient, Future<T>> work) {
+    return withTransaction(tx -> tx.preparedQuery(LIMIT_WAITS).execute(Tuple.of(limit.toMillis() + "ms"))
+        .compose(set -> work.apply(tx)));
   }
 
   private <T> Future<T> onData(Function<SqlClient, Future<T>> work) {

@@ -51,22 +51,24 @@ final class GmailCalls {
 
   /** A read: retried on 5xx and I/O failures, all attempts together within the total outbound timeout. */
   <T> Future<T> read(Mailbox mailbox, Call<T> call) {
-    return timeouts.bound(vertx, attempt(mailbox, call, 1, true), "Gmail");
+    long deadline = System.nanoTime() + timeouts.total().toNanos();
+    return timeouts.bound(vertx, attempt(mailbox, call, 1, deadline), "Gmail");
   }
 
   /** A write that must not run twice (a send): never retried here; within the total outbound timeout. */
   <T> Future<T> writeOnce(Mailbox mailbox, Call<T> call) {
-    return timeouts.bound(vertx, attempt(mailbox, call, ATTEMPTS, false), "Gmail");
+    return timeouts.bound(vertx, attempt(mailbox, call, ATTEMPTS, 0L), "Gmail");
   }
 
-  private <T> Future<T> attempt(Mailbox mailbox, Call<T> call, int attempt, boolean retry) {
+  /** One attempt; failed reads are tried again until the last attempt, unless {@code deadline} (nanoTime) passed. */
+  private <T> Future<T> attempt(Mailbox mailbox, Call<T> call, int attempt, long deadline) {
     return workers.run(() -> call.run(client(mailbox))).recover(failure -> {
       RuntimeException mapped = translate(failure);
       boolean transientFailure = mapped instanceof GatewayException e && e.reason() == Reason.PROVIDER_UNAVAILABLE;
-      if (retry && transientFailure && attempt < ATTEMPTS) {
+      if (transientFailure && attempt < ATTEMPTS && System.nanoTime() - deadline < 0) {
         long base = FIRST_BACKOFF.toMillis() << (attempt - 1);
         long delay = base / 2 + ThreadLocalRandom.current().nextLong(base);
-        return vertx.timer(delay).compose(v -> attempt(mailbox, call, attempt + 1, true));
+        return vertx.timer(delay).compose(v -> attempt(mailbox, call, attempt + 1, deadline));
       }
       return Future.failedFuture(mapped);
     });

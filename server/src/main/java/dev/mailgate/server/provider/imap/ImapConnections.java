@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * One logged-in {@link IMAPStore} per mailbox (host, port, login), shared by that mailbox's calls
  * and closed once unused for the idle timeout. A store is only reused by a call that presents the
  * same password and security it was opened with (compared as a salted hash), so another
- * connection naming the same login never rides on it. All methods block: call them on a worker.
+ * connection naming the same login never rides on it. At most a fixed number of mailboxes keep a
+ * store (idle ones are closed first to make room; when all are in use a call gets a store of its
+ * own, closed after it). All methods block: call them on a worker.
  */
 final class ImapConnections {
 
@@ -33,11 +35,14 @@ final class ImapConnections {
   private final Map<Key, Pooled> pool = new ConcurrentHashMap<>();
   private final long idleMillis;
   private final OutboundTimeouts timeouts;
+  private final int maxPooled;
   private final byte[] salt = new byte[16];
 
-  ImapConnections(Duration idleTimeout, OutboundTimeouts timeouts) {
+  /** At most {@code maxPooled} mailboxes keep a store; others get one for their call only. */
+  ImapConnections(Duration idleTimeout, OutboundTimeouts timeouts, int maxPooled) {
     this.idleMillis = idleTimeout.toMillis();
     this.timeouts = timeouts;
+    this.maxPooled = maxPooled;
     new SecureRandom().nextBytes(salt);
   }
 
@@ -54,6 +59,11 @@ final class ImapConnections {
       return new ImapConnection(this, current, true);
     }
     Pooled fresh = new Pooled(key, connect(settings, login, password, guard), fingerprint);
+    if (current == null && pool.size() >= maxPooled && closeIdle() == 0 && pool.size() >= maxPooled) {
+      // The pool is full of stores in use: this one serves this call only and closes after it.
+      fresh.retire();
+      return new ImapConnection(this, fresh, false);
+    }
     Pooled replaced = pool.put(key, fresh);
     if (replaced != null) {
       retire(replaced);

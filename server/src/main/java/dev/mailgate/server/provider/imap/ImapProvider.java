@@ -83,21 +83,26 @@ public final class ImapProvider implements MailProvider {
   private final ImapThreads threads;
   private final long sweepTimer;
 
+  /** Mailboxes that keep a logged-in store at most (each also opens up to 3 folder connections). */
+  public static final int MAX_POOLED_STORES = 1_000;
+
   /** IMAP/SMTP with the default queue bound and timeouts (provider tests). */
   public ImapProvider(Vertx vertx, int workerThreads, Duration idleTimeout, EgressPolicy egress) {
-    this(vertx, workerThreads, MemoryBounds.DEFAULT.providerQueue(), idleTimeout, OutboundTimeouts.DEFAULT, egress);
+    this(vertx, workerThreads, MemoryBounds.DEFAULT.providerQueue(), MAX_POOLED_STORES, idleTimeout,
+        OutboundTimeouts.DEFAULT, egress);
   }
 
   /**
-   * IMAP/SMTP on a pool of {@code workerThreads} with room for {@code queue} waiting calls, pooled
-   * stores closed after {@code idleTimeout} unused, every connection within {@code timeouts} and
-   * only to the hosts {@code egress} allows, checked at every connect.
+   * IMAP/SMTP on a pool of {@code workerThreads} with room for {@code queue} waiting calls, at most
+   * {@code maxPooled} mailboxes' stores pooled and each closed after {@code idleTimeout} unused,
+   * every connection within {@code timeouts} and only to the hosts {@code egress} allows, checked at
+   * every connect.
    */
-  public ImapProvider(Vertx vertx, int workerThreads, int queue, Duration idleTimeout, OutboundTimeouts timeouts,
-      EgressPolicy egress) {
+  public ImapProvider(Vertx vertx, int workerThreads, int queue, int maxPooled, Duration idleTimeout,
+      OutboundTimeouts timeouts, EgressPolicy egress) {
     this.vertx = vertx;
     this.egress = egress;
-    this.connections = new ImapConnections(idleTimeout, timeouts);
+    this.connections = new ImapConnections(idleTimeout, timeouts, maxPooled);
     this.calls = new ImapCalls(vertx, workerThreads, queue, connections, timeouts, egress);
     this.sending = new ImapSending(calls);
     this.labeling = new ImapLabeling(calls);

@@ -54,6 +54,27 @@ class ImapConnectionPoolTest {
     assertThat(pooledStore(mailbox).isConnected()).isTrue();
   }
 
+  @Test
+  void thePoolKeepsAtMostItsBoundOfMailboxesAndServesTheOthersUnpooled() throws Exception {
+    ImapProvider bounded = server.newProvider(Duration.ofMinutes(5), 1);
+    try {
+      Mailbox first = server.newMailbox("bound");
+      Mailbox second = server.newMailbox("bound");
+      server.deliver(first, mail("ada@example.org", first.emailAddress(), "one", "x", ""));
+      server.deliver(second, mail("ada@example.org", second.emailAddress(), "two", "x", ""));
+
+      assertThat(await(bounded.search(first, "", List.of(), 10, Optional.empty())).items())
+          .extracting(MessageSummary::subject).containsExactly("one");
+      for (int i = 0; i < 3; i++) {
+        assertThat(await(bounded.search(second, "", List.of(), 10, Optional.empty())).items())
+            .extracting(MessageSummary::subject).containsExactly("two");
+        assertThat(bounded.pooledConnections()).as("pooled stores").isEqualTo(1);
+      }
+    } finally {
+      bounded.close().await(20, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
   private static IMAPStore pooledStore(Mailbox mailbox) throws Exception {
     ImapSettings settings = ImapSettings.fromMap(mailbox.settings());
     try (ImapConnection lease = server.provider().connections().open(settings, mailbox.emailAddress(),

@@ -70,6 +70,12 @@ final class ImapTestServer implements BeforeAllCallback, AfterAllCallback {
     return new ImapProvider(vertx, 4, idle, new dev.mailgate.server.testing.TestEgress().devPolicy());
   }
 
+  /** Another provider that pools at most {@code maxPooled} mailboxes' stores. */
+  ImapProvider newProvider(Duration idle, int maxPooled) {
+    return new ImapProvider(vertx, 4, 16, maxPooled, idle, dev.mailgate.server.OutboundTimeouts.DEFAULT,
+        new dev.mailgate.server.testing.TestEgress().devPolicy());
+  }
+
   GreenMail greenMail() {
     return greenMail;
   }

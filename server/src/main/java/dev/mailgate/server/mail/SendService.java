@@ -5,7 +5,6 @@ import dev.mailgate.server.error.Reason;
 import dev.mailgate.server.store.ConnectionRecord;
 import dev.mailgate.server.store.SendLog;
 import dev.mailgate.server.store.SendRequestStore;
-import dev.mailgate.server.store.SendRequestStore.Claim;
 import dev.mailgate.server.store.SendRequestStore.SendRequest;
 import dev.mailgate.server.tenant.Tenant;
 import io.vertx.core.Future;

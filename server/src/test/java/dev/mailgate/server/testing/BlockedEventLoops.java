@@ -33,6 +33,20 @@ public final class BlockedEventLoops {
     // the static initializer does the work
   }
 
+  /**
+   * The stack traces (one string of frames each) of the event-loop warnings seen so far that came
+   * with one (Vert.x adds it once a block exceeds its warning-exception time), and forgets all.
+   */
+  public static synchronized List<String> drainStacks() {
+    List<String> stacks = WARNINGS.list.stream()
+        .filter(event -> event.getFormattedMessage().contains("vert.x-eventloop") && event.getThrowableProxy() != null)
+        .map(event -> java.util.Arrays.stream(event.getThrowableProxy().getStackTraceElementProxyArray())
+            .map(Object::toString).collect(java.util.stream.Collectors.joining("\n")))
+        .toList();
+    WARNINGS.list.clear();
+    return stacks;
+  }
+
   /** The event-loop warnings seen so far, and forgets them. */
   public static synchronized List<String> drain() {
     List<String> seen = WARNINGS.list.stream().map(ILoggingEvent::getFormattedMessage)

@@ -54,8 +54,8 @@ final class ImapSending {
         : calls.imap(mailbox, c -> replyContext(c, message.replyToMessageId()));
     // The MIME is built on the SMTP worker that submits it, not on an event loop.
     return replyTo
-        .compose(reply -> submit(mailbox, () -> compose(mailbox, message, messageIdHeader, reply.orElse(null)), claim))
-        .compose(raw -> fileAsSent(mailbox, raw, messageIdHeader));
+        .compose(reply -> submit(mailbox, () -> compose(mailbox, message, messageIdHeader, reply.orElse(null)), messageIdHeader, claim))
+        .compose(submitted -> fileAsSent(mailbox, submitted, messageIdHeader));
   }
 
   Future<Optional<SentMessage>> findSent(Mailbox mailbox, String messageIdHeader) {
@@ -154,8 +154,8 @@ final class ImapSending {
       } finally {
         ImapConnection.closeQuietly(drafts);
       }
-    }).compose(raw -> submit(mailbox, () -> raw, claim))
-        .compose(raw -> fileAsSent(mailbox, raw, rfc822Id))
+    }).compose(raw -> submit(mailbox, () -> raw, rfc822Id, claim))
+        .compose(submitted -> fileAsSent(mailbox, submitted, rfc822Id))
         .compose(sent -> calls.imap(mailbox, c -> {
           c.deleteCopies(c.folder(Role.DRAFT), rfc822Id, false);
           return sent;
@@ -204,27 +204,35 @@ final class ImapSending {
     }
   }
 
-  /** Submits once by SMTP (never retried), if the claim still allows a send once the worker runs it. */
-  private Future<byte[]> submit(Mailbox mailbox, java.util.function.Supplier<byte[]> message, SendClaim claim) {
+  /** A message submitted by SMTP, and the thread its headers put it in. */
+  private record Submitted(byte[] raw, String threadId) {}
+
+  /**
+   * Submits once by SMTP (never retried), if the claim still allows a send once the worker runs
+   * it; the MIME is built and read back on that worker, not on an event loop.
+   */
+  private Future<Submitted> submit(Mailbox mailbox, java.util.function.Supplier<byte[]> message, String rfc822Id,
+      SendClaim claim) {
     ImapSettings settings = ImapCalls.settingsOf(mailbox);
     return calls.blocking("the SMTP server", () -> {
       byte[] raw = message.get();
+      String threadId;
+      try {
+        threadId = ImapIds.thread(ImapMessages.threadRoot(MimeReader.parse(raw)), ImapIds.message("Sent", 0, 0, rfc822Id));
+      } catch (MessagingException e) {
+        throw new GatewayException(dev.mailgate.server.error.Reason.INTERNAL, "the message cannot be read back");
+      }
       claim.checkSendable();
       SmtpSubmission.submit(settings, calls.timeouts(), settings.login(mailbox.emailAddress()), mailbox.credential(), raw,
           calls.guard(mailbox));
-      return raw;
+      return new Submitted(raw, threadId);
     });
   }
 
   /** Files a copy in Sent; the mail is already out, so a failure here still answers with the sent message. */
-  private Future<SentMessage> fileAsSent(Mailbox mailbox, byte[] raw, String rfc822Id) {
-    String threadId;
-    try {
-      threadId = ImapIds.thread(ImapMessages.threadRoot(MimeReader.parse(raw)), ImapIds.message("Sent", 0, 0, rfc822Id));
-    } catch (MessagingException e) {
-      return Future.failedFuture(new GatewayException(dev.mailgate.server.error.Reason.INTERNAL,
-          "the sent message cannot be read back"));
-    }
+  private Future<SentMessage> fileAsSent(Mailbox mailbox, Submitted submitted, String rfc822Id) {
+    String threadId = submitted.threadId();
+    byte[] raw = submitted.raw();
     return calls.imap(mailbox, c -> {
       String name = c.folder(Role.SENT);
       IMAPFolder sent = c.open(name, Folder.READ_ONLY);

@@ -82,8 +82,10 @@ class GrpcFuzzTest {
 
   @AfterContainer
   static void stopGateway() throws Exception {
-    System.out.println("gRPC fuzz: " + calls + " calls over " + methods.size() + " methods");
-    fuzz.close();
+    System.out.println("gRPC fuzz: " + calls + " calls over " + (methods == null ? 0 : methods.size()) + " methods");
+    if (fuzz != null) {
+      fuzz.close();
+    }
     assertThat(BlockedEventLoops.drain()).as("event loops blocked while fuzzing").isEmpty();
   }
 

@@ -164,6 +164,10 @@ class GrpcFuzzTest {
     if (outcome.kind() == Outcome.Kind.OPEN_STREAM) {
       return;
     }
+    boolean streaming = call.method().isClientStreaming() || call.method().isServerStreaming();
+    if (outcome.kind() == Outcome.Kind.TRANSPORT && streaming && call.junk() != null && call.junk().cancelsStreams()) {
+      return; // a Vert.x limitation (see WireJunk.Body)
+    }
     if (outcome.kind() != Outcome.Kind.GRPC) {
       assertThat(call.metadata().malformedOrOversized())
           .as("%s: only headers HTTP/2 forbids or oversized ones may be refused below gRPC; got %s", what, outcome)

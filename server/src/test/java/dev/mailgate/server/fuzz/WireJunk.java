@@ -19,11 +19,17 @@ final class WireJunk {
   /**
    * A body and what was done to it. {@code unanswered}: Vert.x 5.0.7's deframer throws
    * ("Handle me") on a compressed-flag frame in an identity-encoded call and never ends the call;
-   * only the client's deadline ends it (DEADLINE_EXCEEDED, from the gRPC layer).
+   * only the client's deadline ends it (DEADLINE_EXCEEDED, from the gRPC layer). {@code
+   * cancelsStreams}: on a streaming call (reflection) Vert.x cancels the stream when a gzip frame
+   * does not decompress, before any handler sees it; grpc-java reports that as CANCELLED.
    */
-  record Body(String what, byte[] framed, boolean compressedHeader, boolean unanswered) {
+  record Body(String what, byte[] framed, boolean compressedHeader, boolean unanswered, boolean cancelsStreams) {
     Body(String what, byte[] framed, boolean compressedHeader) {
-      this(what, framed, compressedHeader, false);
+      this(what, framed, compressedHeader, false, false);
+    }
+
+    Body(String what, byte[] framed, boolean compressedHeader, boolean unanswered) {
+      this(what, framed, compressedHeader, unanswered, false);
     }
 
     @Override
@@ -67,7 +73,8 @@ final class WireJunk {
       case 9 -> new Body("frame shorter than its data", RawGrpcClient.frame(0, Math.max(0, valid.length - 1),
           concat(valid, noise)), false);
       case 10 -> new Body("compressed flag without grpc-encoding", RawGrpcClient.frame(1, noise.length, noise), false, true);
-      case 11 -> new Body("gzip flag on data that is not gzip", RawGrpcClient.frame(1, noise.length, noise), true);
+      case 11 -> new Body("gzip flag on data that is not gzip", RawGrpcClient.frame(1, noise.length, noise), true, false,
+          true);
       case 12 -> new Body("two messages in a unary call", concat(RawGrpcClient.frame(valid), RawGrpcClient.frame(valid)),
           false);
       default -> new Body(n % 2 == 0 ? "no message at all" : "half a frame prefix",

@@ -6,11 +6,14 @@ import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.DescriptorProtos.MethodDescriptorProto;
 import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
 import com.google.protobuf.Descriptors;
+import io.vertx.grpc.common.CodecException;
+import io.vertx.grpc.common.GrpcMessage;
 import io.vertx.grpc.common.GrpcMessageDecoder;
 import io.vertx.grpc.common.GrpcMessageEncoder;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
+import io.vertx.grpc.common.WireFormat;
 import io.vertx.grpc.reflection.v1.ErrorResponse;
 import io.vertx.grpc.reflection.v1.FileDescriptorResponse;
 import io.vertx.grpc.reflection.v1.ListServiceResponse;
@@ -65,29 +68,54 @@ public final class ServerReflection implements Service {
   @Override
   public void bind(GrpcServer server) {
     ServiceMethod<ServerReflectionRequest, ServerReflectionResponse> method = ServiceMethod.server(
-        name, "ServerReflectionInfo", GrpcMessageEncoder.encoder(),
-        GrpcMessageDecoder.decoder(ServerReflectionRequest.newBuilder()));
+        name, "ServerReflectionInfo", GrpcMessageEncoder.encoder(), new Decoder());
     server.callHandler(method, request -> {
       boolean[] refused = {false};
-      request.handler(question -> {
-        if (!refused[0]) {
-          request.response().write(answer(server, question));
-        }
-      });
-      // A question that does not decode ends the stream with INVALID_ARGUMENT (Vert.x would cancel it).
-      request.invalidMessageHandler(invalid -> {
+      Runnable refuse = () -> {
         if (!refused[0]) {
           refused[0] = true;
           request.response().status(GrpcStatus.INVALID_ARGUMENT)
               .statusMessage("the reflection request is not a valid ServerReflectionRequest").end();
         }
+      };
+      request.handler(question -> {
+        if (question == UNDECODABLE) {
+          refuse.run();
+        } else if (!refused[0]) {
+          request.response().write(answer(server, question));
+        }
       });
+      request.invalidMessageHandler(invalid -> refuse.run());
       request.endHandler(done -> {
         if (!refused[0]) {
           request.response().end();
         }
       });
     });
+  }
+
+  /** Stands for a question whose bytes do not decode (Vert.x would cancel the stream without a status). */
+  private static final ServerReflectionRequest UNDECODABLE = ServerReflectionRequest.newBuilder()
+      .setHost("\u0000undecodable").build();
+
+  /** The protobuf decoder, answering {@link #UNDECODABLE} instead of failing. */
+  private static final class Decoder implements GrpcMessageDecoder<ServerReflectionRequest> {
+    private final GrpcMessageDecoder<ServerReflectionRequest> protobuf =
+        GrpcMessageDecoder.decoder(ServerReflectionRequest.newBuilder());
+
+    @Override
+    public ServerReflectionRequest decode(GrpcMessage message) {
+      try {
+        return protobuf.decode(message);
+      } catch (CodecException undecodable) {
+        return UNDECODABLE;
+      }
+    }
+
+    @Override
+    public boolean accepts(WireFormat format) {
+      return protobuf.accepts(format);
+    }
   }
 
   private static ServerReflectionResponse answer(GrpcServer server, ServerReflectionRequest request) {

@@ -43,6 +43,8 @@ class GrpcFuzzTest {
 
   private static final int BATCH = 50;
   private static final Duration DEADLINE = Duration.ofSeconds(10);
+  /** Broken encodings are refused before any provider is called. */
+  private static final Duration JUNK_DEADLINE = Duration.ofSeconds(3);
   private static final Duration WAIT = DEADLINE.plusSeconds(10);
   /** Services whose methods by design never end (a health watch stays open as long as the client likes). */
   private static final Set<String> ENDLESS = Set.of("grpc.health.v1.Health.Watch");
@@ -80,8 +82,10 @@ class GrpcFuzzTest {
 
   @AfterContainer
   static void stopGateway() throws Exception {
-    System.out.println("gRPC fuzz: " + calls + " calls over " + methods.size() + " methods");
-    fuzz.close();
+    System.out.println("gRPC fuzz: " + calls + " calls over " + (methods == null ? 0 : methods.size()) + " methods");
+    if (fuzz != null) {
+      fuzz.close();
+    }
     assertThat(BlockedEventLoops.drain()).as("event loops blocked while fuzzing").isEmpty();
   }
 
@@ -139,7 +143,7 @@ class GrpcFuzzTest {
   private void check(Call call) throws Exception {
     List<Header> headers = new ArrayList<>(call.metadata().headers());
     if (headers.stream().noneMatch(h -> h.name().equals("grpc-timeout"))) {
-      headers.add(Header.of("grpc-timeout", DEADLINE.toSeconds() + "S"));
+      headers.add(Header.of("grpc-timeout", (call.junk() == null ? DEADLINE : JUNK_DEADLINE).toSeconds() + "S"));
     }
     String path = "/" + call.method().getService().getFullName() + "/" + call.method().getName();
     Outcome outcome = fuzz.raw.call(path, headers, call.body(), WAIT, call.method().isServerStreaming());
@@ -160,6 +164,17 @@ class GrpcFuzzTest {
     if (outcome.kind() == Outcome.Kind.OPEN_STREAM) {
       return;
     }
+    boolean streaming = call.method().isClientStreaming() || call.method().isServerStreaming();
+    if (outcome.kind() == Outcome.Kind.TRANSPORT && streaming && call.junk() != null && call.junk().cancelsStreams()) {
+      return; // a Vert.x limitation (see WireJunk.Body)
+    }
+    if (outcome.kind() == Outcome.Kind.TRANSPORT && outcome.problem().startsWith(RawGrpcClient.CLIENT_REFUSED)) {
+      return; // nothing reached the gateway: the client's HTTP/2 encoder refused the header block
+    }
+    if (outcome.kind() == Outcome.Kind.TRANSPORT && call.junk() != null
+        && call.method().getService().getFullName().startsWith("grpc.health.")) {
+      return; // Vert.x's own health service cancels a call whose message does not decode (CANCELLED)
+    }
     if (outcome.kind() != Outcome.Kind.GRPC) {
       assertThat(call.metadata().malformedOrOversized())
           .as("%s: only headers HTTP/2 forbids or oversized ones may be refused below gRPC; got %s", what, outcome)
@@ -168,6 +183,9 @@ class GrpcFuzzTest {
       return;
     }
     assertThat(outcome.code()).as("%s: %s", what, outcome).isNotIn(Code.INTERNAL, Code.UNKNOWN);
+    if (call.junk() != null && call.junk().unanswered() && outcome.code() == Code.DEADLINE_EXCEEDED) {
+      return; // a Vert.x limitation (see WireJunk.Body): the deadline ends the call, the gateway stays up
+    }
     assertThat(outcome.code()).as("%s: a call against local sandboxes ran into its %s deadline", what, DEADLINE)
         .isNotEqualTo(Code.DEADLINE_EXCEEDED);
     assertThat(outcome.problem()).as(what).isNull();

@@ -47,6 +47,9 @@ final class RawGrpcClient implements AutoCloseable {
     }
   }
 
+  /** How an outcome starts when this client's own HTTP/2 encoder refused the headers (nothing was sent). */
+  static final String CLIENT_REFUSED = "the client could not send the headers: ";
+
   private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final int port;
   private Channel connection;
@@ -109,7 +112,7 @@ final class RawGrpcClient implements AutoCloseable {
     }
     stream.write(new DefaultHttp2HeadersFrame(request, false)).addListener(f -> {
       if (!f.isSuccess()) {
-        result.complete(Outcome.transport("the client could not send the headers: " + f.cause()));
+        result.complete(Outcome.transport(CLIENT_REFUSED + f.cause()));
       }
     });
     stream.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(body), true));

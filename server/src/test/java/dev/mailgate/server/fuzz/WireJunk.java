@@ -16,8 +16,22 @@ import net.jqwik.api.Combinators;
  */
 final class WireJunk {
 
-  /** A body and what was done to it. */
-  record Body(String what, byte[] framed, boolean compressedHeader) {
+  /**
+   * A body and what was done to it. {@code unanswered}: Vert.x 5.0.7's deframer throws
+   * ("Handle me") on a compressed-flag frame in an identity-encoded call and never ends the call;
+   * only the client's deadline ends it (DEADLINE_EXCEEDED, from the gRPC layer). {@code
+   * cancelsStreams}: on a streaming call (reflection) Vert.x cancels the stream when a gzip frame
+   * does not decompress, before any handler sees it; grpc-java reports that as CANCELLED.
+   */
+  record Body(String what, byte[] framed, boolean compressedHeader, boolean unanswered, boolean cancelsStreams) {
+    Body(String what, byte[] framed, boolean compressedHeader) {
+      this(what, framed, compressedHeader, false, false);
+    }
+
+    Body(String what, byte[] framed, boolean compressedHeader, boolean unanswered) {
+      this(what, framed, compressedHeader, unanswered, false);
+    }
+
     @Override
     public String toString() {
       return what + " (" + framed.length + " bytes)";
@@ -58,8 +72,9 @@ final class WireJunk {
       case 8 -> new Body("frame longer than its data", RawGrpcClient.frame(0, valid.length + 1 + n % 100_000, valid), false);
       case 9 -> new Body("frame shorter than its data", RawGrpcClient.frame(0, Math.max(0, valid.length - 1),
           concat(valid, noise)), false);
-      case 10 -> new Body("compressed flag without grpc-encoding", RawGrpcClient.frame(1, noise.length, noise), false);
-      case 11 -> new Body("gzip flag on data that is not gzip", RawGrpcClient.frame(1, noise.length, noise), true);
+      case 10 -> new Body("compressed flag without grpc-encoding", RawGrpcClient.frame(1, noise.length, noise), false, true);
+      case 11 -> new Body("gzip flag on data that is not gzip", RawGrpcClient.frame(1, noise.length, noise), true, false,
+          true);
       case 12 -> new Body("two messages in a unary call", concat(RawGrpcClient.frame(valid), RawGrpcClient.frame(valid)),
           false);
       default -> new Body(n % 2 == 0 ? "no message at all" : "half a frame prefix",

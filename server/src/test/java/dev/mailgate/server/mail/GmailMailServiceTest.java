@@ -77,6 +77,10 @@ class GmailMailServiceTest {
             .setSubject(subject).setTextBody("text version").setHtmlBody("<b>html version</b>"));
   }
 
+  private ConnectionServiceGrpc.ConnectionServiceBlockingStub connections() {
+    return ConnectionServiceGrpc.newBlockingStub(gateway.get().channel()).withInterceptors(TestGateway.acme());
+  }
+
   private int sentCount() {
     return sandbox.count(address, "SENT");
   }
@@ -236,6 +240,38 @@ class GmailMailServiceTest {
     sandbox.failNext(1, 403, "userRateLimitExceeded");
     assertFails(Status.Code.UNAVAILABLE, "PROVIDER_RATE_LIMITED", () -> mail.searchMessages(SearchMessagesRequest.newBuilder()
         .setUserId(userId).setConnectionId(connection.getConnectionId()).build()));
+  }
+
+  @Test
+  void insufficientScopeIsProviderPermissionDeniedInTheGatewaysWordsAndLeavesTheConnectionActive() {
+    sandbox.failNext(1, 403, "insufficientPermissions");
+    Failure failure = assertFails(Status.Code.FAILED_PRECONDITION, "PROVIDER_PERMISSION_DENIED", () -> mail.listLabels(
+        ListLabelsRequest.newBuilder().setUserId(userId).setConnectionId(connection.getConnectionId()).build()));
+    assertThat(failure.message()).isEqualTo("Gmail refused the call for lack of permission (HTTP 403"
+        + " insufficientPermissions); the connection's grant or the account's policy must allow it");
+    assertThat(failure.message()).doesNotContain("Request had insufficient authentication scopes");
+    assertThat(failure.retryInfo()).isEmpty();
+    assertThat(connections().getConnection(GetConnectionRequest.newBuilder().setUserId(userId)
+        .setConnectionId(connection.getConnectionId()).build()).getStatus())
+        .isEqualTo(dev.mailgate.proto.v1.ConnectionStatus.CONNECTION_STATUS_ACTIVE);
+    assertThat(mail.listLabels(ListLabelsRequest.newBuilder().setUserId(userId)
+        .setConnectionId(connection.getConnectionId()).build()).getLabelsList()).isNotEmpty();
+  }
+
+  @Test
+  void dailyLimitIsStillProviderRateLimited() {
+    sandbox.failNext(1, 403, "dailyLimitExceeded");
+    assertFails(Status.Code.UNAVAILABLE, "PROVIDER_RATE_LIMITED", () -> mail.searchMessages(SearchMessagesRequest.newBuilder()
+        .setUserId(userId).setConnectionId(connection.getConnectionId()).build()));
+  }
+
+  @Test
+  void refusedRequestNamesGmailsReasonButNotItsMessage() {
+    sandbox.failNext(1, 400, "invalidArgument");
+    Failure failure = assertFails(Status.Code.INVALID_ARGUMENT, "INVALID_ARGUMENT", () -> mail.searchMessages(
+        SearchMessagesRequest.newBuilder().setUserId(userId).setConnectionId(connection.getConnectionId()).build()));
+    assertThat(failure.violations()).singleElement().satisfies(violation ->
+        assertThat(violation.getDescription()).isEqualTo("Gmail refused the request (HTTP 400 invalidArgument)"));
   }
 
   @Test

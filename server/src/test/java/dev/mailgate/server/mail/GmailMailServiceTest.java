@@ -365,6 +365,37 @@ class GmailMailServiceTest {
   }
 
   @Test
+  void pageTokenOfOneConnectionIsRefusedOnAllConnectionsAndOnAnotherEvenForTheOnlyConnection() throws Exception {
+    String tag = UUID.randomUUID().toString().substring(0, 6);
+    for (int i = 0; i < 2; i++) {
+      sandbox.deliver(address, Mailboxes.mail("a@example.org", address, tag + " only " + i, "x", "", null), List.of("INBOX"));
+    }
+    SearchMessagesRequest.Builder onConnection = SearchMessagesRequest.newBuilder().setUserId(userId)
+        .setConnectionId(connection.getConnectionId()).setQuery("subject:" + tag).setPageSize(1);
+    String connectionToken = mail.searchMessages(onConnection.build()).getNextPageToken();
+    String allToken = mail.searchMessages(onConnection.clone().setConnectionId("-").build()).getNextPageToken();
+    assertThat(connectionToken).isNotEmpty();
+    assertThat(allToken).isNotEmpty();
+
+    // The user's only connection: "-" searches exactly the same mailbox, and still the tokens do not cross.
+    Failure onAll = assertFails(Status.Code.INVALID_ARGUMENT, "INVALID_ARGUMENT", () -> mail.searchMessages(
+        onConnection.clone().setConnectionId("-").setPageToken(connectionToken).build()));
+    assertThat(onAll.violations()).extracting(v -> v.getField()).containsExactly("page_token");
+    assertFails(Status.Code.INVALID_ARGUMENT, "INVALID_ARGUMENT", () -> mail.searchMessages(
+        onConnection.clone().setPageToken(allToken).build()));
+
+    Connection other = Mailboxes.connect(gateway.get(), TestGateway.acme(), userId, Provider.PROVIDER_GMAIL,
+        userId + ".other@gmail.test");
+    Failure onOther = assertFails(Status.Code.INVALID_ARGUMENT, "INVALID_ARGUMENT", () -> mail.searchMessages(
+        onConnection.clone().setConnectionId(other.getConnectionId()).setPageToken(connectionToken).build()));
+    assertThat(onOther.violations()).extracting(v -> v.getField()).containsExactly("page_token");
+
+    // Each token still pages where it was issued.
+    assertThat(mail.searchMessages(onConnection.clone().setPageToken(connectionToken).build()).getMessagesList())
+        .extracting(MessageSummary::getSubject).containsExactly(tag + " only 0");
+  }
+
+  @Test
   void attachmentsOfTwentyFiveMegabytesAreSent() throws Exception {
     byte[] big = new byte[25 * 1024 * 1024];
     new java.util.Random(7).nextBytes(big);

@@ -128,13 +128,20 @@ public final class DatabasePools {
     return PgBuilder.pool().with(options).with(network).connectingTo(connect).using(vertx).build();
   }
 
-  /** {@code sslmode} as in the tenant file; verify-full trusts only its CA file and checks the host name. */
+  /**
+   * {@code sslmode} as in the tenant file: require encrypts without checking the certificate (as
+   * libpq does); verify-full trusts only its CA file and checks the host name.
+   */
   static void applyTls(PgConnectOptions connect, DatabaseTls tls) {
     connect.setSslMode(switch (tls.mode()) {
       case DISABLE -> SslMode.DISABLE;
       case REQUIRE -> SslMode.REQUIRE;
       case VERIFY_FULL -> SslMode.VERIFY_FULL;
     });
+    if (tls.mode() == DatabaseTls.Mode.REQUIRE) {
+      // As libpq's sslmode=require: encrypted, the certificate not checked (verify-full checks it).
+      connect.setSslOptions(new ClientSSLOptions().setTrustAll(true).setHostnameVerificationAlgorithm(""));
+    }
     tls.rootCert().ifPresent(file -> connect.setSslOptions(new ClientSSLOptions()
         .setTrustOptions(new PemTrustOptions().addCertPath(file.toString()))
         .setHostnameVerificationAlgorithm("HTTPS")));

@@ -13,9 +13,6 @@ final class FieldChecks {
   static final int MAX_PAGE_SIZE = 1000;
   /** Longer than any id a provider hands out (Gmail attachment ids are the longest, a few hundred). */
   static final int MAX_PROVIDER_ID = 4096;
-  /** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, the range of google.protobuf.Timestamp. */
-  private static final long MIN_TIMESTAMP_SECONDS = -62_135_596_800L;
-  private static final long MAX_TIMESTAMP_SECONDS = 253_402_300_799L;
 
   private static final Pattern USER_ID = Pattern.compile("[\\x21-\\x7E]{1,128}");
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,255}");
@@ -93,19 +90,6 @@ final class FieldChecks {
       violations.add(new FieldViolation("page_size", "must not be negative"));
     }
     return this;
-  }
-
-  /**
-   * A timestamp, if one is given, that google.protobuf.Timestamp allows (0001-01-01 to 9999-12-31,
-   * nanos 0 to 999,999,999); returns whether it is.
-   */
-  boolean timestamp(String field, com.google.protobuf.Timestamp value) {
-    if (value != null && (value.getSeconds() < MIN_TIMESTAMP_SECONDS || value.getSeconds() > MAX_TIMESTAMP_SECONDS
-        || value.getNanos() < 0 || value.getNanos() > 999_999_999)) {
-      violations.add(new FieldViolation(field, "must be a time between 0001-01-01 and 9999-12-31"));
-      return false;
-    }
-    return true;
   }
 
   /** Adds a violation found elsewhere (for example by a page token decoder). */

@@ -90,7 +90,8 @@ public final class MailApi {
         ? router.active(caller.tenant(), request.getUserId())
         : router.owned(caller.tenant(), request.getUserId(), request.getConnectionId()).map(List::of);
     return connections
-        .compose(searched -> search.search(caller.tenant(), request.getUserId(), searched, request.getQuery(),
+        .compose(searched -> search.search(caller.tenant(), request.getUserId(), request.getConnectionId(), searched,
+            request.getQuery(),
             request.getLabelIdsList(), pageSize, request.getPageToken()))
         .map(results -> {
           SearchMessagesResponse.Builder response = SearchMessagesResponse.newBuilder();

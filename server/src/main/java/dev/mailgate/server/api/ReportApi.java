@@ -61,16 +61,24 @@ public final class ReportApi {
 
   /** Unset end means now; unset start means 30 days before the end; start must come before end. */
   private static Range range(FieldChecks checks, Timestamp start, Timestamp end) {
-    boolean valid = checks.timestamp("start_time", start) & checks.timestamp("end_time", end);
-    if (!valid) {
-      return null;
+    Instant to = end == null ? Instant.now() : valid(checks, "end_time", end);
+    Instant from = start != null ? valid(checks, "start_time", start) : to == null ? null : to.minus(DEFAULT_RANGE);
+    if (to == null || from == null) {
+      return new Range(Instant.EPOCH, Instant.EPOCH);
     }
-    Instant to = end == null ? Instant.now() : Instant.ofEpochSecond(end.getSeconds(), end.getNanos());
-    Instant from = start == null ? to.minus(DEFAULT_RANGE) : Instant.ofEpochSecond(start.getSeconds(), start.getNanos());
     if (!from.isBefore(to)) {
       checks.add(new FieldViolation("start_time", "must be before end_time"));
     }
     return new Range(from, to);
+  }
+
+  /** The instant, or null with a violation for {@code field} if the timestamp is out of range. */
+  private static Instant valid(FieldChecks checks, String field, Timestamp timestamp) {
+    Optional<Instant> instant = ProtoTime.instant(timestamp);
+    if (instant.isEmpty()) {
+      checks.add(new FieldViolation(field, ProtoTime.RANGE));
+    }
+    return instant.orElse(null);
   }
 
   private static SendReport toProto(SendReports.Report report) {

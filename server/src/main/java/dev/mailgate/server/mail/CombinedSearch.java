@@ -38,10 +38,15 @@ public final class CombinedSearch {
     this.router = router;
   }
 
-  public Future<Results> search(Tenant tenant, String userId, List<ConnectionRecord> connections, String query,
-      List<String> labelIds, int pageSize, String pageToken) {
-    String context = "search|" + userId + "|" + connections.stream().map(c -> c.id().toString()).sorted().toList()
-        + "|" + query + "|" + labelIds;
+  /**
+   * One page of results. {@code scope} is the connection the caller named ({@code "-"} for all of
+   * the user's): a page token is bound to it as well as to the connections searched, the query and
+   * the labels, so a token of one connection is refused on "-" even when that is the user's only one.
+   */
+  public Future<Results> search(Tenant tenant, String userId, String scope, List<ConnectionRecord> connections,
+      String query, List<String> labelIds, int pageSize, String pageToken) {
+    String context = "search|" + userId + "|" + scope.length() + ":" + scope + "|"
+        + connections.stream().map(c -> c.id().toString()).sorted().toList() + "|" + query + "|" + labelIds;
     return tenant.cipher().compose(cipher -> {
       Map<UUID, Position> positions = pageToken.isEmpty() ? start(connections)
           : decode(cipher.open(context, pageToken).orElseThrow(CombinedSearch::invalidToken));

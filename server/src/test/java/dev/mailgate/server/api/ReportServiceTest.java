@@ -88,4 +88,26 @@ class ReportServiceTest {
         GetTenantSummaryRequest.newBuilder().setStartTime(Timestamp.newBuilder().setSeconds(2_000_000_000L))
             .setEndTime(Timestamp.newBuilder().setSeconds(1_000_000_000L)).build()));
   }
+
+  @Test
+  void timestampsOutsideWhatATimestampHoldsAreInvalidArgumentsNamingTheField() {
+    var beyond = Timestamp.newBuilder().setSeconds(Long.MAX_VALUE).build();
+    var beforeYearOne = Timestamp.newBuilder().setSeconds(-62_135_596_801L).build();
+    var badNanos = Timestamp.newBuilder().setSeconds(1_000_000_000L).setNanos(-1).build();
+    var failure = assertFails(Status.Code.INVALID_ARGUMENT, "INVALID_ARGUMENT", () -> reports.getTenantSummary(
+        GetTenantSummaryRequest.newBuilder().setEndTime(beyond).build()));
+    assertThat(failure.violations()).extracting(v -> v.getField()).containsExactly("end_time");
+    failure = assertFails(Status.Code.INVALID_ARGUMENT, "INVALID_ARGUMENT", () -> reports.getTenantSummary(
+        GetTenantSummaryRequest.newBuilder().setStartTime(beforeYearOne).setEndTime(badNanos).build()));
+    assertThat(failure.violations()).extracting(v -> v.getField()).containsExactly("end_time", "start_time");
+    failure = assertFails(Status.Code.INVALID_ARGUMENT, "INVALID_ARGUMENT", () -> reports.getUserReport(
+        GetUserReportRequest.newBuilder().setUserId("someone").setStartTime(beyond).build()));
+    assertThat(failure.violations()).extracting(v -> v.getField()).containsExactly("start_time");
+
+    // The extremes themselves are fine.
+    assertThat(reports.getTenantSummary(GetTenantSummaryRequest.newBuilder()
+        .setStartTime(Timestamp.newBuilder().setSeconds(-62_135_596_800L))
+        .setEndTime(Timestamp.newBuilder().setSeconds(253_402_300_799L).setNanos(999_999_999)).build())
+        .getTotalCount()).isGreaterThanOrEqualTo(0);
+  }
 }

@@ -77,6 +77,10 @@ class GmailMailServiceTest {
             .setSubject(subject).setTextBody("text version").setHtmlBody("<b>html version</b>"));
   }
 
+  private ConnectionServiceGrpc.ConnectionServiceBlockingStub connections() {
+    return ConnectionServiceGrpc.newBlockingStub(gateway.get().channel()).withInterceptors(TestGateway.acme());
+  }
+
   private int sentCount() {
     return sandbox.count(address, "SENT");
   }
@@ -239,6 +243,38 @@ class GmailMailServiceTest {
   }
 
   @Test
+  void insufficientScopeIsProviderPermissionDeniedInTheGatewaysWordsAndLeavesTheConnectionActive() {
+    sandbox.failNext(1, 403, "insufficientPermissions");
+    Failure failure = assertFails(Status.Code.FAILED_PRECONDITION, "PROVIDER_PERMISSION_DENIED", () -> mail.listLabels(
+        ListLabelsRequest.newBuilder().setUserId(userId).setConnectionId(connection.getConnectionId()).build()));
+    assertThat(failure.message()).isEqualTo("Gmail refused the call for lack of permission (HTTP 403"
+        + " insufficientPermissions); the connection's grant or the account's policy must allow it");
+    assertThat(failure.message()).doesNotContain("Request had insufficient authentication scopes");
+    assertThat(failure.retryInfo()).isEmpty();
+    assertThat(connections().getConnection(GetConnectionRequest.newBuilder().setUserId(userId)
+        .setConnectionId(connection.getConnectionId()).build()).getStatus())
+        .isEqualTo(dev.mailgate.proto.v1.ConnectionStatus.CONNECTION_STATUS_ACTIVE);
+    assertThat(mail.listLabels(ListLabelsRequest.newBuilder().setUserId(userId)
+        .setConnectionId(connection.getConnectionId()).build()).getLabelsList()).isNotEmpty();
+  }
+
+  @Test
+  void dailyLimitIsStillProviderRateLimited() {
+    sandbox.failNext(1, 403, "dailyLimitExceeded");
+    assertFails(Status.Code.UNAVAILABLE, "PROVIDER_RATE_LIMITED", () -> mail.searchMessages(SearchMessagesRequest.newBuilder()
+        .setUserId(userId).setConnectionId(connection.getConnectionId()).build()));
+  }
+
+  @Test
+  void refusedRequestNamesGmailsReasonButNotItsMessage() {
+    sandbox.failNext(1, 400, "invalidArgument");
+    Failure failure = assertFails(Status.Code.INVALID_ARGUMENT, "INVALID_ARGUMENT", () -> mail.searchMessages(
+        SearchMessagesRequest.newBuilder().setUserId(userId).setConnectionId(connection.getConnectionId()).build()));
+    assertThat(failure.violations()).singleElement().satisfies(violation ->
+        assertThat(violation.getDescription()).isEqualTo("Gmail refused the request (HTTP 400 invalidArgument)"));
+  }
+
+  @Test
   void rejectedTokenIsRefreshedOnceAndTheCallRetried() {
     sandbox.failNext(1, 401, "authError");
     SearchMessagesResponse response = mail.searchMessages(SearchMessagesRequest.newBuilder()
@@ -326,6 +362,37 @@ class GmailMailServiceTest {
     String tampered = stolen.substring(0, stolen.length() - 2) + (stolen.endsWith("A") ? "BB" : "AA");
     assertFails(Status.Code.INVALID_ARGUMENT, "INVALID_ARGUMENT", () -> mail.searchMessages(SearchMessagesRequest
         .newBuilder().setUserId(userId).setConnectionId("-").setQuery("subject:" + tag).setPageToken(tampered).build()));
+  }
+
+  @Test
+  void pageTokenOfOneConnectionIsRefusedOnAllConnectionsAndOnAnotherEvenForTheOnlyConnection() throws Exception {
+    String tag = UUID.randomUUID().toString().substring(0, 6);
+    for (int i = 0; i < 2; i++) {
+      sandbox.deliver(address, Mailboxes.mail("a@example.org", address, tag + " only " + i, "x", "", null), List.of("INBOX"));
+    }
+    SearchMessagesRequest.Builder onConnection = SearchMessagesRequest.newBuilder().setUserId(userId)
+        .setConnectionId(connection.getConnectionId()).setQuery("subject:" + tag).setPageSize(1);
+    String connectionToken = mail.searchMessages(onConnection.build()).getNextPageToken();
+    String allToken = mail.searchMessages(onConnection.clone().setConnectionId("-").build()).getNextPageToken();
+    assertThat(connectionToken).isNotEmpty();
+    assertThat(allToken).isNotEmpty();
+
+    // The user's only connection: "-" searches exactly the same mailbox, and still the tokens do not cross.
+    Failure onAll = assertFails(Status.Code.INVALID_ARGUMENT, "INVALID_ARGUMENT", () -> mail.searchMessages(
+        onConnection.clone().setConnectionId("-").setPageToken(connectionToken).build()));
+    assertThat(onAll.violations()).extracting(v -> v.getField()).containsExactly("page_token");
+    assertFails(Status.Code.INVALID_ARGUMENT, "INVALID_ARGUMENT", () -> mail.searchMessages(
+        onConnection.clone().setPageToken(allToken).build()));
+
+    Connection other = Mailboxes.connect(gateway.get(), TestGateway.acme(), userId, Provider.PROVIDER_GMAIL,
+        userId + ".other@gmail.test");
+    Failure onOther = assertFails(Status.Code.INVALID_ARGUMENT, "INVALID_ARGUMENT", () -> mail.searchMessages(
+        onConnection.clone().setConnectionId(other.getConnectionId()).setPageToken(connectionToken).build()));
+    assertThat(onOther.violations()).extracting(v -> v.getField()).containsExactly("page_token");
+
+    // Each token still pages where it was issued.
+    assertThat(mail.searchMessages(onConnection.clone().setPageToken(connectionToken).build()).getMessagesList())
+        .extracting(MessageSummary::getSubject).containsExactly(tag + " only 0");
   }
 
   @Test

@@ -51,6 +51,19 @@ class OutlookMailServiceTest {
   }
 
   @Test
+  void accessDeniedIsProviderPermissionDeniedWithoutGraphsMessage() {
+    for (String code : List.of("ErrorAccessDenied", "Authorization_RequestDenied")) {
+      graph.failNext(1, 403, code);
+      var failure = dev.mailgate.server.testing.GrpcAssertions.assertFails(io.grpc.Status.Code.FAILED_PRECONDITION,
+          "PROVIDER_PERMISSION_DENIED", () -> mail.getMessage(dev.mailgate.proto.v1.GetMessageRequest.newBuilder()
+              .setUserId(userId).setConnectionId(connection.getConnectionId()).setMessageId("AAMkAGI2THVSAAA=").build()));
+      assertThat(failure.message()).isEqualTo("Microsoft Graph refused the call for lack of permission (HTTP 403 "
+          + code + "); the connection's grant or the account's policy must allow it");
+    }
+    assertThat(mail.searchMessages(search("")).getMessagesList()).isNotNull();
+  }
+
+  @Test
   void neverMoreThanFourRequestsInFlightPerMailbox() throws Exception {
     graph.latency(Duration.ofMillis(150));
     try {

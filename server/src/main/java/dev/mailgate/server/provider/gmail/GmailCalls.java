@@ -10,6 +10,7 @@ import dev.mailgate.server.OutboundTimeouts;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
 import dev.mailgate.server.mail.Mailbox;
+import dev.mailgate.server.mail.ProviderErrors;
 import dev.mailgate.server.mail.ProviderUnauthorizedException;
 import dev.mailgate.server.provider.BlockingPool;
 import io.vertx.core.Future;
@@ -22,7 +23,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * Runs blocking google-api-services-gmail calls on a bounded, named worker pool (never on an
  * event loop) and turns Gmail's HTTP errors into gateway reasons: 401 asks for a refresh, 404 is
  * MESSAGE_NOT_FOUND, 429 and 403 rate-limit reasons are PROVIDER_RATE_LIMITED with the
- * Retry-After delay, 5xx and I/O failures are retried with jittered exponential backoff (reads
+ * Retry-After delay, other 403s (insufficientPermissions: a grant without the scope) are
+ * PROVIDER_PERMISSION_DENIED, 400 is INVALID_ARGUMENT in the gateway's words ({@link ProviderErrors}), 5xx and I/O failures are retried with jittered exponential backoff (reads
  * only) and then PROVIDER_UNAVAILABLE.
  */
 final class GmailCalls {
@@ -34,6 +36,9 @@ final class GmailCalls {
   }
 
   private static final int ATTEMPTS = 3;
+  /** The reasons of Gmail's 403s that are rate limits, not refusals (Gmail's "Resolve errors" guide). */
+  private static final java.util.Set<String> RATE_LIMIT_REASONS =
+      java.util.Set.of("rateLimitExceeded", "userRateLimitExceeded", "dailyLimitExceeded", "quotaExceeded");
   private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
 
   private final Vertx vertx;
@@ -102,18 +107,21 @@ final class GmailCalls {
       if (status == 404) {
         return new GatewayException(Reason.MESSAGE_NOT_FOUND, "the message, thread, draft or attachment was not found");
       }
-      if (status == 429 || (status == 403 && (reason.equals("rateLimitExceeded") || reason.equals("userRateLimitExceeded")))) {
+      if (status == 429 || (status == 403 && RATE_LIMIT_REASONS.contains(reason))) {
         return GatewayException.retryable(Reason.PROVIDER_RATE_LIMITED, "Gmail is rate limiting this mailbox",
             retryAfter(http), null);
       }
+      String message = http.getDetails() == null ? http.getStatusMessage() : http.getDetails().getMessage();
+      if (status == 403) {
+        return ProviderErrors.permissionDenied("Gmail", status, reason, message);
+      }
       if (status == 400) {
-        return GatewayException.invalid(java.util.List.of(new dev.mailgate.server.error.FieldViolation("request",
-            "Gmail refused the request: " + (http.getDetails() == null ? "bad request" : http.getDetails().getMessage()))));
+        return ProviderErrors.badRequest("Gmail", status, reason, message);
       }
       if (status >= 500) {
         return unavailable();
       }
-      return new GatewayException(Reason.INTERNAL, "Gmail answered HTTP " + status);
+      return ProviderErrors.unexpected("Gmail", status, reason, message);
     }
     if (failure instanceof IOException) {
       return unavailable();
@@ -125,6 +133,7 @@ final class GmailCalls {
     return GatewayException.retryable(Reason.PROVIDER_UNAVAILABLE, "Gmail is unavailable", Duration.ofSeconds(5), null);
   }
 
+  /** Google's reason for the error: the first {@code errors[].reason} (insufficientPermissions, rateLimitExceeded...). */
   private static String reasonOf(GoogleJsonError details) {
     if (details == null || details.getErrors() == null || details.getErrors().isEmpty()) {
       return "";

@@ -5,6 +5,7 @@ import dev.mailgate.server.error.FieldViolation;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
 import dev.mailgate.server.mail.Mailbox;
+import dev.mailgate.server.mail.ProviderErrors;
 import dev.mailgate.server.mail.ProviderUnauthorizedException;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -133,9 +134,12 @@ final class GraphClient {
   private static RuntimeException error(HttpResponse<Buffer> response) {
     int status = response.statusCode();
     String code = "";
+    String message = "";
     try {
       JsonObject body = response.bodyAsJsonObject();
-      code = body == null ? "" : body.getJsonObject("error", new JsonObject()).getString("code", "");
+      JsonObject error = body == null ? new JsonObject() : body.getJsonObject("error", new JsonObject());
+      code = error.getString("code", "");
+      message = error.getString("message", "");
     } catch (RuntimeException notJson) {
       // keep the status alone
     }
@@ -148,11 +152,12 @@ final class GraphClient {
       case 404 -> new GatewayException(Reason.MESSAGE_NOT_FOUND, "the message, folder or attachment was not found");
       case 429 -> GatewayException.retryable(Reason.PROVIDER_RATE_LIMITED, "Microsoft Graph is throttling this mailbox",
           retryAfter(response), null);
-      case 400 -> GatewayException.invalid(List.of(new FieldViolation("request",
-          "Microsoft Graph refused the request (" + code + ")")));
+      // ErrorAccessDenied, Authorization_RequestDenied: the grant lacks a permission, or a policy forbids the call.
+      case 403 -> ProviderErrors.permissionDenied("Microsoft Graph", status, code, message);
+      case 400 -> ProviderErrors.badRequest("Microsoft Graph", status, code, message);
       default -> status >= 500
           ? GatewayException.retryable(Reason.PROVIDER_UNAVAILABLE, "Microsoft Graph is unavailable", retryAfter(response), null)
-          : new GatewayException(Reason.INTERNAL, "Microsoft Graph answered HTTP " + status + " " + code);
+          : ProviderErrors.unexpected("Microsoft Graph", status, code, message);
     };
   }
 

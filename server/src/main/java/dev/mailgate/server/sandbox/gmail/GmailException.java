@@ -46,6 +46,22 @@ final class GmailException extends RuntimeException {
     return new GmailException(403, "forbidden", "Delegation denied for " + userId);
   }
 
+  /** The legacy reason of a call whose token lacks the scope the method needs. */
+  static final String INSUFFICIENT_SCOPE = "insufficientPermissions";
+
+  /**
+   * 403 as Google answers a token without the needed scope: top-level message "Request had
+   * insufficient authentication scopes.", {@code errors[0]} "Insufficient Permission" /
+   * insufficientPermissions, status PERMISSION_DENIED, a {@code google.rpc.ErrorInfo} detail
+   * ACCESS_TOKEN_SCOPE_INSUFFICIENT (added by {@link GoogleErrors}), and a WWW-Authenticate
+   * challenge naming error="insufficient_scope".
+   */
+  static GmailException insufficientScope() {
+    return new GmailException(403, INSUFFICIENT_SCOPE, "Request had insufficient authentication scopes.",
+        "PERMISSION_DENIED", Map.of("WWW-Authenticate", "Bearer realm=\"https://accounts.google.com/\", "
+            + "error=\"insufficient_scope\", scope=\"https://mail.google.com/\""), Map.of());
+  }
+
   static GmailException labelConflict() {
     return new GmailException(409, "aborted", "Label name exists or conflicts");
   }
@@ -69,6 +85,9 @@ final class GmailException extends RuntimeException {
 
   /** An injected failure: Google's usual wording for the status and reason. */
   static GmailException injected(int code, String reason, Map<String, String> headers) {
+    if (code == 403 && INSUFFICIENT_SCOPE.equals(reason)) {
+      return insufficientScope();
+    }
     if (code == 401) {
       GmailException auth = unauthenticated(false);
       return new GmailException(401, reason, auth.getMessage(), auth.status, auth.headers, auth.location);

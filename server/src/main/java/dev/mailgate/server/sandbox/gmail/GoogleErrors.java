@@ -41,14 +41,25 @@ final class GoogleErrors {
     if (response.ended()) {
       return;
     }
-    JsonObject item = new JsonObject().put("message", error.getMessage()).put("domain", "global")
+    boolean insufficientScope = GmailException.INSUFFICIENT_SCOPE.equals(error.reason());
+    JsonObject item = new JsonObject()
+        .put("message", insufficientScope ? "Insufficient Permission" : error.getMessage())
+        .put("domain", "global")
         .put("reason", error.reason());
     error.location().forEach(item::put);
-    JsonObject body = new JsonObject().put("error", new JsonObject()
+    JsonObject details = new JsonObject()
         .put("code", error.code())
         .put("message", error.getMessage())
         .put("errors", new JsonArray().add(item))
-        .put("status", error.status()));
+        .put("status", error.status());
+    if (insufficientScope) {
+      details.put("details", new JsonArray().add(new JsonObject()
+          .put("@type", "type.googleapis.com/google.rpc.ErrorInfo")
+          .put("reason", "ACCESS_TOKEN_SCOPE_INSUFFICIENT")
+          .put("domain", "googleapis.com")
+          .put("metadata", new JsonObject().put("service", "gmail.googleapis.com"))));
+    }
+    JsonObject body = new JsonObject().put("error", details);
     response.setStatusCode(error.code());
     error.headers().forEach(response::putHeader);
     response.putHeader("content-type", "application/json; charset=UTF-8").end(body.encode());

@@ -105,6 +105,9 @@ final class GraphException extends RuntimeException {
       case "InvalidAuthenticationToken" -> "Lifetime validation failed, the token is expired.";
       case "generalException" -> "An unspecified error has occurred.";
       case "ErrorItemNotFound" -> NOT_FOUND_MESSAGE;
+      // 403s of a token without the needed permission (Mail.ReadWrite, Mail.Send...) or a denied directory call.
+      case "ErrorAccessDenied" -> "Access is denied. Check credentials and try again.";
+      case "Authorization_RequestDenied" -> "Insufficient privileges to complete the operation.";
       default -> code;
     };
     return new GraphException(status, code, message, headers);

@@ -70,6 +70,22 @@ class ErrorsApiTest {
   }
 
   @Test
+  void queuedInsufficientScopeIs403InGooglesShape() {
+    server.sandbox.failNext(1, 403, "insufficientPermissions");
+
+    GoogleJsonResponseException e = failure(() -> gmail.users().labels().list("me").execute());
+
+    assertThat(e.getStatusCode()).isEqualTo(403);
+    assertThat(e.getDetails().getMessage()).isEqualTo("Request had insufficient authentication scopes.");
+    assertThat(e.getDetails().getErrors().get(0).getReason()).isEqualTo("insufficientPermissions");
+    assertThat(e.getDetails().getErrors().get(0).getMessage()).isEqualTo("Insufficient Permission");
+    assertThat(e.getDetails().get("status")).isEqualTo("PERMISSION_DENIED");
+    assertThat(e.getDetails().getDetails()).singleElement()
+        .satisfies(detail -> assertThat(detail.getReason()).isEqualTo("ACCESS_TOKEN_SCOPE_INSUFFICIENT"));
+    assertThat(e.getHeaders().getAuthenticate()).contains("error=\"insufficient_scope\"");
+  }
+
+  @Test
   void queuedFailuresApplyToTheGivenNumberOfCallsWithTheirReasons() throws Exception {
     server.sandbox.failNext(2, 503, "backendError");
     GoogleJsonResponseException first = failure(() -> gmail.users().labels().list("me").execute());

@@ -18,6 +18,7 @@ import dev.mailgate.server.GatewayOptions;
 import dev.mailgate.server.GatewayServer;
 import dev.mailgate.server.sandbox.LocalProviders;
 import dev.mailgate.server.testing.BlockedEventLoops;
+import dev.mailgate.server.testing.TestEgress;
 import dev.mailgate.server.testing.TestGateway;
 import dev.mailgate.server.testing.TestPostgres;
 import dev.mailgate.tenant.config.TenantConfigLoader;
@@ -68,7 +69,7 @@ class LargeSendEventLoopTest {
         .setMaxEventLoopExecuteTime(MAX_TASK_MILLIS).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
         .setWarningExceptionTime(MAX_TASK_MILLIS).setWarningExceptionTimeUnit(TimeUnit.MILLISECONDS));
     GatewayServer server = GatewayServer.start(vertx, GatewayOptions.local("127.0.0.1", port, dir.resolve("secrets"))
-        .withOAuth(providers.endpoints()), tenants).await(120, TimeUnit.SECONDS);
+        .withOAuth(providers.endpoints()).withEgress(new TestEgress().devPolicy()), tenants).await(120, TimeUnit.SECONDS);
     ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     try {
       String userId = "large-" + UUID.randomUUID().toString().substring(0, 8);

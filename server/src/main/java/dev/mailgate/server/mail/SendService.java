@@ -1,5 +1,6 @@
 package dev.mailgate.server.mail;
 
+import dev.mailgate.server.provider.BlockingPool;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
 import dev.mailgate.server.store.ConnectionRecord;
@@ -9,7 +10,6 @@ import dev.mailgate.server.store.SendRequestStore.SendRequest;
 import dev.mailgate.server.tenant.Tenant;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -43,6 +43,8 @@ public final class SendService {
   /** The worker pool (shared by name) that builds MIME, base64 and hashes of large sends off the event loops. */
   public static final String MIME_POOL = "mailgate-mime";
   public static final int MIME_THREADS = 4;
+  /** Sends that may wait for the MIME pool; more are refused with GATEWAY_OVERLOADED. */
+  public static final int MIME_QUEUE = 64;
 
   private static final Logger log = LoggerFactory.getLogger(SendService.class);
   private static final Duration WAIT_STEP = Duration.ofMillis(100);
@@ -52,7 +54,7 @@ public final class SendService {
   private final SendRequestStore requests;
   private final SendLog sendLog;
   private final SendPolicy policy;
-  private final WorkerExecutor mime;
+  private final BlockingPool mime;
 
   public SendService(Vertx vertx, MailRouter router, SendRequestStore requests, SendLog sendLog, SendPolicy policy) {
     this.vertx = vertx;
@@ -60,7 +62,7 @@ public final class SendService {
     this.requests = requests;
     this.sendLog = sendLog;
     this.policy = policy;
-    this.mime = vertx.createSharedWorkerExecutor(MIME_POOL, MIME_THREADS);
+    this.mime = new BlockingPool(vertx, MIME_POOL, MIME_THREADS, MIME_QUEUE);
   }
 
   /** The Message-ID a send carries, derived from the key so that a lost outcome can be found again. */
@@ -79,7 +81,7 @@ public final class SendService {
 
   /** Runs CPU-heavy work on a send's way (hashing, MIME, base64 of up to 36 MiB) on the bounded MIME pool. */
   public <T> Future<T> offEventLoop(Callable<T> work) {
-    return mime.executeBlocking(work, false);
+    return mime.run(work);
   }
 
   /** Sends once per (user, request_id). */

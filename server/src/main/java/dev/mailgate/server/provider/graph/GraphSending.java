@@ -9,7 +9,7 @@ import dev.mailgate.server.mail.SendClaim;
 import dev.mailgate.server.mail.SentMessage;
 import dev.mailgate.server.provider.graph.GraphClient.Call;
 import io.vertx.core.Future;
-import io.vertx.core.WorkerExecutor;
+import dev.mailgate.server.provider.BlockingPool;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -35,9 +35,9 @@ final class GraphSending {
   private static final Duration FILING_RETRY = Duration.ofSeconds(1);
 
   private final GraphClient graph;
-  private final WorkerExecutor mime;
+  private final BlockingPool mime;
 
-  GraphSending(GraphClient graph, WorkerExecutor mime) {
+  GraphSending(GraphClient graph, BlockingPool mime) {
     this.graph = graph;
     this.mime = mime;
   }
@@ -52,8 +52,8 @@ final class GraphSending {
             .map(original -> new MimeComposer.ReplyContext(original.getString("internetMessageId", ""),
                 GraphMessages.header(original, "References"), original.getString("subject", "")));
     return reply
-        .compose(context -> mime.executeBlocking(() -> Buffer.buffer(Base64.getEncoder().encodeToString(
-            MimeComposer.compose(mailbox.emailAddress(), message, messageIdHeader, context))), false))
+        .compose(context -> mime.run(() -> Buffer.buffer(Base64.getEncoder().encodeToString(
+            MimeComposer.compose(mailbox.emailAddress(), message, messageIdHeader, context)))))
         .compose(body -> graph.json(mailbox, new Call(HttpMethod.POST, "/v1.0/me/messages", Map.of(),
             Map.of("Content-Type", "text/plain"), body)))
         .compose(draft -> claim.prepared(draft.getString("id")).compose(recorded ->

@@ -21,7 +21,7 @@ import io.vertx.core.Future;
 import dev.mailgate.server.MemoryBounds;
 import dev.mailgate.server.OutboundTimeouts;
 import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
+import dev.mailgate.server.provider.BlockingPool;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -48,7 +48,7 @@ public final class OutlookProvider implements MailProvider {
 
   private final GraphClient graph;
   private final GraphFolders folderLabels;
-  private final WorkerExecutor mime;
+  private final BlockingPool mime;
   private final GraphSending sending;
 
   /**
@@ -59,7 +59,7 @@ public final class OutlookProvider implements MailProvider {
   public OutlookProvider(Vertx vertx, WebClient http, String rootUrl, OutboundTimeouts timeouts, MemoryBounds bounds) {
     this.graph = new GraphClient(vertx, http, rootUrl, timeouts, bounds.providerQueue());
     this.folderLabels = new GraphFolders(graph, bounds.cacheEntries());
-    this.mime = vertx.createSharedWorkerExecutor(SendService.MIME_POOL, SendService.MIME_THREADS);
+    this.mime = new BlockingPool(vertx, SendService.MIME_POOL, SendService.MIME_THREADS, SendService.MIME_QUEUE);
     this.sending = new GraphSending(graph, mime);
   }
 
@@ -222,7 +222,7 @@ public final class OutlookProvider implements MailProvider {
 
   /** The draft's JSON; its attachments' base64 is built on the MIME pool, not an event loop. */
   private Future<JsonObject> draftJson(OutgoingMessage message) {
-    return mime.executeBlocking(() -> GraphMessages.draft(message), false);
+    return mime.run(() -> GraphMessages.draft(message));
   }
 
   private Future<Void> patchDraft(Mailbox mailbox, String draftId, OutgoingMessage message) {

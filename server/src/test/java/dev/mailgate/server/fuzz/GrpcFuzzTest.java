@@ -31,7 +31,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * a health check and an ordinary call. Each property is a plain JUnit test that draws {@code
  * mailgate.fuzz.tries} calls (the server pom sets 100; default 100) from {@link Gen generators}
  * seeded by {@code mailgate.fuzz.seed} (default: random, printed at the start and in every
- * failure), so {@code -Dmailgate.fuzz.seed=S} draws the same calls again (see the README).
+ * failure), so {@code -Dmailgate.fuzz.seed=S} makes the same random choices again (the real ids
+ * picked still depend on what the gateway handed out; see the README).
  */
 @TestMethodOrder(MethodOrderer.MethodName.class)
 class GrpcFuzzTest {

@@ -125,7 +125,10 @@ class GrpcFuzzTest {
       try {
         check(call, outcomes);
       } catch (AssertionError | Exception e) {
-        throw new AssertionError(where(test, i) + "\n  call: " + call + "\n  failure: " + e.getMessage(), e);
+        String failure = String.valueOf(e.getMessage());
+        String described = call.toString();
+        throw new AssertionError(where(test, i) + (failure.contains(described) ? "" : "\n  call: " + described)
+            + "\n  failure: " + failure, e);
       }
     }
     System.out.println("gRPC fuzz " + property + ", outcomes per method: " + outcomes);

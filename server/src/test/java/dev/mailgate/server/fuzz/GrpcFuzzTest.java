@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestMethodOrder;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * failure), so {@code -Dmailgate.fuzz.seed=S} makes the same random choices again (the real ids
  * picked still depend on what the gateway handed out; see the README).
  */
-@TestMethodOrder(MethodOrderer.MethodName.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GrpcFuzzTest {
 
   private static final int BATCH = 50;
@@ -76,6 +77,7 @@ class GrpcFuzzTest {
   }
 
   @Test
+  @Order(1)
   void everyRpcWithRandomFieldsAndMetadata(TestInfo test) throws Exception {
     ProtoMessages messages = new ProtoMessages(new FuzzValues(fuzz.real), fuzz.real);
     run(test, Gen.of(methods).flatMap(method -> Gen.combine(FuzzMetadata.any(),
@@ -83,6 +85,7 @@ class GrpcFuzzTest {
   }
 
   @Test
+  @Order(3)
   void everyRpcWithBrokenWireEncodings(TestInfo test) throws Exception {
     ProtoMessages messages = new ProtoMessages(new FuzzValues(fuzz.real), fuzz.real);
     run(test, Gen.of(methods).flatMap(method -> messages.messages(method.getInputType())
@@ -94,6 +97,7 @@ class GrpcFuzzTest {
   }
 
   @Test
+  @Order(2)
   void metadataNoClientLibraryWouldSend(TestInfo test) throws Exception {
     ProtoMessages messages = new ProtoMessages(new FuzzValues(fuzz.real), fuzz.real);
     run(test, Gen.of(methods).flatMap(method -> Gen.combine(FuzzMetadata.fuzzed(),

@@ -5,10 +5,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Tuple;
 
 /**
  * Field values that break things: empty, blank, very long, NUL, lone surrogates, path and query
@@ -41,97 +37,97 @@ final class FuzzValues {
    * mostly real or plausible, so a call gets past validation into the stores and providers; wild
    * values are anything.
    */
-  Arbitrary<String> string(String field, Map<String, String> context, boolean wild) {
+  Gen<String> string(String field, Map<String, String> context, boolean wild) {
     if (field.endsWith("_host") || field.equals("host")) {
-      return wild ? Arbitraries.of(HOSTS) : Arbitraries.frequencyOf(Tuple.of(8, Arbitraries.just("127.0.0.1")),
-          Tuple.of(1, Arbitraries.of(HOSTS)));
+      return wild ? Gen.of(HOSTS) : Gen.frequency(Gen.weight(8, Gen.just("127.0.0.1")), Gen.weight(1, Gen.of(HOSTS)));
     }
     if (!wild) {
-      Arbitrary<String> plausible = RealValues.inContext(context, field).map(Arbitraries::just)
-          .orElse(Arbitraries.frequencyOf(Tuple.of(3, realOrJunk(field)),
-              Tuple.of(2, Arbitraries.strings().alpha().numeric().withChars(" .@-").ofMaxLength(30))));
-      return Arbitraries.frequencyOf(Tuple.of(40, plausible), Tuple.of(1, Arbitraries.of(SPECIAL)),
-          Tuple.of(1, mutated(plausible)), Tuple.of(1, Arbitraries.strings().all().ofMaxLength(20)));
+      Gen<String> plausible = RealValues.inContext(context, field).map(Gen::just)
+          .orElse(Gen.frequency(Gen.weight(3, realOrJunk(field)),
+              Gen.weight(2, Gen.strings(Gen.alphaNumeric(" .@-"), 0, 30))));
+      return Gen.frequency(Gen.weight(40, plausible), Gen.weight(1, Gen.of(SPECIAL)),
+          Gen.weight(1, mutated(plausible)), Gen.weight(1, Gen.strings(Gen.anyChar(), 0, 20)));
     }
-    List<Tuple.Tuple2<Integer, Arbitrary<? extends String>>> choices = new ArrayList<>();
-    RealValues.inContext(context, field).ifPresent(value -> choices.add(Tuple.of(16, Arbitraries.just(value))));
-    choices.add(Tuple.of(5, realOrJunk(field)));
-    choices.add(Tuple.of(1, Arbitraries.integers().map(i -> real.pickAny(i).orElse(""))));
-    choices.add(Tuple.of(3, Arbitraries.of(SPECIAL)));
-    choices.add(Tuple.of(2, Arbitraries.strings().all().ofMaxLength(40)));
-    choices.add(Tuple.of(1, Arbitraries.strings().ascii().ofMaxLength(300)));
-    choices.add(Tuple.of(2, mutated(realOrJunk(field))));
-    choices.add(Tuple.of(1, longString()));
+    List<Gen.Weighted<String>> choices = new ArrayList<>();
+    RealValues.inContext(context, field).ifPresent(value -> choices.add(Gen.weight(16, Gen.just(value))));
+    choices.add(Gen.weight(5, realOrJunk(field)));
+    choices.add(Gen.weight(1, Gen.integers().map(i -> real.pickAny(i).orElse(""))));
+    choices.add(Gen.weight(3, Gen.of(SPECIAL)));
+    choices.add(Gen.weight(2, Gen.strings(Gen.anyChar(), 0, 40)));
+    choices.add(Gen.weight(1, Gen.strings(Gen.ascii(), 0, 300)));
+    choices.add(Gen.weight(2, mutated(realOrJunk(field))));
+    choices.add(Gen.weight(1, longString()));
     if (field.endsWith("token") || field.endsWith("cursor")) {
-      choices.add(Tuple.of(6, token(field)));
+      choices.add(Gen.weight(6, token(field)));
     }
-    return Arbitraries.frequencyOf(choices.toArray(Tuple.Tuple2[]::new));
+    return Gen.frequency(choices);
   }
 
   /** An int for a field: edge values, small numbers, and for ports the mail server's real ones. */
-  Arbitrary<Integer> int32(String field, boolean wild) {
+  Gen<Integer> int32(String field, boolean wild) {
     if (!wild && !field.endsWith("_port")) {
-      return Arbitraries.frequencyOf(Tuple.of(8, Arbitraries.integers().between(0, 50)),
-          Tuple.of(1, Arbitraries.of(-1, Integer.MAX_VALUE, Integer.MIN_VALUE)));
+      return Gen.frequency(Gen.weight(8, Gen.integers(0, 50)),
+          Gen.weight(1, Gen.of(-1, Integer.MAX_VALUE, Integer.MIN_VALUE)));
     }
-    Arbitrary<Integer> edges = Arbitraries.of(0, 1, -1, 2, 1000, 1001, Integer.MAX_VALUE, Integer.MIN_VALUE, 65_535,
-        65_536);
+    Gen<Integer> edges = Gen.of(0, 1, -1, 2, 1000, 1001, Integer.MAX_VALUE, Integer.MIN_VALUE, 65_535, 65_536);
     if (field.endsWith("_port") || field.equals("port")) {
-      return Arbitraries.frequencyOf(Tuple.of(6, Arbitraries.integers().map(i -> real.pickInt(field, i).orElse(0))),
-          Tuple.of(1, Arbitraries.integers().map(i -> real.pickInt("closed_port", i).orElse(1))),
-          Tuple.of(2, edges));
+      return Gen.frequency(Gen.weight(6, Gen.integers().map(i -> real.pickInt(field, i).orElse(0))),
+          Gen.weight(1, Gen.integers().map(i -> real.pickInt("closed_port", i).orElse(1))),
+          Gen.weight(2, edges));
     }
-    return Arbitraries.frequencyOf(Tuple.of(3, edges), Tuple.of(2, Arbitraries.integers().between(-10, 600)),
-        Tuple.of(1, Arbitraries.integers()));
+    return Gen.frequency(Gen.weight(3, edges), Gen.weight(2, Gen.integers(-10, 600)), Gen.weight(1, Gen.integers()));
   }
 
-  Arbitrary<Long> int64() {
-    return Arbitraries.frequencyOf(
-        Tuple.of(3, Arbitraries.of(0L, 1L, -1L, Long.MAX_VALUE, Long.MIN_VALUE, 253_402_300_799L, 253_402_300_800L,
+  Gen<Long> int64() {
+    return Gen.frequency(
+        Gen.weight(3, Gen.of(0L, 1L, -1L, Long.MAX_VALUE, Long.MIN_VALUE, 253_402_300_799L, 253_402_300_800L,
             -62_135_596_800L, -62_135_596_801L, 1_000_000_000L, 999_999_999L, (long) Integer.MAX_VALUE + 1)),
-        Tuple.of(2, Arbitraries.longs().between(-10, 2_000_000_000L)),
-        Tuple.of(1, Arbitraries.longs()));
+        Gen.weight(2, Gen.longs(-10, 2_000_000_000L)),
+        Gen.weight(1, Gen.longs()));
   }
 
-  Arbitrary<byte[]> bytes(boolean wild) {
+  Gen<byte[]> bytes(boolean wild) {
     if (!wild) {
-      return Arbitraries.bytes().array(byte[].class).ofMaxSize(2048);
+      return Gen.bytes(0, 2048);
     }
-    return Arbitraries.frequencyOf(
-        Tuple.of(3, Arbitraries.bytes().array(byte[].class).ofMaxSize(64)),
-        Tuple.of(1, Arbitraries.of("", "%PDF-1.4", "Subject: hi\r\n\r\nbody", "\u0000").map(s -> s.getBytes(StandardCharsets.UTF_8))),
-        Tuple.of(1, Arbitraries.integers().between(64 * 1024, 6 * 1024 * 1024).map(byte[]::new)));
+    return Gen.frequency(
+        Gen.weight(3, Gen.bytes(0, 64)),
+        Gen.weight(1, Gen.of("", "%PDF-1.4", "Subject: hi\r\n\r\nbody", "\u0000").map(s -> s.getBytes(StandardCharsets.UTF_8))),
+        Gen.weight(1, Gen.integers(64 * 1024, 6 * 1024 * 1024).map(byte[]::new)));
   }
 
   /** Up to 3 MiB of one character (ASCII, two-byte, NUL or four-byte), so 12 MiB on the wire at most. */
-  private Arbitrary<String> longString() {
-    return Combinators.combine(Arbitraries.integers().between(1_000, 3 * 1024 * 1024),
-        Arbitraries.of("a", "é", "\u0000", "💌", "/.."))
-        .as((length, unit) -> unit.repeat(Math.max(1, length / unit.length())));
+  private Gen<String> longString() {
+    return Gen.combine(Gen.integers(1_000, 3 * 1024 * 1024), Gen.of("a", "é", "\u0000", "💌", "/.."),
+        (length, unit) -> unit.repeat(Math.max(1, length / unit.length())));
   }
 
-  private Arbitrary<String> realOrJunk(String field) {
-    return Arbitraries.integers().map(i -> real.pick(field, i).orElse("no-real-" + field));
+  private Gen<String> realOrJunk(String field) {
+    return Gen.integers().map(i -> real.pick(field, i).orElse("no-real-" + field));
   }
 
   /** A real page token as handed out, broken in one place, or a token built from scratch. */
-  private Arbitrary<String> token(String field) {
-    Arbitrary<String> realToken = Arbitraries.integers().map(i -> real.pick(field, i).orElse(""));
-    Arbitrary<String> randomBase64 = Arbitraries.bytes().array(byte[].class).ofMaxSize(96)
-        .map(b -> Base64.getUrlEncoder().withoutPadding().encodeToString(b));
-    Arbitrary<String> forged = Combinators.combine(Arbitraries.of("users", "connections", "drafts", "search", "x", ""),
-            Arbitraries.strings().withChars("ab-1\u001f\u0000é").ofMaxLength(30).list().ofMaxSize(4))
-        .as((kind, fields) -> Base64.getUrlEncoder().withoutPadding().encodeToString(
+  private Gen<String> token(String field) {
+    Gen<String> realToken = Gen.integers().map(i -> real.pick(field, i).orElse(""));
+    Gen<String> randomBase64 = Gen.bytes(0, 96).map(b -> Base64.getUrlEncoder().withoutPadding().encodeToString(b));
+    Gen<String> forged = Gen.combine(Gen.of("users", "connections", "drafts", "search", "x", ""),
+        Gen.strings(Gen.chars("ab-1\u001f\u0000é"), 0, 30).list(0, 4),
+        (kind, fields) -> Base64.getUrlEncoder().withoutPadding().encodeToString(
             (kind + "\u001f" + String.join("\u001f", fields)).getBytes(StandardCharsets.UTF_8)));
-    return Arbitraries.frequencyOf(Tuple.of(3, realToken), Tuple.of(3, mutated(realToken)),
-        Tuple.of(1, randomBase64), Tuple.of(2, forged),
-        Tuple.of(1, realToken.map(t -> Base64.getEncoder().encodeToString(t.getBytes(StandardCharsets.UTF_8)))));
+    return Gen.frequency(Gen.weight(3, realToken), Gen.weight(3, mutated(realToken)),
+        Gen.weight(1, randomBase64), Gen.weight(2, forged),
+        Gen.weight(1, realToken.map(t -> Base64.getEncoder().encodeToString(t.getBytes(StandardCharsets.UTF_8)))));
   }
 
   /** One small edit to a value: a flipped, dropped or added character, case, padding, path junk. */
-  private static Arbitrary<String> mutated(Arbitrary<String> values) {
-    return Combinators.combine(values, Arbitraries.integers().between(0, 11), Arbitraries.integers().between(0, 4096))
-        .as(FuzzValues::mutate);
+  private static Gen<String> mutated(Gen<String> values) {
+    Gen<Integer> how = Gen.integers(0, 11);
+    Gen<Integer> where = Gen.integers(0, 4096);
+    return random -> {
+      String value = values.next(random);
+      int kind = how.next(random);
+      return mutate(value, kind, where.next(random));
+    };
   }
 
   static String mutate(String value, int how, int where) {

@@ -5,9 +5,6 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 
 /**
  * Request bodies protobuf-java never writes: invalid UTF-8 in a string field (at any depth),
@@ -45,9 +42,15 @@ final class WireJunk {
   private WireJunk() {}
 
   /** A broken body for a request of {@code type}, starting from a valid encoding of it. */
-  static Arbitrary<Body> of(Descriptor type, byte[] valid) {
-    return Combinators.combine(Arbitraries.integers().between(0, 13), Arbitraries.integers().between(0, 1 << 20),
-        Arbitraries.bytes().array(byte[].class).ofMaxSize(200)).as((kind, n, noise) -> body(type, valid, kind, n, noise));
+  static Gen<Body> of(Descriptor type, byte[] valid) {
+    Gen<Integer> kinds = Gen.integers(0, 13);
+    Gen<Integer> numbers = Gen.integers(0, 1 << 20);
+    Gen<byte[]> noises = Gen.bytes(0, 200);
+    return random -> {
+      int kind = kinds.next(random);
+      int n = numbers.next(random);
+      return body(type, valid, kind, n, noises.next(random));
+    };
   }
 
   private static Body body(Descriptor type, byte[] valid, int kind, int n, byte[] noise) {

@@ -153,11 +153,12 @@ final class ImapCalls {
     if (isConnectionFailure(failure)) {
       return unavailable(server + " is unreachable or dropped the connection");
     }
+    // The server said no (STARTTLS it does not offer, a command it rejects): its doing, not a gateway bug.
     if (failure instanceof SendFailedException) {
-      return new GatewayException(Reason.INTERNAL, "the SMTP server refused the message");
+      return unavailable("the SMTP server refused the message");
     }
     if (failure instanceof MessagingException) {
-      return new GatewayException(Reason.INTERNAL, server + " refused the request");
+      return unavailable(server + " refused the request");
     }
     return new GatewayException(Reason.INTERNAL, "unexpected failure talking to " + server);
   }

@@ -74,96 +74,137 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
   }
 
   public GatewayOptions withTls(Path certificate, Path key) {
-    return new GatewayOptions(host, port, Optional.of(certificate), Optional.of(key), migrationThreads,
-        masterKey, keysetDirectory, oauth, gmailRootUrl, graphRootUrl, providerThreads,
-        databaseConnections, databaseIdleTimeout, accessLog, eventLoops, egress, timeouts, bounds, rateLimits, sendPolicy);
+    return copy(c -> {
+      c.tlsCertificate = Optional.of(certificate);
+      c.tlsKey = Optional.of(key);
+    });
   }
 
   public GatewayOptions withOAuth(OAuthProviders replacement) {
-    return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
-        replacement, gmailRootUrl, graphRootUrl, providerThreads,
-        databaseConnections, databaseIdleTimeout, accessLog, eventLoops, egress, timeouts, bounds, rateLimits, sendPolicy);
+    return copy(c -> c.oauth = replacement);
   }
 
   /** Gmail at another root URL (the sandbox in dev mode and tests). */
   public GatewayOptions withGmailRootUrl(String rootUrl) {
-    return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory, oauth,
-        rootUrl, graphRootUrl, providerThreads,
-        databaseConnections, databaseIdleTimeout, accessLog, eventLoops, egress, timeouts, bounds, rateLimits, sendPolicy);
+    return copy(c -> c.gmailRootUrl = rootUrl);
   }
 
   /** Microsoft Graph at another root URL (the sandbox in dev mode and tests). */
   public GatewayOptions withGraphRootUrl(String rootUrl) {
-    return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory, oauth,
-        gmailRootUrl, rootUrl, providerThreads,
-        databaseConnections, databaseIdleTimeout, accessLog, eventLoops, egress, timeouts, bounds, rateLimits, sendPolicy);
+    return copy(c -> c.graphRootUrl = rootUrl);
   }
 
   /** The same gateway on another port (a second gateway process in tests). */
   public GatewayOptions withPort(int otherPort) {
-    return new GatewayOptions(host, otherPort, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
-        oauth, gmailRootUrl, graphRootUrl, providerThreads,
-        databaseConnections, databaseIdleTimeout, accessLog, eventLoops, egress, timeouts, bounds, rateLimits, sendPolicy);
+    return copy(c -> c.port = otherPort);
   }
 
   /** Another cap on PostgreSQL connections and idle time for database pools. */
   public GatewayOptions withDatabaseLimits(int maxConnections, Duration idleTimeout) {
-    return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
-        oauth, gmailRootUrl, graphRootUrl, providerThreads, maxConnections, idleTimeout, accessLog, eventLoops, egress, timeouts, bounds, rateLimits, sendPolicy);
+    return copy(c -> {
+      c.databaseConnections = maxConnections;
+      c.databaseIdleTimeout = idleTimeout;
+    });
   }
 
   /** Another access-log policy. */
   public GatewayOptions withAccessLog(AccessLog policy) {
-    return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
-        oauth, gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, policy, eventLoops, egress, timeouts, bounds, rateLimits, sendPolicy);
+    return copy(c -> c.accessLog = policy);
   }
 
   /** Another number of serving event loops. */
   public GatewayOptions withEventLoops(int loops) {
-    return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
-        oauth, gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, accessLog, loops, egress, timeouts, bounds, rateLimits, sendPolicy);
+    return copy(c -> c.eventLoops = loops);
   }
 
   /** Another egress policy (dev mode allows loopback; tests resolve their own names). */
   public GatewayOptions withEgress(EgressPolicy policy) {
-    return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
-        oauth, gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, accessLog,
-        eventLoops, policy, timeouts, bounds, rateLimits, sendPolicy);
+    return copy(c -> c.egress = policy);
   }
 
   /** Another size for each blocking provider client's worker pool. */
   public GatewayOptions withProviderThreads(int threads) {
-    return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
-        oauth, gmailRootUrl, graphRootUrl, threads, databaseConnections, databaseIdleTimeout, accessLog,
-        eventLoops, egress, timeouts, bounds, rateLimits, sendPolicy);
+    return copy(c -> c.providerThreads = threads);
   }
 
   /** Other timeouts for calls to providers and OAuth servers. */
   public GatewayOptions withTimeouts(OutboundTimeouts replacement) {
-    return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
-        oauth, gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, accessLog,
-        eventLoops, egress, replacement, bounds, rateLimits, sendPolicy);
+    return copy(c -> c.timeouts = replacement);
   }
 
   /** Other worker-queue and cache bounds. */
   public GatewayOptions withBounds(MemoryBounds replacement) {
-    return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
-        oauth, gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, accessLog,
-        eventLoops, egress, timeouts, replacement, rateLimits, sendPolicy);
+    return copy(c -> c.bounds = replacement);
   }
 
   /** Tenants' rate limits enforced (the default) or not. */
   public GatewayOptions withRateLimits(boolean enforced) {
-    return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
-        oauth, gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, accessLog,
-        eventLoops, egress, timeouts, bounds, enforced, sendPolicy);
+    return copy(c -> c.rateLimits = enforced);
   }
 
   /** Other time limits for send claims (tests use short ones). */
   public GatewayOptions withSendPolicy(SendPolicy policy) {
-    return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory,
-        oauth, gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, accessLog,
-        eventLoops, egress, timeouts, bounds, rateLimits, policy);
+    return copy(c -> c.sendPolicy = policy);
+  }
+
+  /** These options with {@code change} applied to a copy of their values. */
+  private GatewayOptions copy(java.util.function.Consumer<Values> change) {
+    Values values = new Values(this);
+    change.accept(values);
+    return values.build();
+  }
+
+  /** The options' values, to change one or two of them. */
+  private static final class Values {
+    String host;
+    int port;
+    Optional<Path> tlsCertificate;
+    Optional<Path> tlsKey;
+    int migrationThreads;
+    MasterKey masterKey;
+    Path keysetDirectory;
+    OAuthProviders oauth;
+    String gmailRootUrl;
+    String graphRootUrl;
+    int providerThreads;
+    int databaseConnections;
+    Duration databaseIdleTimeout;
+    AccessLog accessLog;
+    int eventLoops;
+    EgressPolicy egress;
+    OutboundTimeouts timeouts;
+    MemoryBounds bounds;
+    boolean rateLimits;
+    SendPolicy sendPolicy;
+
+    Values(GatewayOptions o) {
+      host = o.host;
+      port = o.port;
+      tlsCertificate = o.tlsCertificate;
+      tlsKey = o.tlsKey;
+      migrationThreads = o.migrationThreads;
+      masterKey = o.masterKey;
+      keysetDirectory = o.keysetDirectory;
+      oauth = o.oauth;
+      gmailRootUrl = o.gmailRootUrl;
+      graphRootUrl = o.graphRootUrl;
+      providerThreads = o.providerThreads;
+      databaseConnections = o.databaseConnections;
+      databaseIdleTimeout = o.databaseIdleTimeout;
+      accessLog = o.accessLog;
+      eventLoops = o.eventLoops;
+      egress = o.egress;
+      timeouts = o.timeouts;
+      bounds = o.bounds;
+      rateLimits = o.rateLimits;
+      sendPolicy = o.sendPolicy;
+    }
+
+    GatewayOptions build() {
+      return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory, oauth,
+          gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, accessLog,
+          eventLoops, egress, timeouts, bounds, rateLimits, sendPolicy);
+    }
   }
 
   public boolean tls() {

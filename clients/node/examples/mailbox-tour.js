@@ -25,7 +25,14 @@ export async function tour(mg, userId, connectionId) {
   };
   const sent = await mg.mail.sendMessage(reply);
   const again = await mg.mail.sendMessage(reply);
-  const thread = await mg.mail.getThread({ ...base, thread_id: report.thread_id });
+  // Outlook files a sent message in Sent Items a moment after accepting it (as Graph does), so the
+  // reply may join the thread a little later: look again for up to ten seconds.
+  const hasReply = (t) => t.messages.some((m) => m.summary.subject.toLowerCase() === 're: quarterly report');
+  let thread = await mg.mail.getThread({ ...base, thread_id: report.thread_id });
+  for (let i = 0; i < 40 && !hasReply(thread); i++) {
+    await new Promise((r) => setTimeout(r, 250));
+    thread = await mg.mail.getThread({ ...base, thread_id: report.thread_id });
+  }
 
   const read = await mg.mail.modifyMessage({
     ...base, message_id: report.message_id, remove_label_ids: ['UNREAD'], add_label_ids: ['STARRED'],
@@ -41,7 +48,7 @@ export async function tour(mg, userId, connectionId) {
     attachment: { filename: attachment.filename, startsWithPdf: Buffer.from(attachment.data).toString('latin1').startsWith('%PDF') },
     replyJoinsThread: sent.thread_id === report.thread_id,
     retrySendsNothingNew: again.message_id === sent.message_id,
-    threadHasReply: thread.messages.some((m) => m.summary.subject.toLowerCase() === 're: quarterly report'),
+    threadHasReply: hasReply(thread),
     starredAndRead: read.label_ids.includes('STARRED') && !read.label_ids.includes('UNREAD'),
     trashed: trashed.label_ids.includes('TRASH'),
     restored: !restored.label_ids.includes('TRASH'),

@@ -11,19 +11,8 @@ import picocli.CommandLine.Option;
         + "on a plain grpc-java Netty server. Prints 'baseline ready on HOST:PORT' once it listens.")
 final class BaselineServerCommand implements Callable<Integer> {
 
-  @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to bind (${DEFAULT-VALUE})")
-  String host;
-
-  @Option(names = "--port", defaultValue = "0", description = "port to bind; 0 picks a free one (${DEFAULT-VALUE})")
-  int port;
-
-  @Option(names = "--pg-url", required = true,
-      description = "the tenant database: postgresql://user[:password]@host:port/database (or a jdbc: URL)")
-  String pgUrl;
-
-  @Option(names = "--pg-pool-size", defaultValue = "4",
-      description = "database connections and handler threads; the gateway's tenant default is 4 (${DEFAULT-VALUE})")
-  int pgPoolSize;
+  @CommandLine.Mixin
+  ServerSideOptions side;
 
   @Option(names = "--tenant", defaultValue = "acme", description = "the x-tenant-id accepted (${DEFAULT-VALUE})")
   String tenant;
@@ -37,7 +26,8 @@ final class BaselineServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    BaselineServer server = BaselineServer.start(host, port, PgUrl.parse(pgUrl), pgPoolSize, tenant, apiKey);
+    BaselineServer server = BaselineServer.start(side.host, side.port,
+        PgUrl.parse(side.pgUrl), side.pgPoolSize, tenant, apiKey);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         server.close();
@@ -45,7 +35,7 @@ final class BaselineServerCommand implements Callable<Integer> {
         Thread.currentThread().interrupt();
       }
     }, "baseline-shutdown"));
-    spec.commandLine().getOut().printf("baseline ready on %s:%d%n", host, server.port());
+    spec.commandLine().getOut().printf("baseline ready on %s:%d%n", side.host, server.port());
     spec.commandLine().getOut().flush();
     server.awaitTermination();
     return 0;

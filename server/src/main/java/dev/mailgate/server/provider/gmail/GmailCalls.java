@@ -43,15 +43,29 @@ final class GmailCalls {
 
   private final Vertx vertx;
   private final BlockingPool workers;
-  private final String rootUrl;
   private final OutboundTimeouts timeouts;
-  private final NetHttpTransport transport = new NetHttpTransport();
+  /**
+   * The credential of the call running on this worker thread: the one Gmail client below is shared
+   * by every mailbox, and a call runs start to end on one thread, so its requests read their
+   * Authorization from here (building a client per call cost a measurable share of a search).
+   */
+  private final ThreadLocal<String> credential = new ThreadLocal<>();
+  private final Gmail gmail;
 
   GmailCalls(Vertx vertx, String rootUrl, int threads, int queue, OutboundTimeouts timeouts) {
     this.vertx = vertx;
-    this.rootUrl = rootUrl;
     this.timeouts = timeouts;
     this.workers = new BlockingPool(vertx, "mailgate-gmail", threads, queue);
+    HttpRequestInitializer auth = request -> {
+      request.getHeaders().setAuthorization("Bearer " + credential.get());
+      request.setConnectTimeout(timeouts.connectMillis());
+      request.setReadTimeout(timeouts.totalMillis());
+      request.setThrowExceptionOnExecuteError(true);
+    };
+    this.gmail = new Gmail.Builder(new NetHttpTransport(), GsonFactory.getDefaultInstance(), auth)
+        .setRootUrl(rootUrl)
+        .setApplicationName("mailgate")
+        .build();
   }
 
   /** A read: retried on 5xx and I/O failures, all attempts together within the total outbound timeout. */
@@ -67,7 +81,7 @@ final class GmailCalls {
 
   /** One attempt; failed reads are tried again until the last attempt, unless {@code deadline} (nanoTime) passed. */
   private <T> Future<T> attempt(Mailbox mailbox, Call<T> call, int attempt, long deadline) {
-    return workers.run(() -> call.run(client(mailbox))).recover(failure -> {
+    return workers.run(() -> run(mailbox, call)).recover(failure -> {
       RuntimeException mapped = translate(failure);
       boolean transientFailure = mapped instanceof GatewayException e && e.reason() == Reason.PROVIDER_UNAVAILABLE;
       if (transientFailure && attempt < ATTEMPTS && System.nanoTime() - deadline < 0) {
@@ -79,17 +93,14 @@ final class GmailCalls {
     });
   }
 
-  private Gmail client(Mailbox mailbox) {
-    HttpRequestInitializer auth = request -> {
-      request.getHeaders().setAuthorization("Bearer " + mailbox.credential());
-      request.setConnectTimeout(timeouts.connectMillis());
-      request.setReadTimeout(timeouts.totalMillis());
-      request.setThrowExceptionOnExecuteError(true);
-    };
-    return new Gmail.Builder(transport, GsonFactory.getDefaultInstance(), auth)
-        .setRootUrl(rootUrl)
-        .setApplicationName("mailgate")
-        .build();
+  /** {@code call} on this worker thread, its requests authorized with the mailbox's credential. */
+  private <T> T run(Mailbox mailbox, Call<T> call) throws IOException {
+    credential.set(mailbox.credential());
+    try {
+      return call.run(gmail);
+    } finally {
+      credential.remove();
+    }
   }
 
   /** Gmail's error to the gateway's: a {@link GatewayException}, or for a 401 a {@link ProviderUnauthorizedException}. */

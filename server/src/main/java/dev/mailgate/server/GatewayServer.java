@@ -35,6 +35,7 @@ import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
 import dev.mailgate.server.store.UserStore;
 import dev.mailgate.server.tenant.TenantRegistry;
+import dev.mailgate.server.user.UserService;
 import dev.mailgate.tenant.config.TenantConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -118,7 +119,7 @@ public final class GatewayServer {
         new SendService(vertx, mailRouter, new SendRequestStore(), new SendLog(), options.sendPolicy()));
 
     List<Service> services = List.of(
-        new UserApi(users, grants).service(binder),
+        new UserApi(new UserService(users, grants)).service(binder),
         new ConnectionApi(users, connections, authorizations,
             new ConnectionChecker(accessTokens, profiles, oauthClients, credentials, imapConnector::check), grants,
             imapConnector).service(binder),

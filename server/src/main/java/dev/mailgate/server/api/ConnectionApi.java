@@ -32,14 +32,11 @@ import io.vertx.core.Future;
 import io.vertx.grpc.server.Service;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 /** mailgate.v1.ConnectionService: a user's connected mailboxes, always checked for ownership. */
 public final class ConnectionApi {
-
-  private static final String TOKEN_KIND = "connections";
 
   private final UserStore users;
   private final ConnectionStore connections;
@@ -125,16 +122,15 @@ public final class ConnectionApi {
 
   Future<ListConnectionsResponse> listConnections(Caller caller, ListConnectionsRequest request) {
     new FieldChecks().userId("user_id", request.getUserId()).pageSize(request.getPageSize()).orThrow();
-    Optional<ConnectionCursor> after = request.getPageToken().isEmpty()
-        ? Optional.empty()
-        : Optional.of(decodeCursor(request.getPageToken(), request.getUserId()));
-    int limit = FieldChecks.effectivePageSize(request.getPageSize());
+    PageTokens tokens = PageTokens.of(caller.tenant(), "ListConnections", request.getUserId());
+    int limit = PageSize.TENANT_ROWS.of(request.getPageSize());
     // One query in the common case; only an empty first page asks whether the user exists at all.
-    return caller.tenant().withDatabase(db -> connections.list(db, request.getUserId(), limit, after)
+    return tokens.open(request.getPageToken()).map(token -> token.map(ConnectionApi::decodeCursor))
+        .compose(after -> caller.tenant().withDatabase(db -> connections.list(db, request.getUserId(), limit, after)
             .compose(page -> page.items().isEmpty() && after.isEmpty()
                 ? users.get(db, request.getUserId()).map(page)
-                : Future.succeededFuture(page)))
-        .map(page -> toResponse(page, request.getUserId()));
+                : Future.succeededFuture(page))))
+        .compose(page -> tokens.next(nextCursor(page)).map(next -> toResponse(page, next)));
   }
 
   Future<Connection> getConnection(Caller caller, GetConnectionRequest request) {
@@ -163,27 +159,31 @@ public final class ConnectionApi {
     return dev.mailgate.proto.v1.ConnectionStatus.valueOf("CONNECTION_STATUS_" + status.name());
   }
 
-  private static ConnectionCursor decodeCursor(String token, String userId) {
-    List<String> fields = PageTokens.decode(token, TOKEN_KIND, 3);
-    if (!fields.get(0).equals(userId)) {
-      throw PageTokens.invalid();
-    }
+  /** A ListConnections position: the last connection's create time (microseconds) and id. */
+  private static ConnectionCursor decodeCursor(String position) {
+    String[] fields = position.split(" ", -1);
     try {
-      Instant time = Instant.EPOCH.plus(Long.parseLong(fields.get(1)), ChronoUnit.MICROS);
-      return new ConnectionCursor(time, UUID.fromString(fields.get(2)));
+      if (fields.length != 2) {
+        throw PageTokens.invalid();
+      }
+      Instant time = Instant.EPOCH.plus(Long.parseLong(fields[0]), ChronoUnit.MICROS);
+      return new ConnectionCursor(time, UUID.fromString(fields[1]));
     } catch (IllegalArgumentException | java.time.DateTimeException bad) {
       throw PageTokens.invalid();
     }
   }
 
-  private static ListConnectionsResponse toResponse(Page<ConnectionRecord> page, String userId) {
-    ListConnectionsResponse.Builder response = ListConnectionsResponse.newBuilder();
-    page.items().forEach(connection -> response.addConnections(toProto(connection)));
-    if (page.hasMore()) {
-      ConnectionRecord last = page.items().get(page.items().size() - 1);
-      long micros = ChronoUnit.MICROS.between(Instant.EPOCH, last.createTime());
-      response.setNextPageToken(PageTokens.encode(TOKEN_KIND, userId, Long.toString(micros), last.id().toString()));
+  private static Optional<String> nextCursor(Page<ConnectionRecord> page) {
+    if (!page.hasMore()) {
+      return Optional.empty();
     }
+    ConnectionRecord last = page.items().get(page.items().size() - 1);
+    return Optional.of(ChronoUnit.MICROS.between(Instant.EPOCH, last.createTime()) + " " + last.id());
+  }
+
+  private static ListConnectionsResponse toResponse(Page<ConnectionRecord> page, String nextPageToken) {
+    ListConnectionsResponse.Builder response = ListConnectionsResponse.newBuilder().setNextPageToken(nextPageToken);
+    page.items().forEach(connection -> response.addConnections(toProto(connection)));
     return response.build();
   }
 

@@ -9,8 +9,6 @@ import java.util.regex.Pattern;
 /** Collects every invalid field of a request, then fails once with INVALID_ARGUMENT + BadRequest. */
 final class FieldChecks {
 
-  static final int DEFAULT_PAGE_SIZE = 50;
-  static final int MAX_PAGE_SIZE = 1000;
   /** Longer than any id a provider hands out (Gmail attachment ids are the longest, a few hundred). */
   static final int MAX_PROVIDER_ID = 4096;
 
@@ -85,6 +83,7 @@ final class FieldChecks {
     return this;
   }
 
+  /** A list call's page size: never negative ({@link PageSize} says what the other values mean). */
   FieldChecks pageSize(int value) {
     if (value < 0) {
       violations.add(new FieldViolation("page_size", "must not be negative"));
@@ -103,10 +102,5 @@ final class FieldChecks {
     if (!violations.isEmpty()) {
       throw GatewayException.invalid(violations);
     }
-  }
-
-  /** AIP-158: 0 means the default, values above the maximum are coerced to it. */
-  static int effectivePageSize(int requested) {
-    return requested == 0 ? DEFAULT_PAGE_SIZE : Math.min(requested, MAX_PAGE_SIZE);
   }
 }

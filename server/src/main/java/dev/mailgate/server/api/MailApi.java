@@ -31,14 +31,12 @@ import dev.mailgate.server.auth.Caller;
 import dev.mailgate.server.mail.CombinedSearch;
 import dev.mailgate.server.mail.MailRouter;
 import dev.mailgate.server.mail.MessageView;
-import dev.mailgate.server.mail.OutgoingMessage;
 import dev.mailgate.server.mail.SendService;
 import dev.mailgate.server.mail.SentMessage;
 import dev.mailgate.server.store.ConnectionRecord;
 import io.vertx.core.Future;
 import io.vertx.grpc.server.Service;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * mailgate.v1.MailService. Every RPC goes through {@link MailRouter}, which checks that the
@@ -48,8 +46,6 @@ public final class MailApi {
 
   /** Sends and drafts may carry up to 25 MB of attachments (plus base64 and MIME overhead). */
   public static final int MAX_MESSAGE_BYTES = 36 * 1024 * 1024;
-  private static final int DEFAULT_PAGE = 25;
-  private static final int MAX_PAGE = 500;
 
   private final MailRouter router;
   private final CombinedSearch search;
@@ -82,23 +78,31 @@ public final class MailApi {
         .build();
   }
 
+  /**
+   * The page token holds where each searched connection's listing stands; it is bound to the user,
+   * the connection named ({@code "-"}: all of the user's), the connections searched, the query and
+   * the labels, so a token of one connection is refused on "-" even when that is the user's only one.
+   */
   Future<SearchMessagesResponse> searchMessages(Caller caller, SearchMessagesRequest request) {
     new FieldChecks().userId("user_id", request.getUserId()).required("connection_id", request.getConnectionId())
         .providerIds("label_ids", request.getLabelIdsList()).pageSize(request.getPageSize()).orThrow();
-    int pageSize = request.getPageSize() == 0 ? DEFAULT_PAGE : Math.min(request.getPageSize(), MAX_PAGE);
+    int pageSize = PageSize.MAILBOX.of(request.getPageSize());
     Future<List<ConnectionRecord>> connections = request.getConnectionId().equals("-")
         ? router.active(caller.tenant(), request.getUserId())
         : router.owned(caller.tenant(), request.getUserId(), request.getConnectionId()).map(List::of);
-    return connections
-        .compose(searched -> search.search(caller.tenant(), request.getUserId(), request.getConnectionId(), searched,
-            request.getQuery(),
-            request.getLabelIdsList(), pageSize, request.getPageToken()))
-        .map(results -> {
-          SearchMessagesResponse.Builder response = SearchMessagesResponse.newBuilder();
-          results.messages().forEach(found -> response.addMessages(MailProtos.summary(found.connection(), found.summary())));
-          results.nextPageToken().ifPresent(response::setNextPageToken);
-          return response.build();
-        });
+    return connections.compose(searched -> {
+      PageTokens tokens = PageTokens.of(caller.tenant(), "SearchMessages", request.getUserId(),
+          request.getConnectionId(), searched.stream().map(c -> c.id().toString()).sorted().toList(),
+          request.getQuery(), request.getLabelIdsList());
+      return tokens.open(request.getPageToken())
+          .compose(position -> search.search(caller.tenant(), searched, request.getQuery(), request.getLabelIdsList(),
+              pageSize, position))
+          .compose(results -> tokens.next(results.nextPosition()).map(next -> {
+            SearchMessagesResponse.Builder response = SearchMessagesResponse.newBuilder().setNextPageToken(next);
+            results.messages().forEach(found -> response.addMessages(MailProtos.summary(found.connection(), found.summary())));
+            return response.build();
+          }));
+    });
   }
 
   Future<Message> getMessage(Caller caller, GetMessageRequest request) {
@@ -129,20 +133,12 @@ public final class MailApi {
     FieldChecks checks = checks(request.getUserId(), request.getConnectionId());
     requestId(checks, request.getRequestId());
     content(checks, "content", request.getContent(), true).orThrow();
-    return router.owned(caller.tenant(), request.getUserId(), request.getConnectionId()).compose(connection ->
-        // Up to 36 MiB: the copy into domain types and the payload hash run on the MIME pool, not here.
-        sender.offEventLoop(() -> new Prepared(MailProtos.outgoing(request.getContent()),
-                payloadHash(connection, "message", request.getContent().toByteString().toByteArray())))
-            .compose(prepared -> {
-              String header = SendService.messageIdHeader(caller.tenant().id(), request.getUserId(), request.getRequestId());
-              return sender.sendOnce(caller.tenant(), request.getUserId(), connection, request.getRequestId(),
-                  prepared.payload(), header, audit(prepared.message()),
-                  (provider, mailbox, messageId, claim) -> provider.send(mailbox, prepared.message(), messageId, claim));
-            }))
+    // Up to 36 MiB: the send service copies it into domain types and hashes it on its MIME pool, not here.
+    return sender.sendMessage(caller.tenant(), request.getUserId(), request.getConnectionId(), request.getRequestId(),
+            () -> new SendService.Payload(MailProtos.outgoing(request.getContent()),
+                request.getContent().toByteString().toByteArray()))
         .map(MailApi::sent);
   }
-
-  private record Prepared(OutgoingMessage message, byte[] payload) {}
 
   Future<Draft> createDraft(Caller caller, CreateDraftRequest request) {
     FieldChecks checks = checks(request.getUserId(), request.getConnectionId());
@@ -157,21 +153,18 @@ public final class MailApi {
         provider.getDraft(mailbox, request.getDraftId()).map(d -> MailProtos.draft(connection, d)));
   }
 
+  /** The page token holds the provider's own page token. */
   Future<ListDraftsResponse> listDrafts(Caller caller, ListDraftsRequest request) {
     checks(request.getUserId(), request.getConnectionId()).pageSize(request.getPageSize()).orThrow();
-    int pageSize = request.getPageSize() == 0 ? DEFAULT_PAGE : Math.min(request.getPageSize(), MAX_PAGE);
-    String context = "drafts|" + request.getUserId() + "|" + request.getConnectionId();
+    int pageSize = PageSize.MAILBOX.of(request.getPageSize());
+    PageTokens tokens = PageTokens.of(caller.tenant(), "ListDrafts", request.getUserId(), request.getConnectionId());
     return onConnection(caller, request.getUserId(), request.getConnectionId(), (connection, provider, mailbox) ->
-        caller.tenant().cipher().compose(cipher -> {
-          Optional<String> token = request.getPageToken().isEmpty() ? Optional.empty()
-              : Optional.of(cipher.open(context, request.getPageToken()).orElseThrow(PageTokens::invalid));
-          return provider.listDrafts(mailbox, pageSize, token).map(page -> {
-            ListDraftsResponse.Builder response = ListDraftsResponse.newBuilder();
-            page.items().forEach(d -> response.addDrafts(MailProtos.draft(connection, d)));
-            page.nextPageToken().ifPresent(next -> response.setNextPageToken(cipher.seal(context, next)));
-            return response.build();
-          });
-        }));
+        tokens.open(request.getPageToken())
+            .compose(token -> provider.listDrafts(mailbox, pageSize, token))
+            .compose(page -> tokens.next(page.nextPageToken()).map(next -> ListDraftsResponse.newBuilder()
+                .addAllDrafts(page.items().stream().map(d -> MailProtos.draft(connection, d)).toList())
+                .setNextPageToken(next)
+                .build())));
   }
 
   Future<Draft> updateDraft(Caller caller, UpdateDraftRequest request) {
@@ -191,22 +184,8 @@ public final class MailApi {
   Future<SendMessageResponse> sendDraft(Caller caller, SendDraftRequest request) {
     FieldChecks checks = checks(request.getUserId(), request.getConnectionId()).providerId("draft_id", request.getDraftId());
     requestId(checks, request.getRequestId()).orThrow();
-    SendService.Sending sending = (provider, mailbox, messageId, claim) -> provider.sendDraft(mailbox, request.getDraftId(), claim);
-    return router.owned(caller.tenant(), request.getUserId(), request.getConnectionId()).compose(connection -> {
-      byte[] payload = payloadHash(connection, "draft", request.getDraftId().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return router.run(caller.tenant(), connection, (provider, mailbox) -> provider.getDraft(mailbox, request.getDraftId()))
-          .map(Optional::of)
-          // Only a draft that is not there may have been sent by an earlier call; any other failure is the answer.
-          .recover(failure -> failure instanceof dev.mailgate.server.error.GatewayException e
-              && e.reason() == dev.mailgate.server.error.Reason.MESSAGE_NOT_FOUND
-              ? Future.succeededFuture(Optional.empty()) : Future.failedFuture(failure))
-          .compose(draft -> draft.isEmpty()
-              // A draft already sent by the first call is gone: its record answers the retry (none: not found).
-              ? sender.answerFromRecord(caller.tenant(), request.getUserId(), connection, request.getRequestId(), payload,
-                  sending)
-              : sender.sendOnce(caller.tenant(), request.getUserId(), connection, request.getRequestId(), payload,
-                  draft.get().rfc822MessageId(), audit(draft.get().content()), sending));
-    }).map(MailApi::sent);
+    return sender.sendDraft(caller.tenant(), request.getUserId(), request.getConnectionId(), request.getDraftId(),
+        request.getRequestId()).map(MailApi::sent);
   }
 
   Future<ListLabelsResponse> listLabels(Caller caller, ListLabelsRequest request) {
@@ -279,20 +258,6 @@ public final class MailApi {
       checks.required(field + ".attachments[" + i + "].filename", content.getAttachments(i).getFilename());
     }
     return checks;
-  }
-
-  private static SendService.Audit audit(OutgoingMessage message) {
-    return new SendService.Audit(message.recipients().stream().map(a -> a.address()).toList(), message.subject());
-  }
-
-  private static byte[] payloadHash(ConnectionRecord connection, String kind, byte[] payload) {
-    try {
-      var digest = java.security.MessageDigest.getInstance("SHA-256");
-      digest.update((connection.id() + "|" + kind + "|").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return digest.digest(payload);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static SendMessageResponse sent(SentMessage sent) {

@@ -1,58 +1,85 @@
 package dev.mailgate.server.api;
 
+import dev.mailgate.server.crypto.TokenCipher;
 import dev.mailgate.server.error.FieldViolation;
 import dev.mailgate.server.error.GatewayException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Base64;
+import dev.mailgate.server.tenant.Tenant;
+import io.vertx.core.Future;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Opaque page tokens: a kind tag plus the cursor fields, URL-safe base64. A token is only
- * accepted by the list method (and, where the method takes one, the user) it was made for.
+ * The one page-token scheme of every list call. A token is the listing's position (a database
+ * cursor, or where a provider listing stands) sealed with the tenant's token keyset
+ * ({@link TokenCipher#seal}: AES-256-GCM, authenticated encryption), so a caller can neither read
+ * nor alter it. Its associated data names the tenant, the method and every argument that selects
+ * what is listed (the user, the connection, the query, the labels): a token replayed with another
+ * tenant, user, method or query, or tampered with, does not open and the call fails with
+ * INVALID_ARGUMENT on {@code page_token}. Page sizes are not bound: a caller may change
+ * {@code page_size} from page to page.
+ *
+ * <p>Encryption rather than an HMAC: the tenant's keyset is already loaded for its secrets and
+ * already seals search tokens, and encryption also keeps provider page tokens and user ids out of
+ * sight of whoever holds a token.
  */
 final class PageTokens {
 
-  private static final char SEPARATOR = '\u001f';
+  private final Tenant tenant;
+  private final String binding;
 
-  private PageTokens() {}
-
-  static String encode(String kind, String... fields) {
-    StringBuilder text = new StringBuilder(kind);
-    for (String field : fields) {
-      text.append(SEPARATOR).append(field);
-    }
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(text.toString().getBytes(StandardCharsets.UTF_8));
+  private PageTokens(Tenant tenant, String binding) {
+    this.tenant = tenant;
+    this.binding = binding;
   }
 
-  /** Decodes a token of {@code kind} with exactly {@code count} fields, or fails with INVALID_ARGUMENT. */
-  static List<String> decode(String token, String kind, int count) {
-    try {
-      String text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-      List<String> parts = split(text);
-      if (parts.size() == count + 1 && parts.get(0).equals(kind)) {
-        return parts.subList(1, parts.size());
-      }
-    } catch (IllegalArgumentException notBase64) {
-      // falls through to the same answer as any other bad token
+  /**
+   * The tokens of {@code method} (its simple name, e.g. {@code ListUsers}) called with these
+   * {@code arguments}: each a String or a List of Strings, in a fixed order per method.
+   */
+  static PageTokens of(Tenant tenant, String method, Object... arguments) {
+    StringBuilder binding = new StringBuilder("page/").append(method);
+    for (Object argument : arguments) {
+      append(binding, argument);
     }
-    throw invalid();
+    return new PageTokens(tenant, binding.toString());
   }
 
+  /** Every part length-prefixed, so that no two argument lists read the same. */
+  private static void append(StringBuilder binding, Object argument) {
+    if (argument instanceof String text) {
+      binding.append('|').append(text.length()).append(':').append(text);
+    } else if (argument instanceof List<?> list) {
+      binding.append("|[").append(list.size());
+      list.forEach(item -> append(binding, item));
+      binding.append(']');
+    } else {
+      throw new IllegalArgumentException("a page token binds strings and lists of strings, not " + argument);
+    }
+  }
+
+  /**
+   * The position a request's {@code page_token} holds: empty for the first page (no token);
+   * INVALID_ARGUMENT on {@code page_token} for a token this method did not hand out for these
+   * arguments and this tenant.
+   */
+  Future<Optional<String>> open(String token) {
+    if (token.isEmpty()) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return tenant.cipher().map(cipher -> Optional.of(cipher.open(binding, token).orElseThrow(PageTokens::invalid)));
+  }
+
+  /** The {@code next_page_token} for a listing that continues at {@code position}; empty if it does not. */
+  Future<String> next(Optional<String> position) {
+    if (position.isEmpty()) {
+      return Future.succeededFuture("");
+    }
+    return tenant.cipher().map(cipher -> cipher.seal(binding, position.get()));
+  }
+
+  /** The answer to a page token that is not one this method handed out for these arguments. */
   static GatewayException invalid() {
     return GatewayException.invalid(List.of(new FieldViolation("page_token",
         "is not a page token returned by this method for these arguments")));
-  }
-
-  private static List<String> split(String text) {
-    List<String> parts = new ArrayList<>();
-    int start = 0;
-    for (int i = 0; i <= text.length(); i++) {
-      if (i == text.length() || text.charAt(i) == SEPARATOR) {
-        parts.add(text.substring(start, i));
-        start = i + 1;
-      }
-    }
-    return parts;
   }
 }

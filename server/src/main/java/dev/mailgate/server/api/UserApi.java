@@ -9,26 +9,20 @@ import dev.mailgate.proto.v1.ListUsersResponse;
 import dev.mailgate.proto.v1.User;
 import dev.mailgate.proto.v1.UserServiceGrpcService;
 import dev.mailgate.server.auth.Caller;
-import dev.mailgate.server.oauth.ProviderGrants;
-import dev.mailgate.server.store.Page;
 import dev.mailgate.server.store.UserRecord;
-import dev.mailgate.server.store.UserStore;
+import dev.mailgate.server.user.UserService;
 import io.vertx.core.Future;
 import io.vertx.grpc.server.Service;
 import java.util.List;
 import java.util.Optional;
 
-/** mailgate.v1.UserService: the tenant's end users. */
+/** mailgate.v1.UserService: validates requests and maps them to and from {@link UserService}. */
 public final class UserApi {
 
-  private static final String TOKEN_KIND = "users";
+  private final UserService users;
 
-  private final UserStore users;
-  private final ProviderGrants grants;
-
-  public UserApi(UserStore users, ProviderGrants grants) {
+  public UserApi(UserService users) {
     this.users = users;
-    this.grants = grants;
   }
 
   public Service service(RpcBinder binder) {
@@ -42,41 +36,34 @@ public final class UserApi {
 
   Future<User> createUser(Caller caller, CreateUserRequest request) {
     new FieldChecks().userId("user_id", request.getUserId()).optionalEmail("email", request.getEmail()).orThrow();
-    return caller.tenant().withDatabase(db -> users.create(db, request.getUserId(), request.getEmail()))
-        .map(UserApi::toProto);
+    return users.create(caller.tenant(), request.getUserId(), request.getEmail()).map(UserApi::toProto);
   }
 
   Future<User> getUser(Caller caller, GetUserRequest request) {
     new FieldChecks().userId("user_id", request.getUserId()).orThrow();
-    return caller.tenant().withDatabase(db -> users.get(db, request.getUserId())).map(UserApi::toProto);
+    return users.get(caller.tenant(), request.getUserId()).map(UserApi::toProto);
   }
 
+  /** Users in user-id order; the page token holds the last user id returned. */
   Future<ListUsersResponse> listUsers(Caller caller, ListUsersRequest request) {
     new FieldChecks().pageSize(request.getPageSize()).orThrow();
-    Optional<String> after = request.getPageToken().isEmpty()
-        ? Optional.empty()
-        : Optional.of(PageTokens.decode(request.getPageToken(), TOKEN_KIND, 1).get(0));
-    int limit = FieldChecks.effectivePageSize(request.getPageSize());
-    return caller.tenant().withDatabase(db -> users.list(db, limit, after)).map(UserApi::toResponse);
+    PageTokens tokens = PageTokens.of(caller.tenant(), "ListUsers");
+    int limit = PageSize.TENANT_ROWS.of(request.getPageSize());
+    return tokens.open(request.getPageToken())
+        .compose(after -> users.list(caller.tenant(), limit, after))
+        .compose(page -> {
+          List<UserRecord> items = page.items();
+          Optional<String> last = page.hasMore() ? Optional.of(items.get(items.size() - 1).userId()) : Optional.empty();
+          return tokens.next(last).map(next -> ListUsersResponse.newBuilder()
+              .addAllUsers(items.stream().map(UserApi::toProto).toList())
+              .setNextPageToken(next)
+              .build());
+        });
   }
 
   Future<Empty> deleteUser(Caller caller, DeleteUserRequest request) {
     new FieldChecks().userId("user_id", request.getUserId()).orThrow();
-    // Every connection's grant is revoked at its provider before the user and its rows go.
-    return caller.tenant().withDatabase(db -> users.get(db, request.getUserId())
-            .compose(user -> grants.revokeAllOf(caller.tenant(), request.getUserId()))
-            .compose(revoked -> users.delete(db, request.getUserId())))
-        .map(Empty.getDefaultInstance());
-  }
-
-  private static ListUsersResponse toResponse(Page<UserRecord> page) {
-    List<UserRecord> items = page.items();
-    ListUsersResponse.Builder response = ListUsersResponse.newBuilder();
-    items.forEach(user -> response.addUsers(toProto(user)));
-    if (page.hasMore()) {
-      response.setNextPageToken(PageTokens.encode(TOKEN_KIND, items.get(items.size() - 1).userId()));
-    }
-    return response.build();
+    return users.delete(caller.tenant(), request.getUserId()).map(Empty.getDefaultInstance());
   }
 
   static User toProto(UserRecord user) {

@@ -17,17 +17,17 @@ import java.util.UUID;
 
 /**
  * Searches one or several connections of a user at once and merges the results newest first.
- * The page token remembers, per connection, the provider page it is in and how much of it was
- * already returned; it is sealed with the tenant's key and bound to the user, the connections
- * searched, the query and the labels, so it can be neither read, altered nor replayed elsewhere.
+ * A page's position remembers, per connection, the provider page it is in and how much of it was
+ * already returned; the API layer hands it out sealed as the page token, bound to the user, the
+ * connections searched, the query and the labels.
  */
 public final class CombinedSearch {
 
   /** A message found in one of the user's connections. */
   public record Found(ConnectionRecord connection, MessageSummary summary) {}
 
-  /** One page of merged results. */
-  public record Results(List<Found> messages, Optional<String> nextPageToken) {}
+  /** One page of merged results, and the position of the next page if there is one. */
+  public record Results(List<Found> messages, Optional<String> nextPosition) {}
 
   /** Where one connection's listing stands: the provider page it is in and how much of it was returned. */
   private record Position(String providerToken, int skip, boolean done) {}
@@ -39,42 +39,41 @@ public final class CombinedSearch {
   }
 
   /**
-   * One page of results. {@code scope} is the connection the caller named ({@code "-"} for all of
-   * the user's): a page token is bound to it as well as to the connections searched, the query and
-   * the labels, so a token of one connection is refused on "-" even when that is the user's only one.
+   * One page of results of {@code connections}, from {@code position} (a {@link Results#nextPosition}
+   * of the same search) or from the first page.
    */
-  public Future<Results> search(Tenant tenant, String userId, String scope, List<ConnectionRecord> connections,
-      String query, List<String> labelIds, int pageSize, String pageToken) {
-    String context = "search|" + userId + "|" + scope.length() + ":" + scope + "|"
-        + connections.stream().map(c -> c.id().toString()).sorted().toList() + "|" + query + "|" + labelIds;
-    return tenant.cipher().compose(cipher -> {
-      Map<UUID, Position> positions = pageToken.isEmpty() ? start(connections)
-          : decode(cipher.open(context, pageToken).orElseThrow(CombinedSearch::invalidToken));
-      List<ConnectionRecord> open = connections.stream()
-          .filter(c -> positions.containsKey(c.id()) && !positions.get(c.id()).done()).toList();
-      List<Future<List<Found>>> pages = new ArrayList<>();
-      Map<UUID, Page<MessageSummary>> fetched = new LinkedHashMap<>();
-      for (ConnectionRecord connection : open) {
-        Position at = positions.get(connection.id());
-        pages.add(router.run(tenant, connection, (provider, mailbox) -> provider.search(mailbox, query, labelIds,
-                pageSize, at.providerToken().isEmpty() ? Optional.empty() : Optional.of(at.providerToken())))
-            .map(page -> {
-              synchronized (fetched) {
-                fetched.put(connection.id(), page);
-              }
-              return page.items().stream().skip(at.skip()).map(m -> new Found(connection, m)).toList();
-            }));
-      }
-      return Future.all(pages).map(all -> {
-        List<Found> merged = new ArrayList<>();
-        pages.forEach(page -> merged.addAll(page.result()));
-        merged.sort(Comparator.comparing((Found f) -> f.summary().receiveTime()).reversed()
-            .thenComparing(f -> f.connection().id()).thenComparing(f -> f.summary().messageId()));
-        List<Found> page = merged.subList(0, Math.min(pageSize, merged.size()));
-        Map<UUID, Position> next = advance(positions, fetched, page);
-        boolean more = next.values().stream().anyMatch(p -> !p.done());
-        return new Results(List.copyOf(page), more ? Optional.of(cipher.seal(context, encode(next))) : Optional.empty());
-      });
+  public Future<Results> search(Tenant tenant, List<ConnectionRecord> connections, String query, List<String> labelIds,
+      int pageSize, Optional<String> position) {
+    Map<UUID, Position> positions;
+    try {
+      positions = position.isEmpty() ? start(connections) : decode(position.get());
+    } catch (RuntimeException notAPosition) {
+      return Future.failedFuture(invalidToken());
+    }
+    List<ConnectionRecord> open = connections.stream()
+        .filter(c -> positions.containsKey(c.id()) && !positions.get(c.id()).done()).toList();
+    List<Future<List<Found>>> pages = new ArrayList<>();
+    Map<UUID, Page<MessageSummary>> fetched = new LinkedHashMap<>();
+    for (ConnectionRecord connection : open) {
+      Position at = positions.get(connection.id());
+      pages.add(router.run(tenant, connection, (provider, mailbox) -> provider.search(mailbox, query, labelIds,
+              pageSize, at.providerToken().isEmpty() ? Optional.empty() : Optional.of(at.providerToken())))
+          .map(page -> {
+            synchronized (fetched) {
+              fetched.put(connection.id(), page);
+            }
+            return page.items().stream().skip(at.skip()).map(m -> new Found(connection, m)).toList();
+          }));
+    }
+    return Future.all(pages).map(all -> {
+      List<Found> merged = new ArrayList<>();
+      pages.forEach(page -> merged.addAll(page.result()));
+      merged.sort(Comparator.comparing((Found f) -> f.summary().receiveTime()).reversed()
+          .thenComparing(f -> f.connection().id()).thenComparing(f -> f.summary().messageId()));
+      List<Found> page = merged.subList(0, Math.min(pageSize, merged.size()));
+      Map<UUID, Position> next = advance(positions, fetched, page);
+      boolean more = next.values().stream().anyMatch(p -> !p.done());
+      return new Results(List.copyOf(page), more ? Optional.of(encode(next)) : Optional.empty());
     });
   }
 

@@ -9,9 +9,10 @@ import com.google.protobuf.Descriptors;
 import com.google.protobuf.Message;
 import dev.mailgate.server.limits.CallLimits;
 import dev.mailgate.server.limits.TenantLimiter;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.grpc.common.GrpcStatus;
-import io.vertx.grpc.common.MessageSizeOverflowException;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.server.GrpcServerRequest;
@@ -25,20 +26,18 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Binds RPC implementations to the gRPC server. Every call goes through here: the request id is
- * settled, the caller is resolved (failing closed) before any implementation runs, the tenant's
- * limits are applied ({@link CallLimits}: its rate, then its user's rate when the request names a
- * {@code user_id}, then its cap on calls in flight), failures go through {@link GrpcErrors}, and one
- * access-log line is written per call ({@link AccessLog} says which). Health and reflection are not
- * bound here: they are neither authenticated nor limited.
+ * Binds RPC implementations to the gRPC server. Every call, unary or server-streaming, goes
+ * through here: the request id is settled, the caller is resolved (failing closed) before any
+ * implementation runs, the tenant's limits are applied ({@link CallLimits}: its rate, then its
+ * user's rate when the request names a {@code user_id}, then its cap on calls in flight), failures
+ * go through {@link GrpcErrors}, and one access-log line is written per call when it ends
+ * ({@link AccessLog} says which). A unary call holds its in-flight slot until its work ends; a
+ * stream holds it until the stream ends, however it ends (see {@link ResponseStream}). Health and
+ * reflection are not bound here: they are neither authenticated nor limited.
  */
 public final class RpcBinder {
-
-  private static final Logger log = LoggerFactory.getLogger("mailgate.access");
   private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
   /** Requests larger than this are refused unless a method allows more (sends with attachments). */
@@ -51,6 +50,16 @@ public final class RpcBinder {
   @FunctionalInterface
   public interface UnaryRpc<Req, Resp> {
     Future<Resp> call(Caller caller, Req request);
+  }
+
+  /**
+   * A server-streaming RPC implementation, called only for an authenticated caller that passed the
+   * limits. It writes to {@code stream} (waiting for each write's future: back-pressure); the
+   * stream ends OK when the returned future succeeds, with the mapped status when it fails.
+   */
+  @FunctionalInterface
+  public interface StreamingRpc<Req, Resp> {
+    Future<Void> call(Caller caller, Req request, ResponseStream<Resp> stream);
   }
 
   private final CallerResolver callers;
@@ -104,25 +113,33 @@ public final class RpcBinder {
     }
 
     /**
-     * Binds a method of the v1 contract that a later version fills in: authenticated callers get
+     * Binds a server-streaming method (requests up to {@link #DEFAULT_MAX_REQUEST_BYTES}): the
+     * same caller check, limits, error mapping and access log as a unary call, with the in-flight
+     * slot held until the stream ends.
+     */
+    public <Req, Resp> Binding serverStreaming(ServiceMethod<Req, Resp> method, StreamingRpc<Req, Resp> rpc) {
+      Descriptors.MethodDescriptor described = descriptor.findMethodByName(method.methodName());
+      if (described == null || !described.isServerStreaming() || described.isClientStreaming()) {
+        throw new IllegalArgumentException(method.fullMethodName() + " is not a server-streaming method");
+      }
+      bound.add(method.methodName());
+      Descriptors.FieldDescriptor userId = userIdField(described);
+      builder.bind(method, request -> handleStreaming(method, request, userId, rpc));
+      return this;
+    }
+
+    /**
+     * Binds a method of the v1 contract that a later version fills in, unary or server-streaming,
+     * through the same path as the others: authenticated callers within their limits get
      * UNIMPLEMENTED with reason NOT_IMPLEMENTED and a message saying what is missing.
      */
     public <Req, Resp> Binding notYet(ServiceMethod<Req, Resp> method, String missing) {
-      bound.add(method.methodName());
-      builder.bind(method, request -> {
-        Call call = begin(method, request);
-        call.refuseOversized(request, DEFAULT_MAX_REQUEST_BYTES);
-        try {
-          Caller caller = callers.resolve(request.headers(), call.requestId);
-          call.tenantId = caller.tenant().id();
-          limits.of(caller.tenant()).admit().onComplete(admitted -> call.fail(request, admitted.succeeded()
-              ? new GatewayException(Reason.NOT_IMPLEMENTED, method.methodName() + " is not implemented yet: " + missing)
-              : admitted.cause()));
-        } catch (RuntimeException e) {
-          call.fail(request, e);
-        }
-      });
-      return this;
+      Descriptors.MethodDescriptor described = descriptor.findMethodByName(method.methodName());
+      Future<Void> notImplemented = Future.failedFuture(new GatewayException(Reason.NOT_IMPLEMENTED,
+          method.methodName() + " is not implemented yet: " + missing));
+      return described != null && described.isServerStreaming()
+          ? serverStreaming(method, (caller, request, stream) -> notImplemented)
+          : unary(method, (caller, request) -> notImplemented.mapEmpty());
     }
 
     public Service build() {
@@ -144,40 +161,16 @@ public final class RpcBinder {
 
   private <Req, Resp> void handleUnary(ServiceMethod<Req, Resp> method, GrpcServerRequest<Req, Resp> request,
       int maxRequestBytes, Descriptors.FieldDescriptor userIdField, UnaryRpc<Req, Resp> rpc) {
-    Call call = begin(method, request);
+    RpcCall call = begin(method, request);
     call.refuseOversized(request, maxRequestBytes);
-    Caller caller;
-    try {
-      caller = callers.resolve(request.headers(), call.requestId);
-    } catch (RuntimeException e) {
-      call.fail(request, e);
-      return;
-    }
-    call.tenantId = caller.tenant().id();
-    TenantLimiter limiter = limits.of(caller.tenant());
-    Future<Req> last = onlyMessage(request);
-    limiter.admit()
-        .compose(admitted -> last)
-        .compose(message -> {
-          if (call.answered) {
-            return Future.<Resp>failedFuture(new IllegalStateException("already answered"));
-          }
-          boolean entered = false;
+    admit(call, request, userIdField)
+        .compose(admitted -> {
           try {
-            if (userIdField != null && limiter.limitsUsers() && message instanceof Message proto
-                && proto.getField(userIdField) instanceof String userId && !userId.isEmpty()) {
-              limiter.admitUser(userId);
-            }
-            entered = limiter.enter();
-            Future<Resp> result = rpc.call(caller, message);
-            if (entered) {
-              result.onComplete(done -> limiter.exit());
-            }
+            Future<Resp> result = rpc.call(admitted.caller(), admitted.message());
+            result.onComplete(done -> admitted.release());
             return result;
           } catch (RuntimeException e) {
-            if (entered) {
-              limiter.exit();
-            }
+            admitted.release();
             return Future.failedFuture(e);
           }
         })
@@ -195,6 +188,74 @@ public final class RpcBinder {
         });
   }
 
+  private <Req, Resp> void handleStreaming(ServiceMethod<Req, Resp> method, GrpcServerRequest<Req, Resp> request,
+      Descriptors.FieldDescriptor userIdField, StreamingRpc<Req, Resp> rpc) {
+    RpcCall call = begin(method, request);
+    call.refuseOversized(request, DEFAULT_MAX_REQUEST_BYTES);
+    Context context = Vertx.currentContext();
+    ResponseStream<Resp> stream = new ResponseStream<>(request.response(), context);
+    StreamEnd end = new StreamEnd(call, stream);
+    // However the client ends it first: a cancel or reset, its deadline, or its connection closing.
+    request.errorHandler(error -> end.abandoned(error.status));
+    request.exceptionHandler(error -> end.abandoned(GrpcStatus.CANCELLED));
+    request.response().exceptionHandler(error -> end.abandoned(GrpcStatus.CANCELLED));
+    if (request.deadline() != null) {
+      request.deadline().onSuccess(expired -> end.abandoned(GrpcStatus.DEADLINE_EXCEEDED));
+    }
+    admit(call, request, userIdField).onComplete(ar -> {
+      if (ar.failed()) {
+        end.failed(request, ar.cause());
+        return;
+      }
+      Admission<Req> admitted = ar.result();
+      if (!end.hold(admitted)) {
+        return; // the client ended the stream while it waited for its limits
+      }
+      Future<Void> result;
+      try {
+        result = rpc.call(admitted.caller(), admitted.message(), stream);
+      } catch (RuntimeException e) {
+        result = Future.failedFuture(e);
+      }
+      result.onComplete(done -> {
+        if (done.succeeded()) {
+          end.finished(request);
+        } else {
+          end.failed(request, done.cause());
+        }
+      });
+    });
+  }
+
+  /**
+   * Resolves the caller (failing closed before anything else runs), takes the tenant's rate, reads
+   * the one request message, then takes its user's rate and an in-flight slot.
+   */
+  private <Req> Future<Admission<Req>> admit(RpcCall call, GrpcServerRequest<Req, ?> request,
+      Descriptors.FieldDescriptor userIdField) {
+    Caller caller;
+    try {
+      caller = callers.resolve(request.headers(), call.requestId);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    call.tenantId = caller.tenant().id();
+    TenantLimiter limiter = limits.of(caller.tenant());
+    Future<Req> last = onlyMessage(request);
+    return limiter.admit()
+        .compose(admitted -> last)
+        .compose(message -> {
+          if (call.answered) {
+            return Future.failedFuture(new IllegalStateException("already answered"));
+          }
+          if (userIdField != null && limiter.limitsUsers() && message instanceof Message proto
+              && proto.getField(userIdField) instanceof String userId && !userId.isEmpty()) {
+            limiter.admitUser(userId);
+          }
+          return Future.succeededFuture(new Admission<>(caller, message, limiter, limiter.enter()));
+        });
+  }
+
   /**
    * The request's one message. Vert.x 5.0's {@code last()} fails with a NullPointerException when
    * the stream ended without a complete message (no body, or a length prefix longer than the data):
@@ -206,11 +267,11 @@ public final class RpcBinder {
         : error));
   }
 
-  private Call begin(ServiceMethod<?, ?> method, GrpcServerRequest<?, ?> request) {
+  private RpcCall begin(ServiceMethod<?, ?> method, GrpcServerRequest<?, ?> request) {
     String given = request.headers().get(Metadata.REQUEST_ID);
     String requestId = given != null && REQUEST_ID.matcher(given).matches() ? given : newRequestId();
     request.response().headers().set(Metadata.REQUEST_ID, requestId);
-    return new Call(method.fullMethodName(), requestId, System.nanoTime());
+    return new RpcCall(method.fullMethodName(), requestId, System.nanoTime(), accessLog);
   }
 
   /**
@@ -222,61 +283,5 @@ public final class RpcBinder {
     long high = (random.nextLong() & ~0xF000L) | 0x4000L;
     long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
     return new UUID(high, low).toString();
-  }
-
-  /** One call in flight, for the access log. */
-  private final class Call {
-    final String rpc;
-    final String requestId;
-    final long start;
-    String tenantId = "-";
-
-    Call(String rpc, String requestId, long start) {
-      this.rpc = rpc;
-      this.requestId = requestId;
-      this.start = start;
-    }
-
-    /** Set once the call has its answer, so that nothing answers it twice. */
-    boolean answered;
-
-    void fail(GrpcServerRequest<?, ?> request, Throwable error) {
-      if (answered) {
-        return;
-      }
-      answered = true;
-      request.response().trailers().set(Metadata.REQUEST_ID, requestId);
-      GrpcErrors.Sent sent = GrpcErrors.fail(request.response(), error, requestId, tenantId);
-      log(sent.status(), sent.reason().name());
-    }
-
-    /**
-     * A request message over the limit of the server it was routed to is skipped as it arrives,
-     * never buffered whole or decoded; the call ends with INVALID_ARGUMENT naming the field
-     * {@code request}, as the gateway's other refusals of bad input do.
-     */
-    void refuseOversized(GrpcServerRequest<?, ?> request, int limit) {
-      request.invalidMessageHandler(invalid -> fail(request, GatewayException.invalid(List.of(
-          new FieldViolation("request", invalid instanceof MessageSizeOverflowException
-              ? "is larger than the " + limit + " bytes this method accepts" : "is not a valid message")))));
-    }
-
-    void log(GrpcStatus status) {
-      log(status, null);
-    }
-
-    /** The access-log line; a failed call's ends with {@code reason=<ErrorInfo reason>}. */
-    void log(GrpcStatus status, String reason) {
-      if (!accessLog.logs(status)) {
-        return;
-      }
-      long millis = (System.nanoTime() - start) / 1_000_000;
-      if (reason == null) {
-        log.info("rpc={} tenant={} request_id={} status={} duration_ms={}", rpc, tenantId, requestId, status.name(), millis);
-      } else {
-        log.info("rpc={} tenant={} request_id={} status={} duration_ms={} reason={}",
-            rpc, tenantId, requestId, status.name(), millis, reason);
-      }
-    }
   }
 }

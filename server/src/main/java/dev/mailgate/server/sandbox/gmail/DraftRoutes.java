@@ -61,7 +61,7 @@ final class DraftRoutes {
   private void create(RoutingContext ctx, Mailbox mailbox, String pathId, JsonObject draft, byte[] media) {
     JsonObject message = messageOf(draft, media);
     byte[] raw = media != null ? media : MessageRoutes.rawOf(message);
-    byte[] complete = RawHeaders.asSentBy(raw, mailbox.address());
+    byte[] complete = RawHeaders.asSentBy(raw, mailbox.address(), mailbox.now());
     Mailbox.DraftRef created = mailbox.createDraft(complete, MimeParser.parse(complete),
         Exchange.text(message, "threadId"));
     answer(ctx, mailbox, created);
@@ -71,7 +71,7 @@ final class DraftRoutes {
     mailbox.draft(draftId);
     JsonObject message = messageOf(draft, media);
     byte[] raw = media != null ? media : MessageRoutes.rawOf(message);
-    byte[] complete = RawHeaders.asSentBy(raw, mailbox.address());
+    byte[] complete = RawHeaders.asSentBy(raw, mailbox.address(), mailbox.now());
     Mailbox.DraftRef updated = mailbox.updateDraft(draftId, complete, MimeParser.parse(complete),
         Exchange.text(message, "threadId"));
     answer(ctx, mailbox, updated);

@@ -1,5 +1,6 @@
 package dev.mailgate.server.sandbox.gmail;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,9 +20,15 @@ final class Mailboxes {
   static final int MAX_MESSAGE_BYTES = 35 * 1024 * 1024;
 
   private final ConcurrentHashMap<String, Mailbox> byAddress = new ConcurrentHashMap<>();
+  private final Clock clock;
+
+  /** Mailboxes that date what they store by {@code clock}. */
+  Mailboxes(Clock clock) {
+    this.clock = clock;
+  }
 
   Mailbox open(String address) {
-    return byAddress.computeIfAbsent(address.toLowerCase(Locale.ROOT), Mailbox::new);
+    return byAddress.computeIfAbsent(address.toLowerCase(Locale.ROOT), key -> new Mailbox(key, clock));
   }
 
   Optional<Mailbox> existing(String address) {
@@ -31,7 +38,7 @@ final class Mailboxes {
   /** A message as received: labels given, dated by its Date header when it has one. */
   StoredMessage deliver(String address, byte[] raw, List<String> labelIds) {
     ParsedMessage parsed = MimeParser.parse(raw);
-    return open(address).insert(raw, parsed, labelIds, parsed.dateMillis().orElse(System.currentTimeMillis()), null);
+    return open(address).insert(raw, parsed, labelIds, parsed.dateMillis().orElseGet(clock::millis), null);
   }
 
   /** What {@code messages.send} and {@code drafts.send} do with the bytes of a message. */
@@ -40,7 +47,7 @@ final class Mailboxes {
   }
 
   StoredMessage send(Mailbox sender, Outgoing outgoing, String threadId) {
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     List<String> labels = new ArrayList<>(List.of(LabelSet.SENT));
     if (outgoing.parsed().recipients().contains(sender.address())) {
       labels.addAll(List.of(LabelSet.INBOX, LabelSet.UNREAD));
@@ -64,7 +71,7 @@ final class Mailboxes {
 
   Outgoing prepare(Mailbox sender, byte[] raw) {
     requireSize(raw);
-    byte[] complete = RawHeaders.asSentBy(raw, sender.address());
+    byte[] complete = RawHeaders.asSentBy(raw, sender.address(), clock.instant());
     ParsedMessage parsed = MimeParser.parse(complete);
     if (parsed.recipients().isEmpty()) {
       throw GmailException.invalidArgument("Recipient address required");

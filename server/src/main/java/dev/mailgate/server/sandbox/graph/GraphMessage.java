@@ -1,5 +1,6 @@
 package dev.mailgate.server.sandbox.graph;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -37,6 +38,8 @@ final class GraphMessage {
   record Header(String name, String value) {}
 
   final String id;
+  /** What dates its creation and changes: the clock of the sandbox it belongs to. */
+  private final Clock clock;
   String folderId;
   String conversationId;
   String internetMessageId = "";
@@ -70,21 +73,28 @@ final class GraphMessage {
   long sequence;
   private int version = 1;
 
-  GraphMessage(String id) {
+  GraphMessage(String id, Clock clock) {
     this.id = id;
+    this.clock = clock;
     Instant now = now();
     created = now;
     lastModified = now;
     received = now;
   }
 
-  static Instant now() {
-    return Instant.now().truncatedTo(ChronoUnit.SECONDS);
+  /** Now by the sandbox's clock, to the second as Graph's timestamps are. */
+  Instant now() {
+    return now(clock);
+  }
+
+  /** Now by {@code clock}, to the second as Graph's timestamps are. */
+  static Instant now(Clock clock) {
+    return Instant.now(clock).truncatedTo(ChronoUnit.SECONDS);
   }
 
   /** A copy under a new id with the same content, state and MIME (what Graph's {@code copy} makes). */
   GraphMessage copy(String newId) {
-    GraphMessage c = new GraphMessage(newId);
+    GraphMessage c = new GraphMessage(newId, clock);
     c.folderId = folderId;
     c.conversationId = conversationId;
     c.internetMessageId = internetMessageId;

@@ -1,5 +1,6 @@
 package dev.mailgate.server.sandbox.graph;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.Locale;
@@ -15,9 +16,15 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Mailboxes {
 
   private final ConcurrentHashMap<String, Mailbox> byAddress = new ConcurrentHashMap<>();
+  private final Clock clock;
+
+  /** Mailboxes that date what they store by {@code clock}. */
+  Mailboxes(Clock clock) {
+    this.clock = clock;
+  }
 
   Mailbox open(String address) {
-    return byAddress.computeIfAbsent(address.toLowerCase(Locale.ROOT), Mailbox::new);
+    return byAddress.computeIfAbsent(address.toLowerCase(Locale.ROOT), key -> new Mailbox(key, clock));
   }
 
   Optional<Mailbox> existing(String address) {
@@ -26,9 +33,9 @@ final class Mailboxes {
 
   /** Mail arriving from outside: unread in {@code folderName}, received when its Date header says (else now). */
   GraphMessage deliver(String address, byte[] raw, String folderName) {
-    GraphMessage message = MimeReader.read(raw);
+    GraphMessage message = MimeReader.read(raw, clock);
     if (message.sent == null) {
-      message.sent = GraphMessage.now();
+      message.sent = message.now();
     }
     message.received = message.sent;
     Mailbox mailbox = open(address);
@@ -42,12 +49,12 @@ final class Mailboxes {
    */
   Optional<GraphMessage> send(Mailbox sender, byte[] raw, boolean saveToSentItems, String conversationId,
       String keepId) {
-    GraphMessage parsed = MimeReader.read(raw);
+    GraphMessage parsed = MimeReader.read(raw, clock);
     GraphMessage sent = keepId == null ? parsed : parsed.copy(keepId);
     if (sent.allRecipients().isEmpty()) {
       throw GraphException.invalidRecipients("A message can't be sent because it contains no recipients.");
     }
-    Instant now = GraphMessage.now();
+    Instant now = GraphMessage.now(clock);
     if (sent.sent == null) {
       sent.sent = now;
     }
@@ -63,7 +70,7 @@ final class Mailboxes {
     sent.allRecipients().forEach(r -> addresses.add(r.address().toLowerCase(Locale.ROOT)));
     for (String address : addresses) {
       existing(address).ifPresent(inbox -> {
-        GraphMessage copy = MimeReader.read(delivered);
+        GraphMessage copy = MimeReader.read(delivered, clock);
         copy.received = now;
         copy.sent = sent.sent;
         inbox.locked(() -> inbox.insert(copy, inbox.folders().wellKnown(Folders.INBOX)));

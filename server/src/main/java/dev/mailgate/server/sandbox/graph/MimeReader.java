@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Date;
 import java.util.ArrayList;
@@ -40,10 +41,10 @@ final class MimeReader {
   private MimeReader() {}
 
   /** A new message (fresh id) with the content of {@code raw}; 400 ErrorMimeContentInvalid if it does not parse. */
-  static GraphMessage read(byte[] raw) {
+  static GraphMessage read(byte[] raw, Clock clock) {
     try {
       MimeMessage mime = new MimeMessage(SESSION, new SharedByteArrayInputStream(raw));
-      GraphMessage m = new GraphMessage(Ids.messageId());
+      GraphMessage m = new GraphMessage(Ids.messageId(), clock);
       m.mime = raw;
       m.subject = decode(header(mime, "Subject"));
       List<Recipient> from = addresses(mime, "From");
@@ -65,7 +66,7 @@ final class MimeReader {
         headers.add(new GraphMessage.Header(h.getName(), decode(h.getValue())));
       }
       m.headers = List.copyOf(headers);
-      Walk walk = new Walk();
+      Walk walk = new Walk(m.now());
       walk.part(mime);
       m.body = walk.html != null ? new GraphMessage.Body("html", walk.html)
           : new GraphMessage.Body("text", walk.text == null ? "" : walk.text);
@@ -79,9 +80,14 @@ final class MimeReader {
   /** Collects the body and the attachments of a MIME tree. */
   private static final class Walk {
 
+    final Instant now;
     String html;
     String text;
     final List<FileAttachment> attachments = new ArrayList<>();
+
+    Walk(Instant now) {
+      this.now = now;
+    }
 
     void part(Part part) throws MessagingException, IOException {
       String type = baseType(part);
@@ -108,7 +114,7 @@ final class MimeReader {
         boolean inline = Part.INLINE.equalsIgnoreCase(disposition) || (disposition == null && contentId != null);
         String name = filename != null ? filename : contentId != null ? contentId : "attachment";
         attachments.add(new FileAttachment(Ids.attachmentId(), name, type, bytes(part), inline, contentId,
-            GraphMessage.now()));
+            now));
       }
     }
   }

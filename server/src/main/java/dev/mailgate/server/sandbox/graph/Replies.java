@@ -27,7 +27,7 @@ final class Replies {
 
   /** A reply or forward of {@code original} from {@code mailbox}; {@code comment} goes above the quote. */
   static GraphMessage of(Kind kind, GraphMessage original, Mailbox mailbox, String comment) {
-    GraphMessage reply = new GraphMessage(Ids.messageId());
+    GraphMessage reply = new GraphMessage(Ids.messageId(), mailbox.clock());
     String prefix = kind == Kind.FORWARD ? "FW: " : "RE: ";
     reply.subject = original.subject.toLowerCase(Locale.ROOT).startsWith(prefix.toLowerCase(Locale.ROOT))
         ? original.subject : prefix + original.subject;

@@ -62,7 +62,7 @@ final class DraftRoutes {
     JsonObject message = messageOf(draft, media);
     byte[] raw = media != null ? media : MessageRoutes.rawOf(message);
     byte[] complete = RawHeaders.asSentBy(raw, mailbox.address(), mailbox.now());
-    Mailbox.DraftRef created = mailbox.createDraft(complete, MimeParser.parse(complete),
+    Mailbox.DraftRef created = mailbox.createDraft(complete, PayloadParser.parse(complete),
         Exchange.text(message, "threadId"));
     answer(ctx, mailbox, created);
   }
@@ -72,7 +72,7 @@ final class DraftRoutes {
     JsonObject message = messageOf(draft, media);
     byte[] raw = media != null ? media : MessageRoutes.rawOf(message);
     byte[] complete = RawHeaders.asSentBy(raw, mailbox.address(), mailbox.now());
-    Mailbox.DraftRef updated = mailbox.updateDraft(draftId, complete, MimeParser.parse(complete),
+    Mailbox.DraftRef updated = mailbox.updateDraft(draftId, complete, PayloadParser.parse(complete),
         Exchange.text(message, "threadId"));
     answer(ctx, mailbox, updated);
   }

@@ -37,7 +37,7 @@ final class Mailboxes {
 
   /** A message as received: labels given, dated by its Date header when it has one. */
   StoredMessage deliver(String address, byte[] raw, List<String> labelIds) {
-    ParsedMessage parsed = MimeParser.parse(raw);
+    ParsedMessage parsed = PayloadParser.parse(raw);
     return open(address).insert(raw, parsed, labelIds, parsed.dateMillis().orElseGet(clock::millis), null);
   }
 
@@ -57,7 +57,7 @@ final class Mailboxes {
     recipients.remove(sender.address());
     if (!recipients.isEmpty()) {
       byte[] copy = outgoing.parsed().bcc().isEmpty() ? outgoing.raw() : RawHeaders.withoutBcc(outgoing.raw());
-      ParsedMessage copyParsed = copy == outgoing.raw() ? outgoing.parsed() : MimeParser.parse(copy);
+      ParsedMessage copyParsed = copy == outgoing.raw() ? outgoing.parsed() : PayloadParser.parse(copy);
       for (String recipient : recipients) {
         existing(recipient).ifPresent(
             inbox -> inbox.insert(copy, copyParsed, List.of(LabelSet.INBOX, LabelSet.UNREAD), now, null));
@@ -72,7 +72,7 @@ final class Mailboxes {
   Outgoing prepare(Mailbox sender, byte[] raw) {
     requireSize(raw);
     byte[] complete = RawHeaders.asSentBy(raw, sender.address(), clock.instant());
-    ParsedMessage parsed = MimeParser.parse(complete);
+    ParsedMessage parsed = PayloadParser.parse(complete);
     if (parsed.recipients().isEmpty()) {
       throw GmailException.invalidArgument("Recipient address required");
     }

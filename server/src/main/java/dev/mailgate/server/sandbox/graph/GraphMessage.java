@@ -1,5 +1,6 @@
 package dev.mailgate.server.sandbox.graph;
 
+import dev.mailgate.server.sandbox.ConversationTopic;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -26,11 +27,11 @@ final class GraphMessage {
     }
 
     String asText() {
-      return isHtml() ? HtmlText.toText(content) : content;
+      return isHtml() ? BodyText.toText(content) : content;
     }
 
     String asHtml() {
-      return isHtml() ? content : HtmlText.fromText(content);
+      return isHtml() ? content : BodyText.fromText(content);
     }
   }
 
@@ -152,26 +153,12 @@ final class GraphMessage {
 
   /** The subject without reply and forward prefixes, lower case: what conversations are matched on. */
   String conversationTopic() {
-    return topic(subject);
+    return ConversationTopic.of(subject);
   }
 
   /** Whether the subject starts with a reply or forward prefix. */
   boolean isReplyOrForward() {
-    return !topic(subject).equals(subject.trim().toLowerCase(Locale.ROOT));
-  }
-
-  static String topic(String subject) {
-    String s = subject == null ? "" : subject.trim();
-    while (true) {
-      String lower = s.toLowerCase(Locale.ROOT);
-      int colon = s.indexOf(':');
-      if (colon > 0 && colon <= 4 && (lower.startsWith("re:") || lower.startsWith("fw:") || lower.startsWith("fwd:")
-          || lower.startsWith("aw:") || lower.startsWith("sv:") || lower.startsWith("wg:"))) {
-        s = s.substring(colon + 1).trim();
-      } else {
-        return lower;
-      }
-    }
+    return !ConversationTopic.of(subject).equals(subject.trim().toLowerCase(Locale.ROOT));
   }
 
   /** Newest first: received time, then arrival in the mailbox. */

@@ -33,7 +33,7 @@ final class Mailboxes {
 
   /** Mail arriving from outside: unread in {@code folderName}, received when its Date header says (else now). */
   GraphMessage deliver(String address, byte[] raw, String folderName) {
-    GraphMessage message = MimeReader.read(raw, clock);
+    GraphMessage message = MimeImport.read(raw, clock);
     if (message.sent == null) {
       message.sent = message.now();
     }
@@ -49,7 +49,7 @@ final class Mailboxes {
    */
   Optional<GraphMessage> send(Mailbox sender, byte[] raw, boolean saveToSentItems, String conversationId,
       String keepId) {
-    GraphMessage parsed = MimeReader.read(raw, clock);
+    GraphMessage parsed = MimeImport.read(raw, clock);
     GraphMessage sent = keepId == null ? parsed : parsed.copy(keepId);
     if (sent.allRecipients().isEmpty()) {
       throw GraphException.invalidRecipients("A message can't be sent because it contains no recipients.");
@@ -70,7 +70,7 @@ final class Mailboxes {
     sent.allRecipients().forEach(r -> addresses.add(r.address().toLowerCase(Locale.ROOT)));
     for (String address : addresses) {
       existing(address).ifPresent(inbox -> {
-        GraphMessage copy = MimeReader.read(delivered, clock);
+        GraphMessage copy = MimeImport.read(delivered, clock);
         copy.received = now;
         copy.sent = sent.sent;
         inbox.locked(() -> inbox.insert(copy, inbox.folders().wellKnown(Folders.INBOX)));

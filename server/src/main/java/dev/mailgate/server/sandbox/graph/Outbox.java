@@ -63,7 +63,7 @@ final class Outbox {
 
   /** Checks RFC 822 as given (Graph's MIME format), keeping its Message-ID; adds From, Message-ID, Date if missing. */
   Submission submitMime(Mailbox sender, byte[] raw) {
-    GraphMessage parsed = MimeReader.read(raw, sender.clock());
+    GraphMessage parsed = MimeImport.read(raw, sender.clock());
     requireOwnAddress(sender, parsed.from);
     Instant now = sender.now();
     return new Submission(sender, MimeHeaders.completed(raw, sender.self(), Ids.internetMessageId(), now), true, null,

@@ -1,5 +1,6 @@
 package dev.mailgate.server.sandbox.graph;
 
+import dev.mailgate.server.sandbox.HtmlText;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;

@@ -1,52 +1,35 @@
 package dev.mailgate.server.sandbox.graph;
 
+import dev.mailgate.server.sandbox.MimeReader;
 import jakarta.mail.BodyPart;
-import jakarta.mail.Header;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
-import jakarta.mail.Session;
-import jakarta.mail.internet.AddressException;
-import jakarta.mail.internet.ContentType;
-import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeUtility;
-import jakarta.mail.internet.ParseException;
-import jakarta.mail.util.SharedByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Date;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Turns RFC 822 bytes into a {@link GraphMessage} the way Exchange does on delivery: headers into
  * properties, the HTML part (else the text part) into the body, every other leaf into a file
  * attachment, inline when it is shown in the body.
  */
-final class MimeReader {
+final class MimeImport {
 
-  private static final Session SESSION = Session.getInstance(new Properties());
-  private static final Pattern MESSAGE_ID = Pattern.compile("<[^<>\\s]+>");
-
-  private MimeReader() {}
+  private MimeImport() {}
 
   /** A new message (fresh id) with the content of {@code raw}; 400 ErrorMimeContentInvalid if it does not parse. */
   static GraphMessage read(byte[] raw, Clock clock) {
     try {
-      MimeMessage mime = new MimeMessage(SESSION, new SharedByteArrayInputStream(raw));
+      MimeMessage mime = MimeReader.parse(raw);
       GraphMessage m = new GraphMessage(Ids.messageId(), clock);
       m.mime = raw;
-      m.subject = decode(header(mime, "Subject"));
+      m.subject = MimeReader.decode(header(mime, "Subject"));
       List<Recipient> from = addresses(mime, "From");
       m.from = from.isEmpty() ? null : from.get(0);
       List<Recipient> sender = addresses(mime, "Sender");
@@ -55,17 +38,12 @@ final class MimeReader {
       m.cc = addresses(mime, "Cc");
       m.bcc = addresses(mime, "Bcc");
       m.replyTo = addresses(mime, "Reply-To");
-      m.internetMessageId = ids(header(mime, "Message-ID")).stream().findFirst().orElse("");
-      m.inReplyTo = ids(header(mime, "In-Reply-To")).stream().findFirst().orElse(null);
-      m.references = ids(header(mime, "References"));
+      m.internetMessageId = MimeReader.messageIds(header(mime, "Message-ID")).stream().findFirst().orElse("");
+      m.inReplyTo = MimeReader.messageIds(header(mime, "In-Reply-To")).stream().findFirst().orElse(null);
+      m.references = MimeReader.messageIds(header(mime, "References"));
       m.importance = importance(header(mime, "Importance"), header(mime, "X-Priority"));
-      m.sent = sentDate(mime);
-      List<GraphMessage.Header> headers = new ArrayList<>();
-      for (Enumeration<Header> all = mime.getAllHeaders(); all.hasMoreElements(); ) {
-        Header h = all.nextElement();
-        headers.add(new GraphMessage.Header(h.getName(), decode(h.getValue())));
-      }
-      m.headers = List.copyOf(headers);
+      m.sent = MimeReader.sentDate(mime).orElse(null);
+      m.headers = List.copyOf(MimeReader.headers(mime, GraphMessage.Header::new));
       Walk walk = new Walk(m.now());
       walk.part(mime);
       m.body = walk.html != null ? new GraphMessage.Body("html", walk.html)
@@ -90,7 +68,7 @@ final class MimeReader {
     }
 
     void part(Part part) throws MessagingException, IOException {
-      String type = baseType(part);
+      String type = MimeReader.mediaType(part).orElse("application/octet-stream");
       if (type.startsWith("multipart/")) {
         Object content = part.getContent();
         if (content instanceof Multipart multipart) {
@@ -102,18 +80,18 @@ final class MimeReader {
         }
       }
       String filename = filename(part);
-      String disposition = disposition(part);
+      String disposition = MimeReader.disposition(part);
       boolean attachment = filename != null || Part.ATTACHMENT.equalsIgnoreCase(disposition);
       if (!attachment && type.equals("text/html") && html == null) {
         html = textOf(part);
       } else if (!attachment && type.equals("text/plain") && text == null) {
         text = textOf(part);
       } else {
-        String contentId = ids(header(part, "Content-ID")).stream().findFirst()
+        String contentId = MimeReader.messageIds(header(part, "Content-ID")).stream().findFirst()
             .map(id -> id.substring(1, id.length() - 1)).orElse(null);
         boolean inline = Part.INLINE.equalsIgnoreCase(disposition) || (disposition == null && contentId != null);
         String name = filename != null ? filename : contentId != null ? contentId : "attachment";
-        attachments.add(new FileAttachment(Ids.attachmentId(), name, type, bytes(part), inline, contentId,
+        attachments.add(new FileAttachment(Ids.attachmentId(), name, type, MimeReader.bytes(part), inline, contentId,
             now));
       }
     }
@@ -128,42 +106,12 @@ final class MimeReader {
     } catch (IOException | MessagingException undecodable) {
       // read as UTF-8 below
     }
-    return new String(bytes(part), StandardCharsets.UTF_8);
+    return new String(MimeReader.bytes(part), StandardCharsets.UTF_8);
   }
 
-  private static byte[] bytes(Part part) throws MessagingException, IOException {
-    try (InputStream in = part.getInputStream()) {
-      return in.readAllBytes();
-    }
-  }
-
-  private static String baseType(Part part) throws MessagingException {
-    String header = part.getContentType();
-    if (header == null || header.isBlank()) {
-      return "text/plain";
-    }
-    try {
-      return new ContentType(header).getBaseType().toLowerCase(Locale.ROOT);
-    } catch (ParseException malformed) {
-      return "application/octet-stream";
-    }
-  }
-
+  /** The decoded file name, or null for none (or a blank one). */
   private static String filename(Part part) {
-    try {
-      String name = part.getFileName();
-      return name == null || name.isBlank() ? null : decode(name);
-    } catch (MessagingException malformed) {
-      return null;
-    }
-  }
-
-  private static String disposition(Part part) {
-    try {
-      return part.getDisposition();
-    } catch (MessagingException malformed) {
-      return null;
-    }
+    return MimeReader.filename(part).filter(name -> !name.isBlank()).map(MimeReader::decode).orElse(null);
   }
 
   private static String header(Part part, String name) throws MessagingException {
@@ -171,45 +119,10 @@ final class MimeReader {
     return values == null || values.length == 0 ? null : values[0];
   }
 
-  private static String decode(String value) {
-    if (value == null) {
-      return "";
-    }
-    String unfolded = value.replaceAll("\r?\n(?=[ \t])", "");
-    try {
-      return unfolded.contains("=?") ? MimeUtility.decodeText(unfolded) : unfolded;
-    } catch (UnsupportedEncodingException unknownCharset) {
-      return unfolded;
-    }
-  }
-
-  private static List<String> ids(String header) {
-    List<String> ids = new ArrayList<>();
-    if (header != null) {
-      Matcher m = MESSAGE_ID.matcher(header);
-      while (m.find()) {
-        ids.add(m.group());
-      }
-    }
-    return List.copyOf(ids);
-  }
-
   private static List<Recipient> addresses(MimeMessage mime, String name) throws MessagingException {
-    String header = mime.getHeader(name, ",");
-    List<Recipient> recipients = new ArrayList<>();
-    if (header == null) {
-      return recipients;
-    }
-    try {
-      for (InternetAddress address : InternetAddress.parseHeader(header, false)) {
-        if (address.getAddress() != null && !address.getAddress().isBlank()) {
-          recipients.add(new Recipient(address.getPersonal(), address.getAddress()));
-        }
-      }
-    } catch (AddressException malformed) {
-      // Exchange drops recipients it cannot parse
-    }
-    return List.copyOf(recipients);
+    // Exchange drops recipients it cannot parse.
+    return MimeReader.addresses(mime.getHeader(name, ",")).stream()
+        .map(address -> new Recipient(address.getPersonal(), address.getAddress())).toList();
   }
 
   private static String importance(String importance, String priority) {
@@ -222,14 +135,5 @@ final class MimeReader {
       return level == '1' || level == '2' ? "high" : level == '4' || level == '5' ? "low" : "normal";
     }
     return "normal";
-  }
-
-  private static Instant sentDate(MimeMessage mime) {
-    try {
-      Date date = mime.getSentDate();
-      return date == null ? null : date.toInstant();
-    } catch (MessagingException unparsable) {
-      return null;
-    }
   }
 }

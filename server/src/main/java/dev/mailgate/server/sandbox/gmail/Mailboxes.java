@@ -1,13 +1,12 @@
 package dev.mailgate.server.sandbox.gmail;
 
+import dev.mailgate.server.sandbox.MailboxDirectory;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * All mailboxes of the sandbox by address (created on first use), and the post office between
@@ -19,20 +18,21 @@ final class Mailboxes {
   /** Gmail's limit for a message sent through the API. */
   static final int MAX_MESSAGE_BYTES = 35 * 1024 * 1024;
 
-  private final ConcurrentHashMap<String, Mailbox> byAddress = new ConcurrentHashMap<>();
   private final Clock clock;
+  private final MailboxDirectory<Mailbox> directory;
 
   /** Mailboxes that date what they store by {@code clock}. */
   Mailboxes(Clock clock) {
     this.clock = clock;
+    this.directory = new MailboxDirectory<>(address -> new Mailbox(address, clock));
   }
 
   Mailbox open(String address) {
-    return byAddress.computeIfAbsent(address.toLowerCase(Locale.ROOT), key -> new Mailbox(key, clock));
+    return directory.open(address);
   }
 
   Optional<Mailbox> existing(String address) {
-    return Optional.ofNullable(byAddress.get(address.toLowerCase(Locale.ROOT)));
+    return directory.existing(address);
   }
 
   /** A message as received: labels given, dated by its Date header when it has one. */

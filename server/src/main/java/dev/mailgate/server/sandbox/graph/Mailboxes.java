@@ -1,12 +1,12 @@
 package dev.mailgate.server.sandbox.graph;
 
+import dev.mailgate.server.sandbox.MailboxDirectory;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * All mailboxes of the sandbox by address (created on first use), and the post office between
@@ -15,20 +15,21 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Mailboxes {
 
-  private final ConcurrentHashMap<String, Mailbox> byAddress = new ConcurrentHashMap<>();
   private final Clock clock;
+  private final MailboxDirectory<Mailbox> directory;
 
   /** Mailboxes that date what they store by {@code clock}. */
   Mailboxes(Clock clock) {
     this.clock = clock;
+    this.directory = new MailboxDirectory<>(address -> new Mailbox(address, clock));
   }
 
   Mailbox open(String address) {
-    return byAddress.computeIfAbsent(address.toLowerCase(Locale.ROOT), key -> new Mailbox(key, clock));
+    return directory.open(address);
   }
 
   Optional<Mailbox> existing(String address) {
-    return Optional.ofNullable(byAddress.get(address.toLowerCase(Locale.ROOT)));
+    return directory.existing(address);
   }
 
   /** Mail arriving from outside: unread in {@code folderName}, received when its Date header says (else now). */

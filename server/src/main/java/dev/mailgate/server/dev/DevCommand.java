@@ -99,7 +99,7 @@ public final class DevCommand implements Callable<Integer> {
       throw e;
     }
     GatewayOptions options = GatewayOptions.local(host, boundPort, dataDir.resolve("secrets"))
-        .withOAuth(providers.endpoints())
+        .withOAuth(LocalOAuth.endpoints(providers))
         .withGmailRootUrl(providers.gmailRootUrl())
         .withGraphRootUrl(providers.graphRootUrl())
         .withEgress(EgressPolicy.strict().allowingLoopback());

@@ -1,10 +1,7 @@
 package dev.mailgate.server.sandbox;
 
-import dev.mailgate.server.oauth.OAuthEndpoints;
-import dev.mailgate.server.oauth.OAuthProviders;
-import dev.mailgate.server.store.ProviderKind;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import com.icegreen.greenmail.util.GreenMail;
@@ -44,10 +41,16 @@ public final class LocalProviders implements AutoCloseable {
    */
   public static LocalProviders start(Vertx vertx, boolean interactiveLogin, Optional<String> externalSandbox)
       throws Exception {
+    return start(vertx, interactiveLogin, externalSandbox, Clock.systemUTC());
+  }
+
+  /** As {@link #start(Vertx, boolean, Optional)}, with the sandbox dating what it stores by {@code clock}. */
+  public static LocalProviders start(Vertx vertx, boolean interactiveLogin, Optional<String> externalSandbox,
+      Clock clock) throws Exception {
     MockOAuth2Server oauth = new MockOAuth2Server(new OAuth2Config(interactiveLogin, null, null, true));
     oauth.start(0);
     ProviderSandbox sandbox = externalSandbox.isPresent() ? null
-        : ProviderSandbox.start(vertx).await(30, TimeUnit.SECONDS);
+        : ProviderSandbox.start(vertx, ProviderSandbox.LOOPBACK, 0, clock).await(30, TimeUnit.SECONDS);
     String baseUrl = externalSandbox.map(url -> url.replaceAll("/+$", "")).orElseGet(() -> sandbox.baseUrl());
     GreenMail mailServer = new GreenMail(new ServerSetup[] {
         new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort(),
@@ -56,19 +59,17 @@ public final class LocalProviders implements AutoCloseable {
     return new LocalProviders(oauth, sandbox, baseUrl, mailServer);
   }
 
-  /** The providers' endpoints, every one on loopback. */
-  public OAuthProviders endpoints() {
-    return OAuthProviders.defaults()
-        .with(ProviderKind.GMAIL, OAuthEndpoints.google().at(
-            oauth.authorizationEndpointUrl("google").toString(),
-            oauth.tokenEndpointUrl("google").toString(),
-            Optional.of(oauth.revocationEndpointUrl("google").toString()),
-            sandboxBaseUrl + ProviderSandbox.GMAIL_PROFILE))
-        .with(ProviderKind.OUTLOOK, OAuthEndpoints.microsoft().at(
-            oauth.authorizationEndpointUrl("microsoft").toString(),
-            oauth.tokenEndpointUrl("microsoft").toString(),
-            Optional.empty(),
-            sandboxBaseUrl + ProviderSandbox.GRAPH_ME));
+  /** Google's stand-ins: issuer {@code google} of the OAuth server and the Gmail sandbox's profile call. */
+  public LocalEndpoints google() {
+    return new LocalEndpoints(oauth.authorizationEndpointUrl("google").toString(),
+        oauth.tokenEndpointUrl("google").toString(), Optional.of(oauth.revocationEndpointUrl("google").toString()),
+        sandboxBaseUrl + ProviderSandbox.GMAIL_PROFILE);
+  }
+
+  /** Microsoft's stand-ins: issuer {@code microsoft} of the OAuth server (no revocation) and Graph's /me. */
+  public LocalEndpoints microsoft() {
+    return new LocalEndpoints(oauth.authorizationEndpointUrl("microsoft").toString(),
+        oauth.tokenEndpointUrl("microsoft").toString(), Optional.empty(), sandboxBaseUrl + ProviderSandbox.GRAPH_ME);
   }
 
   /** The Gmail API root URL (the sandbox), for google-api-services-gmail's setRootUrl. */

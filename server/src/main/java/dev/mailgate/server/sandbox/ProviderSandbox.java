@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
+import java.time.Clock;
 
 /**
  * A local stand-in for the Gmail and Microsoft Graph REST APIs on one loopback port, for dev
@@ -18,6 +19,8 @@ public final class ProviderSandbox {
 
   public static final String GMAIL_PROFILE = "/gmail/v1/users/me/profile";
   public static final String GRAPH_ME = "/v1.0/me";
+  /** The address the sandbox listens on unless told otherwise. */
+  public static final String LOOPBACK = "127.0.0.1";
 
   private final HttpServer server;
   private final String host;
@@ -33,15 +36,23 @@ public final class ProviderSandbox {
 
   /** Starts the sandbox on a free loopback port. */
   public static Future<ProviderSandbox> start(Vertx vertx) {
-    return start(vertx, "127.0.0.1", 0);
+    return start(vertx, LOOPBACK, 0);
   }
 
   /** Starts the sandbox on host:port (0 picks a free port). */
   public static Future<ProviderSandbox> start(Vertx vertx, String host, int port) {
+    return start(vertx, host, port, Clock.systemUTC());
+  }
+
+  /**
+   * Starts the sandbox on host:port (0 picks a free port), its Gmail and Graph dating every message,
+   * draft and change by {@code clock} (tests pass one they move forward instead of sleeping).
+   */
+  public static Future<ProviderSandbox> start(Vertx vertx, String host, int port, Clock clock) {
     Router router = Router.router(vertx);
-    GmailSandbox gmail = GmailSandbox.create();
+    GmailSandbox gmail = GmailSandbox.create(clock);
     gmail.mount(router);
-    GraphSandbox graph = GraphSandbox.create();
+    GraphSandbox graph = GraphSandbox.create(clock);
     graph.mount(router);
     HttpServer server = vertx.createHttpServer().requestHandler(router);
     return server.listen(port, host).map(bound -> new ProviderSandbox(bound, host, gmail, graph));

@@ -32,7 +32,7 @@ class SandboxProcessTest {
         assertThat(providers.sandbox()).isNull();
         assertThat(providers.gmailRootUrl()).isEqualTo(sandbox.baseUrl() + "/");
         assertThat(providers.graphRootUrl()).isEqualTo(sandbox.baseUrl());
-        assertThat(providers.endpoints().of(ProviderKind.GMAIL).orElseThrow().profileUrl())
+        assertThat(LocalOAuth.endpoints(providers).of(ProviderKind.GMAIL).orElseThrow().profileUrl())
             .isEqualTo(sandbox.baseUrl() + ProviderSandbox.GMAIL_PROFILE);
       }
       sandbox.close().await(10, TimeUnit.SECONDS);

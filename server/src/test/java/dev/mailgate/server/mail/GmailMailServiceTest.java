@@ -330,11 +330,14 @@ class GmailMailServiceTest {
     String second = userId + ".work@gmail.test";
     Connection work = Mailboxes.connect(gateway.get(), TestGateway.acme(), userId, Provider.PROVIDER_GMAIL, second);
     String tag = UUID.randomUUID().toString().substring(0, 6);
+    var clock = gateway.get().clock();
     for (int i = 0; i < 3; i++) {
-      sandbox.deliver(address, Mailboxes.mail("a@example.org", address, tag + " home " + i, "x", "", null), List.of("INBOX"));
-      Thread.sleep(1100);
-      sandbox.deliver(second, Mailboxes.mail("a@example.org", second, tag + " work " + i, "x", "", null), List.of("INBOX"));
-      Thread.sleep(1100);
+      sandbox.deliver(address, clock.dated(Mailboxes.mail("a@example.org", address, tag + " home " + i, "x", "", null)),
+          List.of("INBOX"));
+      clock.tick();
+      sandbox.deliver(second, clock.dated(Mailboxes.mail("a@example.org", second, tag + " work " + i, "x", "", null)),
+          List.of("INBOX"));
+      clock.tick();
     }
     List<MessageSummary> seen = new ArrayList<>();
     String token = "";

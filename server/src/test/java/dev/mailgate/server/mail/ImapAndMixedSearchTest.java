@@ -111,19 +111,22 @@ class ImapAndMixedSearchTest {
     Connection i = connections.createImapConnection(ImapContractTest.imapRequest(gateway.get(), userId, imap, "pw").build());
 
     var sandbox = gateway.get().providers().sandbox();
+    var clock = gateway.get().clock();
     String tag = UUID.randomUUID().toString().substring(0, 6);
     List<String> expected = new ArrayList<>();
     for (int round = 0; round < 2; round++) {
-      sandbox.gmail().deliver(gmail, Mailboxes.mail("ada@example.org", gmail, tag + " gmail " + round, "x", "", null), List.of("INBOX"));
+      sandbox.gmail().deliver(gmail, clock.dated(Mailboxes.mail("ada@example.org", gmail, tag + " gmail " + round, "x", "",
+          null)), List.of("INBOX"));
       expected.add(0, tag + " gmail " + round);
-      Thread.sleep(1100);
-      sandbox.graph().deliver(outlook, Mailboxes.mail("ada@example.org", outlook, tag + " outlook " + round, "x", "", null), "inbox");
+      clock.tick();
+      sandbox.graph().deliver(outlook, clock.dated(Mailboxes.mail("ada@example.org", outlook, tag + " outlook " + round, "x",
+          "", null)), "inbox");
       expected.add(0, tag + " outlook " + round);
-      Thread.sleep(1100);
-      gateway.get().providers().mailServer().getUserManager().getUser(imap)
-          .deliver(MimeReader.parse(Mailboxes.mail("ada@example.org", imap, tag + " imap " + round, "x", "", null)));
+      clock.tick();
+      gateway.get().deliverImap(imap, clock.dated(Mailboxes.mail("ada@example.org", imap, tag + " imap " + round, "x", "",
+          null)));
       expected.add(0, tag + " imap " + round);
-      Thread.sleep(1100);
+      clock.tick();
     }
     List<MessageSummary> found = new ArrayList<>();
     String token = "";

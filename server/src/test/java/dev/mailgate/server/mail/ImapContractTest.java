@@ -51,6 +51,6 @@ class ImapContractTest extends MailContractTest {
 
   @Override
   protected void deliver(String mailbox, byte[] rfc822) {
-    gateway.get().providers().mailServer().getUserManager().getUser(mailbox).deliver(MimeReader.parse(rfc822));
+    gateway.get().deliverImap(mailbox, rfc822);
   }
 }

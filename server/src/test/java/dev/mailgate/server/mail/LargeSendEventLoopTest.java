@@ -69,7 +69,7 @@ class LargeSendEventLoopTest {
         .setMaxEventLoopExecuteTime(MAX_TASK_MILLIS).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
         .setWarningExceptionTime(MAX_TASK_MILLIS).setWarningExceptionTimeUnit(TimeUnit.MILLISECONDS));
     GatewayServer server = GatewayServer.start(vertx, GatewayOptions.local("127.0.0.1", port, dir.resolve("secrets"))
-        .withOAuth(providers.endpoints()).withEgress(new TestEgress().devPolicy()), tenants).await(120, TimeUnit.SECONDS);
+        .withOAuth(TestGateway.localOAuth(providers)).withEgress(new TestEgress().devPolicy()), tenants).await(120, TimeUnit.SECONDS);
     ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     try {
       String userId = "large-" + UUID.randomUUID().toString().substring(0, 8);

@@ -24,6 +24,7 @@ import dev.mailgate.proto.v1.SendMessageResponse;
 import dev.mailgate.proto.v1.TrashMessageRequest;
 import dev.mailgate.proto.v1.UntrashMessageRequest;
 import dev.mailgate.server.testing.Mailboxes;
+import dev.mailgate.server.testing.TestClock;
 import dev.mailgate.server.testing.TestGateway;
 import io.grpc.Status;
 import java.util.List;
@@ -84,9 +85,10 @@ public abstract class MailContractTest {
   @Test
   void searchFindsDeliveredMailNewestFirstAndNamesTheConnection() throws Exception {
     String tag = UUID.randomUUID().toString().substring(0, 6);
-    deliver(address, Mailboxes.mail("ada@example.org", address, "first " + tag, "one", "", null));
-    Thread.sleep(1100); // distinct receive times, at the providers' one-second resolution
-    deliver(address, Mailboxes.mail("ada@example.org", address, "second " + tag, "two", "", null));
+    TestClock clock = gateway().clock();
+    deliver(address, clock.dated(Mailboxes.mail("ada@example.org", address, "first " + tag, "one", "", null)));
+    clock.tick(); // distinct receive times, at the providers' one-second resolution
+    deliver(address, clock.dated(Mailboxes.mail("ada@example.org", address, "second " + tag, "two", "", null)));
 
     List<MessageSummary> found = search("subject:" + tag).getMessagesList();
     assertThat(found).extracting(MessageSummary::getSubject).containsExactly("second " + tag, "first " + tag);
@@ -129,7 +131,7 @@ public abstract class MailContractTest {
   void replySentThroughTheGatewayJoinsTheThread() throws Exception {
     deliver(address, Mailboxes.mail("ada@example.org", address, "lunch?", "lunch at noon?", "", null));
     MessageSummary original = only("subject:lunch?");
-    Thread.sleep(1100); // the reply is newer at the providers' one-second resolution
+    gateway().clock().tick(); // the reply is newer at the providers' one-second resolution
 
     SendMessageResponse reply = mail.sendMessage(SendMessageRequest.newBuilder().setUserId(userId)
         .setConnectionId(connection.getConnectionId()).setRequestId("reply-" + UUID.randomUUID())

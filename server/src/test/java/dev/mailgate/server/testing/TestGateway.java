@@ -1,8 +1,14 @@
 package dev.mailgate.server.testing;
 
+import com.icegreen.greenmail.store.FolderException;
 import dev.mailgate.server.GatewayOptions;
 import dev.mailgate.server.GatewayServer;
+import dev.mailgate.server.mail.MimeReader;
+import dev.mailgate.server.oauth.OAuthEndpoints;
+import dev.mailgate.server.oauth.OAuthProviders;
+import dev.mailgate.server.sandbox.LocalEndpoints;
 import dev.mailgate.server.sandbox.LocalProviders;
+import dev.mailgate.server.store.ProviderKind;
 import dev.mailgate.tenant.config.ApiKeys;
 import dev.mailgate.tenant.config.LoadResult;
 import dev.mailgate.tenant.config.TenantConfig;
@@ -13,11 +19,16 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
 import io.vertx.core.Vertx;
+import jakarta.mail.Flags;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -37,16 +48,18 @@ public final class TestGateway implements AutoCloseable {
   private final GatewayOptions options;
   private final List<TenantConfig> tenants;
   private final LocalProviders providers;
+  private final TestClock clock;
   private final ManagedChannel channel;
   private final Map<String, String> databases;
 
   private TestGateway(Vertx vertx, GatewayServer server, GatewayOptions options, List<TenantConfig> tenants,
-      LocalProviders providers, Map<String, String> databases) {
+      LocalProviders providers, TestClock clock, Map<String, String> databases) {
     this.vertx = vertx;
     this.server = server;
     this.options = options;
     this.tenants = tenants;
     this.providers = providers;
+    this.clock = clock;
     this.databases = databases;
     this.channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
   }
@@ -90,15 +103,27 @@ public final class TestGateway implements AutoCloseable {
         "GLOBEX_DATABASE", databases.get("globex"));
     LoadResult loaded = new TenantConfigLoader(env::get).loadDirectory(dir);
     Vertx vertx = Vertx.vertx();
-    LocalProviders providers = LocalProviders.start(vertx, true);
+    TestClock clock = new TestClock();
+    LocalProviders providers = LocalProviders.start(vertx, true, Optional.empty(), clock);
     GatewayOptions options = GatewayOptions.local("127.0.0.1", port, dir.resolve("secrets"))
-        .withOAuth(providers.endpoints())
+        .withOAuth(localOAuth(providers))
         .withGmailRootUrl(providers.gmailRootUrl())
         .withGraphRootUrl(providers.graphRootUrl())
         .withEgress(new TestEgress().devPolicy());
     options = tweak.apply(options);
     GatewayServer server = GatewayServer.start(vertx, options, loaded.tenants()).await(60, TimeUnit.SECONDS);
-    return new TestGateway(vertx, server, options, loaded.tenants(), providers, databases);
+    return new TestGateway(vertx, server, options, loaded.tenants(), providers, clock, databases);
+  }
+
+  /** The gateway's OAuth configuration with Google and Microsoft on the local providers. */
+  public static OAuthProviders localOAuth(LocalProviders providers) {
+    return OAuthProviders.defaults()
+        .with(ProviderKind.GMAIL, at(OAuthEndpoints.google(), providers.google()))
+        .with(ProviderKind.OUTLOOK, at(OAuthEndpoints.microsoft(), providers.microsoft()));
+  }
+
+  private static OAuthEndpoints at(OAuthEndpoints provider, LocalEndpoints local) {
+    return provider.at(local.authorizationUrl(), local.tokenUrl(), local.revocationUrl(), local.profileUrl());
   }
 
   /** A tenant file in the documented format, using the test database's address. */
@@ -160,6 +185,28 @@ public final class TestGateway implements AutoCloseable {
   /** The local OAuth server and provider sandbox this gateway talks to. */
   public LocalProviders providers() {
     return providers;
+  }
+
+  /** The clock of the provider sandboxes: advance it instead of sleeping for distinct timestamps. */
+  public TestClock clock() {
+    return clock;
+  }
+
+  /**
+   * Delivers {@code rfc822} to the INBOX of {@code mailbox} on the IMAP server, received at its
+   * Date header (now if it has none), as the sandboxes date delivered mail: mail dated by
+   * {@link TestClock#dated} arrives in the clock's order.
+   */
+  public void deliverImap(String mailbox, byte[] rfc822) {
+    try {
+      MimeMessage message = MimeReader.parse(rfc822);
+      Date received = message.getSentDate() == null ? new Date() : message.getSentDate();
+      var mailServer = providers.mailServer();
+      mailServer.getManagers().getImapHostManager().getInbox(mailServer.getUserManager().getUser(mailbox))
+          .appendMessage(message, new Flags(), received);
+    } catch (MessagingException | FolderException e) {
+      throw new IllegalArgumentException("Cannot deliver to " + mailbox, e);
+    }
   }
 
   /** A second gateway process on the same tenant databases and keys: its own Vert.x, pools and port. */

@@ -61,8 +61,8 @@ final class DraftRoutes {
   private void create(RoutingContext ctx, Mailbox mailbox, String pathId, JsonObject draft, byte[] media) {
     JsonObject message = messageOf(draft, media);
     byte[] raw = media != null ? media : MessageRoutes.rawOf(message);
-    byte[] complete = RawHeaders.asSentBy(raw, mailbox.address());
-    Mailbox.DraftRef created = mailbox.createDraft(complete, MimeParser.parse(complete),
+    byte[] complete = RawHeaders.asSentBy(raw, mailbox.address(), mailbox.now());
+    Mailbox.DraftRef created = mailbox.createDraft(complete, PayloadParser.parse(complete),
         Exchange.text(message, "threadId"));
     answer(ctx, mailbox, created);
   }
@@ -71,8 +71,8 @@ final class DraftRoutes {
     mailbox.draft(draftId);
     JsonObject message = messageOf(draft, media);
     byte[] raw = media != null ? media : MessageRoutes.rawOf(message);
-    byte[] complete = RawHeaders.asSentBy(raw, mailbox.address());
-    Mailbox.DraftRef updated = mailbox.updateDraft(draftId, complete, MimeParser.parse(complete),
+    byte[] complete = RawHeaders.asSentBy(raw, mailbox.address(), mailbox.now());
+    Mailbox.DraftRef updated = mailbox.updateDraft(draftId, complete, PayloadParser.parse(complete),
         Exchange.text(message, "threadId"));
     answer(ctx, mailbox, updated);
   }

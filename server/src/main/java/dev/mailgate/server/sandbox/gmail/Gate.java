@@ -1,6 +1,8 @@
 package dev.mailgate.server.sandbox.gmail;
 
 import dev.mailgate.server.sandbox.BearerIdentity;
+import dev.mailgate.server.sandbox.CallCounts;
+import dev.mailgate.server.sandbox.FaultInjection;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
@@ -8,9 +10,6 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What every sandbox request passes first: it is counted, delayed by the configured latency,
@@ -23,13 +22,9 @@ final class Gate implements Handler<RoutingContext> {
   private static final String MAILBOX = "gmail.sandbox.mailbox";
   private static final String METHOD_OVERRIDE = "X-HTTP-Method-Override";
 
-  /** Failures queued by {@code failNext}. */
-  private record Fault(AtomicInteger remaining, int code, String reason, Duration retryAfter) {}
-
   private final Mailboxes mailboxes;
-  private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
-  private final AtomicReference<Fault> fault = new AtomicReference<>();
-  private volatile Duration latency = Duration.ZERO;
+  private final CallCounts calls = new CallCounts();
+  private final FaultInjection faults = new FaultInjection();
 
   Gate(Mailboxes mailboxes) {
     this.mailboxes = mailboxes;
@@ -48,28 +43,21 @@ final class Gate implements Handler<RoutingContext> {
   }
 
   void failNext(int count, int code, String reason, Duration retryAfter) {
-    fault.set(new Fault(new AtomicInteger(count), code, reason, retryAfter));
+    faults.failNext(count, new FaultInjection.Fault(code, reason, retryAfter));
   }
 
   void latency(Duration latency) {
-    this.latency = latency == null || latency.isNegative() ? Duration.ZERO : latency;
+    faults.latency(latency);
   }
 
   int calls(String method, String pathSuffix) {
-    String prefix = method.toUpperCase(Locale.ROOT) + " ";
-    return calls.entrySet().stream().filter(e -> e.getKey().startsWith(prefix) && e.getKey().endsWith(pathSuffix))
-        .mapToInt(e -> e.getValue().get()).sum();
+    return calls.calls(method, pathSuffix);
   }
 
   @Override
   public void handle(RoutingContext ctx) {
-    calls.computeIfAbsent(method(ctx) + " " + ctx.request().path(), call -> new AtomicInteger()).incrementAndGet();
-    long delay = latency.toMillis();
-    if (delay > 0) {
-      ctx.vertx().setTimer(delay, timer -> admit(ctx));
-    } else {
-      admit(ctx);
-    }
+    calls.count(method(ctx), ctx.request().path());
+    faults.afterLatency(ctx, () -> admit(ctx));
   }
 
   private void admit(RoutingContext ctx) {
@@ -94,14 +82,12 @@ final class Gate implements Handler<RoutingContext> {
   }
 
   private Optional<GmailException> nextFault() {
-    Fault queued = fault.get();
-    if (queued == null || queued.remaining().getAndUpdate(n -> Math.max(0, n - 1)) <= 0) {
-      return Optional.empty();
-    }
-    Map<String, String> headers = new HashMap<>();
-    if (queued.retryAfter() != null) {
-      headers.put("Retry-After", Long.toString(Math.max(0, queued.retryAfter().toSeconds())));
-    }
-    return Optional.of(GmailException.injected(queued.code(), queued.reason(), headers));
+    return faults.next().map(fault -> {
+      Map<String, String> headers = new HashMap<>();
+      if (fault.retryAfter() != null) {
+        headers.put("Retry-After", Long.toString(Math.max(0, fault.retryAfter().toSeconds())));
+      }
+      return GmailException.injected(fault.status(), fault.code(), headers);
+    });
   }
 }

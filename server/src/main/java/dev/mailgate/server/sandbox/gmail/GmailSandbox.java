@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -22,14 +23,23 @@ import java.util.function.Function;
  */
 public final class GmailSandbox {
 
-  private final Mailboxes mailboxes = new Mailboxes();
-  private final Gate gate = new Gate(mailboxes);
+  private final Mailboxes mailboxes;
+  private final Gate gate;
   private final RequestLog log = new RequestLog();
 
-  private GmailSandbox() {}
+  private GmailSandbox(Clock clock) {
+    this.mailboxes = new Mailboxes(clock);
+    this.gate = new Gate(mailboxes);
+  }
 
+  /** A sandbox on the system clock. */
   public static GmailSandbox create() {
-    return new GmailSandbox();
+    return create(Clock.systemUTC());
+  }
+
+  /** A sandbox that dates received, sent and drafted mail (internalDate) and search's "now" by {@code clock}. */
+  public static GmailSandbox create(Clock clock) {
+    return new GmailSandbox(clock);
   }
 
   /**

@@ -1,6 +1,8 @@
 package dev.mailgate.server.sandbox.gmail;
 
 import dev.mailgate.server.sandbox.gmail.HistoryLog.Type;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -22,18 +24,25 @@ final class Mailbox {
   record DraftRef(String id, StoredMessage message) {}
 
   private final String address;
+  private final Clock clock;
   private final LabelSet labels = new LabelSet();
   private final HistoryLog history = new HistoryLog(1000);
   private final Map<String, StoredMessage> messages = new LinkedHashMap<>();
   private final Map<String, String> drafts = new LinkedHashMap<>();
   private long sequence;
 
-  Mailbox(String address) {
+  Mailbox(String address, Clock clock) {
     this.address = address;
+    this.clock = clock;
   }
 
   String address() {
     return address;
+  }
+
+  /** Now by the sandbox's clock. */
+  Instant now() {
+    return clock.instant();
   }
 
   synchronized <T> T read(Supplier<T> reader) {
@@ -154,7 +163,7 @@ final class Mailbox {
   synchronized List<StoredMessage> search(MessageQuery query, List<String> labelIds, boolean includeSpamTrash) {
     boolean spamTrash = includeSpamTrash || query.reachesSpamAndTrash() || labelIds.contains(LabelSet.TRASH)
         || labelIds.contains(LabelSet.SPAM);
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     return messages.values().stream()
         .filter(m -> spamTrash || !(m.labels().contains(LabelSet.TRASH) || m.labels().contains(LabelSet.SPAM)))
         .filter(m -> m.labels().containsAll(labelIds))
@@ -185,7 +194,7 @@ final class Mailbox {
   }
 
   synchronized DraftRef createDraft(byte[] raw, ParsedMessage parsed, String threadId) {
-    StoredMessage message = insert(raw, parsed, List.of(LabelSet.DRAFT), System.currentTimeMillis(), threadId);
+    StoredMessage message = insert(raw, parsed, List.of(LabelSet.DRAFT), clock.millis(), threadId);
     String id = Ids.draftId();
     drafts.put(id, message.id());
     return new DraftRef(id, message);
@@ -203,7 +212,7 @@ final class Mailbox {
   synchronized DraftRef updateDraft(String draftId, byte[] raw, ParsedMessage parsed, String threadId) {
     DraftRef old = draft(draftId);
     delete(old.message().id());
-    StoredMessage message = insert(raw, parsed, List.of(LabelSet.DRAFT), System.currentTimeMillis(),
+    StoredMessage message = insert(raw, parsed, List.of(LabelSet.DRAFT), clock.millis(),
         threadId == null ? old.message().threadId() : threadId);
     drafts.put(draftId, message.id());
     return new DraftRef(draftId, message);

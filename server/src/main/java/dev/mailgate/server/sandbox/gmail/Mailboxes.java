@@ -1,12 +1,12 @@
 package dev.mailgate.server.sandbox.gmail;
 
+import dev.mailgate.server.sandbox.MailboxDirectory;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * All mailboxes of the sandbox by address (created on first use), and the post office between
@@ -18,20 +18,27 @@ final class Mailboxes {
   /** Gmail's limit for a message sent through the API. */
   static final int MAX_MESSAGE_BYTES = 35 * 1024 * 1024;
 
-  private final ConcurrentHashMap<String, Mailbox> byAddress = new ConcurrentHashMap<>();
+  private final Clock clock;
+  private final MailboxDirectory<Mailbox> directory;
+
+  /** Mailboxes that date what they store by {@code clock}. */
+  Mailboxes(Clock clock) {
+    this.clock = clock;
+    this.directory = new MailboxDirectory<>(address -> new Mailbox(address, clock));
+  }
 
   Mailbox open(String address) {
-    return byAddress.computeIfAbsent(address.toLowerCase(Locale.ROOT), Mailbox::new);
+    return directory.open(address);
   }
 
   Optional<Mailbox> existing(String address) {
-    return Optional.ofNullable(byAddress.get(address.toLowerCase(Locale.ROOT)));
+    return directory.existing(address);
   }
 
   /** A message as received: labels given, dated by its Date header when it has one. */
   StoredMessage deliver(String address, byte[] raw, List<String> labelIds) {
-    ParsedMessage parsed = MimeParser.parse(raw);
-    return open(address).insert(raw, parsed, labelIds, parsed.dateMillis().orElse(System.currentTimeMillis()), null);
+    ParsedMessage parsed = PayloadParser.parse(raw);
+    return open(address).insert(raw, parsed, labelIds, parsed.dateMillis().orElseGet(clock::millis), null);
   }
 
   /** What {@code messages.send} and {@code drafts.send} do with the bytes of a message. */
@@ -40,7 +47,7 @@ final class Mailboxes {
   }
 
   StoredMessage send(Mailbox sender, Outgoing outgoing, String threadId) {
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     List<String> labels = new ArrayList<>(List.of(LabelSet.SENT));
     if (outgoing.parsed().recipients().contains(sender.address())) {
       labels.addAll(List.of(LabelSet.INBOX, LabelSet.UNREAD));
@@ -50,7 +57,7 @@ final class Mailboxes {
     recipients.remove(sender.address());
     if (!recipients.isEmpty()) {
       byte[] copy = outgoing.parsed().bcc().isEmpty() ? outgoing.raw() : RawHeaders.withoutBcc(outgoing.raw());
-      ParsedMessage copyParsed = copy == outgoing.raw() ? outgoing.parsed() : MimeParser.parse(copy);
+      ParsedMessage copyParsed = copy == outgoing.raw() ? outgoing.parsed() : PayloadParser.parse(copy);
       for (String recipient : recipients) {
         existing(recipient).ifPresent(
             inbox -> inbox.insert(copy, copyParsed, List.of(LabelSet.INBOX, LabelSet.UNREAD), now, null));
@@ -64,8 +71,8 @@ final class Mailboxes {
 
   Outgoing prepare(Mailbox sender, byte[] raw) {
     requireSize(raw);
-    byte[] complete = RawHeaders.asSentBy(raw, sender.address());
-    ParsedMessage parsed = MimeParser.parse(complete);
+    byte[] complete = RawHeaders.asSentBy(raw, sender.address(), clock.instant());
+    ParsedMessage parsed = PayloadParser.parse(complete);
     if (parsed.recipients().isEmpty()) {
       throw GmailException.invalidArgument("Recipient address required");
     }

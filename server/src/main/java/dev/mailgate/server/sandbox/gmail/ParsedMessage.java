@@ -1,7 +1,7 @@
 package dev.mailgate.server.sandbox.gmail;
 
+import dev.mailgate.server.sandbox.ConversationTopic;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -31,16 +31,6 @@ record ParsedMessage(PayloadPart payload, String subject, String from, String fr
 
   /** The subject without reply and forward prefixes, for threading. */
   String threadSubject() {
-    String s = subject.trim();
-    while (true) {
-      String lower = s.toLowerCase(Locale.ROOT);
-      int colon = s.indexOf(':');
-      if (colon > 0 && colon <= 4 && (lower.startsWith("re:") || lower.startsWith("fw:") || lower.startsWith("fwd:")
-          || lower.startsWith("aw:") || lower.startsWith("sv:") || lower.startsWith("wg:"))) {
-        s = s.substring(colon + 1).trim();
-      } else {
-        return lower;
-      }
-    }
+    return ConversationTopic.of(subject);
   }
 }

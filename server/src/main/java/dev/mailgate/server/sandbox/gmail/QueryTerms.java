@@ -1,6 +1,7 @@
 package dev.mailgate.server.sandbox.gmail;
 
 import dev.mailgate.server.sandbox.gmail.MessageQuery.Target;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
@@ -10,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.LongUnaryOperator;
 import java.util.function.Predicate;
 
 /** The single terms of {@link MessageQuery}. */
@@ -47,8 +49,10 @@ final class QueryTerms {
       case "rfc822msgid" -> t -> stripBrackets(t.message().parsed().messageIdHeader()).equalsIgnoreCase(stripBrackets(value));
       case "after", "newer" -> instant(value).<Predicate<Target>>map(at -> t -> t.message().internalDate() >= at).orElse(null);
       case "before", "older" -> instant(value).<Predicate<Target>>map(at -> t -> t.message().internalDate() < at).orElse(null);
-      case "newer_than" -> age(value).<Predicate<Target>>map(age -> t -> t.message().internalDate() > t.now() - age).orElse(null);
-      case "older_than" -> age(value).<Predicate<Target>>map(age -> t -> t.message().internalDate() < t.now() - age).orElse(null);
+      case "newer_than" -> ago(value).<Predicate<Target>>map(ago -> t -> t.message().internalDate() > ago.applyAsLong(t.now()))
+          .orElse(null);
+      case "older_than" -> ago(value).<Predicate<Target>>map(ago -> t -> t.message().internalDate() < ago.applyAsLong(t.now()))
+          .orElse(null);
       case "larger", "size" -> bytes(value).<Predicate<Target>>map(n -> t -> t.message().raw().length > n).orElse(null);
       case "smaller" -> bytes(value).<Predicate<Target>>map(n -> t -> t.message().raw().length < n).orElse(null);
       default -> null;
@@ -126,19 +130,22 @@ final class QueryTerms {
     return Optional.empty();
   }
 
-  /** {@code 3d}, {@code 2m}, {@code 1y} as milliseconds back from now. */
-  private static Optional<Long> age(String value) {
+  /** {@code 3d}, {@code 2m}, {@code 1y}: the epoch millisecond that long before a given "now" (Pacific calendar). */
+  private static Optional<LongUnaryOperator> ago(String value) {
     if (!value.matches("\\d+[dmy]")) {
       return Optional.empty();
     }
     long n = Long.parseLong(value.substring(0, value.length() - 1));
-    ZonedDateTime now = ZonedDateTime.now(GMAIL_ZONE);
-    ZonedDateTime then = switch (value.charAt(value.length() - 1)) {
-      case 'd' -> now.minusDays(n);
-      case 'm' -> now.minusMonths(n);
-      default -> now.minusYears(n);
-    };
-    return Optional.of(now.toInstant().toEpochMilli() - then.toInstant().toEpochMilli());
+    char unit = value.charAt(value.length() - 1);
+    return Optional.of(nowMillis -> {
+      ZonedDateTime now = Instant.ofEpochMilli(nowMillis).atZone(GMAIL_ZONE);
+      ZonedDateTime then = switch (unit) {
+        case 'd' -> now.minusDays(n);
+        case 'm' -> now.minusMonths(n);
+        default -> now.minusYears(n);
+      };
+      return then.toInstant().toEpochMilli();
+    });
   }
 
   private static Optional<Long> bytes(String value) {

@@ -8,6 +8,7 @@ import jakarta.mail.internet.InternetHeaders;
 import jakarta.mail.internet.MailDateFormat;
 import java.io.ByteArrayInputStream;
 import java.io.UnsupportedEncodingException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashSet;
@@ -24,8 +25,8 @@ final class RawHeaders {
 
   private RawHeaders() {}
 
-  /** The message as Gmail sends it from {@code mailbox}. */
-  static byte[] asSentBy(byte[] raw, String mailbox) {
+  /** The message as Gmail sends it from {@code mailbox} at {@code now}. */
+  static byte[] asSentBy(byte[] raw, String mailbox, Instant now) {
     InternetHeaders headers;
     try {
       headers = new InternetHeaders(new ByteArrayInputStream(raw));
@@ -45,7 +46,7 @@ final class RawHeaders {
           + Long.toHexString(System.nanoTime()) + "@mail.gmail.com>");
     }
     if (headers.getHeader("Date") == null) {
-      added.add("Date: " + new MailDateFormat().format(new Date()));
+      added.add("Date: " + new MailDateFormat().format(Date.from(now)));
     }
     return added.isEmpty() && removed.isEmpty() ? raw : rewrite(raw, removed, added);
   }

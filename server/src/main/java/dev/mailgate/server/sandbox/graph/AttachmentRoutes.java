@@ -45,8 +45,8 @@ final class AttachmentRoutes {
 
   /** Adds a file attachment (to a draft, usually); 201 with the attachment. */
   private void add(RoutingContext ctx) {
-    FileAttachment attachment = MessageInput.attachment(RequestBodies.json(ctx));
     Mailbox mailbox = Gate.mailbox(ctx);
+    FileAttachment attachment = MessageInput.attachment(RequestBodies.json(ctx), mailbox.now());
     Odata.json(ctx, 201, mailbox.locked(() -> {
       GraphMessage message = mailbox.message(ctx.pathParam("id"));
       message.attachments.add(attachment);

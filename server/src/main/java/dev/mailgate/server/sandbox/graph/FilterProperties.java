@@ -44,7 +44,7 @@ final class FilterProperties {
     property("createdDateTime", Type.DATE_TIME, m -> m.created);
     property("lastModifiedDateTime", Type.DATE_TIME, m -> m.lastModified);
     property("subject", Type.STRING, m -> m.subject);
-    property("bodyPreview", Type.STRING, m -> HtmlText.preview(m.body));
+    property("bodyPreview", Type.STRING, m -> BodyText.preview(m.body));
     property("importance", Type.STRING, m -> m.importance);
     property("inferenceClassification", Type.STRING, m -> "focused");
     property("flag/flagStatus", Type.STRING, m -> m.flagStatus);

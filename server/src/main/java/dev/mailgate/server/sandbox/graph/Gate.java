@@ -1,6 +1,8 @@
 package dev.mailgate.server.sandbox.graph;
 
 import dev.mailgate.server.sandbox.BearerIdentity;
+import dev.mailgate.server.sandbox.CallCounts;
+import dev.mailgate.server.sandbox.FaultInjection;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLDecoder;
@@ -12,7 +14,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What every sandbox request passes first: it gets Graph's {@code request-id} headers and is
@@ -34,15 +35,11 @@ final class Gate implements Handler<RoutingContext> {
   /** The ids Graph puts on every answer and in every error's {@code innerError}. */
   record RequestIds(String requestId, String clientRequestId) {}
 
-  /** Failures queued by {@code failNext}. */
-  private record Fault(AtomicInteger remaining, int status, String code, Duration retryAfter) {}
-
   private final Mailboxes mailboxes;
-  private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+  private final CallCounts calls = new CallCounts();
+  private final FaultInjection faults = new FaultInjection();
   private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
   private final AtomicInteger maxConcurrent = new AtomicInteger();
-  private final AtomicReference<Fault> fault = new AtomicReference<>();
-  private volatile Duration latency = Duration.ZERO;
 
   Gate(Mailboxes mailboxes) {
     this.mailboxes = mailboxes;
@@ -64,17 +61,15 @@ final class Gate implements Handler<RoutingContext> {
   }
 
   void failNext(int count, int status, String code, Duration retryAfter) {
-    fault.set(new Fault(new AtomicInteger(count), status, code, retryAfter));
+    faults.failNext(count, new FaultInjection.Fault(status, code, retryAfter));
   }
 
   void latency(Duration latency) {
-    this.latency = latency == null || latency.isNegative() ? Duration.ZERO : latency;
+    faults.latency(latency);
   }
 
   int calls(String method, String pathSuffix) {
-    String prefix = method.toUpperCase(Locale.ROOT) + " ";
-    return calls.entrySet().stream().filter(e -> e.getKey().startsWith(prefix) && e.getKey().endsWith(pathSuffix))
-        .mapToInt(e -> e.getValue().get()).sum();
+    return calls.calls(method, pathSuffix);
   }
 
   int maxConcurrent() {
@@ -89,20 +84,14 @@ final class Gate implements Handler<RoutingContext> {
         clientRequestId == null || clientRequestId.isBlank() ? requestId : clientRequestId.trim());
     ctx.put(REQUEST_IDS, ids);
     ctx.response().putHeader("request-id", ids.requestId()).putHeader("client-request-id", ids.clientRequestId());
-    calls.computeIfAbsent(ctx.request().method().name() + " " + ctx.request().path(), call -> new AtomicInteger())
-        .incrementAndGet();
+    calls.count(ctx.request().method().name(), ctx.request().path());
     String authorization = ctx.request().getHeader("authorization");
     Optional<String> address = BearerIdentity.mailboxOf(authorization);
     if (address.isPresent() && !enterMailbox(ctx, address.get())) {
       GraphErrors.send(ctx, GraphException.mailboxConcurrency(THROTTLED_RETRY_AFTER));
       return;
     }
-    long delay = latency.toMillis();
-    if (delay > 0) {
-      ctx.vertx().setTimer(delay, timer -> admit(ctx, address, authorization));
-    } else {
-      admit(ctx, address, authorization);
-    }
+    faults.afterLatency(ctx, () -> admit(ctx, address, authorization));
   }
 
   /** Counts the request as in flight for its mailbox until it is answered; false if that is over the limit. */
@@ -116,9 +105,10 @@ final class Gate implements Handler<RoutingContext> {
 
   private void admit(RoutingContext ctx, Optional<String> address, String authorization) {
     try {
-      Fault queued = fault.get();
-      if (queued != null && queued.remaining().getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-        throw GraphException.injected(queued.status(), queued.code(), queued.retryAfter());
+      Optional<FaultInjection.Fault> injected = faults.next();
+      if (injected.isPresent()) {
+        FaultInjection.Fault fault = injected.get();
+        throw GraphException.injected(fault.status(), fault.code(), fault.retryAfter());
       }
       if (address.isEmpty()) {
         throw GraphException.unauthenticated(authorization == null || authorization.isBlank());

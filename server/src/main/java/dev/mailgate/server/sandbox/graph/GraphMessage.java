@@ -1,5 +1,7 @@
 package dev.mailgate.server.sandbox.graph;
 
+import dev.mailgate.server.sandbox.ConversationTopic;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -25,11 +27,11 @@ final class GraphMessage {
     }
 
     String asText() {
-      return isHtml() ? HtmlText.toText(content) : content;
+      return isHtml() ? BodyText.toText(content) : content;
     }
 
     String asHtml() {
-      return isHtml() ? content : HtmlText.fromText(content);
+      return isHtml() ? content : BodyText.fromText(content);
     }
   }
 
@@ -37,6 +39,8 @@ final class GraphMessage {
   record Header(String name, String value) {}
 
   final String id;
+  /** What dates its creation and changes: the clock of the sandbox it belongs to. */
+  private final Clock clock;
   String folderId;
   String conversationId;
   String internetMessageId = "";
@@ -70,21 +74,28 @@ final class GraphMessage {
   long sequence;
   private int version = 1;
 
-  GraphMessage(String id) {
+  GraphMessage(String id, Clock clock) {
     this.id = id;
+    this.clock = clock;
     Instant now = now();
     created = now;
     lastModified = now;
     received = now;
   }
 
-  static Instant now() {
-    return Instant.now().truncatedTo(ChronoUnit.SECONDS);
+  /** Now by the sandbox's clock, to the second as Graph's timestamps are. */
+  Instant now() {
+    return now(clock);
+  }
+
+  /** Now by {@code clock}, to the second as Graph's timestamps are. */
+  static Instant now(Clock clock) {
+    return Instant.now(clock).truncatedTo(ChronoUnit.SECONDS);
   }
 
   /** A copy under a new id with the same content, state and MIME (what Graph's {@code copy} makes). */
   GraphMessage copy(String newId) {
-    GraphMessage c = new GraphMessage(newId);
+    GraphMessage c = new GraphMessage(newId, clock);
     c.folderId = folderId;
     c.conversationId = conversationId;
     c.internetMessageId = internetMessageId;
@@ -142,26 +153,12 @@ final class GraphMessage {
 
   /** The subject without reply and forward prefixes, lower case: what conversations are matched on. */
   String conversationTopic() {
-    return topic(subject);
+    return ConversationTopic.of(subject);
   }
 
   /** Whether the subject starts with a reply or forward prefix. */
   boolean isReplyOrForward() {
-    return !topic(subject).equals(subject.trim().toLowerCase(Locale.ROOT));
-  }
-
-  static String topic(String subject) {
-    String s = subject == null ? "" : subject.trim();
-    while (true) {
-      String lower = s.toLowerCase(Locale.ROOT);
-      int colon = s.indexOf(':');
-      if (colon > 0 && colon <= 4 && (lower.startsWith("re:") || lower.startsWith("fw:") || lower.startsWith("fwd:")
-          || lower.startsWith("aw:") || lower.startsWith("sv:") || lower.startsWith("wg:"))) {
-        s = s.substring(colon + 1).trim();
-      } else {
-        return lower;
-      }
-    }
+    return !ConversationTopic.of(subject).equals(subject.trim().toLowerCase(Locale.ROOT));
   }
 
   /** Newest first: received time, then arrival in the mailbox. */

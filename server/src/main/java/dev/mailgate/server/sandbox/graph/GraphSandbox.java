@@ -5,6 +5,7 @@ import dev.mailgate.server.sandbox.graph.Folders.Folder;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.NoSuchElementException;
 import java.util.function.Function;
@@ -26,15 +27,28 @@ public final class GraphSandbox {
   /** How long after a send is accepted Graph files it, here by default (dev mode). */
   public static final Duration DEFAULT_FILING_DELAY = Duration.ofSeconds(1);
 
-  private final Mailboxes mailboxes = new Mailboxes();
-  private final Gate gate = new Gate(mailboxes);
+  private final Mailboxes mailboxes;
+  private final Gate gate;
   private final RequestLog log = new RequestLog();
-  private final Outbox outbox = new Outbox(mailboxes, DEFAULT_FILING_DELAY);
+  private final Outbox outbox;
 
-  private GraphSandbox() {}
+  private GraphSandbox(Clock clock) {
+    this.mailboxes = new Mailboxes(clock);
+    this.gate = new Gate(mailboxes);
+    this.outbox = new Outbox(mailboxes, DEFAULT_FILING_DELAY);
+  }
 
+  /** A sandbox on the system clock. */
   public static GraphSandbox create() {
-    return new GraphSandbox();
+    return create(Clock.systemUTC());
+  }
+
+  /**
+   * A sandbox that dates messages (created, lastModified, received and sent date-times) and
+   * attachments by {@code clock}; the filing delay and latency stay real time.
+   */
+  public static GraphSandbox create(Clock clock) {
+    return new GraphSandbox(clock);
   }
 
   /**

@@ -1,6 +1,8 @@
 package dev.mailgate.server.sandbox.graph;
 
 import dev.mailgate.server.sandbox.graph.Folders.Folder;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -22,6 +24,7 @@ final class Mailbox {
   record Category(String id, String displayName, String color) {}
 
   private final String address;
+  private final Clock clock;
   private final String userId;
   private final String displayName;
   private final Folders folders = new Folders();
@@ -35,8 +38,9 @@ final class Mailbox {
       new Category(UUID.randomUUID().toString(), "Purple category", "preset8"));
   private long sequence;
 
-  Mailbox(String address) {
+  Mailbox(String address, Clock clock) {
     this.address = address;
+    this.clock = clock;
     this.userId = Ids.userId(address);
     String local = address.contains("@") ? address.substring(0, address.indexOf('@')) : address;
     this.displayName = Arrays.stream(local.split("[._]+")).filter(part -> !part.isEmpty())
@@ -46,6 +50,16 @@ final class Mailbox {
 
   String address() {
     return address;
+  }
+
+  /** The sandbox's clock, which dates this mailbox's messages. */
+  Clock clock() {
+    return clock;
+  }
+
+  /** Now by the sandbox's clock, to the second. */
+  Instant now() {
+    return GraphMessage.now(clock);
   }
 
   String userId() {

@@ -1,11 +1,12 @@
 package dev.mailgate.server.sandbox.graph;
 
+import dev.mailgate.server.sandbox.MailboxDirectory;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * All mailboxes of the sandbox by address (created on first use), and the post office between
@@ -14,21 +15,28 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Mailboxes {
 
-  private final ConcurrentHashMap<String, Mailbox> byAddress = new ConcurrentHashMap<>();
+  private final Clock clock;
+  private final MailboxDirectory<Mailbox> directory;
+
+  /** Mailboxes that date what they store by {@code clock}. */
+  Mailboxes(Clock clock) {
+    this.clock = clock;
+    this.directory = new MailboxDirectory<>(address -> new Mailbox(address, clock));
+  }
 
   Mailbox open(String address) {
-    return byAddress.computeIfAbsent(address.toLowerCase(Locale.ROOT), Mailbox::new);
+    return directory.open(address);
   }
 
   Optional<Mailbox> existing(String address) {
-    return Optional.ofNullable(byAddress.get(address.toLowerCase(Locale.ROOT)));
+    return directory.existing(address);
   }
 
   /** Mail arriving from outside: unread in {@code folderName}, received when its Date header says (else now). */
   GraphMessage deliver(String address, byte[] raw, String folderName) {
-    GraphMessage message = MimeReader.read(raw);
+    GraphMessage message = MimeImport.read(raw, clock);
     if (message.sent == null) {
-      message.sent = GraphMessage.now();
+      message.sent = message.now();
     }
     message.received = message.sent;
     Mailbox mailbox = open(address);
@@ -42,12 +50,12 @@ final class Mailboxes {
    */
   Optional<GraphMessage> send(Mailbox sender, byte[] raw, boolean saveToSentItems, String conversationId,
       String keepId) {
-    GraphMessage parsed = MimeReader.read(raw);
+    GraphMessage parsed = MimeImport.read(raw, clock);
     GraphMessage sent = keepId == null ? parsed : parsed.copy(keepId);
     if (sent.allRecipients().isEmpty()) {
       throw GraphException.invalidRecipients("A message can't be sent because it contains no recipients.");
     }
-    Instant now = GraphMessage.now();
+    Instant now = GraphMessage.now(clock);
     if (sent.sent == null) {
       sent.sent = now;
     }
@@ -63,7 +71,7 @@ final class Mailboxes {
     sent.allRecipients().forEach(r -> addresses.add(r.address().toLowerCase(Locale.ROOT)));
     for (String address : addresses) {
       existing(address).ifPresent(inbox -> {
-        GraphMessage copy = MimeReader.read(delivered);
+        GraphMessage copy = MimeImport.read(delivered, clock);
         copy.received = now;
         copy.sent = sent.sent;
         inbox.locked(() -> inbox.insert(copy, inbox.folders().wellKnown(Folders.INBOX)));

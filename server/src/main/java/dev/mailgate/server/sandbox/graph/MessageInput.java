@@ -2,6 +2,7 @@ package dev.mailgate.server.sandbox.graph;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -49,7 +50,7 @@ final class MessageInput {
           }
           m.attachments.clear();
           for (Object item : array(name, value)) {
-            m.attachments.add(attachment(object(name, item)));
+            m.attachments.add(attachment(object(name, item), m.now()));
           }
         }
         case "isRead", "isDeliveryReceiptRequested", "isReadReceiptRequested", "flag", "categories",
@@ -93,7 +94,7 @@ final class MessageInput {
   }
 
   /** A {@code #microsoft.graph.fileAttachment} as clients post it, with its {@code contentBytes}. */
-  static FileAttachment attachment(JsonObject json) {
+  static FileAttachment attachment(JsonObject json, Instant now) {
     String type = json.getValue("@odata.type") instanceof String s ? s.replaceFirst("^#", "") : "";
     if (!type.equalsIgnoreCase("microsoft.graph.fileAttachment")) {
       throw new GraphException(400, "RequestBodyRead", "An attachment needs \"@odata.type\": "
@@ -112,7 +113,7 @@ final class MessageInput {
     return new FileAttachment(Ids.attachmentId(), name == null ? "" : name,
         contentType == null || contentType.isBlank() ? "application/octet-stream" : contentType, decoded,
         inline != null && bool("isInline", inline), string("contentId", json.getValue("contentId")),
-        GraphMessage.now());
+        now);
   }
 
   private static GraphMessage.Body body(JsonObject json) {

@@ -87,7 +87,7 @@ final class MessageJson {
     values.put("hasAttachments", m.hasAttachments());
     values.put("internetMessageId", m.internetMessageId);
     values.put("subject", m.subject);
-    values.put("bodyPreview", HtmlText.preview(m.body));
+    values.put("bodyPreview", BodyText.preview(m.body));
     values.put("importance", m.importance);
     values.put("parentFolderId", m.folderId);
     values.put("conversationId", m.conversationId);

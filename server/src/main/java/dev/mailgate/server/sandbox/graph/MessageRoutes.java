@@ -60,9 +60,9 @@ final class MessageRoutes {
     Mailbox mailbox = Gate.mailbox(ctx);
     GraphMessage draft;
     if (RequestBodies.isMime(ctx)) {
-      draft = MimeReader.read(RequestBodies.mime(ctx));
+      draft = MimeImport.read(RequestBodies.mime(ctx), mailbox.clock());
     } else {
-      draft = new GraphMessage(Ids.messageId());
+      draft = new GraphMessage(Ids.messageId(), mailbox.clock());
       MessageInput.apply(RequestBodies.json(ctx), draft, true);
     }
     draft.draft = true;

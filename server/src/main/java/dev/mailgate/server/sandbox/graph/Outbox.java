@@ -51,7 +51,7 @@ final class Outbox {
     requireOwnAddress(sender, message.from);
     message.from = message.from == null ? sender.self() : message.from;
     message.sender = message.from;
-    message.sent = GraphMessage.now();
+    message.sent = message.now();
     if (message.internetMessageId.isEmpty()) {
       message.internetMessageId = Ids.internetMessageId();
     }
@@ -63,9 +63,9 @@ final class Outbox {
 
   /** Checks RFC 822 as given (Graph's MIME format), keeping its Message-ID; adds From, Message-ID, Date if missing. */
   Submission submitMime(Mailbox sender, byte[] raw) {
-    GraphMessage parsed = MimeReader.read(raw);
+    GraphMessage parsed = MimeImport.read(raw, sender.clock());
     requireOwnAddress(sender, parsed.from);
-    Instant now = GraphMessage.now();
+    Instant now = sender.now();
     return new Submission(sender, MimeHeaders.completed(raw, sender.self(), Ids.internetMessageId(), now), true, null,
         null);
   }

@@ -1,5 +1,6 @@
 package dev.mailgate.server.sandbox.graph;
 
+import dev.mailgate.server.sandbox.HtmlText;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ final class Replies {
 
   /** A reply or forward of {@code original} from {@code mailbox}; {@code comment} goes above the quote. */
   static GraphMessage of(Kind kind, GraphMessage original, Mailbox mailbox, String comment) {
-    GraphMessage reply = new GraphMessage(Ids.messageId());
+    GraphMessage reply = new GraphMessage(Ids.messageId(), mailbox.clock());
     String prefix = kind == Kind.FORWARD ? "FW: " : "RE: ";
     reply.subject = original.subject.toLowerCase(Locale.ROOT).startsWith(prefix.toLowerCase(Locale.ROOT))
         ? original.subject : prefix + original.subject;

@@ -44,7 +44,7 @@ final class SendRoutes {
     if (save != null && !(save instanceof Boolean) && !(save instanceof String s && s.matches("(?i)true|false"))) {
       throw new GraphException(400, "RequestBodyRead", "Invalid value for parameter 'saveToSentItems'.");
     }
-    GraphMessage message = new GraphMessage(Ids.messageId());
+    GraphMessage message = new GraphMessage(Ids.messageId(), mailbox.clock());
     MessageInput.apply(json, message, true);
     outbox.file(ctx.vertx(), outbox.submit(mailbox, message, save == null || Boolean.parseBoolean(save.toString()), null));
     Odata.accepted(ctx);

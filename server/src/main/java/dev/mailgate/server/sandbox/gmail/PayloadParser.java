@@ -1,60 +1,52 @@
 package dev.mailgate.server.sandbox.gmail;
 
+import dev.mailgate.server.sandbox.HtmlText;
+import dev.mailgate.server.sandbox.MimeReader;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Part;
-import jakarta.mail.Session;
-import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.ContentType;
-import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.internet.ParseException;
-import jakarta.mail.util.SharedByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UnsupportedEncodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses RFC 822 bytes with Jakarta Mail into the {@link ParsedMessage} the sandbox serves. */
-final class MimeParser {
+/**
+ * Parses RFC 822 bytes (with the sandboxes' {@link MimeReader}) into the {@link ParsedMessage}
+ * the Gmail sandbox serves: Gmail's payload tree, snippet and the fields search looks at.
+ */
+final class PayloadParser {
 
-  private static final Session SESSION = Session.getInstance(new Properties());
-  private static final Pattern MESSAGE_ID = Pattern.compile("<[^<>\\s]+>");
   private static final int SNIPPET_LENGTH = 200;
+  /** What Gmail leaves out of an HTML part's text. */
+  private static final Pattern HIDDEN = HtmlText.elements("style", "script", "head");
 
-  private MimeParser() {}
+  private PayloadParser() {}
 
   static ParsedMessage parse(byte[] raw) {
     try {
-      MimeMessage message = new MimeMessage(SESSION, new SharedByteArrayInputStream(raw));
+      MimeMessage message = MimeReader.parse(raw);
       PayloadPart payload = part(message, "");
       List<String> references = new ArrayList<>();
-      ids(message.getHeader("References", " "), references);
-      ids(message.getHeader("In-Reply-To", " "), references);
+      references.addAll(MimeReader.messageIds(message.getHeader("References", " ")));
+      references.addAll(MimeReader.messageIds(message.getHeader("In-Reply-To", " ")));
       List<String> recipients = new ArrayList<>();
       for (String name : List.of("To", "Cc", "Bcc")) {
-        addresses(message.getHeader(name, ","), recipients);
+        recipients.addAll(addresses(message.getHeader(name, ",")));
       }
-      List<String> from = new ArrayList<>();
-      addresses(message.getHeader("From", ","), from);
+      List<String> from = addresses(message.getHeader("From", ","));
       String messageId = Optional.ofNullable(message.getHeader("Message-ID", null)).map(String::trim).orElse("");
-      Optional<Long> date = Optional.empty();
-      try {
-        date = Optional.ofNullable(message.getSentDate()).map(d -> d.getTime());
-      } catch (MessagingException unparsable) {
-        // no usable Date header
-      }
+      Optional<Long> date = MimeReader.sentDate(message).map(Instant::toEpochMilli);
       StringBuilder text = new StringBuilder();
       readable(payload, text);
       List<String> filenames = new ArrayList<>();
@@ -69,13 +61,9 @@ final class MimeParser {
   }
 
   private static PayloadPart part(Part part, String partId) throws MessagingException, IOException {
-    List<PayloadPart.Header> headers = new ArrayList<>();
-    for (Enumeration<jakarta.mail.Header> all = part.getAllHeaders(); all.hasMoreElements(); ) {
-      jakarta.mail.Header h = all.nextElement();
-      headers.add(new PayloadPart.Header(h.getName(), decode(h.getValue())));
-    }
+    List<PayloadPart.Header> headers = MimeReader.headers(part, PayloadPart.Header::new);
     String mimeType = mimeType(part);
-    String filename = filename(part);
+    String filename = MimeReader.filename(part).map(MimeReader::decode).orElse("");
     if (mimeType.startsWith("multipart/")) {
       try {
         MimeMultipart multipart = new MimeMultipart(part.getDataHandler().getDataSource());
@@ -88,14 +76,14 @@ final class MimeParser {
         // served as a leaf, like a part whose boundary never appears
       }
     }
-    boolean attachment = !filename.isEmpty() || Part.ATTACHMENT.equalsIgnoreCase(disposition(part))
+    boolean attachment = !filename.isEmpty() || Part.ATTACHMENT.equalsIgnoreCase(MimeReader.disposition(part))
         || !mimeType.startsWith("text/");
     return new PayloadPart(partId, mimeType, filename, headers, body(part), attachment, List.of());
   }
 
   private static byte[] body(Part part) throws MessagingException, IOException {
-    try (InputStream in = part.getInputStream()) {
-      return in.readAllBytes();
+    try {
+      return MimeReader.bytes(part);
     } catch (MessagingException | IOException undecodable) {
       InputStream raw = part instanceof MimeMessage m ? m.getRawInputStream() : ((MimeBodyPart) part).getRawInputStream();
       try (raw) {
@@ -104,43 +92,15 @@ final class MimeParser {
     }
   }
 
+  /** The media type; for a Content-Type that does not parse, whatever stands before its parameters. */
   private static String mimeType(Part part) throws MessagingException {
+    Optional<String> parsed = MimeReader.mediaType(part);
+    if (parsed.isPresent()) {
+      return parsed.get();
+    }
     String header = part.getContentType();
-    if (header == null || header.isBlank()) {
-      return "text/plain";
-    }
-    try {
-      return new ContentType(header).getBaseType().toLowerCase(Locale.ROOT);
-    } catch (ParseException malformed) {
-      int semicolon = header.indexOf(';');
-      return (semicolon < 0 ? header : header.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
-    }
-  }
-
-  private static String filename(Part part) {
-    try {
-      String name = part.getFileName();
-      return name == null ? "" : decode(name);
-    } catch (MessagingException malformed) {
-      return "";
-    }
-  }
-
-  private static String disposition(Part part) {
-    try {
-      return part.getDisposition();
-    } catch (MessagingException malformed) {
-      return null;
-    }
-  }
-
-  private static String decode(String value) {
-    String unfolded = value.replaceAll("\r?\n(?=[ \t])", "");
-    try {
-      return unfolded.contains("=?") ? MimeUtility.decodeText(unfolded) : unfolded;
-    } catch (UnsupportedEncodingException unknownCharset) {
-      return unfolded;
-    }
+    int semicolon = header.indexOf(';');
+    return (semicolon < 0 ? header : header.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
   }
 
   private static String header(PayloadPart payload, String name) {
@@ -148,28 +108,9 @@ final class MimeParser {
         .findFirst().orElse("");
   }
 
-  private static void ids(String header, List<String> into) {
-    if (header != null) {
-      Matcher m = MESSAGE_ID.matcher(header);
-      while (m.find()) {
-        into.add(m.group());
-      }
-    }
-  }
-
-  private static void addresses(String header, List<String> into) {
-    if (header == null) {
-      return;
-    }
-    try {
-      for (InternetAddress address : InternetAddress.parseHeader(header, false)) {
-        if (address.getAddress() != null && !address.getAddress().isBlank()) {
-          into.add(address.getAddress().toLowerCase(Locale.ROOT));
-        }
-      }
-    } catch (AddressException malformed) {
-      // Gmail ignores recipients it cannot parse
-    }
+  /** The addresses of a header, lower case; Gmail ignores those it cannot parse. */
+  private static List<String> addresses(String header) {
+    return MimeReader.addresses(header).stream().map(a -> a.getAddress().toLowerCase(Locale.ROOT)).toList();
   }
 
   /** The text of an inline text leaf, decoded with its charset; HTML loses its markup. */
@@ -191,7 +132,7 @@ final class MimeParser {
       // UTF-8 it is
     }
     String text = new String(part.body(), charset);
-    return part.mimeType().equals("text/html") ? HtmlText.strip(text) : text;
+    return part.mimeType().equals("text/html") ? HtmlText.text(text, HIDDEN, " ") : text;
   }
 
   private static void readable(PayloadPart part, StringBuilder into) {
@@ -203,8 +144,8 @@ final class MimeParser {
 
   private static String snippet(PayloadPart payload) {
     Optional<PayloadPart> source = firstText(payload, "text/plain").or(() -> firstText(payload, "text/html"));
-    String text = source.map(MimeParser::text).orElse("").replaceAll("\\s+", " ").trim();
-    return HtmlText.escape(text.length() > SNIPPET_LENGTH ? text.substring(0, SNIPPET_LENGTH) : text);
+    String text = source.map(PayloadParser::text).orElse("").replaceAll("\\s+", " ").trim();
+    return HtmlText.escapeWithApostrophes(text.length() > SNIPPET_LENGTH ? text.substring(0, SNIPPET_LENGTH) : text);
   }
 
   private static Optional<PayloadPart> firstText(PayloadPart part, String mimeType) {

@@ -1,0 +1,16 @@
+package dev.mailgate.server.sandbox;
+
+import java.util.Optional;
+
+/**
+ * Where one provider's stand-ins listen on loopback: the local OAuth server's endpoints for its
+ * issuer, and the sandbox call that names the signed-in mailbox. Dev mode and tests map these
+ * onto the gateway's OAuth configuration; the sandbox itself knows nothing of the gateway.
+ *
+ * @param authorizationUrl where the browser is sent to sign in
+ * @param tokenUrl where codes and refresh tokens are exchanged
+ * @param revocationUrl where a grant is revoked (Microsoft has none)
+ * @param profileUrl the sandbox call that names the mailbox (Gmail users.getProfile, Graph /me)
+ */
+public record LocalEndpoints(String authorizationUrl, String tokenUrl, Optional<String> revocationUrl,
+    String profileUrl) {}

@@ -7,7 +7,7 @@ import dev.mailgate.server.crypto.FileMasterKey;
 import dev.mailgate.server.crypto.MasterKey;
 import dev.mailgate.server.oauth.OAuthProviders;
 import dev.mailgate.server.provider.gmail.GmailProvider;
-import dev.mailgate.server.provider.graph.OutlookProvider;
+import dev.mailgate.server.provider.outlook.OutlookProvider;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;

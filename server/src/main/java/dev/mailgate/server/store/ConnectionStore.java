@@ -149,7 +149,7 @@ public final class ConnectionStore {
     return new ConnectionRecord(
         row.getUUID("id"),
         row.getString("external_id"),
-        ProviderKind.valueOf(row.getString("provider")),
+        ProviderKind.stored(row.getString("provider")),
         row.getString("email_address"),
         Arrays.asList(row.getArrayOfStrings("scopes")),
         ConnectionStatus.valueOf(row.getString("status")),

@@ -85,7 +85,7 @@ public final class ConnectionStore {
     return db.preparedQuery(SELECT_PAGE).execute(Tuple.of(userId, time, id, limit + 1)).map(rows -> {
       List<ConnectionRecord> connections =
           StreamSupport.stream(rows.spliterator(), false).map(ConnectionStore::toConnection).toList();
-      return Page.of(connections, limit);
+      return Page.of(connections, limit, ConnectionStore::keyOf);
     });
   }
 
@@ -130,6 +130,12 @@ public final class ConnectionStore {
   public Future<List<ConnectionRecord>> activeOf(SqlClient db, String userId) {
     return db.preparedQuery(ACTIVE_OF_USER).execute(Tuple.of(userId)).map(rows ->
         StreamSupport.stream(rows.spliterator(), false).map(ConnectionStore::toConnection).toList());
+  }
+
+  /** Where a page of connections ends: the row's creation time (microseconds since the epoch) and id. */
+  private static String keyOf(ConnectionRecord connection) {
+    return java.time.temporal.ChronoUnit.MICROS.between(java.time.Instant.EPOCH, connection.createTime()) + "/"
+        + connection.id();
   }
 
   private static Optional<UUID> parseId(String connectionId) {

@@ -7,7 +7,7 @@ import dev.mailgate.server.crypto.FileMasterKey;
 import dev.mailgate.server.crypto.MasterKey;
 import dev.mailgate.server.oauth.OAuthProviders;
 import dev.mailgate.server.provider.gmail.GmailProvider;
-import dev.mailgate.server.provider.graph.OutlookProvider;
+import dev.mailgate.server.provider.outlook.OutlookProvider;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -23,7 +23,7 @@ import java.util.Optional;
  * @param migrationThreads size of the worker pool that runs database migrations
  * @param masterKey the master key that encrypts tenant keysets (a file in dev, a KMS in production)
  * @param keysetDirectory where tenant keysets live unless a tenant names its own file
- * @param oauth the OAuth providers' endpoints
+ * @param oauth changes to the OAuth endpoints that the provider modules declare (none: the real ones)
  * @param gmailRootUrl the Gmail API's root URL (Google's, or the sandbox's)
  * @param graphRootUrl Microsoft Graph's root URL (Microsoft's, or the sandbox's)
  * @param providerThreads size of the worker pool each blocking provider client runs on

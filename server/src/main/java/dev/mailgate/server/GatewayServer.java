@@ -12,23 +12,25 @@ import dev.mailgate.server.crypto.TenantKeysets;
 import dev.mailgate.server.oauth.AccessTokens;
 import dev.mailgate.server.oauth.AuthorizationFlow;
 import dev.mailgate.server.oauth.CallbackRoute;
-import dev.mailgate.server.oauth.ConnectionChecker;
 import dev.mailgate.server.oauth.OAuthClients;
 import dev.mailgate.server.oauth.ProfileClient;
 import dev.mailgate.server.oauth.ProviderGrants;
 import dev.mailgate.server.mail.CombinedSearch;
 import dev.mailgate.server.mail.MailRouter;
 import dev.mailgate.server.mail.SendService;
-import dev.mailgate.server.provider.gmail.GmailProvider;
-import dev.mailgate.server.provider.graph.OutlookProvider;
-import dev.mailgate.server.provider.imap.ImapProvider;
+import dev.mailgate.server.connect.ConnectionChecker;
+import dev.mailgate.server.connect.ConnectionService;
 import dev.mailgate.server.connect.ImapConnector;
+import dev.mailgate.server.provider.ProviderContext;
+import dev.mailgate.server.provider.ProviderCredentials;
+import dev.mailgate.server.provider.ProviderRegistry;
+import dev.mailgate.server.provider.gmail.GmailProviderModule;
+import dev.mailgate.server.provider.imap.ImapProviderModule;
+import dev.mailgate.server.provider.outlook.OutlookProviderModule;
 import dev.mailgate.server.store.ConnectionStore;
-import dev.mailgate.server.store.ProviderKind;
 import dev.mailgate.server.store.SendLog;
 import dev.mailgate.server.store.SendReports;
 import dev.mailgate.server.store.SendRequestStore;
-import java.util.Map;
 import dev.mailgate.server.store.CredentialStore;
 import dev.mailgate.server.tenant.TenantCipherLoader;
 import io.vertx.ext.web.client.WebClient;
@@ -96,33 +98,33 @@ public final class GatewayServer {
     ConnectionStore connections = new ConnectionStore();
     CredentialStore credentials = new CredentialStore();
     OutboundTimeouts timeouts = options.timeouts();
-    OAuthClients oauthClients = new OAuthClients(vertx, options.oauth(), timeouts);
     WebClient webClient = WebClient.create(vertx, new WebClientOptions()
         .setConnectTimeout(timeouts.connectMillis())
         .setIdleTimeout(timeouts.totalMillis())
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
     ProfileClient profiles = new ProfileClient(vertx, webClient, timeouts);
+    // Every provider the gateway serves: one module per kind, and nothing else names a kind.
+    ProviderRegistry providers = ProviderRegistry.of(new ProviderContext(vertx, options, webClient, profiles),
+        GmailProviderModule::create,
+        OutlookProviderModule::create,
+        ImapProviderModule::create);
+    OAuthClients oauthClients = new OAuthClients(vertx, providers.oauthSignIns(), timeouts);
     AccessTokens accessTokens = new AccessTokens(oauthClients, credentials, Duration.ofMinutes(2), timeouts,
         options.bounds());
+    ProviderCredentials providerCredentials = new ProviderCredentials(providers, accessTokens, credentials);
     AuthorizationFlow authorizations = new AuthorizationFlow(oauthClients, profiles, users, connections, credentials);
     ProviderGrants grants = new ProviderGrants(oauthClients, credentials);
 
-    int queue = options.bounds().providerQueue();
-    GmailProvider gmail = new GmailProvider(vertx, options.gmailRootUrl(), options.providerThreads(), queue, timeouts);
-    OutlookProvider outlook = new OutlookProvider(vertx, webClient, options.graphRootUrl(), timeouts, options.bounds());
-    ImapProvider imap = new ImapProvider(vertx, options.providerThreads(), queue, ImapProvider.MAX_POOLED_STORES,
-        Duration.ofMinutes(5), timeouts, options.egress());
-    ImapConnector imapConnector = new ImapConnector(imap, users, connections, credentials);
-    MailRouter mailRouter = new MailRouter(connections, credentials, accessTokens,
-        Map.of(ProviderKind.GMAIL, gmail, ProviderKind.OUTLOOK, outlook, ProviderKind.IMAP, imap));
+    ImapConnector imapConnector = new ImapConnector(providers, users, connections, credentials);
+    ConnectionService connectionService = new ConnectionService(providers, users, connections, authorizations,
+        new ConnectionChecker(providers, providerCredentials, credentials), grants, imapConnector);
+    MailRouter mailRouter = new MailRouter(connections, credentials, providerCredentials);
     MailApi mail = new MailApi(mailRouter, new CombinedSearch(mailRouter),
         new SendService(vertx, mailRouter, new SendRequestStore(), new SendLog(), options.sendPolicy()));
 
     List<Service> services = List.of(
         new UserApi(new UserService(users, grants)).service(binder),
-        new ConnectionApi(users, connections, authorizations,
-            new ConnectionChecker(accessTokens, profiles, oauthClients, credentials, imapConnector::check), grants,
-            imapConnector).service(binder),
+        new ConnectionApi(connectionService).service(binder),
         mail.service(binder),
         new ReportApi(users, new SendReports()).service(binder),
         HealthService.create(vertx),

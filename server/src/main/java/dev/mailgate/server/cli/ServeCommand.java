@@ -9,7 +9,7 @@ import dev.mailgate.server.GatewayServer;
 import dev.mailgate.server.crypto.FileMasterKey;
 import dev.mailgate.server.oauth.OAuthProviders;
 import dev.mailgate.server.provider.gmail.GmailProvider;
-import dev.mailgate.server.provider.graph.OutlookProvider;
+import dev.mailgate.server.provider.outlook.OutlookProvider;
 import java.nio.file.Files;
 import picocli.CommandLine.ParameterException;
 import dev.mailgate.tenant.config.TenantConfig;

@@ -5,7 +5,9 @@ import dev.mailgate.server.error.FieldViolation;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
 import dev.mailgate.server.mail.ProviderUnauthorizedException;
+import dev.mailgate.server.provider.ProviderRegistry;
 import dev.mailgate.server.provider.imap.ImapProvider;
+import dev.mailgate.server.provider.imap.ImapProviderModule;
 import dev.mailgate.server.provider.imap.ImapSettings;
 import dev.mailgate.server.store.ConnectionRecord;
 import dev.mailgate.server.store.ConnectionStore;
@@ -23,20 +25,35 @@ import java.util.List;
  */
 public final class ImapConnector {
 
-  private final ImapProvider imap;
+  private final ProviderRegistry providers;
   private final UserStore users;
   private final ConnectionStore connections;
   private final CredentialStore credentials;
 
-  public ImapConnector(ImapProvider imap, UserStore users, ConnectionStore connections, CredentialStore credentials) {
-    this.imap = imap;
+  public ImapConnector(ProviderRegistry providers, UserStore users, ConnectionStore connections,
+      CredentialStore credentials) {
+    this.providers = providers;
     this.users = users;
     this.connections = connections;
     this.credentials = credentials;
   }
 
-  public Future<ConnectionRecord> connect(Tenant tenant, String userId, String emailAddress, ImapSettings settings,
+  /** What is wrong with these servers, named by the CreateImapConnection fields; empty when usable. */
+  public static List<FieldViolation> violations(MailServers servers) {
+    return settings(servers).violations();
+  }
+
+  public Future<ConnectionRecord> connect(Tenant tenant, String userId, String emailAddress, MailServers servers,
       String password) {
+    ImapProvider imap = providers.module(ImapProviderModule.KIND)
+        .filter(ImapProviderModule.class::isInstance)
+        .map(module -> ((ImapProviderModule) module).mail())
+        .orElse(null);
+    if (imap == null) {
+      return Future.failedFuture(new GatewayException(Reason.NOT_IMPLEMENTED,
+          "IMAP connections are not served by this gateway"));
+    }
+    ImapSettings settings = settings(servers);
     return imap.checkHosts(settings, tenant.config().egress())
         .compose(allowed -> imap.verifyLogin(settings, emailAddress, password, tenant.config().egress())
             .recover(failure -> Future.failedFuture(failure instanceof ProviderUnauthorizedException
@@ -45,9 +62,26 @@ public final class ImapConnector {
                 : unreachable(failure))))
         .compose(verified -> tenant.withDatabase(db -> users.get(db, userId)))
         .compose(user -> tenant.cipher())
-        .compose(cipher -> tenant.withTransaction(tx -> credentials.upsertImap(tx, userId, emailAddress, settings.toMap())
+        .compose(cipher -> tenant.withTransaction(tx -> credentials.upsertWithPassword(tx, userId,
+                ImapProviderModule.KIND, emailAddress, settings.toMap())
             .compose(id -> credentials.savePassword(tx, id, cipher.encrypt(id, SecretField.PASSWORD, password))
                 .compose(saved -> connections.getOwned(tx, userId, id.toString())))));
+  }
+
+  private static ImapSettings settings(MailServers servers) {
+    return new ImapSettings(servers.imapHost(), servers.imapPort(), security(servers.imapSecurity()),
+        servers.smtpHost(), servers.smtpPort(), security(servers.smtpSecurity()), servers.username());
+  }
+
+  private static ImapSettings.Security security(MailServers.Security security) {
+    if (security == null) {
+      return ImapSettings.Security.SSL_TLS;
+    }
+    return switch (security) {
+      case STARTTLS -> ImapSettings.Security.STARTTLS;
+      case NONE -> ImapSettings.Security.NONE;
+      case SSL_TLS -> ImapSettings.Security.SSL_TLS;
+    };
   }
 
   /**
@@ -62,19 +96,5 @@ public final class ImapConnector {
     return GatewayException.retryable(Reason.PROVIDER_UNAVAILABLE,
         "could not log in to the IMAP and SMTP servers: a server did not answer, or the connection or its TLS handshake"
             + " failed; check the hosts, ports and security settings", Duration.ofSeconds(5), null);
-  }
-
-  /** CheckConnection for IMAP: a live login with the stored password. */
-  public Future<Boolean> check(Tenant tenant, ConnectionRecord connection) {
-    return tenant.withDatabase(db -> credentials.find(db, connection.id()))
-        .compose(found -> found.flatMap(c -> c.password())
-            .map(password -> tenant.decrypt(connection.id(), SecretField.PASSWORD, password))
-            .orElseGet(() -> Future.failedFuture(new ProviderUnauthorizedException())))
-        .compose(password -> imap.verifyLogin(ImapSettings.fromMap(connection.settings()), connection.emailAddress(), password,
-            tenant.config().egress()))
-        .map(true)
-        .recover(failure -> failure instanceof ProviderUnauthorizedException
-            ? tenant.withDatabase(db -> credentials.markNeedsReauth(db, connection.id())).map(false)
-            : Future.failedFuture(failure));
   }
 }

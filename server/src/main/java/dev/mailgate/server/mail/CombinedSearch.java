@@ -1,5 +1,6 @@
 package dev.mailgate.server.mail;
 
+import dev.mailgate.server.store.Page;
 import dev.mailgate.server.error.FieldViolation;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.store.ConnectionRecord;

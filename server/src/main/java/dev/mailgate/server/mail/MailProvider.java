@@ -1,5 +1,6 @@
 package dev.mailgate.server.mail;
 
+import dev.mailgate.server.store.Page;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Optional;

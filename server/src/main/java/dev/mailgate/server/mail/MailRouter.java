@@ -2,25 +2,23 @@ package dev.mailgate.server.mail;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.mailgate.server.crypto.SecretField;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
-import dev.mailgate.server.oauth.AccessTokens;
 import dev.mailgate.server.store.ConnectionRecord;
 import dev.mailgate.server.store.ConnectionStatus;
 import dev.mailgate.server.store.ConnectionStore;
 import dev.mailgate.server.store.CredentialStore;
-import dev.mailgate.server.store.ProviderKind;
-import dev.mailgate.server.store.StoredCredentials;
 import dev.mailgate.server.tenant.Tenant;
 import io.vertx.core.Future;
-import java.util.Map;
 
 /**
  * The one way into a mailbox: the connection must belong to the user named in the call
- * (checked in the same query that finds it), be ACTIVE, and have a usable token; then the
- * operation runs on the connection's provider. A 401 from the provider gets one refresh and one
- * retry; a second 401 marks the connection NEEDS_REAUTH.
+ * (checked in the same query that finds it), be ACTIVE, and have a usable credential; then the
+ * operation runs on the connection's provider. The credential comes from the connection's
+ * {@link CredentialSource}, resolved here (on the event loop) before the provider is called, so the
+ * provider's {@link Mailbox} carries a known credential. A 401 from the provider gets one renewal
+ * and one retry; a second 401 (or a credential that cannot be renewed) marks the connection
+ * NEEDS_REAUTH.
  */
 public final class MailRouter {
 
@@ -35,8 +33,7 @@ public final class MailRouter {
 
   private final ConnectionStore connections;
   private final CredentialStore credentials;
-  private final AccessTokens tokens;
-  private final Map<ProviderKind, MailProvider> providers;
+  private final MailboxProviders providers;
   /**
    * The connections (tenant/id) whose last_used_time was written within the last minute: it is
    * written at most once a minute. Entries leave after that minute; at most 100,000 are kept.
@@ -44,12 +41,10 @@ public final class MailRouter {
   private final Cache<String, Boolean> touched = Caffeine.newBuilder()
       .maximumSize(100_000).expireAfterWrite(TOUCH_INTERVAL).build();
 
-  public MailRouter(ConnectionStore connections, CredentialStore credentials, AccessTokens tokens,
-      Map<ProviderKind, MailProvider> providers) {
+  public MailRouter(ConnectionStore connections, CredentialStore credentials, MailboxProviders providers) {
     this.connections = connections;
     this.credentials = credentials;
-    this.tokens = tokens;
-    this.providers = Map.copyOf(providers);
+    this.providers = providers;
   }
 
   /** The user's own connection, or CONNECTION_NOT_FOUND (also for another user's). */
@@ -73,16 +68,17 @@ public final class MailRouter {
       return Future.failedFuture(new GatewayException(Reason.CONNECTION_NEEDS_REAUTH,
           "this connection must be authorized again before it can be used"));
     }
-    MailProvider provider = providers.get(connection.provider());
+    MailProvider provider = providers.operations(connection.provider()).orElse(null);
     if (provider == null) {
       return Future.failedFuture(new GatewayException(Reason.NOT_IMPLEMENTED,
           "mail operations on " + connection.provider() + " connections are not implemented yet"));
     }
-    return credential(tenant, connection)
-        .compose(current -> operation.run(provider, mailbox(tenant, connection, current))
+    CredentialSource source = providers.credentials(tenant, connection);
+    return source.current()
+        .compose(current -> operation.run(provider, mailbox(tenant, connection, source, current))
             .recover(failure -> failure instanceof ProviderUnauthorizedException
-                ? renewed(tenant, connection, current)
-                    .compose(fresh -> operation.run(provider, mailbox(tenant, connection, fresh)))
+                ? source.renewedAfter(current)
+                    .compose(fresh -> operation.run(provider, mailbox(tenant, connection, source, fresh)))
                 : Future.failedFuture(failure)))
         .recover(failure -> failure instanceof ProviderUnauthorizedException
             ? tenant.withDatabase(db -> credentials.markNeedsReauth(db, connection.id()))
@@ -103,27 +99,9 @@ public final class MailRouter {
     tenant.withDatabase(db -> connections.touch(db, connectionId));
   }
 
-  /** An OAuth access token (refreshed if near expiry), or for IMAP the stored password. */
-  private Future<String> credential(Tenant tenant, ConnectionRecord connection) {
-    if (connection.provider() != ProviderKind.IMAP) {
-      return tokens.get(tenant, connection.id());
-    }
-    return tenant.withDatabase(db -> credentials.find(db, connection.id())).compose(found -> found
-        .flatMap(StoredCredentials::password)
-        .map(password -> tenant.decrypt(connection.id(), SecretField.PASSWORD, password))
-        .orElseGet(() -> Future.failedFuture(new GatewayException(Reason.CONNECTION_NEEDS_REAUTH,
-            "this connection has no stored password; connect it again"))));
-  }
-
-  /** A new credential after the provider refused one: a refreshed token; a refused password stays refused. */
-  private Future<String> renewed(Tenant tenant, ConnectionRecord connection, String rejected) {
-    return connection.provider() == ProviderKind.IMAP
-        ? Future.failedFuture(new ProviderUnauthorizedException())
-        : tokens.refreshAfterRejection(tenant, connection.id(), rejected);
-  }
-
-  private static Mailbox mailbox(Tenant tenant, ConnectionRecord connection, String credential) {
-    return new Mailbox(connection.emailAddress(), credential, connection.settings(),
+  private static Mailbox mailbox(Tenant tenant, ConnectionRecord connection, CredentialSource source,
+      String credential) {
+    return new Mailbox(connection.emailAddress(), credential, source, connection.settings(),
         tenant.id() + "/" + connection.id(), tenant.config().egress());
   }
 }

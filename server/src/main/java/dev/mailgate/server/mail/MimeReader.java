@@ -1,7 +1,6 @@
 package dev.mailgate.server.mail;
 
 import jakarta.mail.Address;
-import jakarta.mail.BodyPart;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
@@ -21,7 +20,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 
-/** Reads RFC 5322 bytes back into the content of a message (for drafts, and for IMAP). */
+/**
+ * The gateway's one MIME reader: RFC 5322 bytes or IMAP messages to their content, through one
+ * walk of the MIME tree ({@link #structure}) that both message views (IMAP) and drafts read back
+ * for sending again ({@link #toOutgoing}) use. Gmail's own part tree (already parsed by Gmail) is
+ * read by {@code GmailMessages}; Graph answers in JSON.
+ */
 public final class MimeReader {
 
   private static final Session SESSION = Session.getInstance(new Properties());
@@ -50,12 +54,21 @@ public final class MimeReader {
   public static OutgoingMessage toOutgoing(byte[] raw) {
     try {
       MimeMessage mime = parse(raw);
-      Bodies bodies = new Bodies();
-      bodies.collect(mime);
+      StructureWalk bodies = new StructureWalk(true);
+      bodies.collect(mime, "");
+      List<OutgoingAttachment> attachments = new ArrayList<>();
+      for (int i = 0; i < bodies.attachments.size(); i++) {
+        AttachmentInfo info = bodies.attachments.get(i);
+        Part part = bodies.attachmentParts.get(i);
+        try (InputStream in = part.getInputStream()) {
+          attachments.add(new OutgoingAttachment(info.filename(), part.getContentType().split(";")[0].trim(),
+              in.readAllBytes(), info.contentId()));
+        }
+      }
       return new OutgoingMessage(addresses(mime.getRecipients(jakarta.mail.Message.RecipientType.TO)),
           addresses(mime.getRecipients(jakarta.mail.Message.RecipientType.CC)),
           addresses(mime.getRecipients(jakarta.mail.Message.RecipientType.BCC)),
-          mime.getSubject() == null ? "" : mime.getSubject(), bodies.text, bodies.html, bodies.attachments,
+          mime.getSubject() == null ? "" : mime.getSubject(), bodies.text, bodies.html, attachments,
           "");
     } catch (MessagingException | IOException e) {
       throw new IllegalArgumentException("not a readable MIME message", e);
@@ -152,6 +165,8 @@ public final class MimeReader {
     String textPath = "";
     String htmlPath = "";
     final List<AttachmentInfo> attachments = new ArrayList<>();
+    /** The part behind each of {@link #attachments}, in the same order. */
+    final List<Part> attachmentParts = new ArrayList<>();
 
     StructureWalk(boolean readBodies) {
       this.readBodies = readBodies;
@@ -179,6 +194,7 @@ public final class MimeReader {
         String filename = part.getFileName() == null ? "" : MimeUtility.decodeText(part.getFileName());
         attachments.add(new AttachmentInfo(here, filename, part.getContentType().split(";")[0].trim().toLowerCase(),
             decodedSize(part), contentId));
+        attachmentParts.add(part);
       }
     }
 
@@ -187,36 +203,6 @@ public final class MimeReader {
       long size = Math.max(part.getSize(), 0);
       String encoding = part instanceof MimePart mime ? mime.getEncoding() : null;
       return "base64".equalsIgnoreCase(encoding) ? size * 3 / 4 : size;
-    }
-  }
-
-  /** Walks the MIME tree: the first text/plain and text/html bodies, everything else as attachments. */
-  private static final class Bodies {
-    String text = "";
-    String html = "";
-    final List<OutgoingAttachment> attachments = new ArrayList<>();
-
-    void collect(Part part) throws MessagingException, IOException {
-      if (part.isMimeType("multipart/*")) {
-        Multipart multipart = (Multipart) part.getContent();
-        for (int i = 0; i < multipart.getCount(); i++) {
-          BodyPart child = multipart.getBodyPart(i);
-          collect(child);
-        }
-        return;
-      }
-      boolean attachment = Part.ATTACHMENT.equalsIgnoreCase(part.getDisposition()) || part.getFileName() != null;
-      if (!attachment && part.isMimeType("text/plain") && text.isEmpty()) {
-        text = (String) part.getContent();
-      } else if (!attachment && part.isMimeType("text/html") && html.isEmpty()) {
-        html = (String) part.getContent();
-      } else {
-        String[] ids = part.getHeader("Content-ID");
-        String contentId = ids == null ? "" : ids[0].replaceAll("^<|>$", "");
-        String filename = part.getFileName() == null ? "" : MimeUtility.decodeText(part.getFileName());
-        attachments.add(new OutgoingAttachment(filename, part.getContentType().split(";")[0].trim(),
-            part.getInputStream().readAllBytes(), contentId));
-      }
     }
   }
 }

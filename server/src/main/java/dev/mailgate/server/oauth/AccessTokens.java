@@ -8,6 +8,7 @@ import dev.mailgate.server.crypto.SecretField;
 import dev.mailgate.server.crypto.TokenCipher;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
+import dev.mailgate.server.mail.CredentialSource;
 import dev.mailgate.server.store.ConnectionStatus;
 import dev.mailgate.server.store.CredentialStore;
 import dev.mailgate.server.store.StoredCredentials;
@@ -88,6 +89,21 @@ public final class AccessTokens {
       }
       return refresh(tenant, connectionId, null);
     });
+  }
+
+  /** The connection's access tokens as a renewable credential: {@link #get} and {@link #refreshAfterRejection}. */
+  public CredentialSource source(Tenant tenant, UUID connectionId) {
+    return new CredentialSource() {
+      @Override
+      public Future<String> current() {
+        return get(tenant, connectionId);
+      }
+
+      @Override
+      public Future<String> renewedAfter(String rejected) {
+        return refreshAfterRejection(tenant, connectionId, rejected);
+      }
+    };
   }
 
   /** Refreshes after the provider refused {@code rejected}, unless another caller already replaced it. */

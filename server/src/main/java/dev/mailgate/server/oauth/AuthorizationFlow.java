@@ -112,7 +112,7 @@ public final class AuthorizationFlow {
         .compose(user -> {
           JsonObject tokens = user.principal();
           String access = tokens.getString("access_token");
-          return profiles.fetch(pending.provider(), client.endpoints(), access).compose(profile -> {
+          return profiles.fetch(client.signIn(), access).compose(profile -> {
             if (!profile.authorized() || profile.emailAddress().isEmpty()) {
               return Future.failedFuture(GatewayException.retryable(Reason.PROVIDER_UNAVAILABLE,
                   "the provider did not name the mailbox", Duration.ofSeconds(5), null));

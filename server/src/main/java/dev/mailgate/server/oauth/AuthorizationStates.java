@@ -41,7 +41,7 @@ final class AuthorizationStates {
             return Optional.empty();
           }
           var row = rows.iterator().next();
-          return Optional.of(new Pending(row.getString("external_id"), ProviderKind.valueOf(row.getString("provider")),
+          return Optional.of(new Pending(row.getString("external_id"), ProviderKind.stored(row.getString("provider")),
               row.getString("code_verifier"), row.getString("return_url")));
         });
   }

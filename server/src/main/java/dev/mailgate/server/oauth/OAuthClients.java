@@ -4,7 +4,6 @@ import dev.mailgate.server.error.FieldViolation;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.store.ProviderKind;
 import dev.mailgate.tenant.config.OAuthClientConfig;
-import dev.mailgate.tenant.config.OAuthProvider;
 import dev.mailgate.tenant.config.TenantConfig;
 import dev.mailgate.server.OutboundTimeouts;
 import io.vertx.core.Future;
@@ -12,29 +11,38 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.ext.auth.oauth2.OAuth2Auth;
 import io.vertx.ext.auth.oauth2.OAuth2Options;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The vertx-auth-oauth2 client of each tenant for each provider, built once from the tenant's
- * OAuth client (id, secret, redirect URI) and the provider's endpoints.
+ * The vertx-auth-oauth2 client of each tenant for each provider that connects through OAuth,
+ * built once from the tenant's OAuth client (id, secret, redirect URI) and the provider's
+ * {@link OAuthSignIn} (endpoints, scopes), as the provider modules declare them.
  */
 public final class OAuthClients {
 
   /** One tenant's client for one provider. */
-  public record Client(OAuth2Auth auth, OAuthClientConfig config, OAuthEndpoints endpoints) {}
+  public record Client(OAuth2Auth auth, OAuthClientConfig config, OAuthSignIn signIn) {
+
+    public OAuthEndpoints endpoints() {
+      return signIn.endpoints();
+    }
+  }
 
   private final Vertx vertx;
-  private final OAuthProviders providers;
+  private final Map<ProviderKind, OAuthSignIn> signIns = new LinkedHashMap<>();
   private final OutboundTimeouts timeouts;
   /** One per tenant and provider: bounded by the tenant files. */
   private final Map<String, Client> clients = new ConcurrentHashMap<>();
 
-  public OAuthClients(Vertx vertx, OAuthProviders providers, OutboundTimeouts timeouts) {
+  public OAuthClients(Vertx vertx, Collection<OAuthSignIn> signIns, OutboundTimeouts timeouts) {
     this.vertx = vertx;
-    this.providers = providers;
+    signIns.forEach(signIn -> this.signIns.put(signIn.kind(), signIn));
     this.timeouts = timeouts;
   }
 
@@ -47,19 +55,20 @@ public final class OAuthClients {
     return timeouts.bound(vertx, call, "the provider's OAuth server");
   }
 
-  public OAuthProviders providers() {
-    return providers;
+  /** How the provider connects through OAuth; empty for a provider that does not (a password provider). */
+  public Optional<OAuthSignIn> signIn(ProviderKind provider) {
+    return Optional.ofNullable(signIns.get(provider));
   }
 
   /** The tenant's client for the provider; INVALID_ARGUMENT if the tenant has not configured one. */
   public Client of(TenantConfig tenant, ProviderKind provider) {
-    OAuthClientConfig config = provider == ProviderKind.IMAP ? null
-        : tenant.oauthClients().get(OAuthProvider.valueOf(provider.name()));
-    OAuthEndpoints endpoints = providers.of(provider).orElse(null);
-    if (config == null || endpoints == null) {
+    OAuthSignIn signIn = signIns.get(provider);
+    OAuthClientConfig config = signIn == null ? null : tenant.oauthClients().get(signIn.client());
+    if (config == null) {
       throw GatewayException.invalid(List.of(new FieldViolation("provider",
           "this tenant has no OAuth client configured for " + provider)));
     }
+    OAuthEndpoints endpoints = signIn.endpoints();
     return clients.computeIfAbsent(tenant.id() + "/" + provider, key -> new Client(
         OAuth2Auth.create(vertx, new OAuth2Options()
             .setClientId(config.clientId())
@@ -71,6 +80,6 @@ public final class OAuthClients {
                 .setConnectTimeout(timeouts.connectMillis())
                 .setIdleTimeout(timeouts.totalMillis())
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS))),
-        config, endpoints));
+        config, signIn));
   }
 }

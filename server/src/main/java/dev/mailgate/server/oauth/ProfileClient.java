@@ -3,7 +3,6 @@ package dev.mailgate.server.oauth;
 import dev.mailgate.server.OutboundTimeouts;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
-import dev.mailgate.server.store.ProviderKind;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -13,8 +12,9 @@ import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
 
 /**
- * The cheapest authenticated provider call: Gmail {@code users.getProfile} or Graph {@code /me}.
- * It names the mailbox when a connection is made and proves the token works when one is checked.
+ * The cheapest authenticated call to an OAuth provider: its profile URL (Gmail
+ * {@code users.getProfile}, Graph {@code /me}), read by the provider's {@link OAuthSignIn}. It
+ * names the mailbox when a connection is made and proves the token works when one is checked.
  */
 public final class ProfileClient {
 
@@ -31,8 +31,8 @@ public final class ProfileClient {
     this.timeouts = timeouts;
   }
 
-  public Future<Profile> fetch(ProviderKind provider, OAuthEndpoints endpoints, String accessToken) {
-    Future<HttpResponse<Buffer>> call = http.getAbs(endpoints.profileUrl())
+  public Future<Profile> fetch(OAuthSignIn provider, String accessToken) {
+    Future<HttpResponse<Buffer>> call = http.getAbs(provider.endpoints().profileUrl())
         .bearerTokenAuthentication(accessToken)
         .connectTimeout(timeouts.connect().toMillis())
         .idleTimeout(timeouts.total().toMillis())
@@ -48,10 +48,8 @@ public final class ProfileClient {
             throw unavailable("the provider answered HTTP " + response.statusCode(), null);
           }
           JsonObject body = response.bodyAsJsonObject();
-          String email = provider == ProviderKind.GMAIL
-              ? body.getString("emailAddress", "")
-              : body.getString("mail", body.getString("userPrincipalName", ""));
-          return new Profile(true, email);
+          String email = provider.mailboxAddress().apply(body);
+          return new Profile(true, email == null ? "" : email);
         });
   }
 

@@ -11,9 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Revokes the gateway's grant at the provider before a connection is deleted. Google has a
- * revocation endpoint; Microsoft Graph has none (a user removes the app's consent in their
- * account), so Outlook connections are only deleted locally. Revocation is best effort: a
+ * Revokes the gateway's grant at the provider before a connection is deleted, where the
+ * provider's {@link OAuthSignIn} has a revocation endpoint. Google has one; Microsoft Graph has
+ * none (a user removes the app's consent in their account), so Outlook connections, like password
+ * connections, are only deleted locally. Revocation is best effort: a
  * provider that cannot be reached does not keep the connection (and its tokens) alive here.
  */
 public final class ProviderGrants {
@@ -41,7 +42,8 @@ public final class ProviderGrants {
   }
 
   private Future<Void> revoke(Tenant tenant, StoredCredentials stored) {
-    boolean revocable = clients.providers().of(stored.provider()).flatMap(OAuthEndpoints::revocationUrl).isPresent();
+    boolean revocable = clients.signIn(stored.provider()).flatMap(signIn -> signIn.endpoints().revocationUrl())
+        .isPresent();
     if (!revocable || (stored.refreshToken().isEmpty() && stored.accessToken().isEmpty())) {
       return Future.succeededFuture();
     }

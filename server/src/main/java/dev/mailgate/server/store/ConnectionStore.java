@@ -85,7 +85,7 @@ public final class ConnectionStore {
     return db.preparedQuery(SELECT_PAGE).execute(Tuple.of(userId, time, id, limit + 1)).map(rows -> {
       List<ConnectionRecord> connections =
           StreamSupport.stream(rows.spliterator(), false).map(ConnectionStore::toConnection).toList();
-      return Page.of(connections, limit);
+      return Page.of(connections, limit, ConnectionStore::keyOf);
     });
   }
 
@@ -132,6 +132,12 @@ public final class ConnectionStore {
         StreamSupport.stream(rows.spliterator(), false).map(ConnectionStore::toConnection).toList());
   }
 
+  /** Where a page of connections ends: the row's creation time (microseconds since the epoch) and id. */
+  private static String keyOf(ConnectionRecord connection) {
+    return java.time.temporal.ChronoUnit.MICROS.between(java.time.Instant.EPOCH, connection.createTime()) + "/"
+        + connection.id();
+  }
+
   private static Optional<UUID> parseId(String connectionId) {
     try {
       return Optional.of(UUID.fromString(connectionId));
@@ -149,7 +155,7 @@ public final class ConnectionStore {
     return new ConnectionRecord(
         row.getUUID("id"),
         row.getString("external_id"),
-        ProviderKind.valueOf(row.getString("provider")),
+        ProviderKind.stored(row.getString("provider")),
         row.getString("email_address"),
         Arrays.asList(row.getArrayOfStrings("scopes")),
         ConnectionStatus.valueOf(row.getString("status")),

@@ -37,9 +37,9 @@ public final class CredentialStore {
       UPDATE {schema}.connections SET access_token = $2, refresh_token = coalesce($3, refresh_token),
         access_token_expire_time = $4, status = 'ACTIVE', update_time = now()
       WHERE id = $1""";
-  private static final String UPSERT_IMAP = """
+  private static final String UPSERT_WITH_PASSWORD = """
       INSERT INTO {schema}.connections (id, user_id, provider, email_address, settings, status)
-      SELECT $1, u.id, 'IMAP', $3, $4, 'ACTIVE' FROM {schema}.users u WHERE u.external_id = $2
+      SELECT $1, u.id, $5, $3, $4, 'ACTIVE' FROM {schema}.users u WHERE u.external_id = $2
       ON CONFLICT (user_id, provider, email_address)
       DO UPDATE SET settings = EXCLUDED.settings, status = 'ACTIVE', update_time = now()
       RETURNING id""";
@@ -85,14 +85,19 @@ public final class CredentialStore {
         .mapEmpty();
   }
 
-  /** Creates the user's IMAP connection to this mailbox, or updates the existing one, and returns its id. */
-  public Future<UUID> upsertImap(SqlClient db, String userId, String emailAddress, java.util.Map<String, String> settings) {
-    return db.preparedQuery(UPSERT_IMAP)
-        .execute(Tuple.of(UUID.randomUUID(), userId, emailAddress, new io.vertx.core.json.JsonObject(new java.util.HashMap<>(settings))))
+  /**
+   * Creates the user's password connection (IMAP) to this mailbox with its non-secret settings, or
+   * updates the existing one, and returns its id.
+   */
+  public Future<UUID> upsertWithPassword(SqlClient db, String userId, ProviderKind provider, String emailAddress,
+      java.util.Map<String, String> settings) {
+    return db.preparedQuery(UPSERT_WITH_PASSWORD)
+        .execute(Tuple.of(UUID.randomUUID(), userId, emailAddress,
+            new io.vertx.core.json.JsonObject(new java.util.HashMap<>(settings)), provider.name()))
         .map(rows -> rows.iterator().next().getUUID("id"));
   }
 
-  /** Stores the encrypted IMAP/SMTP password and marks the connection ACTIVE. */
+  /** Stores the encrypted password (IMAP and SMTP) and marks the connection ACTIVE. */
   public Future<Void> savePassword(SqlClient db, UUID connectionId, byte[] password) {
     return db.preparedQuery(SAVE_PASSWORD).execute(Tuple.of(connectionId, Buffer.buffer(password))).mapEmpty();
   }
@@ -106,7 +111,7 @@ public final class CredentialStore {
     OffsetDateTime expire = row.getOffsetDateTime("access_token_expire_time");
     return new StoredCredentials(
         row.getUUID("id"),
-        ProviderKind.valueOf(row.getString("provider")),
+        ProviderKind.stored(row.getString("provider")),
         ConnectionStatus.valueOf(row.getString("status")),
         Optional.ofNullable(bytes(row, "access_token")),
         Optional.ofNullable(bytes(row, "refresh_token")),

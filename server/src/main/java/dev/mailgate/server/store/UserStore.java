@@ -59,7 +59,7 @@ public final class UserStore {
   public Future<Page<UserRecord>> list(SqlClient db, int limit, Optional<String> afterUserId) {
     return db.preparedQuery(SELECT_PAGE).execute(Tuple.of(afterUserId.orElse(""), limit + 1)).map(rows -> {
       List<UserRecord> users = StreamSupport.stream(rows.spliterator(), false).map(UserStore::toUser).toList();
-      return Page.of(users, limit);
+      return Page.of(users, limit, UserRecord::userId);
     });
   }
 

@@ -4,13 +4,11 @@ import com.google.protobuf.Message;
 import dev.mailgate.proto.v1.Connection;
 import dev.mailgate.proto.v1.ConnectionServiceGrpc;
 import dev.mailgate.proto.v1.CreateDraftRequest;
-import dev.mailgate.proto.v1.CreateImapConnectionRequest;
 import dev.mailgate.proto.v1.CreateUserRequest;
 import dev.mailgate.proto.v1.EmailAddress;
 import dev.mailgate.proto.v1.GetConnectionRequest;
 import dev.mailgate.proto.v1.GetMessageRequest;
 import dev.mailgate.proto.v1.GetUserReportRequest;
-import dev.mailgate.proto.v1.ImapSecurity;
 import dev.mailgate.proto.v1.ListConnectionsRequest;
 import dev.mailgate.proto.v1.ListDraftsRequest;
 import dev.mailgate.proto.v1.ListLabelsRequest;
@@ -26,9 +24,9 @@ import dev.mailgate.proto.v1.SendMessageRequest;
 import dev.mailgate.proto.v1.StartAuthorizationRequest;
 import dev.mailgate.proto.v1.UserServiceGrpc;
 import dev.mailgate.server.FreePort;
-import dev.mailgate.server.mail.MimeReader;
 import dev.mailgate.server.mail.OutgoingAttachment;
 import dev.mailgate.server.testing.Mailboxes;
+import dev.mailgate.server.testing.ProviderMailbox;
 import dev.mailgate.server.testing.TestGateway;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
@@ -100,12 +98,9 @@ final class FuzzFixture implements AutoCloseable {
     connected.add(Mailboxes.connect(gateway, TestGateway.acme(), user, Provider.PROVIDER_GMAIL, user + "@gmail.test"));
     connected.add(Mailboxes.connect(gateway, TestGateway.acme(), user, Provider.PROVIDER_OUTLOOK, user + "@outlook.test"));
     String imapAddress = user + "@imap.test";
-    var mailServer = gateway.providers().mailServer();
-    mailServer.setUser(imapAddress, imapAddress, "secret-" + user);
-    connected.add(learn(CreateImapConnectionRequest.newBuilder().setUserId(user).setEmailAddress(imapAddress)
-        .setImapHost("127.0.0.1").setImapPort(mailServer.getImap().getPort()).setImapSecurity(ImapSecurity.IMAP_SECURITY_NONE)
-        .setSmtpHost("127.0.0.1").setSmtpPort(mailServer.getSmtp().getPort()).setSmtpSecurity(ImapSecurity.IMAP_SECURITY_NONE)
-        .setUsername(imapAddress).setPassword("secret-" + user).build(), connections()::createImapConnection));
+    gateway.providers().mailServer().setUser(imapAddress, imapAddress, "secret-" + user);
+    connected.add(learn(ProviderMailbox.imapRequest(gateway, user, imapAddress, "secret-" + user).build(),
+        connections()::createImapConnection));
     for (Connection connection : connected) {
       real.learn(GetConnectionRequest.newBuilder().setUserId(user).build(), connection);
       deliver(connection);
@@ -129,11 +124,7 @@ final class FuzzFixture implements AutoCloseable {
     for (int i = 0; i < 2; i++) {
       byte[] rfc822 = Mailboxes.mail("ada@example.org", to, "fuzz mail " + i, "plain " + i, "<p>html " + i + "</p>",
           i == 0 ? null : new OutgoingAttachment("report.pdf", "application/pdf", "%PDF-1.4 fuzz".getBytes(), ""));
-      switch (connection.getProvider()) {
-        case PROVIDER_GMAIL -> gateway.providers().sandbox().gmail().deliver(to, rfc822, List.of("INBOX", "UNREAD"));
-        case PROVIDER_OUTLOOK -> gateway.providers().sandbox().graph().deliver(to, rfc822, "inbox");
-        default -> gateway.providers().mailServer().getUserManager().getUser(to).deliver(MimeReader.parse(rfc822));
-      }
+      ProviderMailbox.of(connection.getProvider()).deliver(gateway, to, rfc822);
     }
   }
 

@@ -23,30 +23,49 @@ import dev.mailgate.proto.v1.SendMessageRequest;
 import dev.mailgate.proto.v1.SendMessageResponse;
 import dev.mailgate.proto.v1.TrashMessageRequest;
 import dev.mailgate.proto.v1.UntrashMessageRequest;
+import dev.mailgate.server.testing.GatewayExtension;
 import dev.mailgate.server.testing.Mailboxes;
 import dev.mailgate.server.testing.TestClock;
+import dev.mailgate.server.testing.ProviderMailbox;
 import dev.mailgate.server.testing.TestGateway;
 import io.grpc.Status;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * What every provider must do, through the public gRPC API. A provider's test extends this and
- * says how to connect its mailbox and how mail arrives in it; the cases stay the same for
- * Gmail, Outlook and IMAP.
+ * What every provider must do, through the public gRPC API. A provider's test extends this with
+ * its {@link ProviderMailbox} (how its mailbox is connected and how mail arrives in it); the cases
+ * stay the same for Gmail, Outlook and IMAP.
  */
 public abstract class MailContractTest {
 
-  /** The gateway the subclass runs. */
-  protected abstract TestGateway gateway();
+  /** One gateway per contract class (JUnit runs them one after another). */
+  @RegisterExtension
+  static final GatewayExtension gateway = new GatewayExtension();
+
+  private final ProviderMailbox fixture;
+
+  protected MailContractTest(ProviderMailbox fixture) {
+    this.fixture = fixture;
+  }
+
+  /** The gateway the contract runs on. */
+  protected TestGateway gateway() {
+    return gateway.get();
+  }
 
   /** The provider under test. */
-  protected abstract Provider provider();
+  protected Provider provider() {
+    return fixture.provider();
+  }
 
   /** Puts a received message into the mailbox (in its inbox, unread); returns nothing the test relies on. */
-  protected abstract void deliver(String mailbox, byte[] rfc822);
+  protected void deliver(String mailbox, byte[] rfc822) {
+    fixture.deliver(gateway(), mailbox, rfc822);
+  }
 
   protected MailServiceGrpc.MailServiceBlockingStub mail;
   protected String userId;
@@ -61,9 +80,9 @@ public abstract class MailContractTest {
     connection = connect(userId, address);
   }
 
-  /** Connects the user's mailbox at {@code address}; OAuth providers sign in, IMAP overrides this. */
+  /** Connects the user's mailbox at {@code address} (see {@link ProviderMailbox#connect}). */
   protected Connection connect(String userId, String address) throws Exception {
-    return Mailboxes.connect(gateway(), TestGateway.acme(), userId, provider(), address);
+    return fixture.connect(gateway(), userId, address);
   }
 
   protected SearchMessagesResponse search(String query) {

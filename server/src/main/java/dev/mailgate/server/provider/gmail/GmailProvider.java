@@ -18,7 +18,7 @@ import dev.mailgate.server.mail.MimeComposer;
 import dev.mailgate.server.mail.SendClaim;
 import dev.mailgate.server.mail.MimeReader;
 import dev.mailgate.server.mail.OutgoingMessage;
-import dev.mailgate.server.mail.Page;
+import dev.mailgate.server.store.Page;
 import dev.mailgate.server.mail.SentMessage;
 import dev.mailgate.server.mail.ThreadDetail;
 import io.vertx.core.Future;

@@ -17,7 +17,7 @@ import dev.mailgate.server.mail.MessageSummary;
 import dev.mailgate.server.mail.MessageView;
 import dev.mailgate.server.mail.MimeReader;
 import dev.mailgate.server.mail.OutgoingMessage;
-import dev.mailgate.server.mail.Page;
+import dev.mailgate.server.store.Page;
 import dev.mailgate.server.mail.SentMessage;
 import dev.mailgate.server.mail.ThreadDetail;
 import dev.mailgate.server.provider.imap.ImapConnection.Located;

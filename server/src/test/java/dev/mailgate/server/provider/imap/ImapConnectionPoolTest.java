@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailgate.server.mail.Mailbox;
 import dev.mailgate.server.mail.MessageSummary;
-import dev.mailgate.server.mail.Page;
+import dev.mailgate.server.store.Page;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

@@ -14,7 +14,7 @@ import dev.mailgate.server.mail.MessageSummary;
 import dev.mailgate.server.mail.MessageView;
 import dev.mailgate.server.mail.OutgoingAttachment;
 import dev.mailgate.server.mail.OutgoingMessage;
-import dev.mailgate.server.mail.Page;
+import dev.mailgate.server.store.Page;
 import dev.mailgate.server.mail.SentMessage;
 import java.util.List;
 import java.util.Optional;

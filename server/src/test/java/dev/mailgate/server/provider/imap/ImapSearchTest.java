@@ -11,7 +11,7 @@ import dev.mailgate.server.error.Reason;
 import dev.mailgate.server.mail.Mailbox;
 import dev.mailgate.server.mail.MessageSummary;
 import dev.mailgate.server.mail.OutgoingAttachment;
-import dev.mailgate.server.mail.Page;
+import dev.mailgate.server.store.Page;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;

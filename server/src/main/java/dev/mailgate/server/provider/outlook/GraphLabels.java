@@ -1,4 +1,4 @@
-package dev.mailgate.server.provider.graph;
+package dev.mailgate.server.provider.outlook;
 
 import java.util.Map;
 import java.util.Optional;

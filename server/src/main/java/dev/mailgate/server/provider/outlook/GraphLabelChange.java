@@ -1,4 +1,4 @@
-package dev.mailgate.server.provider.graph;
+package dev.mailgate.server.provider.outlook;
 
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.mailgate.server.provider.graph;
+package dev.mailgate.server.provider.outlook;
 
 import dev.mailgate.server.mail.AttachmentInfo;
 import dev.mailgate.server.mail.Header;

@@ -1,4 +1,4 @@
-package dev.mailgate.server.provider.graph;
+package dev.mailgate.server.provider.outlook;
 
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
@@ -7,7 +7,7 @@ import dev.mailgate.server.mail.MimeComposer;
 import dev.mailgate.server.mail.OutgoingMessage;
 import dev.mailgate.server.mail.SendClaim;
 import dev.mailgate.server.mail.SentMessage;
-import dev.mailgate.server.provider.graph.GraphClient.Call;
+import dev.mailgate.server.provider.outlook.GraphClient.Call;
 import io.vertx.core.Future;
 import dev.mailgate.server.provider.BlockingPool;
 import io.vertx.core.buffer.Buffer;

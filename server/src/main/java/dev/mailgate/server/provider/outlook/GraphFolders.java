@@ -1,7 +1,7 @@
-package dev.mailgate.server.provider.graph;
+package dev.mailgate.server.provider.outlook;
 
 import dev.mailgate.server.mail.Mailbox;
-import dev.mailgate.server.provider.graph.GraphClient.Call;
+import dev.mailgate.server.provider.outlook.GraphClient.Call;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.Future;

@@ -1,4 +1,4 @@
-package dev.mailgate.server.provider.graph;
+package dev.mailgate.server.provider.outlook;
 
 import dev.mailgate.server.mail.AttachmentData;
 import dev.mailgate.server.mail.AttachmentInfo;
@@ -11,12 +11,12 @@ import dev.mailgate.server.mail.MessageSummary;
 import dev.mailgate.server.mail.MessageView;
 import dev.mailgate.server.mail.MimeReader;
 import dev.mailgate.server.mail.OutgoingMessage;
-import dev.mailgate.server.mail.Page;
+import dev.mailgate.server.store.Page;
 import dev.mailgate.server.mail.SendClaim;
 import dev.mailgate.server.mail.SendService;
 import dev.mailgate.server.mail.SentMessage;
 import dev.mailgate.server.mail.ThreadDetail;
-import dev.mailgate.server.provider.graph.GraphClient.Call;
+import dev.mailgate.server.provider.outlook.GraphClient.Call;
 import io.vertx.core.Future;
 import dev.mailgate.server.MemoryBounds;
 import dev.mailgate.server.OutboundTimeouts;

@@ -1,0 +1,70 @@
+package dev.mailgate.server.provider.gmail;
+
+import dev.mailgate.server.GatewayOptions;
+import dev.mailgate.server.mail.MailProvider;
+import dev.mailgate.server.mail.Mailbox;
+import dev.mailgate.server.oauth.OAuthEndpoints;
+import dev.mailgate.server.oauth.OAuthProviders;
+import dev.mailgate.server.oauth.OAuthSignIn;
+import dev.mailgate.server.oauth.ProfileClient;
+import dev.mailgate.server.provider.Authentication;
+import dev.mailgate.server.provider.OAuthMailboxes;
+import dev.mailgate.server.provider.ProviderContext;
+import dev.mailgate.server.provider.ProviderModule;
+import dev.mailgate.server.store.ProviderKind;
+import dev.mailgate.tenant.config.OAuthProvider;
+import io.vertx.core.Future;
+
+/**
+ * Gmail: connects through Google's OAuth (the tenant's {@code oauth_clients.gmail}), names the
+ * mailbox with {@code users.getProfile}, and reads and sends through the Gmail API
+ * ({@link GmailProvider}).
+ */
+public final class GmailProviderModule implements ProviderModule {
+
+  public static final ProviderKind KIND = ProviderKind.GMAIL;
+
+  private final OAuthSignIn signIn;
+  private final ProfileClient profiles;
+  private final GmailProvider mail;
+
+  public GmailProviderModule(OAuthSignIn signIn, ProfileClient profiles, GmailProvider mail) {
+    this.signIn = signIn;
+    this.profiles = profiles;
+    this.mail = mail;
+  }
+
+  /** The module as the gateway's options configure it. */
+  public static GmailProviderModule create(ProviderContext context) {
+    GatewayOptions options = context.options();
+    return new GmailProviderModule(signIn(options.oauth()), context.profiles(), new GmailProvider(context.vertx(),
+        options.gmailRootUrl(), options.providerThreads(), options.bounds().providerQueue(), options.timeouts()));
+  }
+
+  /** Google's endpoints and Gmail's scopes, with the configured changes; the profile names the mailbox in {@code emailAddress}. */
+  public static OAuthSignIn signIn(OAuthProviders configured) {
+    return new OAuthSignIn(KIND, OAuthProvider.GMAIL,
+        configured.endpointsOf(KIND, OAuthProvider.GMAIL, OAuthEndpoints.google()),
+        profile -> profile.getString("emailAddress", ""));
+  }
+
+  @Override
+  public ProviderKind kind() {
+    return KIND;
+  }
+
+  @Override
+  public Authentication authentication() {
+    return new Authentication.OAuth(signIn);
+  }
+
+  @Override
+  public Future<String> mailboxAddress(Mailbox mailbox) {
+    return OAuthMailboxes.address(profiles, signIn, mailbox);
+  }
+
+  @Override
+  public MailProvider mail() {
+    return mail;
+  }
+}

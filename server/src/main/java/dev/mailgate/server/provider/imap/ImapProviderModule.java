@@ -1,0 +1,60 @@
+package dev.mailgate.server.provider.imap;
+
+import dev.mailgate.server.GatewayOptions;
+import dev.mailgate.server.mail.MailProvider;
+import dev.mailgate.server.mail.Mailbox;
+import dev.mailgate.server.provider.Authentication;
+import dev.mailgate.server.provider.ProviderContext;
+import dev.mailgate.server.provider.ProviderModule;
+import dev.mailgate.server.store.ProviderKind;
+import io.vertx.core.Future;
+import java.time.Duration;
+
+/**
+ * Any IMAP/SMTP mailbox: connects with a password and the server settings the user gives
+ * (CreateImapConnection), proven by logging in to both servers; reads by IMAP and sends by SMTP
+ * ({@link ImapProvider}).
+ */
+public final class ImapProviderModule implements ProviderModule {
+
+  public static final ProviderKind KIND = ProviderKind.IMAP;
+  /** How long a pooled, logged-in store stays open unused. */
+  static final Duration STORE_IDLE_TIMEOUT = Duration.ofMinutes(5);
+
+  private final ImapProvider mail;
+
+  public ImapProviderModule(ImapProvider mail) {
+    this.mail = mail;
+  }
+
+  /** The module as the gateway's options configure it. */
+  public static ImapProviderModule create(ProviderContext context) {
+    GatewayOptions options = context.options();
+    return new ImapProviderModule(new ImapProvider(context.vertx(), options.providerThreads(),
+        options.bounds().providerQueue(), ImapProvider.MAX_POOLED_STORES, STORE_IDLE_TIMEOUT, options.timeouts(),
+        options.egress()));
+  }
+
+  @Override
+  public ProviderKind kind() {
+    return KIND;
+  }
+
+  @Override
+  public Authentication authentication() {
+    return new Authentication.Password();
+  }
+
+  /** A login to the IMAP and SMTP servers with the mailbox's settings and password proves its address. */
+  @Override
+  public Future<String> mailboxAddress(Mailbox mailbox) {
+    return mail.verifyLogin(ImapSettings.fromMap(mailbox.settings()), mailbox.emailAddress(), mailbox.credential(),
+        mailbox.egress()).map(mailbox.emailAddress());
+  }
+
+  /** The IMAP provider itself, for what only IMAP connections do (CreateImapConnection's host and login checks). */
+  @Override
+  public ImapProvider mail() {
+    return mail;
+  }
+}

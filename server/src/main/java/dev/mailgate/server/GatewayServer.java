@@ -16,7 +16,7 @@ import dev.mailgate.server.oauth.OAuthClients;
 import dev.mailgate.server.oauth.ProfileClient;
 import dev.mailgate.server.oauth.ProviderGrants;
 import dev.mailgate.server.mail.CombinedSearch;
-import dev.mailgate.server.mail.MailRouter;
+import dev.mailgate.server.mail.MailboxAccess;
 import dev.mailgate.server.mail.SendService;
 import dev.mailgate.server.connect.ConnectionChecker;
 import dev.mailgate.server.connect.ConnectionService;
@@ -118,9 +118,9 @@ public final class GatewayServer {
     ImapConnector imapConnector = new ImapConnector(providers, users, connections, credentials);
     ConnectionService connectionService = new ConnectionService(providers, users, connections, authorizations,
         new ConnectionChecker(providers, providerCredentials, credentials), grants, imapConnector);
-    MailRouter mailRouter = new MailRouter(connections, credentials, providerCredentials);
-    MailApi mail = new MailApi(mailRouter, new CombinedSearch(mailRouter),
-        new SendService(vertx, mailRouter, new SendRequestStore(), new SendLog(), options.sendPolicy()));
+    MailboxAccess mailboxAccess = new MailboxAccess(connections, credentials, providerCredentials);
+    MailApi mail = new MailApi(mailboxAccess, new CombinedSearch(mailboxAccess),
+        new SendService(vertx, mailboxAccess, new SendRequestStore(), new SendLog(), options.sendPolicy()));
 
     List<Service> services = List.of(
         new UserApi(new UserService(users, grants)).service(binder),

@@ -29,7 +29,7 @@ import dev.mailgate.proto.v1.UntrashMessageRequest;
 import dev.mailgate.proto.v1.UpdateDraftRequest;
 import dev.mailgate.server.auth.Caller;
 import dev.mailgate.server.mail.CombinedSearch;
-import dev.mailgate.server.mail.MailRouter;
+import dev.mailgate.server.mail.MailboxAccess;
 import dev.mailgate.server.mail.MessageView;
 import dev.mailgate.server.mail.SendService;
 import dev.mailgate.server.mail.SentMessage;
@@ -39,7 +39,7 @@ import io.vertx.grpc.server.Service;
 import java.util.List;
 
 /**
- * mailgate.v1.MailService. Every RPC goes through {@link MailRouter}, which checks that the
+ * mailgate.v1.MailService. Every RPC goes through {@link MailboxAccess}, which checks that the
  * connection belongs to the user named in the request before it touches the mailbox.
  */
 public final class MailApi {
@@ -47,12 +47,12 @@ public final class MailApi {
   /** Sends and drafts may carry up to 25 MB of attachments (plus base64 and MIME overhead). */
   public static final int MAX_MESSAGE_BYTES = 36 * 1024 * 1024;
 
-  private final MailRouter router;
+  private final MailboxAccess access;
   private final CombinedSearch search;
   private final SendService sender;
 
-  public MailApi(MailRouter router, CombinedSearch search, SendService sender) {
-    this.router = router;
+  public MailApi(MailboxAccess access, CombinedSearch search, SendService sender) {
+    this.access = access;
     this.search = search;
     this.sender = sender;
   }
@@ -88,8 +88,8 @@ public final class MailApi {
         .providerIds("label_ids", request.getLabelIdsList()).pageSize(request.getPageSize()).orThrow();
     int pageSize = PageSize.MAILBOX.of(request.getPageSize());
     Future<List<ConnectionRecord>> connections = request.getConnectionId().equals("-")
-        ? router.active(caller.tenant(), request.getUserId())
-        : router.owned(caller.tenant(), request.getUserId(), request.getConnectionId()).map(List::of);
+        ? access.active(caller.tenant(), request.getUserId())
+        : access.owned(caller.tenant(), request.getUserId(), request.getConnectionId()).map(List::of);
     return connections.compose(searched -> {
       PageTokens tokens = PageTokens.of(caller.tenant(), "SearchMessages", request.getUserId(),
           request.getConnectionId(), searched.stream().map(c -> c.id().toString()).sorted().toList(),
@@ -119,7 +119,7 @@ public final class MailApi {
   Future<Attachment> getAttachment(Caller caller, GetAttachmentRequest request) {
     checks(request.getUserId(), request.getConnectionId()).providerId("message_id", request.getMessageId())
         .providerId("attachment_id", request.getAttachmentId()).orThrow();
-    return router.withMailbox(caller.tenant(), request.getUserId(), request.getConnectionId(), (provider, mailbox) ->
+    return access.withMailbox(caller.tenant(), request.getUserId(), request.getConnectionId(), (provider, mailbox) ->
         provider.getAttachment(mailbox, request.getMessageId(), request.getAttachmentId()).map(MailProtos::attachment));
   }
 
@@ -177,7 +177,7 @@ public final class MailApi {
 
   Future<Empty> deleteDraft(Caller caller, DeleteDraftRequest request) {
     checks(request.getUserId(), request.getConnectionId()).providerId("draft_id", request.getDraftId()).orThrow();
-    return router.withMailbox(caller.tenant(), request.getUserId(), request.getConnectionId(), (provider, mailbox) ->
+    return access.withMailbox(caller.tenant(), request.getUserId(), request.getConnectionId(), (provider, mailbox) ->
         provider.deleteDraft(mailbox, request.getDraftId()).map(Empty.getDefaultInstance()));
   }
 
@@ -190,7 +190,7 @@ public final class MailApi {
 
   Future<ListLabelsResponse> listLabels(Caller caller, ListLabelsRequest request) {
     checks(request.getUserId(), request.getConnectionId()).orThrow();
-    return router.withMailbox(caller.tenant(), request.getUserId(), request.getConnectionId(), (provider, mailbox) ->
+    return access.withMailbox(caller.tenant(), request.getUserId(), request.getConnectionId(), (provider, mailbox) ->
         provider.listLabels(mailbox).map(labels -> ListLabelsResponse.newBuilder()
             .addAllLabels(labels.stream().map(MailProtos::label).toList()).build()));
   }
@@ -224,12 +224,12 @@ public final class MailApi {
   @FunctionalInterface
   private interface OnConnection<T> {
     Future<T> run(ConnectionRecord connection, dev.mailgate.server.mail.MailProvider provider,
-        dev.mailgate.server.mail.Mailbox mailbox);
+        dev.mailgate.server.mail.MailboxCredential mailbox);
   }
 
   private <T> Future<T> onConnection(Caller caller, String userId, String connectionId, OnConnection<T> operation) {
-    return router.owned(caller.tenant(), userId, connectionId).compose(connection ->
-        router.run(caller.tenant(), connection, (provider, mailbox) -> operation.run(connection, provider, mailbox)));
+    return access.owned(caller.tenant(), userId, connectionId).compose(connection ->
+        access.run(caller.tenant(), connection, (provider, mailbox) -> operation.run(connection, provider, mailbox)));
   }
 
   private static FieldChecks checks(String userId, String connectionId) {

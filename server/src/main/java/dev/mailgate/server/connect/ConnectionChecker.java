@@ -3,7 +3,7 @@ package dev.mailgate.server.connect;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
 import dev.mailgate.server.mail.CredentialSource;
-import dev.mailgate.server.mail.Mailbox;
+import dev.mailgate.server.mail.MailboxCredential;
 import dev.mailgate.server.mail.ProviderUnauthorizedException;
 import dev.mailgate.server.provider.ProviderCredentials;
 import dev.mailgate.server.provider.ProviderModule;
@@ -64,9 +64,9 @@ public final class ConnectionChecker {
         });
   }
 
-  private static Mailbox mailbox(Tenant tenant, ConnectionRecord connection, CredentialSource source,
+  private static MailboxCredential mailbox(Tenant tenant, ConnectionRecord connection, CredentialSource source,
       String credential) {
-    return new Mailbox(connection.emailAddress(), credential, source, connection.settings(),
+    return new MailboxCredential(connection.emailAddress(), credential, source, connection.settings(),
         tenant.id() + "/" + connection.id(), tenant.config().egress());
   }
 

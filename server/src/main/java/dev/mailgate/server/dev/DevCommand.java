@@ -1,5 +1,6 @@
 package dev.mailgate.server.dev;
 
+import dev.mailgate.server.oauth.OAuthProviders;
 import dev.mailgate.server.FreePort;
 import dev.mailgate.server.GatewayOptions;
 import dev.mailgate.server.egress.EgressPolicy;
@@ -99,7 +100,7 @@ public final class DevCommand implements Callable<Integer> {
       throw e;
     }
     GatewayOptions options = GatewayOptions.local(host, boundPort, dataDir.resolve("secrets"))
-        .withOAuth(LocalOAuth.endpoints(providers))
+        .withOAuth(OAuthProviders.defaults().overriding(providers.oauthEndpoints()))
         .withGmailRootUrl(providers.gmailRootUrl())
         .withGraphRootUrl(providers.graphRootUrl())
         .withEgress(EgressPolicy.strict().allowingLoopback());

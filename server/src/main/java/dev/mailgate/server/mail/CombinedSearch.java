@@ -33,10 +33,10 @@ public final class CombinedSearch {
   /** Where one connection's listing stands: the provider page it is in and how much of it was returned. */
   private record Position(String providerToken, int skip, boolean done) {}
 
-  private final MailRouter router;
+  private final MailboxAccess access;
 
-  public CombinedSearch(MailRouter router) {
-    this.router = router;
+  public CombinedSearch(MailboxAccess access) {
+    this.access = access;
   }
 
   /**
@@ -57,7 +57,7 @@ public final class CombinedSearch {
     Map<UUID, Page<MessageSummary>> fetched = new LinkedHashMap<>();
     for (ConnectionRecord connection : open) {
       Position at = positions.get(connection.id());
-      pages.add(router.run(tenant, connection, (provider, mailbox) -> provider.search(mailbox, query, labelIds,
+      pages.add(access.run(tenant, connection, (provider, mailbox) -> provider.search(mailbox, query, labelIds,
               pageSize, at.providerToken().isEmpty() ? Optional.empty() : Optional.of(at.providerToken())))
           .map(page -> {
             synchronized (fetched) {

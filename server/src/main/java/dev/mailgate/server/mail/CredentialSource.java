@@ -9,10 +9,10 @@ import io.vertx.core.Future;
  * refused). Both methods are asynchronous and never block; call them on an event loop, not from
  * a provider's worker thread.
  *
- * <p>A provider call does not wait on a source: the {@link MailRouter} resolves {@link #current()}
- * first and hands the provider a {@link Mailbox} whose {@link Mailbox#credential()} is known, so
+ * <p>A provider call does not wait on a source: the {@link MailboxAccess} resolves {@link #current()}
+ * first and hands the provider a {@link MailboxCredential} whose {@link MailboxCredential#credential()} is known, so
  * that blocking provider clients read it on their worker threads without waiting. The mailbox
- * keeps the source ({@link Mailbox#credentials()}) for long-lived users (a mailbox watcher) that
+ * keeps the source ({@link MailboxCredential#credentials()}) for long-lived users (a mailbox watcher) that
  * must renew the credential themselves after the provider refuses it.
  */
 public interface CredentialSource {

@@ -31,7 +31,7 @@ final class IdempotentSend {
   /** What is sent for one claim: a message, or a draft. */
   @FunctionalInterface
   interface Sending {
-    Future<SentMessage> send(MailProvider provider, Mailbox mailbox, String messageIdHeader, SendClaim claim);
+    Future<SentMessage> send(MailProvider provider, MailboxCredential mailbox, String messageIdHeader, SendClaim claim);
   }
 
   /** What the audit log records about a send (never its body). */
@@ -42,14 +42,14 @@ final class IdempotentSend {
   private static final Duration WAIT_STEP = Duration.ofMillis(100);
 
   private final Vertx vertx;
-  private final MailRouter router;
+  private final MailboxAccess access;
   private final SendRequestStore requests;
   private final SendLog sendLog;
   private final SendPolicy policy;
 
-  IdempotentSend(Vertx vertx, MailRouter router, SendRequestStore requests, SendLog sendLog, SendPolicy policy) {
+  IdempotentSend(Vertx vertx, MailboxAccess access, SendRequestStore requests, SendLog sendLog, SendPolicy policy) {
     this.vertx = vertx;
-    this.router = router;
+    this.access = access;
     this.requests = requests;
     this.sendLog = sendLog;
     this.policy = policy;
@@ -104,7 +104,7 @@ final class IdempotentSend {
 
     /** This call holds the claim: (after a takeover, first look for the message,) send, and record what happened. */
     Future<SentMessage> run(SendAttempt claim, boolean takenOver) {
-      return router.run(tenant, connection, (provider, mailbox) ->
+      return access.run(tenant, connection, (provider, mailbox) ->
               (takenOver ? provider.findSent(mailbox, claim.header(), claim) : Future.succeededFuture(Optional.<SentMessage>empty()))
                   .compose(found -> found.isPresent() ? Future.succeededFuture(found.get())
                       : sending.send(provider, mailbox, claim.header(), claim)
@@ -114,7 +114,7 @@ final class IdempotentSend {
     }
 
     /** The provider failed in a way that does not say whether it sent: look for the message. */
-    private Future<SentMessage> lookUp(MailProvider provider, Mailbox mailbox, SendAttempt claim, Throwable failure) {
+    private Future<SentMessage> lookUp(MailProvider provider, MailboxCredential mailbox, SendAttempt claim, Throwable failure) {
       return provider.findSent(mailbox, claim.header(), claim)
           .recover(lookupFailed -> Future.succeededFuture(Optional.empty()))
           .compose(found -> found.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(new OutcomeUnknown(failure))));

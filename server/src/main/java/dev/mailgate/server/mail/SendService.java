@@ -35,13 +35,13 @@ public final class SendService {
   /** Sends that may wait for the MIME pool; more are refused with GATEWAY_OVERLOADED. */
   public static final int MIME_QUEUE = 64;
 
-  private final MailRouter router;
+  private final MailboxAccess access;
   private final IdempotentSend once;
   private final BlockingPool mime;
 
-  public SendService(Vertx vertx, MailRouter router, SendRequestStore requests, SendLog sendLog, SendPolicy policy) {
-    this.router = router;
-    this.once = new IdempotentSend(vertx, router, requests, sendLog, policy);
+  public SendService(Vertx vertx, MailboxAccess access, SendRequestStore requests, SendLog sendLog, SendPolicy policy) {
+    this.access = access;
+    this.once = new IdempotentSend(vertx, access, requests, sendLog, policy);
     this.mime = new BlockingPool(vertx, MIME_POOL, MIME_THREADS, MIME_QUEUE);
   }
 
@@ -62,7 +62,7 @@ public final class SendService {
    */
   public Future<SentMessage> sendMessage(Tenant tenant, String userId, String connectionId, String requestId,
       Callable<Payload> prepare) {
-    return router.owned(tenant, userId, connectionId).compose(connection ->
+    return access.owned(tenant, userId, connectionId).compose(connection ->
         mime.run(() -> {
           Payload payload = prepare.call();
           return new Hashed(payload.message(), payloadHash(connection, "message", payload.canonicalBytes()));
@@ -81,9 +81,9 @@ public final class SendService {
   public Future<SentMessage> sendDraft(Tenant tenant, String userId, String connectionId, String draftId,
       String requestId) {
     IdempotentSend.Sending sending = (provider, mailbox, messageId, claim) -> provider.sendDraft(mailbox, draftId, claim);
-    return router.owned(tenant, userId, connectionId).compose(connection -> {
+    return access.owned(tenant, userId, connectionId).compose(connection -> {
       byte[] payload = payloadHash(connection, "draft", draftId.getBytes(StandardCharsets.UTF_8));
-      return router.run(tenant, connection, (provider, mailbox) -> provider.getDraft(mailbox, draftId))
+      return access.run(tenant, connection, (provider, mailbox) -> provider.getDraft(mailbox, draftId))
           .map(Optional::of)
           .recover(failure -> failure instanceof GatewayException e && e.reason() == Reason.MESSAGE_NOT_FOUND
               ? Future.succeededFuture(Optional.empty()) : Future.failedFuture(failure))

@@ -1,6 +1,6 @@
 package dev.mailgate.server.provider;
 
-import dev.mailgate.server.mail.Mailbox;
+import dev.mailgate.server.mail.MailboxCredential;
 import dev.mailgate.server.mail.ProviderUnauthorizedException;
 import dev.mailgate.server.oauth.OAuthSignIn;
 import dev.mailgate.server.oauth.ProfileClient;
@@ -12,7 +12,7 @@ public final class OAuthMailboxes {
   private OAuthMailboxes() {}
 
   /** The address the profile names; a refused token fails with {@link ProviderUnauthorizedException}. */
-  public static Future<String> address(ProfileClient profiles, OAuthSignIn signIn, Mailbox mailbox) {
+  public static Future<String> address(ProfileClient profiles, OAuthSignIn signIn, MailboxCredential mailbox) {
     return profiles.fetch(signIn, mailbox.credential()).compose(profile -> profile.authorized()
         ? Future.succeededFuture(profile.emailAddress())
         : Future.failedFuture(new ProviderUnauthorizedException()));

@@ -1,7 +1,7 @@
 package dev.mailgate.server.provider;
 
 import dev.mailgate.server.mail.MailProvider;
-import dev.mailgate.server.mail.Mailbox;
+import dev.mailgate.server.mail.MailboxCredential;
 import dev.mailgate.server.store.ProviderKind;
 import io.vertx.core.Future;
 import java.util.Optional;
@@ -26,7 +26,7 @@ public interface ProviderModule {
    * the user gave. A refused credential fails with
    * {@link dev.mailgate.server.mail.ProviderUnauthorizedException}. Never blocks the caller.
    */
-  Future<String> mailboxAddress(Mailbox mailbox);
+  Future<String> mailboxAddress(MailboxCredential mailbox);
 
   /** The mail operations (search, read, send, drafts, labels). */
   MailProvider mail();

@@ -72,6 +72,16 @@ public final class LocalProviders implements AutoCloseable {
         oauth.tokenEndpointUrl("microsoft").toString(), Optional.empty(), sandboxBaseUrl + ProviderSandbox.GRAPH_ME);
   }
 
+  /**
+   * Both providers' endpoints in the format of {@code mailgate serve --oauth-endpoint}
+   * ({@code gmail.token=URL}, {@code outlook.profile=URL}, ...): what the gateway is pointed at.
+   */
+  public java.util.Map<String, String> oauthEndpoints() {
+    java.util.Map<String, String> endpoints = new java.util.LinkedHashMap<>(google().asOAuthEndpoints("gmail"));
+    endpoints.putAll(microsoft().asOAuthEndpoints("outlook"));
+    return endpoints;
+  }
+
   /** The Gmail API root URL (the sandbox), for google-api-services-gmail's setRootUrl. */
   public String gmailRootUrl() {
     return sandboxBaseUrl + "/";

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailgate.server.sandbox.LocalProviders;
 import dev.mailgate.server.sandbox.ProviderSandbox;
-import dev.mailgate.server.store.ProviderKind;
 import io.vertx.core.Vertx;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +31,7 @@ class SandboxProcessTest {
         assertThat(providers.sandbox()).isNull();
         assertThat(providers.gmailRootUrl()).isEqualTo(sandbox.baseUrl() + "/");
         assertThat(providers.graphRootUrl()).isEqualTo(sandbox.baseUrl());
-        assertThat(LocalOAuth.endpoints(providers).of(ProviderKind.GMAIL).orElseThrow().profileUrl())
+        assertThat(providers.oauthEndpoints().get("gmail.profile"))
             .isEqualTo(sandbox.baseUrl() + ProviderSandbox.GMAIL_PROFILE);
       }
       sandbox.close().await(10, TimeUnit.SECONDS);

@@ -4,11 +4,8 @@ import com.icegreen.greenmail.store.FolderException;
 import dev.mailgate.server.GatewayOptions;
 import dev.mailgate.server.GatewayServer;
 import dev.mailgate.server.mail.MimeReader;
-import dev.mailgate.server.oauth.OAuthEndpoints;
 import dev.mailgate.server.oauth.OAuthProviders;
-import dev.mailgate.server.sandbox.LocalEndpoints;
 import dev.mailgate.server.sandbox.LocalProviders;
-import dev.mailgate.server.store.ProviderKind;
 import dev.mailgate.tenant.config.ApiKeys;
 import dev.mailgate.tenant.config.LoadResult;
 import dev.mailgate.tenant.config.TenantConfig;
@@ -117,13 +114,7 @@ public final class TestGateway implements AutoCloseable {
 
   /** The gateway's OAuth configuration with Google and Microsoft on the local providers. */
   public static OAuthProviders localOAuth(LocalProviders providers) {
-    return OAuthProviders.defaults()
-        .with(ProviderKind.GMAIL, at(OAuthEndpoints.google(), providers.google()))
-        .with(ProviderKind.OUTLOOK, at(OAuthEndpoints.microsoft(), providers.microsoft()));
-  }
-
-  private static OAuthEndpoints at(OAuthEndpoints provider, LocalEndpoints local) {
-    return provider.at(local.authorizationUrl(), local.tokenUrl(), local.revocationUrl(), local.profileUrl());
+    return OAuthProviders.defaults().overriding(providers.oauthEndpoints());
   }
 
   /** A tenant file in the documented format, using the test database's address. */

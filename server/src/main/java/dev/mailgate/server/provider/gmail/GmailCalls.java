@@ -9,7 +9,7 @@ import com.google.api.services.gmail.Gmail;
 import dev.mailgate.server.OutboundTimeouts;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
-import dev.mailgate.server.mail.Mailbox;
+import dev.mailgate.server.mail.MailboxCredential;
 import dev.mailgate.server.mail.ProviderErrors;
 import dev.mailgate.server.mail.ProviderUnauthorizedException;
 import dev.mailgate.server.provider.BlockingPool;
@@ -69,18 +69,18 @@ final class GmailCalls {
   }
 
   /** A read: retried on 5xx and I/O failures, all attempts together within the total outbound timeout. */
-  <T> Future<T> read(Mailbox mailbox, Call<T> call) {
+  <T> Future<T> read(MailboxCredential mailbox, Call<T> call) {
     long deadline = System.nanoTime() + timeouts.total().toNanos();
     return timeouts.bound(vertx, attempt(mailbox, call, 1, deadline), "Gmail");
   }
 
   /** A write that must not run twice (a send): never retried here; within the total outbound timeout. */
-  <T> Future<T> writeOnce(Mailbox mailbox, Call<T> call) {
+  <T> Future<T> writeOnce(MailboxCredential mailbox, Call<T> call) {
     return timeouts.bound(vertx, attempt(mailbox, call, ATTEMPTS, 0L), "Gmail");
   }
 
   /** One attempt; failed reads are tried again until the last attempt, unless {@code deadline} (nanoTime) passed. */
-  private <T> Future<T> attempt(Mailbox mailbox, Call<T> call, int attempt, long deadline) {
+  private <T> Future<T> attempt(MailboxCredential mailbox, Call<T> call, int attempt, long deadline) {
     return workers.run(() -> run(mailbox, call)).recover(failure -> {
       RuntimeException mapped = translate(failure);
       boolean transientFailure = mapped instanceof GatewayException e && e.reason() == Reason.PROVIDER_UNAVAILABLE;
@@ -94,7 +94,7 @@ final class GmailCalls {
   }
 
   /** {@code call} on this worker thread, its requests authorized with the mailbox's credential. */
-  private <T> T run(Mailbox mailbox, Call<T> call) throws IOException {
+  private <T> T run(MailboxCredential mailbox, Call<T> call) throws IOException {
     credential.set(mailbox.credential());
     try {
       return call.run(gmail);

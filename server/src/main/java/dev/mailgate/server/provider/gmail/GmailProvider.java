@@ -10,7 +10,7 @@ import dev.mailgate.server.mail.AttachmentData;
 import dev.mailgate.server.mail.DraftDetail;
 import dev.mailgate.server.mail.LabelInfo;
 import dev.mailgate.server.mail.MailProvider;
-import dev.mailgate.server.mail.Mailbox;
+import dev.mailgate.server.mail.MailboxCredential;
 import dev.mailgate.server.mail.MessageDetail;
 import dev.mailgate.server.mail.MessageSummary;
 import dev.mailgate.server.mail.MessageView;
@@ -49,7 +49,7 @@ public final class GmailProvider implements MailProvider {
   }
 
   @Override
-  public Future<Page<MessageSummary>> search(Mailbox mailbox, String query, List<String> labelIds, int pageSize,
+  public Future<Page<MessageSummary>> search(MailboxCredential mailbox, String query, List<String> labelIds, int pageSize,
       Optional<String> pageToken) {
     return calls.read(mailbox, gmail -> {
       var list = gmail.users().messages().list(ME).setMaxResults((long) pageSize);
@@ -64,21 +64,21 @@ public final class GmailProvider implements MailProvider {
     }).compose(response -> summaries(mailbox, response));
   }
 
-  private Future<Page<MessageSummary>> summaries(Mailbox mailbox, ListMessagesResponse response) {
+  private Future<Page<MessageSummary>> summaries(MailboxCredential mailbox, ListMessagesResponse response) {
     List<Message> found = response.getMessages() == null ? List.of() : response.getMessages();
     List<Future<MessageSummary>> summaries = found.stream().map(m -> metadata(mailbox, m.getId())).toList();
     return Future.all(summaries).map(all -> new Page<>(summaries.stream().map(Future::result).toList(),
         Optional.ofNullable(response.getNextPageToken())));
   }
 
-  private Future<MessageSummary> metadata(Mailbox mailbox, String messageId) {
+  private Future<MessageSummary> metadata(MailboxCredential mailbox, String messageId) {
     return calls.read(mailbox, gmail -> gmail.users().messages().get(ME, GmailIds.checked(messageId))
             .setFormat("metadata").setMetadataHeaders(GmailMessages.SUMMARY_HEADERS).execute())
         .map(GmailMessages::summary);
   }
 
   @Override
-  public Future<MessageDetail> getMessage(Mailbox mailbox, String messageId, MessageView view) {
+  public Future<MessageDetail> getMessage(MailboxCredential mailbox, String messageId, MessageView view) {
     String format = switch (view) {
       case METADATA -> "metadata";
       case FULL -> "full";
@@ -102,7 +102,7 @@ public final class GmailProvider implements MailProvider {
   }
 
   @Override
-  public Future<AttachmentData> getAttachment(Mailbox mailbox, String messageId, String attachmentId) {
+  public Future<AttachmentData> getAttachment(MailboxCredential mailbox, String messageId, String attachmentId) {
     return calls.read(mailbox, gmail -> {
       Message message = gmail.users().messages().get(ME, GmailIds.checked(messageId)).setFormat("full").execute();
       MessagePart part = GmailMessages.partWithAttachment(message.getPayload(), attachmentId)
@@ -114,14 +114,14 @@ public final class GmailProvider implements MailProvider {
   }
 
   @Override
-  public Future<ThreadDetail> getThread(Mailbox mailbox, String threadId) {
+  public Future<ThreadDetail> getThread(MailboxCredential mailbox, String threadId) {
     return calls.read(mailbox, gmail -> gmail.users().threads().get(ME, GmailIds.checked(threadId)).setFormat("full").execute())
         .map(thread -> new ThreadDetail(thread.getId(), thread.getMessages() == null ? List.of()
             : thread.getMessages().stream().map(m -> GmailMessages.detail(m, MessageView.FULL)).toList()));
   }
 
   @Override
-  public Future<SentMessage> send(Mailbox mailbox, OutgoingMessage message, String messageIdHeader, SendClaim claim) {
+  public Future<SentMessage> send(MailboxCredential mailbox, OutgoingMessage message, String messageIdHeader, SendClaim claim) {
     // MIME and its base64 are built on the Gmail worker that sends, not on an event loop.
     return original(mailbox, message).compose(replyTo -> calls.writeOnce(mailbox, gmail -> {
       Message composed = compose(mailbox, message, messageIdHeader, replyTo);
@@ -131,7 +131,7 @@ public final class GmailProvider implements MailProvider {
   }
 
   @Override
-  public Future<Optional<SentMessage>> findSent(Mailbox mailbox, String messageIdHeader, SendClaim claim) {
+  public Future<Optional<SentMessage>> findSent(MailboxCredential mailbox, String messageIdHeader, SendClaim claim) {
     return calls.read(mailbox, gmail -> gmail.users().messages().list(ME)
             .setQ("in:sent rfc822msgid:" + messageIdHeader).setMaxResults(1L).execute())
         .map(response -> response.getMessages() == null || response.getMessages().isEmpty() ? Optional.empty()
@@ -139,7 +139,7 @@ public final class GmailProvider implements MailProvider {
   }
 
   @Override
-  public Future<DraftDetail> createDraft(Mailbox mailbox, OutgoingMessage message) {
+  public Future<DraftDetail> createDraft(MailboxCredential mailbox, OutgoingMessage message) {
     String messageIdHeader = newMessageId();
     return original(mailbox, message).compose(replyTo -> calls.writeOnce(mailbox, gmail ->
             gmail.users().drafts().create(ME, new Draft().setMessage(compose(mailbox, message, messageIdHeader, replyTo)))
@@ -148,13 +148,13 @@ public final class GmailProvider implements MailProvider {
   }
 
   @Override
-  public Future<DraftDetail> getDraft(Mailbox mailbox, String draftId) {
+  public Future<DraftDetail> getDraft(MailboxCredential mailbox, String draftId) {
     return calls.read(mailbox, gmail -> gmail.users().drafts().get(ME, GmailIds.checked(draftId)).setFormat("raw").execute())
         .map(GmailProvider::toDraft);
   }
 
   @Override
-  public Future<Page<DraftDetail>> listDrafts(Mailbox mailbox, int pageSize, Optional<String> pageToken) {
+  public Future<Page<DraftDetail>> listDrafts(MailboxCredential mailbox, int pageSize, Optional<String> pageToken) {
     return calls.read(mailbox, gmail -> {
       var list = gmail.users().drafts().list(ME).setMaxResults((long) pageSize);
       pageToken.ifPresent(list::setPageToken);
@@ -168,7 +168,7 @@ public final class GmailProvider implements MailProvider {
   }
 
   @Override
-  public Future<DraftDetail> updateDraft(Mailbox mailbox, String draftId, OutgoingMessage message) {
+  public Future<DraftDetail> updateDraft(MailboxCredential mailbox, String draftId, OutgoingMessage message) {
     String messageIdHeader = newMessageId();
     return original(mailbox, message).compose(replyTo -> calls.writeOnce(mailbox, gmail ->
             gmail.users().drafts().update(ME, GmailIds.checked(draftId), new Draft().setId(draftId)
@@ -177,12 +177,12 @@ public final class GmailProvider implements MailProvider {
   }
 
   @Override
-  public Future<Void> deleteDraft(Mailbox mailbox, String draftId) {
+  public Future<Void> deleteDraft(MailboxCredential mailbox, String draftId) {
     return calls.read(mailbox, gmail -> gmail.users().drafts().delete(ME, GmailIds.checked(draftId)).execute()).mapEmpty();
   }
 
   @Override
-  public Future<SentMessage> sendDraft(Mailbox mailbox, String draftId, SendClaim claim) {
+  public Future<SentMessage> sendDraft(MailboxCredential mailbox, String draftId, SendClaim claim) {
     return calls.writeOnce(mailbox, gmail -> {
       claim.checkSendable();
       return gmail.users().drafts().send(ME, new Draft().setId(draftId)).execute();
@@ -191,7 +191,7 @@ public final class GmailProvider implements MailProvider {
   }
 
   @Override
-  public Future<List<LabelInfo>> listLabels(Mailbox mailbox) {
+  public Future<List<LabelInfo>> listLabels(MailboxCredential mailbox) {
     return calls.read(mailbox, gmail -> gmail.users().labels().list(ME).execute()).compose(response -> {
       List<Future<LabelInfo>> labels = (response.getLabels() == null ? List.<com.google.api.services.gmail.model.Label>of()
           : response.getLabels()).stream()
@@ -205,7 +205,7 @@ public final class GmailProvider implements MailProvider {
   }
 
   @Override
-  public Future<MessageSummary> modify(Mailbox mailbox, String messageId, List<String> addLabelIds,
+  public Future<MessageSummary> modify(MailboxCredential mailbox, String messageId, List<String> addLabelIds,
       List<String> removeLabelIds) {
     return calls.read(mailbox, gmail -> gmail.users().messages().modify(ME, GmailIds.checked(messageId),
             new ModifyMessageRequest().setAddLabelIds(addLabelIds).setRemoveLabelIds(removeLabelIds)).execute())
@@ -213,19 +213,19 @@ public final class GmailProvider implements MailProvider {
   }
 
   @Override
-  public Future<MessageSummary> trash(Mailbox mailbox, String messageId) {
+  public Future<MessageSummary> trash(MailboxCredential mailbox, String messageId) {
     return calls.read(mailbox, gmail -> gmail.users().messages().trash(ME, GmailIds.checked(messageId)).execute())
         .compose(trashed -> metadata(mailbox, messageId));
   }
 
   @Override
-  public Future<MessageSummary> untrash(Mailbox mailbox, String messageId) {
+  public Future<MessageSummary> untrash(MailboxCredential mailbox, String messageId) {
     return calls.read(mailbox, gmail -> gmail.users().messages().untrash(ME, GmailIds.checked(messageId)).execute())
         .compose(restored -> metadata(mailbox, messageId));
   }
 
   /** The message replied to, if any (its headers thread the reply). */
-  private Future<Optional<Message>> original(Mailbox mailbox, OutgoingMessage message) {
+  private Future<Optional<Message>> original(MailboxCredential mailbox, OutgoingMessage message) {
     return message.replyToMessageId().isBlank()
         ? Future.succeededFuture(Optional.empty())
         : calls.read(mailbox, gmail -> Optional.of(gmail.users().messages().get(ME, GmailIds.checked(message.replyToMessageId()))
@@ -233,7 +233,7 @@ public final class GmailProvider implements MailProvider {
   }
 
   /** The Gmail message to send: MIME built here, threaded to the replied-to message. CPU-heavy: call it on a worker. */
-  private static Message compose(Mailbox mailbox, OutgoingMessage message, String messageIdHeader,
+  private static Message compose(MailboxCredential mailbox, OutgoingMessage message, String messageIdHeader,
       Optional<Message> replyTo) {
     MimeComposer.ReplyContext reply = replyTo.map(m -> {
       var headers = m.getPayload().getHeaders();

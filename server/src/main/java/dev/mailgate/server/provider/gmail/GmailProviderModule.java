@@ -2,7 +2,7 @@ package dev.mailgate.server.provider.gmail;
 
 import dev.mailgate.server.GatewayOptions;
 import dev.mailgate.server.mail.MailProvider;
-import dev.mailgate.server.mail.Mailbox;
+import dev.mailgate.server.mail.MailboxCredential;
 import dev.mailgate.server.oauth.OAuthEndpoints;
 import dev.mailgate.server.oauth.OAuthProviders;
 import dev.mailgate.server.oauth.OAuthSignIn;
@@ -59,7 +59,7 @@ public final class GmailProviderModule implements ProviderModule {
   }
 
   @Override
-  public Future<String> mailboxAddress(Mailbox mailbox) {
+  public Future<String> mailboxAddress(MailboxCredential mailbox) {
     return OAuthMailboxes.address(profiles, signIn, mailbox);
   }
 

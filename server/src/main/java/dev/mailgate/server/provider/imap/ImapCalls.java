@@ -7,7 +7,7 @@ import dev.mailgate.server.egress.EgressRefusedException;
 import dev.mailgate.server.error.FieldViolation;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
-import dev.mailgate.server.mail.Mailbox;
+import dev.mailgate.server.mail.MailboxCredential;
 import dev.mailgate.server.mail.ProviderUnauthorizedException;
 import dev.mailgate.server.provider.BlockingPool;
 import io.vertx.core.Future;
@@ -62,7 +62,7 @@ final class ImapCalls {
   }
 
   /** The egress policy as it applies to this mailbox's tenant. */
-  EgressGuard guard(Mailbox mailbox) {
+  EgressGuard guard(MailboxCredential mailbox) {
     return egress.forTenant(mailbox.egress());
   }
 
@@ -72,7 +72,7 @@ final class ImapCalls {
   }
 
   /** IMAP work on the mailbox's pooled connection, run once more on a new connection if the pooled one dropped. */
-  <T> Future<T> imap(Mailbox mailbox, Call<T> call) {
+  <T> Future<T> imap(MailboxCredential mailbox, Call<T> call) {
     return blocking("the IMAP server", () -> withReconnect(mailbox, call));
   }
 
@@ -86,7 +86,7 @@ final class ImapCalls {
         .recover(failure -> Future.failedFuture(translate(failure, server)));
   }
 
-  private <T> T withReconnect(Mailbox mailbox, Call<T> call) throws Exception {
+  private <T> T withReconnect(MailboxCredential mailbox, Call<T> call) throws Exception {
     ImapSettings settings = settingsOf(mailbox);
     String login = settings.login(mailbox.emailAddress());
     EgressGuard guard = guard(mailbox);
@@ -117,7 +117,7 @@ final class ImapCalls {
     }
   }
 
-  static ImapSettings settingsOf(Mailbox mailbox) {
+  static ImapSettings settingsOf(MailboxCredential mailbox) {
     try {
       return ImapSettings.fromMap(mailbox.settings());
     } catch (IllegalArgumentException e) {

@@ -3,7 +3,7 @@ package dev.mailgate.server.provider.imap;
 import dev.mailgate.server.error.FieldViolation;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.mail.LabelInfo;
-import dev.mailgate.server.mail.Mailbox;
+import dev.mailgate.server.mail.MailboxCredential;
 import dev.mailgate.server.mail.MessageSummary;
 import dev.mailgate.server.provider.imap.ImapConnection.Located;
 import dev.mailgate.server.provider.imap.ImapFolders.Role;
@@ -40,7 +40,7 @@ final class ImapLabeling {
     this.calls = calls;
   }
 
-  Future<List<LabelInfo>> listLabels(Mailbox mailbox) {
+  Future<List<LabelInfo>> listLabels(MailboxCredential mailbox) {
     return calls.imap(mailbox, c -> {
       ImapFolders folders = c.refreshFolders();
       List<LabelInfo> labels = new ArrayList<>();
@@ -64,7 +64,7 @@ final class ImapLabeling {
     });
   }
 
-  Future<MessageSummary> modify(Mailbox mailbox, String messageId, List<String> addLabelIds,
+  Future<MessageSummary> modify(MailboxCredential mailbox, String messageId, List<String> addLabelIds,
       List<String> removeLabelIds) {
     MessageRef ref = ImapIds.parseMessage(messageId);
     return calls.imap(mailbox, c -> {
@@ -104,16 +104,16 @@ final class ImapLabeling {
     });
   }
 
-  Future<MessageSummary> trash(Mailbox mailbox, String messageId) {
+  Future<MessageSummary> trash(MailboxCredential mailbox, String messageId) {
     return moveBetween(mailbox, messageId, Role.TRASH, true);
   }
 
-  Future<MessageSummary> untrash(Mailbox mailbox, String messageId) {
+  Future<MessageSummary> untrash(MailboxCredential mailbox, String messageId) {
     return moveBetween(mailbox, messageId, Role.TRASH, false);
   }
 
   /** Into the role's folder ({@code into}), or out of it back to INBOX; already there (or not in it) is a no-op. */
-  private Future<MessageSummary> moveBetween(Mailbox mailbox, String messageId, Role role, boolean into) {
+  private Future<MessageSummary> moveBetween(MailboxCredential mailbox, String messageId, Role role, boolean into) {
     MessageRef ref = ImapIds.parseMessage(messageId);
     return calls.imap(mailbox, c -> {
       String roleFolder = c.folder(role);

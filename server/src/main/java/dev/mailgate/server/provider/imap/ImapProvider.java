@@ -11,7 +11,7 @@ import dev.mailgate.server.mail.AttachmentData;
 import dev.mailgate.server.mail.DraftDetail;
 import dev.mailgate.server.mail.LabelInfo;
 import dev.mailgate.server.mail.MailProvider;
-import dev.mailgate.server.mail.Mailbox;
+import dev.mailgate.server.mail.MailboxCredential;
 import dev.mailgate.server.mail.MessageDetail;
 import dev.mailgate.server.mail.MessageSummary;
 import dev.mailgate.server.mail.MessageView;
@@ -159,7 +159,7 @@ public final class ImapProvider implements MailProvider {
   }
 
   @Override
-  public Future<Page<MessageSummary>> search(Mailbox mailbox, String query, List<String> labelIds, int pageSize,
+  public Future<Page<MessageSummary>> search(MailboxCredential mailbox, String query, List<String> labelIds, int pageSize,
       Optional<String> pageToken) {
     ImapQuery parsed;
     try {
@@ -197,7 +197,7 @@ public final class ImapProvider implements MailProvider {
   }
 
   @Override
-  public Future<MessageDetail> getMessage(Mailbox mailbox, String messageId, MessageView view) {
+  public Future<MessageDetail> getMessage(MailboxCredential mailbox, String messageId, MessageView view) {
     return parsed(messageId).compose(ref -> calls.imap(mailbox, c -> {
       try (Located located = c.locate(ref, Folder.READ_ONLY)) {
         return ImapMessages.detail(c.folders(), located.folder(), located.message(), view);
@@ -206,7 +206,7 @@ public final class ImapProvider implements MailProvider {
   }
 
   @Override
-  public Future<AttachmentData> getAttachment(Mailbox mailbox, String messageId, String attachmentId) {
+  public Future<AttachmentData> getAttachment(MailboxCredential mailbox, String messageId, String attachmentId) {
     return parsed(messageId).compose(ref -> calls.imap(mailbox, c -> {
       try (Located located = c.locate(ref, Folder.READ_ONLY)) {
         boolean listed = MimeReader.structure(located.message(), false).attachments().stream()
@@ -225,7 +225,7 @@ public final class ImapProvider implements MailProvider {
   }
 
   @Override
-  public Future<ThreadDetail> getThread(Mailbox mailbox, String threadId) {
+  public Future<ThreadDetail> getThread(MailboxCredential mailbox, String threadId) {
     ImapIds.ThreadRef ref;
     try {
       ref = ImapIds.parseThread(threadId);
@@ -240,65 +240,65 @@ public final class ImapProvider implements MailProvider {
   }
 
   @Override
-  public Future<SentMessage> send(Mailbox mailbox, OutgoingMessage message, String messageIdHeader,
+  public Future<SentMessage> send(MailboxCredential mailbox, OutgoingMessage message, String messageIdHeader,
       dev.mailgate.server.mail.SendClaim claim) {
     return sending.send(mailbox, message, messageIdHeader, claim);
   }
 
   @Override
-  public Future<Optional<SentMessage>> findSent(Mailbox mailbox, String messageIdHeader,
+  public Future<Optional<SentMessage>> findSent(MailboxCredential mailbox, String messageIdHeader,
       dev.mailgate.server.mail.SendClaim claim) {
     return sending.findSent(mailbox, messageIdHeader);
   }
 
   @Override
-  public Future<DraftDetail> createDraft(Mailbox mailbox, OutgoingMessage message) {
+  public Future<DraftDetail> createDraft(MailboxCredential mailbox, OutgoingMessage message) {
     return sending.createDraft(mailbox, message);
   }
 
   @Override
-  public Future<DraftDetail> getDraft(Mailbox mailbox, String draftId) {
+  public Future<DraftDetail> getDraft(MailboxCredential mailbox, String draftId) {
     return guarded(() -> sending.getDraft(mailbox, draftId));
   }
 
   @Override
-  public Future<Page<DraftDetail>> listDrafts(Mailbox mailbox, int pageSize, Optional<String> pageToken) {
+  public Future<Page<DraftDetail>> listDrafts(MailboxCredential mailbox, int pageSize, Optional<String> pageToken) {
     return sending.listDrafts(mailbox, pageSize, pageToken);
   }
 
   @Override
-  public Future<DraftDetail> updateDraft(Mailbox mailbox, String draftId, OutgoingMessage message) {
+  public Future<DraftDetail> updateDraft(MailboxCredential mailbox, String draftId, OutgoingMessage message) {
     return guarded(() -> sending.updateDraft(mailbox, draftId, message));
   }
 
   @Override
-  public Future<Void> deleteDraft(Mailbox mailbox, String draftId) {
+  public Future<Void> deleteDraft(MailboxCredential mailbox, String draftId) {
     return guarded(() -> sending.deleteDraft(mailbox, draftId));
   }
 
   @Override
-  public Future<SentMessage> sendDraft(Mailbox mailbox, String draftId, dev.mailgate.server.mail.SendClaim claim) {
+  public Future<SentMessage> sendDraft(MailboxCredential mailbox, String draftId, dev.mailgate.server.mail.SendClaim claim) {
     return guarded(() -> sending.sendDraft(mailbox, draftId, claim));
   }
 
   @Override
-  public Future<List<LabelInfo>> listLabels(Mailbox mailbox) {
+  public Future<List<LabelInfo>> listLabels(MailboxCredential mailbox) {
     return labeling.listLabels(mailbox);
   }
 
   @Override
-  public Future<MessageSummary> modify(Mailbox mailbox, String messageId, List<String> addLabelIds,
+  public Future<MessageSummary> modify(MailboxCredential mailbox, String messageId, List<String> addLabelIds,
       List<String> removeLabelIds) {
     return guarded(() -> labeling.modify(mailbox, messageId, addLabelIds, removeLabelIds));
   }
 
   @Override
-  public Future<MessageSummary> trash(Mailbox mailbox, String messageId) {
+  public Future<MessageSummary> trash(MailboxCredential mailbox, String messageId) {
     return guarded(() -> labeling.trash(mailbox, messageId));
   }
 
   @Override
-  public Future<MessageSummary> untrash(Mailbox mailbox, String messageId) {
+  public Future<MessageSummary> untrash(MailboxCredential mailbox, String messageId) {
     return guarded(() -> labeling.untrash(mailbox, messageId));
   }
 
@@ -308,7 +308,7 @@ public final class ImapProvider implements MailProvider {
   }
 
   /** The egress guard this provider's connections of {@code mailbox} go through (tests). */
-  EgressGuard guard(Mailbox mailbox) {
+  EgressGuard guard(MailboxCredential mailbox) {
     return calls.guard(mailbox);
   }
 

@@ -2,7 +2,7 @@ package dev.mailgate.server.provider.imap;
 
 import dev.mailgate.server.GatewayOptions;
 import dev.mailgate.server.mail.MailProvider;
-import dev.mailgate.server.mail.Mailbox;
+import dev.mailgate.server.mail.MailboxCredential;
 import dev.mailgate.server.provider.Authentication;
 import dev.mailgate.server.provider.ProviderContext;
 import dev.mailgate.server.provider.ProviderModule;
@@ -47,7 +47,7 @@ public final class ImapProviderModule implements ProviderModule {
 
   /** A login to the IMAP and SMTP servers with the mailbox's settings and password proves its address. */
   @Override
-  public Future<String> mailboxAddress(Mailbox mailbox) {
+  public Future<String> mailboxAddress(MailboxCredential mailbox) {
     return mail.verifyLogin(ImapSettings.fromMap(mailbox.settings()), mailbox.emailAddress(), mailbox.credential(),
         mailbox.egress()).map(mailbox.emailAddress());
   }

@@ -3,7 +3,7 @@ package dev.mailgate.server.provider.imap;
 import dev.mailgate.server.error.FieldViolation;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.mail.DraftDetail;
-import dev.mailgate.server.mail.Mailbox;
+import dev.mailgate.server.mail.MailboxCredential;
 import dev.mailgate.server.mail.MimeComposer;
 import dev.mailgate.server.mail.MimeComposer.ReplyContext;
 import dev.mailgate.server.mail.MimeReader;
@@ -48,7 +48,7 @@ final class ImapSending {
     this.calls = calls;
   }
 
-  Future<SentMessage> send(Mailbox mailbox, OutgoingMessage message, String messageIdHeader, SendClaim claim) {
+  Future<SentMessage> send(MailboxCredential mailbox, OutgoingMessage message, String messageIdHeader, SendClaim claim) {
     Future<Optional<ReplyContext>> replyTo = message.replyToMessageId().isBlank()
         ? Future.succeededFuture(Optional.empty())
         : calls.imap(mailbox, c -> replyContext(c, message.replyToMessageId()));
@@ -58,7 +58,7 @@ final class ImapSending {
         .compose(submitted -> fileAsSent(mailbox, submitted, messageIdHeader));
   }
 
-  Future<Optional<SentMessage>> findSent(Mailbox mailbox, String messageIdHeader) {
+  Future<Optional<SentMessage>> findSent(MailboxCredential mailbox, String messageIdHeader) {
     return calls.imap(mailbox, c -> {
       IMAPFolder sent = c.open(c.folder(Role.SENT), Folder.READ_ONLY);
       try {
@@ -76,7 +76,7 @@ final class ImapSending {
     });
   }
 
-  Future<DraftDetail> createDraft(Mailbox mailbox, OutgoingMessage message) {
+  Future<DraftDetail> createDraft(MailboxCredential mailbox, OutgoingMessage message) {
     String rfc822Id = "<" + UUID.randomUUID() + "@mailgate>";
     return calls.imap(mailbox, c -> {
       byte[] raw = compose(mailbox, message, rfc822Id, replyContext(c, message.replyToMessageId()).orElse(null));
@@ -85,12 +85,12 @@ final class ImapSending {
     });
   }
 
-  Future<DraftDetail> getDraft(Mailbox mailbox, String draftId) {
+  Future<DraftDetail> getDraft(MailboxCredential mailbox, String draftId) {
     String rfc822Id = ImapIds.parseDraft(draftId);
     return calls.imap(mailbox, c -> readDraft(c, rfc822Id));
   }
 
-  Future<Page<DraftDetail>> listDrafts(Mailbox mailbox, int pageSize, Optional<String> pageToken) {
+  Future<Page<DraftDetail>> listDrafts(MailboxCredential mailbox, int pageSize, Optional<String> pageToken) {
     return calls.imap(mailbox, c -> {
       IMAPFolder drafts = c.open(c.folder(Role.DRAFT), Folder.READ_ONLY);
       try {
@@ -108,7 +108,7 @@ final class ImapSending {
     });
   }
 
-  Future<DraftDetail> updateDraft(Mailbox mailbox, String draftId, OutgoingMessage message) {
+  Future<DraftDetail> updateDraft(MailboxCredential mailbox, String draftId, OutgoingMessage message) {
     String rfc822Id = ImapIds.parseDraft(draftId);
     return calls.imap(mailbox, c -> {
       String name = c.folder(Role.DRAFT);
@@ -129,7 +129,7 @@ final class ImapSending {
     });
   }
 
-  Future<Void> deleteDraft(Mailbox mailbox, String draftId) {
+  Future<Void> deleteDraft(MailboxCredential mailbox, String draftId) {
     String rfc822Id = ImapIds.parseDraft(draftId);
     return calls.imap(mailbox, c -> {
       c.deleteCopies(c.folder(Role.DRAFT), rfc822Id, true);
@@ -137,7 +137,7 @@ final class ImapSending {
     });
   }
 
-  Future<SentMessage> sendDraft(Mailbox mailbox, String draftId, SendClaim claim) {
+  Future<SentMessage> sendDraft(MailboxCredential mailbox, String draftId, SendClaim claim) {
     String rfc822Id = ImapIds.parseDraft(draftId);
     return calls.imap(mailbox, c -> {
       IMAPFolder drafts = c.open(c.folder(Role.DRAFT), Folder.READ_ONLY);
@@ -196,7 +196,7 @@ final class ImapSending {
     return flags;
   }
 
-  private static byte[] compose(Mailbox mailbox, OutgoingMessage message, String rfc822Id, ReplyContext reply) {
+  private static byte[] compose(MailboxCredential mailbox, OutgoingMessage message, String rfc822Id, ReplyContext reply) {
     try {
       return MimeComposer.compose(mailbox.emailAddress(), message, rfc822Id, reply);
     } catch (IllegalArgumentException e) {
@@ -211,7 +211,7 @@ final class ImapSending {
    * Submits once by SMTP (never retried), if the claim still allows a send once the worker runs
    * it; the MIME is built and read back on that worker, not on an event loop.
    */
-  private Future<Submitted> submit(Mailbox mailbox, java.util.function.Supplier<byte[]> message, String rfc822Id,
+  private Future<Submitted> submit(MailboxCredential mailbox, java.util.function.Supplier<byte[]> message, String rfc822Id,
       SendClaim claim) {
     ImapSettings settings = ImapCalls.settingsOf(mailbox);
     return calls.blocking("the SMTP server", () -> {
@@ -230,7 +230,7 @@ final class ImapSending {
   }
 
   /** Files a copy in Sent; the mail is already out, so a failure here still answers with the sent message. */
-  private Future<SentMessage> fileAsSent(Mailbox mailbox, Submitted submitted, String rfc822Id) {
+  private Future<SentMessage> fileAsSent(MailboxCredential mailbox, Submitted submitted, String rfc822Id) {
     String threadId = submitted.threadId();
     byte[] raw = submitted.raw();
     return calls.imap(mailbox, c -> {

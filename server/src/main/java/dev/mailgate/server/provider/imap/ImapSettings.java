@@ -12,7 +12,7 @@ import javax.net.SocketFactory;
 /**
  * Where an IMAP/SMTP mailbox lives and who logs in: the non-secret part of an IMAP connection,
  * stored as the connection's {@code settings} (see {@link #toMap()}) and handed back in
- * {@code Mailbox.settings()}. The password is never part of it.
+ * {@code MailboxCredential.settings()}. The password is never part of it.
  */
 public record ImapSettings(String imapHost, int imapPort, Security imapSecurity, String smtpHost, int smtpPort,
     Security smtpSecurity, String username) {

@@ -4,7 +4,7 @@ import dev.mailgate.server.OutboundTimeouts;
 import dev.mailgate.server.error.FieldViolation;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
-import dev.mailgate.server.mail.Mailbox;
+import dev.mailgate.server.mail.MailboxCredential;
 import dev.mailgate.server.mail.ProviderErrors;
 import dev.mailgate.server.mail.ProviderUnauthorizedException;
 import io.vertx.core.Future;
@@ -56,12 +56,12 @@ final class GraphClient {
     this.limiter = new InFlightLimiter(4, waitingPerMailbox);
   }
 
-  Future<JsonObject> json(Mailbox mailbox, Call call) {
+  Future<JsonObject> json(MailboxCredential mailbox, Call call) {
     return send(mailbox, call).map(response -> response.body() == null || response.body().length() == 0
         ? new JsonObject() : response.bodyAsJsonObject());
   }
 
-  Future<HttpResponse<Buffer>> send(Mailbox mailbox, Call call) {
+  Future<HttpResponse<Buffer>> send(MailboxCredential mailbox, Call call) {
     if (!url(call).startsWith(rootUrl + "/")) {
       // Only a nextLink Graph gave us is a full URL; the mailbox's token never goes anywhere else.
       return Future.failedFuture(GatewayException.invalid(List.of(new FieldViolation("page_token",
@@ -78,7 +78,7 @@ final class GraphClient {
    * The one request that sends: made once, never retried (not even after a 429 or 503), and only
    * if {@code check} passes once the request's turn has come (after the per-mailbox queue).
    */
-  Future<HttpResponse<Buffer>> sendOnce(Mailbox mailbox, Call call, Runnable check) {
+  Future<HttpResponse<Buffer>> sendOnce(MailboxCredential mailbox, Call call, Runnable check) {
     return timeouts.bound(vertx, limiter.run(mailbox.emailAddress(), () -> {
       try {
         check.run();
@@ -94,7 +94,7 @@ final class GraphClient {
             : Future.failedFuture(error(response)));
   }
 
-  private Future<HttpResponse<Buffer>> attempt(Mailbox mailbox, Call call, int attempt) {
+  private Future<HttpResponse<Buffer>> attempt(MailboxCredential mailbox, Call call, int attempt) {
     // One attempt, its wait for a place among the mailbox's requests included, within the total timeout.
     return timeouts.bound(vertx, limiter.run(mailbox.emailAddress(), () -> request(mailbox, call)), "Microsoft Graph")
         .recover(failure -> Future.failedFuture(failure instanceof GatewayException known ? known
@@ -113,7 +113,7 @@ final class GraphClient {
         });
   }
 
-  private Future<HttpResponse<Buffer>> request(Mailbox mailbox, Call call) {
+  private Future<HttpResponse<Buffer>> request(MailboxCredential mailbox, Call call) {
     String url = url(call);
     HttpRequest<Buffer> request = http.requestAbs(call.method(), url)
         .bearerTokenAuthentication(mailbox.credential())

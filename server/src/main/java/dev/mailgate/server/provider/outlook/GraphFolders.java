@@ -1,6 +1,6 @@
 package dev.mailgate.server.provider.outlook;
 
-import dev.mailgate.server.mail.Mailbox;
+import dev.mailgate.server.mail.MailboxCredential;
 import dev.mailgate.server.provider.outlook.GraphClient.Call;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -33,7 +33,7 @@ final class GraphFolders {
   }
 
   /** Folder id to system label, for the well-known folders this mailbox has. */
-  Future<Map<String, String>> of(Mailbox mailbox) {
+  Future<Map<String, String>> of(MailboxCredential mailbox) {
     Map<String, String> cached = cache.getIfPresent(mailbox.connectionKey());
     if (cached != null) {
       return Future.succeededFuture(cached);

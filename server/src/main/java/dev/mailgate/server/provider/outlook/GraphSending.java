@@ -2,7 +2,7 @@ package dev.mailgate.server.provider.outlook;
 
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
-import dev.mailgate.server.mail.Mailbox;
+import dev.mailgate.server.mail.MailboxCredential;
 import dev.mailgate.server.mail.MimeComposer;
 import dev.mailgate.server.mail.OutgoingMessage;
 import dev.mailgate.server.mail.SendClaim;
@@ -42,7 +42,7 @@ final class GraphSending {
     this.mime = mime;
   }
 
-  Future<SentMessage> send(Mailbox mailbox, OutgoingMessage message, String messageIdHeader, SendClaim claim) {
+  Future<SentMessage> send(MailboxCredential mailbox, OutgoingMessage message, String messageIdHeader, SendClaim claim) {
     if (claim.preparedId().isPresent()) {
       return sendPrepared(mailbox, claim.preparedId().get(), Optional.empty(), claim);
     }
@@ -61,11 +61,11 @@ final class GraphSending {
   }
 
   /** Sends a draft the caller made (SendDraft): its id is recorded with the claim first, as for {@link #send}. */
-  Future<SentMessage> sendDraft(Mailbox mailbox, String draftId, SendClaim claim) {
+  Future<SentMessage> sendDraft(MailboxCredential mailbox, String draftId, SendClaim claim) {
     return claim.prepared(draftId).compose(recorded -> sendPrepared(mailbox, draftId, Optional.empty(), claim));
   }
 
-  private Future<SentMessage> sendPrepared(Mailbox mailbox, String draftId, Optional<String> knownConversation,
+  private Future<SentMessage> sendPrepared(MailboxCredential mailbox, String draftId, Optional<String> knownConversation,
       SendClaim claim) {
     Future<String> conversation = knownConversation.map(Future::succeededFuture).orElseGet(() ->
         graph.json(mailbox, Call.get(GraphPaths.message(draftId), Map.of("$select", "id,conversationId,isDraft")))
@@ -83,7 +83,7 @@ final class GraphSending {
   }
 
   /** Whether the send recorded with {@code claim} went out; see the class comment. */
-  Future<Optional<SentMessage>> findSent(Mailbox mailbox, String messageIdHeader, SendClaim claim) {
+  Future<Optional<SentMessage>> findSent(MailboxCredential mailbox, String messageIdHeader, SendClaim claim) {
     if (claim.preparedId().isEmpty()) {
       return bySentItems(mailbox, messageIdHeader).compose(sent -> sent.isPresent() ? Future.succeededFuture(sent)
           : reuseOrphanDraft(mailbox, messageIdHeader, claim).map(Optional.<SentMessage>empty()));
@@ -106,18 +106,18 @@ final class GraphSending {
   }
 
   /** A send from before drafts were recorded (sendMail): its copy in Sent Items by Message-ID. */
-  private Future<Optional<SentMessage>> bySentItems(Mailbox mailbox, String messageIdHeader) {
+  private Future<Optional<SentMessage>> bySentItems(MailboxCredential mailbox, String messageIdHeader) {
     return byMessageId(mailbox, "sentitems", messageIdHeader)
         .map(found -> found.map(m -> new SentMessage(m.getString("id"), m.getString("conversationId", ""))));
   }
 
   /** A draft an attempt created and crashed before recording: recorded now and sent, not created twice. */
-  private Future<Void> reuseOrphanDraft(Mailbox mailbox, String messageIdHeader, SendClaim claim) {
+  private Future<Void> reuseOrphanDraft(MailboxCredential mailbox, String messageIdHeader, SendClaim claim) {
     return byMessageId(mailbox, "drafts", messageIdHeader).compose(found -> found
         .map(draft -> claim.prepared(draft.getString("id"))).orElseGet(Future::succeededFuture));
   }
 
-  private Future<Optional<JsonObject>> byMessageId(Mailbox mailbox, String folder, String messageIdHeader) {
+  private Future<Optional<JsonObject>> byMessageId(MailboxCredential mailbox, String folder, String messageIdHeader) {
     return graph.json(mailbox, Call.get("/v1.0/me/mailFolders/" + folder + "/messages", Map.of(
             "$filter", "internetMessageId eq '" + messageIdHeader.replace("'", "''") + "'",
             "$select", "id,conversationId", "$top", "1")))

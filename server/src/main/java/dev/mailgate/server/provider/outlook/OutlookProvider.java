@@ -5,7 +5,7 @@ import dev.mailgate.server.mail.AttachmentInfo;
 import dev.mailgate.server.mail.DraftDetail;
 import dev.mailgate.server.mail.LabelInfo;
 import dev.mailgate.server.mail.MailProvider;
-import dev.mailgate.server.mail.Mailbox;
+import dev.mailgate.server.mail.MailboxCredential;
 import dev.mailgate.server.mail.MessageDetail;
 import dev.mailgate.server.mail.MessageSummary;
 import dev.mailgate.server.mail.MessageView;
@@ -64,7 +64,7 @@ public final class OutlookProvider implements MailProvider {
   }
 
   @Override
-  public Future<Page<MessageSummary>> search(Mailbox mailbox, String query, List<String> labelIds, int pageSize,
+  public Future<Page<MessageSummary>> search(MailboxCredential mailbox, String query, List<String> labelIds, int pageSize,
       Optional<String> pageToken) {
     GraphQuery parsed = GraphQuery.parse(query, labelIds);
     Call call;
@@ -100,7 +100,7 @@ public final class OutlookProvider implements MailProvider {
   }
 
   @Override
-  public Future<MessageDetail> getMessage(Mailbox mailbox, String messageId, MessageView view) {
+  public Future<MessageDetail> getMessage(MailboxCredential mailbox, String messageId, MessageView view) {
     String path = GraphPaths.message(messageId);
     if (view == MessageView.RAW) {
       return folderLabels.of(mailbox).compose(labels -> graph.json(mailbox, Call.get(path, Map.of("$select", GraphMessages.SUMMARY_FIELDS)))
@@ -126,7 +126,7 @@ public final class OutlookProvider implements MailProvider {
             attachments.result(), labels)));
   }
 
-  private Future<List<AttachmentInfo>> attachments(Mailbox mailbox, String messageId) {
+  private Future<List<AttachmentInfo>> attachments(MailboxCredential mailbox, String messageId) {
     return graph.json(mailbox, Call.get(GraphPaths.message(messageId) + "/attachments",
             Map.of("$select", "id,name,contentType,size,isInline,contentId")))
         .map(page -> {
@@ -137,7 +137,7 @@ public final class OutlookProvider implements MailProvider {
   }
 
   @Override
-  public Future<AttachmentData> getAttachment(Mailbox mailbox, String messageId, String attachmentId) {
+  public Future<AttachmentData> getAttachment(MailboxCredential mailbox, String messageId, String attachmentId) {
     return graph.json(mailbox, Call.get(GraphPaths.attachment(messageId, attachmentId), Map.of()))
         .map(a -> new AttachmentData(a.getString("id"), a.getString("name", ""),
             a.getString("contentType", "application/octet-stream"),
@@ -145,7 +145,7 @@ public final class OutlookProvider implements MailProvider {
   }
 
   @Override
-  public Future<ThreadDetail> getThread(Mailbox mailbox, String threadId) {
+  public Future<ThreadDetail> getThread(MailboxCredential mailbox, String threadId) {
     return graph.json(mailbox, Call.get("/v1.0/me/messages", Map.of(
             "$filter", "conversationId eq '" + threadId.replace("'", "''") + "'",
             "$select", "id", "$top", "100")))
@@ -166,17 +166,17 @@ public final class OutlookProvider implements MailProvider {
   }
 
   @Override
-  public Future<SentMessage> send(Mailbox mailbox, OutgoingMessage message, String messageIdHeader, SendClaim claim) {
+  public Future<SentMessage> send(MailboxCredential mailbox, OutgoingMessage message, String messageIdHeader, SendClaim claim) {
     return sending.send(mailbox, message, messageIdHeader, claim);
   }
 
   @Override
-  public Future<Optional<SentMessage>> findSent(Mailbox mailbox, String messageIdHeader, SendClaim claim) {
+  public Future<Optional<SentMessage>> findSent(MailboxCredential mailbox, String messageIdHeader, SendClaim claim) {
     return sending.findSent(mailbox, messageIdHeader, claim);
   }
 
   @Override
-  public Future<DraftDetail> createDraft(Mailbox mailbox, OutgoingMessage message) {
+  public Future<DraftDetail> createDraft(MailboxCredential mailbox, OutgoingMessage message) {
     Future<JsonObject> created = message.replyToMessageId().isBlank()
         ? draftJson(message).compose(json -> graph.json(mailbox, new Call(HttpMethod.POST, "/v1.0/me/messages", Map.of(),
             Map.of(), json)))
@@ -187,7 +187,7 @@ public final class OutlookProvider implements MailProvider {
   }
 
   @Override
-  public Future<DraftDetail> getDraft(Mailbox mailbox, String draftId) {
+  public Future<DraftDetail> getDraft(MailboxCredential mailbox, String draftId) {
     return graph.send(mailbox, Call.get(GraphPaths.message(draftId) + "/$value", Map.of()))
         .compose(raw -> graph.json(mailbox, Call.get(GraphPaths.message(draftId),
                 Map.of("$select", "id,conversationId,internetMessageId,isDraft,lastModifiedDateTime")))
@@ -204,7 +204,7 @@ public final class OutlookProvider implements MailProvider {
   }
 
   @Override
-  public Future<Page<DraftDetail>> listDrafts(Mailbox mailbox, int pageSize, Optional<String> pageToken) {
+  public Future<Page<DraftDetail>> listDrafts(MailboxCredential mailbox, int pageSize, Optional<String> pageToken) {
     Call call = pageToken.map(token -> Call.get(token, Map.of())).orElse(Call.get("/v1.0/me/mailFolders/drafts/messages",
         Map.of("$select", "id", "$top", Integer.toString(pageSize))));
     return graph.json(mailbox, call).compose(page -> {
@@ -216,7 +216,7 @@ public final class OutlookProvider implements MailProvider {
   }
 
   @Override
-  public Future<DraftDetail> updateDraft(Mailbox mailbox, String draftId, OutgoingMessage message) {
+  public Future<DraftDetail> updateDraft(MailboxCredential mailbox, String draftId, OutgoingMessage message) {
     return patchDraft(mailbox, draftId, message).compose(patched -> getDraft(mailbox, draftId));
   }
 
@@ -225,11 +225,11 @@ public final class OutlookProvider implements MailProvider {
     return mime.run(() -> GraphMessages.draft(message));
   }
 
-  private Future<Void> patchDraft(Mailbox mailbox, String draftId, OutgoingMessage message) {
+  private Future<Void> patchDraft(MailboxCredential mailbox, String draftId, OutgoingMessage message) {
     return draftJson(message).compose(content -> patchDraft(mailbox, draftId, content));
   }
 
-  private Future<Void> patchDraft(Mailbox mailbox, String draftId, JsonObject content) {
+  private Future<Void> patchDraft(MailboxCredential mailbox, String draftId, JsonObject content) {
     JsonArray attachments = (JsonArray) content.remove("attachments");
     Future<JsonObject> patched = graph.json(mailbox, new Call(HttpMethod.PATCH, GraphPaths.message(draftId),
         Map.of(), Map.of(), content));
@@ -241,18 +241,18 @@ public final class OutlookProvider implements MailProvider {
   }
 
   @Override
-  public Future<Void> deleteDraft(Mailbox mailbox, String draftId) {
+  public Future<Void> deleteDraft(MailboxCredential mailbox, String draftId) {
     return getDraft(mailbox, draftId).compose(draft ->
         graph.send(mailbox, new Call(HttpMethod.DELETE, GraphPaths.message(draftId), Map.of(), Map.of(), null))).mapEmpty();
   }
 
   @Override
-  public Future<SentMessage> sendDraft(Mailbox mailbox, String draftId, SendClaim claim) {
+  public Future<SentMessage> sendDraft(MailboxCredential mailbox, String draftId, SendClaim claim) {
     return sending.sendDraft(mailbox, draftId, claim);
   }
 
   @Override
-  public Future<List<LabelInfo>> listLabels(Mailbox mailbox) {
+  public Future<List<LabelInfo>> listLabels(MailboxCredential mailbox) {
     return folderLabels.of(mailbox).compose(labels -> graph.json(mailbox, Call.get("/v1.0/me/mailFolders", Map.of("$top", "100")))
         .map(page -> {
           List<LabelInfo> result = new ArrayList<>();
@@ -278,7 +278,7 @@ public final class OutlookProvider implements MailProvider {
   }
 
   @Override
-  public Future<MessageSummary> modify(Mailbox mailbox, String messageId, List<String> addLabelIds,
+  public Future<MessageSummary> modify(MailboxCredential mailbox, String messageId, List<String> addLabelIds,
       List<String> removeLabelIds) {
     GraphLabelChange change = GraphLabelChange.of(addLabelIds, removeLabelIds);
     JsonObject patch = change.patch();
@@ -301,22 +301,22 @@ public final class OutlookProvider implements MailProvider {
   }
 
   @Override
-  public Future<MessageSummary> trash(Mailbox mailbox, String messageId) {
+  public Future<MessageSummary> trash(MailboxCredential mailbox, String messageId) {
     return move(mailbox, messageId, "deleteditems");
   }
 
   @Override
-  public Future<MessageSummary> untrash(Mailbox mailbox, String messageId) {
+  public Future<MessageSummary> untrash(MailboxCredential mailbox, String messageId) {
     return move(mailbox, messageId, "inbox");
   }
 
-  private Future<MessageSummary> move(Mailbox mailbox, String messageId, String folder) {
+  private Future<MessageSummary> move(MailboxCredential mailbox, String messageId, String folder) {
     return graph.json(mailbox, new Call(HttpMethod.POST, GraphPaths.message(messageId) + "/move", Map.of(), Map.of(),
             new JsonObject().put("destinationId", folder)))
         .compose(moved -> summary(mailbox, moved.getString("id", messageId)));
   }
 
-  private Future<MessageSummary> summary(Mailbox mailbox, String messageId) {
+  private Future<MessageSummary> summary(MailboxCredential mailbox, String messageId) {
     return folderLabels.of(mailbox).compose(labels -> graph.json(mailbox, Call.get(GraphPaths.message(messageId),
         Map.of("$select", GraphMessages.SUMMARY_FIELDS))).map(m -> GraphMessages.summary(m, labels)));
   }

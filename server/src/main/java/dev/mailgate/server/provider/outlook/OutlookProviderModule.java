@@ -2,7 +2,7 @@ package dev.mailgate.server.provider.outlook;
 
 import dev.mailgate.server.GatewayOptions;
 import dev.mailgate.server.mail.MailProvider;
-import dev.mailgate.server.mail.Mailbox;
+import dev.mailgate.server.mail.MailboxCredential;
 import dev.mailgate.server.oauth.OAuthEndpoints;
 import dev.mailgate.server.oauth.OAuthProviders;
 import dev.mailgate.server.oauth.OAuthSignIn;
@@ -62,7 +62,7 @@ public final class OutlookProviderModule implements ProviderModule {
   }
 
   @Override
-  public Future<String> mailboxAddress(Mailbox mailbox) {
+  public Future<String> mailboxAddress(MailboxCredential mailbox) {
     return OAuthMailboxes.address(profiles, signIn, mailbox);
   }
 

@@ -4,7 +4,7 @@ import static dev.mailgate.server.provider.imap.ImapTestServer.await;
 import static dev.mailgate.server.provider.imap.ImapTestServer.mail;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mailgate.server.mail.Mailbox;
+import dev.mailgate.server.mail.MailboxCredential;
 import dev.mailgate.server.mail.MessageSummary;
 import dev.mailgate.server.store.Page;
 import java.time.Duration;
@@ -21,13 +21,13 @@ class ImapConnectionPoolTest {
   @RegisterExtension
   static final ImapTestServer server = new ImapTestServer(IDLE);
 
-  private static Page<MessageSummary> inbox(Mailbox mailbox) throws Exception {
+  private static Page<MessageSummary> inbox(MailboxCredential mailbox) throws Exception {
     return await(server.provider().search(mailbox, "", List.of(), 10, Optional.empty()));
   }
 
   @Test
   void oneConnectionServesAMailboxsCallsAndClosesWhenIdle() throws Exception {
-    Mailbox mailbox = server.newMailbox("pool");
+    MailboxCredential mailbox = server.newMailbox("pool");
     server.deliver(mailbox, mail("ada@example.org", mailbox.emailAddress(), "kept", "x", ""));
 
     String first = inbox(mailbox).items().get(0).messageId();
@@ -42,7 +42,7 @@ class ImapConnectionPoolTest {
 
   @Test
   void droppedPooledConnectionIsReopenedOnceAndTheCallSucceeds() throws Exception {
-    Mailbox mailbox = server.newMailbox("pool");
+    MailboxCredential mailbox = server.newMailbox("pool");
     server.deliver(mailbox, mail("ada@example.org", mailbox.emailAddress(), "survives", "x", ""));
     inbox(mailbox);
     IMAPStore pooled = pooledStore(mailbox);
@@ -58,8 +58,8 @@ class ImapConnectionPoolTest {
   void thePoolKeepsAtMostItsBoundOfMailboxesAndServesTheOthersUnpooled() throws Exception {
     ImapProvider bounded = server.newProvider(Duration.ofMinutes(5), 1);
     try {
-      Mailbox first = server.newMailbox("bound");
-      Mailbox second = server.newMailbox("bound");
+      MailboxCredential first = server.newMailbox("bound");
+      MailboxCredential second = server.newMailbox("bound");
       server.deliver(first, mail("ada@example.org", first.emailAddress(), "one", "x", ""));
       server.deliver(second, mail("ada@example.org", second.emailAddress(), "two", "x", ""));
 
@@ -75,7 +75,7 @@ class ImapConnectionPoolTest {
     }
   }
 
-  private static IMAPStore pooledStore(Mailbox mailbox) throws Exception {
+  private static IMAPStore pooledStore(MailboxCredential mailbox) throws Exception {
     ImapSettings settings = ImapSettings.fromMap(mailbox.settings());
     try (ImapConnection lease = server.provider().connections().open(settings, mailbox.emailAddress(),
         mailbox.credential(), server.provider().guard(mailbox))) {

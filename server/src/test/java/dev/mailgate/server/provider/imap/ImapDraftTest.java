@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mailgate.server.error.Reason;
 import dev.mailgate.server.mail.DraftDetail;
 import dev.mailgate.server.mail.MailAddress;
-import dev.mailgate.server.mail.Mailbox;
+import dev.mailgate.server.mail.MailboxCredential;
 import dev.mailgate.server.mail.MessageSummary;
 import dev.mailgate.server.mail.MessageView;
 import dev.mailgate.server.mail.OutgoingAttachment;
@@ -26,13 +26,13 @@ class ImapDraftTest {
   @RegisterExtension
   static final ImapTestServer server = new ImapTestServer();
 
-  private static List<MessageSummary> search(Mailbox mailbox, String query) throws Exception {
+  private static List<MessageSummary> search(MailboxCredential mailbox, String query) throws Exception {
     return await(server.provider().search(mailbox, query, List.of(), 20, Optional.empty())).items();
   }
 
   @Test
   void createdDraftCanBeReadAndListed() throws Exception {
-    Mailbox mailbox = server.newMailbox("drafts");
+    MailboxCredential mailbox = server.newMailbox("drafts");
     OutgoingMessage content = new OutgoingMessage(List.of(MailAddress.of("ada@example.org")), List.of(), List.of(),
         "plan", "first version", "", List.of(new OutgoingAttachment("plan.txt", "text/plain", "steps".getBytes(), "")),
         "");
@@ -56,7 +56,7 @@ class ImapDraftTest {
 
   @Test
   void updatedDraftKeepsItsIdAndReplacesTheOldVersion() throws Exception {
-    Mailbox mailbox = server.newMailbox("drafts");
+    MailboxCredential mailbox = server.newMailbox("drafts");
     DraftDetail created = await(server.provider().createDraft(mailbox, outgoing("ada@example.org", "plan", "v1")));
 
     DraftDetail updated = await(server.provider().updateDraft(mailbox, created.draftId(),
@@ -72,7 +72,7 @@ class ImapDraftTest {
 
   @Test
   void updatingAReplyDraftKeepsItThreaded() throws Exception {
-    Mailbox mailbox = server.newMailbox("drafts");
+    MailboxCredential mailbox = server.newMailbox("drafts");
     server.deliver(mailbox, mail("ada@example.org", mailbox.emailAddress(), "question", "?", ""));
     MessageSummary original = search(mailbox, "subject:question").get(0);
     OutgoingMessage reply = new OutgoingMessage(List.of(MailAddress.of("ada@example.org")), List.of(), List.of(), "",
@@ -88,8 +88,8 @@ class ImapDraftTest {
 
   @Test
   void sentDraftGoesOutKeepsItsMessageIdAndLeavesDrafts() throws Exception {
-    Mailbox mailbox = server.newMailbox("drafts");
-    Mailbox recipient = server.newMailbox("recipient");
+    MailboxCredential mailbox = server.newMailbox("drafts");
+    MailboxCredential recipient = server.newMailbox("recipient");
     DraftDetail draft = await(server.provider().createDraft(mailbox, outgoing(recipient.emailAddress(), "from a draft",
         "drafted text")));
 
@@ -106,7 +106,7 @@ class ImapDraftTest {
 
   @Test
   void deletedDraftIsGoneAndDeletingItAgainIsMessageNotFound() throws Exception {
-    Mailbox mailbox = server.newMailbox("drafts");
+    MailboxCredential mailbox = server.newMailbox("drafts");
     DraftDetail draft = await(server.provider().createDraft(mailbox, outgoing("ada@example.org", "scrap", "x")));
 
     await(server.provider().deleteDraft(mailbox, draft.draftId()));
@@ -121,7 +121,7 @@ class ImapDraftTest {
 
   @Test
   void draftsArePagedNewestFirst() throws Exception {
-    Mailbox mailbox = server.newMailbox("drafts");
+    MailboxCredential mailbox = server.newMailbox("drafts");
     for (int i = 1; i <= 3; i++) {
       await(server.provider().createDraft(mailbox, outgoing("ada@example.org", "draft " + i, "x")));
     }

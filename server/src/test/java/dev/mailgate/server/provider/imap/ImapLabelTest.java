@@ -9,7 +9,7 @@ import dev.mailgate.server.error.FieldViolation;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
 import dev.mailgate.server.mail.LabelInfo;
-import dev.mailgate.server.mail.Mailbox;
+import dev.mailgate.server.mail.MailboxCredential;
 import dev.mailgate.server.mail.MessageSummary;
 import dev.mailgate.server.mail.MessageView;
 import java.util.List;
@@ -23,18 +23,18 @@ class ImapLabelTest {
   @RegisterExtension
   static final ImapTestServer server = new ImapTestServer();
 
-  private static List<MessageSummary> search(Mailbox mailbox, String query) throws Exception {
+  private static List<MessageSummary> search(MailboxCredential mailbox, String query) throws Exception {
     return await(server.provider().search(mailbox, query, List.of(), 20, Optional.empty())).items();
   }
 
-  private static String deliver(Mailbox mailbox, String subject) throws Exception {
+  private static String deliver(MailboxCredential mailbox, String subject) throws Exception {
     server.deliver(mailbox, mail("ada@example.org", mailbox.emailAddress(), subject, "body", ""));
     return search(mailbox, "subject:\"" + subject + "\"").get(0).messageId();
   }
 
   @Test
   void listLabelsHasTheSystemFoldersWithCounts() throws Exception {
-    Mailbox mailbox = server.newMailbox("labels");
+    MailboxCredential mailbox = server.newMailbox("labels");
     deliver(mailbox, "one");
     String read = deliver(mailbox, "two");
     await(server.provider().modify(mailbox, read, List.of(), List.of("UNREAD")));
@@ -53,7 +53,7 @@ class ImapLabelTest {
 
   @Test
   void unreadAndStarredAreTheSeenAndFlaggedFlags() throws Exception {
-    Mailbox mailbox = server.newMailbox("labels");
+    MailboxCredential mailbox = server.newMailbox("labels");
     String id = deliver(mailbox, "flags");
 
     MessageSummary read = await(server.provider().modify(mailbox, id, List.of("STARRED"), List.of("UNREAD")));
@@ -67,7 +67,7 @@ class ImapLabelTest {
 
   @Test
   void removingInboxArchivesAndTheOldIdStillFindsTheMessage() throws Exception {
-    Mailbox mailbox = server.newMailbox("labels");
+    MailboxCredential mailbox = server.newMailbox("labels");
     String id = deliver(mailbox, "archive me");
 
     MessageSummary archived = await(server.provider().modify(mailbox, id, List.of(), List.of("INBOX")));
@@ -86,7 +86,7 @@ class ImapLabelTest {
 
   @Test
   void addingAFolderLabelCopiesAndRemovingItDeletesTheCopy() throws Exception {
-    Mailbox mailbox = server.newMailbox("labels");
+    MailboxCredential mailbox = server.newMailbox("labels");
     String id = deliver(mailbox, "file me");
     createFolder(mailbox, "Projects");
 
@@ -102,7 +102,7 @@ class ImapLabelTest {
 
   @Test
   void unknownOrUnaddableLabelsAreInvalidArgumentAndChangeNothing() throws Exception {
-    Mailbox mailbox = server.newMailbox("labels");
+    MailboxCredential mailbox = server.newMailbox("labels");
     String id = deliver(mailbox, "stay");
 
     GatewayException unknown = gatewayFailure(server.provider().modify(mailbox, id, List.of("STARRED", "Nope"),
@@ -117,7 +117,7 @@ class ImapLabelTest {
 
   @Test
   void trashMovesToTrashAndUntrashBringsItBackToInbox() throws Exception {
-    Mailbox mailbox = server.newMailbox("labels");
+    MailboxCredential mailbox = server.newMailbox("labels");
     String id = deliver(mailbox, "oops");
 
     MessageSummary trashed = await(server.provider().trash(mailbox, id));
@@ -135,7 +135,7 @@ class ImapLabelTest {
 
   @Test
   void theFirstIdKeepsWorkingThroughArchiveTrashAndUntrash() throws Exception {
-    Mailbox mailbox = server.newMailbox("labels");
+    MailboxCredential mailbox = server.newMailbox("labels");
     String id = deliver(mailbox, "wanderer");
 
     await(server.provider().modify(mailbox, id, List.of("STARRED"), List.of("UNREAD")));
@@ -151,8 +151,8 @@ class ImapLabelTest {
 
   @Test
   void sentLabelFilterSearchesTheSentFolder() throws Exception {
-    Mailbox mailbox = server.newMailbox("labels");
-    Mailbox ada = server.newMailbox("ada");
+    MailboxCredential mailbox = server.newMailbox("labels");
+    MailboxCredential ada = server.newMailbox("ada");
     deliver(mailbox, "incoming");
     await(server.provider().send(mailbox, ImapTestServer.outgoing(ada.emailAddress(), "outgoing", "x"),
         "<" + UUID.randomUUID() + "@mailgate>", dev.mailgate.server.testing.UnfencedClaim.create()));
@@ -164,7 +164,7 @@ class ImapLabelTest {
     assertThat(sent.get(0).labelIds()).containsExactly("SENT");
   }
 
-  private static void createFolder(Mailbox mailbox, String name) throws Exception {
+  private static void createFolder(MailboxCredential mailbox, String name) throws Exception {
     server.greenMail().getManagers().getImapHostManager()
         .createMailbox(server.greenMail().getUserManager().getUser(mailbox.emailAddress()), name);
   }

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
-import dev.mailgate.server.mail.Mailbox;
+import dev.mailgate.server.mail.MailboxCredential;
 import dev.mailgate.server.mail.ProviderUnauthorizedException;
 import java.net.ServerSocket;
 import java.util.List;
@@ -23,7 +23,7 @@ class ImapLoginTest {
 
   @Test
   void verifyLoginAcceptsTheRightPasswordOnImapAndSmtp() throws Exception {
-    Mailbox mailbox = server.newMailbox("login");
+    MailboxCredential mailbox = server.newMailbox("login");
     ImapSettings settings = ImapSettings.fromMap(mailbox.settings());
 
     await(server.provider().verifyLogin(settings, mailbox.emailAddress(), mailbox.credential(), EgressConfig.none()));
@@ -31,7 +31,7 @@ class ImapLoginTest {
 
   @Test
   void verifyLoginWithAWrongPasswordIsProviderUnauthorized() throws Exception {
-    Mailbox mailbox = server.newMailbox("login");
+    MailboxCredential mailbox = server.newMailbox("login");
     ImapSettings settings = ImapSettings.fromMap(mailbox.settings());
 
     Throwable failure = failure(server.provider().verifyLogin(settings, mailbox.emailAddress(), "not-the-password", EgressConfig.none()));
@@ -41,8 +41,8 @@ class ImapLoginTest {
 
   @Test
   void mailOperationWithAWrongPasswordIsProviderUnauthorized() throws Exception {
-    Mailbox mailbox = server.newMailbox("login");
-    Mailbox wrong = new Mailbox(mailbox.emailAddress(), "not-the-password", mailbox.settings());
+    MailboxCredential mailbox = server.newMailbox("login");
+    MailboxCredential wrong = new MailboxCredential(mailbox.emailAddress(), "not-the-password", mailbox.settings());
 
     Throwable failure = failure(server.provider().search(wrong, "", List.of(), 10, Optional.empty()));
 
@@ -51,9 +51,9 @@ class ImapLoginTest {
 
   @Test
   void pooledConnectionIsNotReusedWithAnotherPassword() throws Exception {
-    Mailbox mailbox = server.newMailbox("login");
+    MailboxCredential mailbox = server.newMailbox("login");
     await(server.provider().search(mailbox, "", List.of(), 10, Optional.empty()));
-    Mailbox wrong = new Mailbox(mailbox.emailAddress(), "guessed", mailbox.settings());
+    MailboxCredential wrong = new MailboxCredential(mailbox.emailAddress(), "guessed", mailbox.settings());
 
     assertThat(failure(server.provider().search(wrong, "", List.of(), 10, Optional.empty())))
         .isInstanceOf(ProviderUnauthorizedException.class);
@@ -61,7 +61,7 @@ class ImapLoginTest {
 
   @Test
   void unreachableImapServerIsProviderUnavailableWithoutThePassword() throws Exception {
-    Mailbox mailbox = server.newMailbox("login");
+    MailboxCredential mailbox = server.newMailbox("login");
     ImapSettings reachable = ImapSettings.fromMap(mailbox.settings());
     ImapSettings closedPort = new ImapSettings("127.0.0.1", freePort(), ImapSettings.Security.NONE,
         reachable.smtpHost(), reachable.smtpPort(), ImapSettings.Security.NONE, reachable.username());
@@ -76,7 +76,7 @@ class ImapLoginTest {
 
   @Test
   void unreachableSmtpServerIsProviderUnavailableNamingSmtp() throws Exception {
-    Mailbox mailbox = server.newMailbox("login");
+    MailboxCredential mailbox = server.newMailbox("login");
     ImapSettings reachable = ImapSettings.fromMap(mailbox.settings());
     ImapSettings closedSmtp = new ImapSettings(reachable.imapHost(), reachable.imapPort(), ImapSettings.Security.NONE,
         "127.0.0.1", freePort(), ImapSettings.Security.NONE, reachable.username());
@@ -90,7 +90,7 @@ class ImapLoginTest {
 
   @Test
   void tlsAgainstAPlainServerIsProviderUnavailable() throws Exception {
-    Mailbox mailbox = server.newMailbox("login");
+    MailboxCredential mailbox = server.newMailbox("login");
     ImapSettings plain = ImapSettings.fromMap(mailbox.settings());
     ImapSettings tls = new ImapSettings(plain.imapHost(), plain.imapPort(), ImapSettings.Security.SSL_TLS,
         plain.smtpHost(), plain.smtpPort(), ImapSettings.Security.STARTTLS, plain.username());

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
 import dev.mailgate.server.mail.AttachmentData;
-import dev.mailgate.server.mail.Mailbox;
+import dev.mailgate.server.mail.MailboxCredential;
 import dev.mailgate.server.mail.MessageDetail;
 import dev.mailgate.server.mail.MessageSummary;
 import dev.mailgate.server.mail.MessageView;
@@ -27,7 +27,7 @@ class ImapMessageTest {
 
   private static final byte[] PDF = "%PDF-1.4 not really a pdf \u00e9".getBytes(StandardCharsets.UTF_8);
 
-  private MessageSummary deliverWithAttachment(Mailbox mailbox) throws Exception {
+  private MessageSummary deliverWithAttachment(MailboxCredential mailbox) throws Exception {
     server.deliver(mailbox, mail("ada@example.org", mailbox.emailAddress(), "report attached", "plain body",
         "<p>html body</p>", new OutgoingAttachment("report.pdf", "application/pdf", PDF, "")));
     return await(server.provider().search(mailbox, "subject:report", List.of(), 10, Optional.empty())).items().get(0);
@@ -35,7 +35,7 @@ class ImapMessageTest {
 
   @Test
   void fullViewHasBothBodiesHeadersAndTheAttachmentList() throws Exception {
-    Mailbox mailbox = server.newMailbox("read");
+    MailboxCredential mailbox = server.newMailbox("read");
     MessageSummary summary = deliverWithAttachment(mailbox);
 
     MessageDetail full = await(server.provider().getMessage(mailbox, summary.messageId(), MessageView.FULL));
@@ -59,7 +59,7 @@ class ImapMessageTest {
 
   @Test
   void attachmentIsReadByItsPartPathAsTheOriginalBytes() throws Exception {
-    Mailbox mailbox = server.newMailbox("read");
+    MailboxCredential mailbox = server.newMailbox("read");
     MessageSummary summary = deliverWithAttachment(mailbox);
     String attachmentId = await(server.provider().getMessage(mailbox, summary.messageId(), MessageView.FULL))
         .attachments().get(0).attachmentId();
@@ -73,7 +73,7 @@ class ImapMessageTest {
 
   @Test
   void bodyPartIsNotAnAttachmentAndUnknownPathIsNotFound() throws Exception {
-    Mailbox mailbox = server.newMailbox("read");
+    MailboxCredential mailbox = server.newMailbox("read");
     MessageSummary summary = deliverWithAttachment(mailbox);
 
     assertThat(gatewayFailure(server.provider().getAttachment(mailbox, summary.messageId(), "1.1")).reason())
@@ -84,7 +84,7 @@ class ImapMessageTest {
 
   @Test
   void rawViewIsTheWholeMessageAndMetadataHasHeadersButNoBodies() throws Exception {
-    Mailbox mailbox = server.newMailbox("read");
+    MailboxCredential mailbox = server.newMailbox("read");
     MessageSummary summary = deliverWithAttachment(mailbox);
 
     MessageDetail raw = await(server.provider().getMessage(mailbox, summary.messageId(), MessageView.RAW));
@@ -101,7 +101,7 @@ class ImapMessageTest {
 
   @Test
   void readingAMessageDoesNotMarkItRead() throws Exception {
-    Mailbox mailbox = server.newMailbox("read");
+    MailboxCredential mailbox = server.newMailbox("read");
     MessageSummary summary = deliverWithAttachment(mailbox);
 
     await(server.provider().getMessage(mailbox, summary.messageId(), MessageView.FULL));
@@ -113,7 +113,7 @@ class ImapMessageTest {
 
   @Test
   void messageIdsStayValidAfterThePooledConnectionIsClosedAndInANewProvider() throws Exception {
-    Mailbox mailbox = server.newMailbox("read");
+    MailboxCredential mailbox = server.newMailbox("read");
     MessageSummary summary = deliverWithAttachment(mailbox);
 
     server.provider().connections().closeAll();
@@ -138,7 +138,7 @@ class ImapMessageTest {
 
   @Test
   void unknownIdsAreMessageNotFound() throws Exception {
-    Mailbox mailbox = server.newMailbox("read");
+    MailboxCredential mailbox = server.newMailbox("read");
     MessageSummary summary = deliverWithAttachment(mailbox);
     ImapIds.MessageRef ref = ImapIds.parseMessage(summary.messageId());
     String staleValidity = ImapIds.message(ref.folder(), ref.uidValidity() + 1, ref.uid(), "");
@@ -152,7 +152,7 @@ class ImapMessageTest {
 
   @Test
   void deletedMessageIsMessageNotFound() throws Exception {
-    Mailbox mailbox = server.newMailbox("read");
+    MailboxCredential mailbox = server.newMailbox("read");
     MessageSummary summary = deliverWithAttachment(mailbox);
     server.clearInbox(mailbox);
 

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mailgate.server.error.FieldViolation;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
-import dev.mailgate.server.mail.Mailbox;
+import dev.mailgate.server.mail.MailboxCredential;
 import dev.mailgate.server.mail.MessageSummary;
 import dev.mailgate.server.mail.OutgoingAttachment;
 import dev.mailgate.server.store.Page;
@@ -26,7 +26,7 @@ class ImapSearchTest {
   @RegisterExtension
   static final ImapTestServer server = new ImapTestServer();
 
-  private Page<MessageSummary> search(Mailbox mailbox, String query) throws Exception {
+  private Page<MessageSummary> search(MailboxCredential mailbox, String query) throws Exception {
     return await(server.provider().search(mailbox, query, List.of(), 20, Optional.empty()));
   }
 
@@ -36,7 +36,7 @@ class ImapSearchTest {
 
   @Test
   void searchBySubjectFindsMatchesNewestFirstWithSummaryFields() throws Exception {
-    Mailbox mailbox = server.newMailbox("search");
+    MailboxCredential mailbox = server.newMailbox("search");
     server.deliver(mailbox, mail("ada@example.org", mailbox.emailAddress(), "budget first", "one", ""));
     server.deliver(mailbox, mail("bob@example.org", mailbox.emailAddress(), "holiday", "two", ""));
     server.deliver(mailbox, mail("ada@example.org", mailbox.emailAddress(), "budget second", "the second body", ""));
@@ -56,7 +56,7 @@ class ImapSearchTest {
 
   @Test
   void searchByFromAndByFreeWords() throws Exception {
-    Mailbox mailbox = server.newMailbox("search");
+    MailboxCredential mailbox = server.newMailbox("search");
     server.deliver(mailbox, mail("ada@example.org", mailbox.emailAddress(), "from ada", "apples", ""));
     server.deliver(mailbox, mail("bob@example.org", mailbox.emailAddress(), "from bob", "pears and apples", ""));
 
@@ -68,7 +68,7 @@ class ImapSearchTest {
 
   @Test
   void isUnreadAndIsReadFollowTheSeenFlag() throws Exception {
-    Mailbox mailbox = server.newMailbox("search");
+    MailboxCredential mailbox = server.newMailbox("search");
     server.deliver(mailbox, mail("ada@example.org", mailbox.emailAddress(), "will be read", "x", ""));
     server.deliver(mailbox, mail("ada@example.org", mailbox.emailAddress(), "stays unread", "y", ""));
     String read = search(mailbox, "subject:\"will be read\"").items().get(0).messageId();
@@ -82,7 +82,7 @@ class ImapSearchTest {
 
   @Test
   void hasAttachmentKeepsOnlyMessagesWithAnAttachment() throws Exception {
-    Mailbox mailbox = server.newMailbox("search");
+    MailboxCredential mailbox = server.newMailbox("search");
     server.deliver(mailbox, mail("ada@example.org", mailbox.emailAddress(), "with file", "see file", "",
         new OutgoingAttachment("notes.txt", "text/plain", "notes".getBytes(), "")));
     server.deliver(mailbox, mail("ada@example.org", mailbox.emailAddress(), "html only", "", "<p>no file</p>"));
@@ -95,7 +95,7 @@ class ImapSearchTest {
 
   @Test
   void afterAndBeforeCompareTheReceiveDay() throws Exception {
-    Mailbox mailbox = server.newMailbox("search");
+    MailboxCredential mailbox = server.newMailbox("search");
     Date old = Date.from(LocalDate.of(2020, 1, 15).atStartOfDay(ZoneId.systemDefault()).plusHours(12).toInstant());
     server.deliverAt(mailbox, mail("ada@example.org", mailbox.emailAddress(), "old news", "x", ""), old);
     server.deliver(mailbox, mail("ada@example.org", mailbox.emailAddress(), "fresh news", "y", ""));
@@ -107,7 +107,7 @@ class ImapSearchTest {
 
   @Test
   void pagesFollowEachOtherWithoutGapsOrRepeats() throws Exception {
-    Mailbox mailbox = server.newMailbox("search");
+    MailboxCredential mailbox = server.newMailbox("search");
     for (int i = 1; i <= 7; i++) {
       server.deliver(mailbox, mail("ada@example.org", mailbox.emailAddress(), "page mail " + i, "body", ""));
     }
@@ -129,7 +129,7 @@ class ImapSearchTest {
 
   @Test
   void unsupportedTermIsInvalidArgumentNamingTheTerm() throws Exception {
-    Mailbox mailbox = server.newMailbox("search");
+    MailboxCredential mailbox = server.newMailbox("search");
 
     GatewayException failure = gatewayFailure(server.provider().search(mailbox, "larger:10M", List.of(), 10,
         Optional.empty()));
@@ -140,7 +140,7 @@ class ImapSearchTest {
 
   @Test
   void unknownLabelIsInvalidArgument() throws Exception {
-    Mailbox mailbox = server.newMailbox("search");
+    MailboxCredential mailbox = server.newMailbox("search");
 
     GatewayException failure = gatewayFailure(server.provider().search(mailbox, "", List.of("NO_SUCH_FOLDER"), 10,
         Optional.empty()));
@@ -151,7 +151,7 @@ class ImapSearchTest {
 
   @Test
   void malformedPageTokenIsInvalidArgument() throws Exception {
-    Mailbox mailbox = server.newMailbox("search");
+    MailboxCredential mailbox = server.newMailbox("search");
 
     GatewayException failure = gatewayFailure(server.provider().search(mailbox, "", List.of(), 10,
         Optional.of("not a token")));
@@ -161,7 +161,7 @@ class ImapSearchTest {
 
   @Test
   void searchInAnEmptyFolderAndInAMissingSpamFolderFindsNothing() throws Exception {
-    Mailbox mailbox = server.newMailbox("search");
+    MailboxCredential mailbox = server.newMailbox("search");
 
     assertThat(search(mailbox, "in:trash").items()).isEmpty();
     assertThat(search(mailbox, "in:spam").items()).isEmpty();

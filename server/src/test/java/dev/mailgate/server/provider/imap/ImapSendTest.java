@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailgate.server.error.Reason;
 import dev.mailgate.server.mail.MailAddress;
-import dev.mailgate.server.mail.Mailbox;
+import dev.mailgate.server.mail.MailboxCredential;
 import dev.mailgate.server.mail.MessageDetail;
 import dev.mailgate.server.mail.MessageSummary;
 import dev.mailgate.server.mail.MessageView;
@@ -30,14 +30,14 @@ class ImapSendTest {
     return "<" + UUID.randomUUID() + "@mailgate>";
   }
 
-  private static List<MessageSummary> search(Mailbox mailbox, String query) throws Exception {
+  private static List<MessageSummary> search(MailboxCredential mailbox, String query) throws Exception {
     return await(server.provider().search(mailbox, query, List.of(), 20, Optional.empty())).items();
   }
 
   @Test
   void sentMessageReachesTheRecipientsInboxAndTheSendersSentFolder() throws Exception {
-    Mailbox sender = server.newMailbox("sender");
-    Mailbox recipient = server.newMailbox("recipient");
+    MailboxCredential sender = server.newMailbox("sender");
+    MailboxCredential recipient = server.newMailbox("recipient");
     String messageIdHeader = newMessageId();
 
     SentMessage sent = await(server.provider().send(sender, outgoing(recipient.emailAddress(), "hello there", "hi!"),
@@ -58,16 +58,16 @@ class ImapSendTest {
 
   @Test
   void findSentOfAMessageNeverSentIsEmpty() throws Exception {
-    Mailbox sender = server.newMailbox("sender");
+    MailboxCredential sender = server.newMailbox("sender");
 
     assertThat(await(server.provider().findSent(sender, newMessageId(), dev.mailgate.server.testing.UnfencedClaim.create()))).isEmpty();
   }
 
   @Test
   void bccRecipientGetsTheMessageWithoutTheBccHeader() throws Exception {
-    Mailbox sender = server.newMailbox("sender");
-    Mailbox to = server.newMailbox("to");
-    Mailbox hidden = server.newMailbox("hidden");
+    MailboxCredential sender = server.newMailbox("sender");
+    MailboxCredential to = server.newMailbox("to");
+    MailboxCredential hidden = server.newMailbox("hidden");
     OutgoingMessage message = new OutgoingMessage(List.of(MailAddress.of(to.emailAddress())), List.of(),
         List.of(MailAddress.of(hidden.emailAddress())), "quiet copy", "text", "", List.of(), "");
 
@@ -82,8 +82,8 @@ class ImapSendTest {
 
   @Test
   void replyJoinsTheThreadOfTheOriginalAndGetThreadReturnsBothOldestFirst() throws Exception {
-    Mailbox mailbox = server.newMailbox("thread");
-    Mailbox ada = server.newMailbox("ada");
+    MailboxCredential mailbox = server.newMailbox("thread");
+    MailboxCredential ada = server.newMailbox("ada");
     server.deliver(mailbox, mail(ada.emailAddress(), mailbox.emailAddress(), "lunch?", "lunch at noon?", ""));
     MessageSummary original = search(mailbox, "subject:lunch?").get(0);
     String originalRfc822Id = await(server.provider().getMessage(mailbox, original.messageId(), MessageView.METADATA))
@@ -110,7 +110,7 @@ class ImapSendTest {
 
   @Test
   void unknownThreadIsMessageNotFound() throws Exception {
-    Mailbox mailbox = server.newMailbox("thread");
+    MailboxCredential mailbox = server.newMailbox("thread");
 
     assertThat(gatewayFailure(server.provider().getThread(mailbox, ImapIds.thread(newMessageId(), ""))).reason())
         .isEqualTo(Reason.MESSAGE_NOT_FOUND);
@@ -120,8 +120,8 @@ class ImapSendTest {
 
   @Test
   void replyToAnUnknownMessageIsMessageNotFoundAndNothingIsSent() throws Exception {
-    Mailbox mailbox = server.newMailbox("thread");
-    Mailbox ada = server.newMailbox("ada");
+    MailboxCredential mailbox = server.newMailbox("thread");
+    MailboxCredential ada = server.newMailbox("ada");
     OutgoingMessage reply = new OutgoingMessage(List.of(MailAddress.of(ada.emailAddress())), List.of(), List.of(),
         "orphan", "text", "", List.of(), ImapIds.message("INBOX", 1, 999, ""));
 

@@ -8,7 +8,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.mail.MailAddress;
-import dev.mailgate.server.mail.Mailbox;
+import dev.mailgate.server.mail.MailboxCredential;
 import dev.mailgate.server.mail.MimeComposer;
 import dev.mailgate.server.mail.MimeReader;
 import dev.mailgate.server.mail.OutgoingAttachment;
@@ -86,30 +86,30 @@ final class ImapTestServer implements BeforeAllCallback, AfterAllCallback {
   }
 
   /** A new GreenMail user (login = address) and the gateway's view of its mailbox. */
-  Mailbox newMailbox(String name) {
+  MailboxCredential newMailbox(String name) {
     String address = name + "-" + UUID.randomUUID().toString().substring(0, 8) + "@mailgate.test";
     String password = "pw-" + UUID.randomUUID();
     greenMail.setUser(address, address, password);
-    return new Mailbox(address, password, settings(address).toMap());
+    return new MailboxCredential(address, password, settings(address).toMap());
   }
 
   /** Puts a message in the mailbox's INBOX, unread, received now. */
-  void deliver(Mailbox mailbox, byte[] rfc822) {
+  void deliver(MailboxCredential mailbox, byte[] rfc822) {
     user(mailbox).deliver(MimeReader.parse(rfc822));
   }
 
   /** Puts a message in the mailbox's INBOX, unread, as received at {@code when}. */
-  void deliverAt(Mailbox mailbox, byte[] rfc822, Date when) throws Exception {
+  void deliverAt(MailboxCredential mailbox, byte[] rfc822, Date when) throws Exception {
     greenMail.getManagers().getImapHostManager().getInbox(user(mailbox))
         .appendMessage(MimeReader.parse(rfc822), new Flags(), when);
   }
 
   /** Deletes everything in the mailbox's INBOX, behind the provider's back. */
-  void clearInbox(Mailbox mailbox) throws Exception {
+  void clearInbox(MailboxCredential mailbox) throws Exception {
     greenMail.getManagers().getImapHostManager().getInbox(user(mailbox)).deleteAllMessages();
   }
 
-  private GreenMailUser user(Mailbox mailbox) {
+  private GreenMailUser user(MailboxCredential mailbox) {
     return greenMail.getUserManager().getUser(mailbox.emailAddress());
   }
 

@@ -13,30 +13,30 @@ import java.util.Map;
  * nothing cached for one tenant serves another) and where the tenant lets its connections reach
  * beyond the gateway's egress policy. Never logged; never leaves the gateway.
  */
-public record Mailbox(String emailAddress, String credential, CredentialSource credentials,
+public record MailboxCredential(String emailAddress, String credential, CredentialSource credentials,
     Map<String, String> settings, String connectionKey, EgressConfig egress) {
 
-  public Mailbox {
+  public MailboxCredential {
     settings = Map.copyOf(settings);
   }
 
   /** A mailbox outside any tenant's connection (provider tests): a fixed credential, keyed by its address alone. */
-  public Mailbox(String emailAddress, String credential, Map<String, String> settings) {
+  public MailboxCredential(String emailAddress, String credential, Map<String, String> settings) {
     this(emailAddress, credential, CredentialSource.fixed(credential), settings, "-/" + emailAddress,
         EgressConfig.none());
   }
 
-  public Mailbox(String emailAddress, String credential) {
+  public MailboxCredential(String emailAddress, String credential) {
     this(emailAddress, credential, Map.of());
   }
 
   /** The same mailbox with another credential from its source (after a renewal). */
-  public Mailbox withCredential(String renewed) {
-    return new Mailbox(emailAddress, renewed, credentials, settings, connectionKey, egress);
+  public MailboxCredential withCredential(String renewed) {
+    return new MailboxCredential(emailAddress, renewed, credentials, settings, connectionKey, egress);
   }
 
   @Override
   public String toString() {
-    return "Mailbox[" + emailAddress + "]";
+    return "MailboxCredential[" + emailAddress + "]";
   }
 }

@@ -12,15 +12,16 @@ import dev.mailgate.server.tenant.Tenant;
 import io.vertx.core.Future;
 
 /**
- * The one way into a mailbox: the connection must belong to the user named in the call
- * (checked in the same query that finds it), be ACTIVE, and have a usable credential; then the
+ * Access to a mailbox, the one way in: it authorizes (the connection must belong to the user named
+ * in the call, checked in the same query that finds it, and be ACTIVE), fetches the credential,
+ * and retries once after renewing a refused one. With a usable credential the
  * operation runs on the connection's provider. The credential comes from the connection's
  * {@link CredentialSource}, resolved here (on the event loop) before the provider is called, so the
- * provider's {@link Mailbox} carries a known credential. A 401 from the provider gets one renewal
+ * provider's {@link MailboxCredential} carries a known credential. A 401 from the provider gets one renewal
  * and one retry; a second 401 (or a credential that cannot be renewed) marks the connection
  * NEEDS_REAUTH.
  */
-public final class MailRouter {
+public final class MailboxAccess {
 
   /** How stale last_used_time may be. */
   static final java.time.Duration TOUCH_INTERVAL = java.time.Duration.ofMinutes(1);
@@ -28,7 +29,7 @@ public final class MailRouter {
   /** One operation on one mailbox. */
   @FunctionalInterface
   public interface Operation<T> {
-    Future<T> run(MailProvider provider, Mailbox mailbox);
+    Future<T> run(MailProvider provider, MailboxCredential mailbox);
   }
 
   private final ConnectionStore connections;
@@ -41,7 +42,7 @@ public final class MailRouter {
   private final Cache<String, Boolean> touched = Caffeine.newBuilder()
       .maximumSize(100_000).expireAfterWrite(TOUCH_INTERVAL).build();
 
-  public MailRouter(ConnectionStore connections, CredentialStore credentials, MailboxProviders providers) {
+  public MailboxAccess(ConnectionStore connections, CredentialStore credentials, MailboxProviders providers) {
     this.connections = connections;
     this.credentials = credentials;
     this.providers = providers;
@@ -99,9 +100,9 @@ public final class MailRouter {
     tenant.withDatabase(db -> connections.touch(db, connectionId));
   }
 
-  private static Mailbox mailbox(Tenant tenant, ConnectionRecord connection, CredentialSource source,
+  private static MailboxCredential mailbox(Tenant tenant, ConnectionRecord connection, CredentialSource source,
       String credential) {
-    return new Mailbox(connection.emailAddress(), credential, source, connection.settings(),
+    return new MailboxCredential(connection.emailAddress(), credential, source, connection.settings(),
         tenant.id() + "/" + connection.id(), tenant.config().egress());
   }
 }

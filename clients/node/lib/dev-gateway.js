@@ -14,11 +14,11 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const READY = /ready on ([\d.]+):(\d+)/;
 
-/** $MAILGATE_JAR, else <repo>/server/target/mailgate-server-app.jar. */
+/** $MAILGATE_JAR, else <repo>/server/dev/target/mailgate-dev-app.jar. */
 export function defaultJar() {
   return process.env.MAILGATE_JAR
     ? path.resolve(process.env.MAILGATE_JAR)
-    : path.resolve(here, '..', '..', '..', 'server', 'target', 'mailgate-server-app.jar');
+    : path.resolve(here, '..', '..', '..', 'server', 'dev', 'target', 'mailgate-dev-app.jar');
 }
 
 /** $JAVA_HOME/bin/java when JAVA_HOME is set, else java from PATH. */

@@ -73,7 +73,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "also write everything measured here as JSON")
   Path json;
 
-  @Option(names = "--server-jar", defaultValue = "server/target/mailgate-server-app.jar",
+  @Option(names = "--server-jar", defaultValue = "server/dev/target/mailgate-dev-app.jar",
       description = "the gateway's app jar (${DEFAULT-VALUE})")
   Path serverJar;
 

@@ -9,7 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The gateway in dev mode as its own JVM ({@code java -Xmx256m -jar mailgate-server-app.jar dev
+ * The gateway in dev mode as its own JVM ({@code java -Xmx256m -jar mailgate-dev-app.jar dev
  * --port 0 --data-dir DIR [--bench-tenants N]}), with what its banner says: the gRPC address, the
  * embedded PostgreSQL port, the Gmail sandbox root, and acme's database and dev API key.
  */

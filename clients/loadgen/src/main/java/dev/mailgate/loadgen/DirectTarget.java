@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 public final class DirectTarget implements LoadTarget {
 
   /**
-   * Copied verbatim from {@code server/src/main/java/dev/mailgate/server/store/ConnectionStore.java}
+   * Copied verbatim from {@code server/gateway/src/main/java/dev/mailgate/server/store/ConnectionStore.java}
    * ({@code COLUMNS} + {@code SELECT_PAGE}); keep the two in step when the gateway's query changes.
    * {@code {schema}.} stands for the tenant's schema, as in the gateway (SchemaQualifier).
    */

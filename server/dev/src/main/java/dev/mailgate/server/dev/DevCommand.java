@@ -1,0 +1,140 @@
+package dev.mailgate.server.dev;
+
+import dev.mailgate.server.sandbox.EmbeddedDatabase;
+import dev.mailgate.server.oauth.OAuthProviders;
+import dev.mailgate.server.FreePort;
+import dev.mailgate.server.GatewayOptions;
+import dev.mailgate.server.egress.EgressPolicy;
+import dev.mailgate.server.GatewayServer;
+import dev.mailgate.server.cli.TuningOptions;
+import dev.mailgate.server.cli.GatewayProcess;
+import dev.mailgate.server.cli.TenantLoading;
+import dev.mailgate.server.sandbox.LocalProviders;
+import io.vertx.core.Vertx;
+import dev.mailgate.server.store.ConnectionRecord;
+import dev.mailgate.tenant.config.TenantConfig;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mailgate dev}: everything on this machine. Embedded PostgreSQL with one database per
+ * example tenant, the example tenants with their published dev keys, demo data, and
+ * ready-to-paste grpcurl lines.
+ */
+@Command(name = "dev", mixinStandardHelpOptions = true,
+    description = "Runs the gateway with embedded PostgreSQL and the example tenants.")
+public final class DevCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--port", defaultValue = "8080", description = "Port to bind; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--data-dir", defaultValue = ".mailgate/dev", paramLabel = "DIR",
+      description = "Where embedded PostgreSQL keeps its data (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--tenants", paramLabel = "DIR",
+      description = "Tenant files to load (default: tenant-config/tenants of this checkout).")
+  Path tenantsDir;
+
+  @Option(names = "--bench-tenants", paramLabel = "N", defaultValue = "0",
+      description = "Also serve N benchmark tenants bench0000.. (a schema each in database mailgate_bench, "
+          + "key mgk_bench_<tenant id>, user alice with two connections); see clients/loadgen/README.md.")
+  int benchTenants;
+
+  @Option(names = "--sandbox-url", paramLabel = "URL",
+      description = "Use the provider sandbox of a `mailgate sandbox` process at URL (its demo mail included) "
+          + "instead of starting one in this process.")
+  String sandboxUrl;
+
+  @picocli.CommandLine.Mixin
+  TuningOptions tuning;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    Path tenants = Optional.ofNullable(tenantsDir).orElseGet(DevCommand::exampleTenants);
+    out.println("Starting embedded PostgreSQL in " + dataDir.toAbsolutePath() + " ...");
+    out.flush();
+    int boundPort = port == 0 ? FreePort.pick() : port;
+    EmbeddedDatabase database = EmbeddedDatabase.start(dataDir);
+    Vertx providersVertx = Vertx.vertx();
+    AutoCloseable resources = () -> {
+      try (database) {
+        providersVertx.close().await(10, TimeUnit.SECONDS);
+      }
+    };
+    LocalProviders providers;
+    List<TenantConfig> configs;
+    try {
+      providers = LocalProviders.start(providersVertx, true, Optional.ofNullable(sandboxUrl));
+      resources = chain(providers, resources);
+      DemoMail.seed(providers.sandbox(), providers.mailServer());
+      String publicUrl = "http://" + host + ":" + boundPort;
+      configs = TenantLoading.load(spec, tenants, new DevEnvironment(database, publicUrl));
+      for (TenantConfig tenant : configs) {
+        database.createDatabase(tenant.database().name());
+      }
+      if (benchTenants > 0) {
+        long start = System.nanoTime();
+        configs = new java.util.ArrayList<>(configs);
+        configs.addAll(BenchTenants.prepare(database, benchTenants));
+        out.printf("%d bench tenants ready in %d ms%n", benchTenants, (System.nanoTime() - start) / 1_000_000);
+        out.flush();
+      }
+    } catch (Exception e) {
+      resources.close();
+      throw e;
+    }
+    GatewayOptions options = GatewayOptions.local(host, boundPort, dataDir.resolve("secrets"))
+        .withOAuth(OAuthProviders.defaults().overriding(providers.oauthEndpoints()))
+        .withGmailRootUrl(providers.gmailRootUrl())
+        .withGraphRootUrl(providers.graphRootUrl())
+        .withEgress(EgressPolicy.strict().allowingLoopback());
+    options = tuning.applyTo(options);
+    GatewayServer server = GatewayProcess.start(options, configs, resources);
+    Optional<ConnectionRecord> demo = DemoData.seed(server.tenants().find(DemoData.TENANT)).await(60, TimeUnit.SECONDS);
+    new DevBanner(out, host, server.port(), database, configs, demo, providers.mailServer(),
+        providers.gmailRootUrl()).print();
+    GatewayProcess.awaitShutdown();
+    return 0;
+  }
+
+  private static AutoCloseable chain(AutoCloseable first, AutoCloseable then) {
+    return () -> {
+      try (then) {
+        first.close();
+      }
+    };
+  }
+
+  /** A port free right now; dev mode needs it before binding, for the tenants' OAuth redirect URIs. */
+  /** tenant-config/tenants in the working directory, or beside the jar's checkout. */
+  private static Path exampleTenants() {
+    Path relative = Path.of("tenant-config", "tenants");
+    if (Files.isDirectory(relative)) {
+      return relative;
+    }
+    try {
+      Path jar = Path.of(DevCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path beside = jar.getParent().getParent().getParent().resolve(relative);
+      return Files.isDirectory(beside) ? beside : relative;
+    } catch (Exception e) {
+      return relative;
+    }
+  }
+}

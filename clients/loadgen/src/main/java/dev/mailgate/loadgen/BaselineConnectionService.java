@@ -29,7 +29,9 @@ import javax.sql.DataSource;
 /**
  * {@code ListConnections} the way a user would write it with grpc-java and JDBC: blocking, on the
  * server's bounded executor, with the gateway's own page query (from {@link DirectTarget}), the
- * gateway's answer shape (the same fields, page size rules and page tokens as ConnectionApi), and
+ * gateway's answer shape (the same fields and page size rules as ConnectionApi; plain page tokens
+ * where the gateway seals its own with the tenant's key: the benchmark's users have two connections,
+ * so no page of theirs needs a token), and
  * NOT_FOUND for an unknown user. Every other RPC of the service answers UNIMPLEMENTED.
  */
 final class BaselineConnectionService extends ConnectionServiceGrpc.ConnectionServiceImplBase {
@@ -142,7 +144,7 @@ final class BaselineConnectionService extends ConnectionServiceGrpc.ConnectionSe
     return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
   }
 
-  /** The gateway's page token format (PageTokens): kind and fields, U+001F separated, URL-safe base64. */
+  /** A page token: kind and fields, U+001F separated, URL-safe base64 (the gateway's are sealed; see PageTokens). */
   static String encodeToken(String... fields) {
     StringBuilder text = new StringBuilder(TOKEN_KIND);
     for (String field : fields) {

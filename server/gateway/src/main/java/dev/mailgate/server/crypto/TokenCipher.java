@@ -86,10 +86,18 @@ public final class TokenCipher {
     }
   }
 
-  /** The value of a sealed string made for this tenant and context; empty if it is anything else. */
+  /**
+   * The value of a sealed string made for this tenant and context; empty if it is anything else,
+   * including another spelling of the same bytes (base64 leaves the last character's spare bits
+   * free, and the decoder ignores them): only the string {@link #seal} returned opens.
+   */
   public Optional<String> open(String context, String sealed) {
     try {
-      byte[] value = aead.decrypt(Base64.getUrlDecoder().decode(sealed), sealingData(context));
+      byte[] bytes = Base64.getUrlDecoder().decode(sealed);
+      if (!Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).equals(sealed)) {
+        return Optional.empty();
+      }
+      byte[] value = aead.decrypt(bytes, sealingData(context));
       return Optional.of(new String(value, StandardCharsets.UTF_8));
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       return Optional.empty();

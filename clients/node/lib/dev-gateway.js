@@ -57,7 +57,7 @@ export async function startDevGateway({
 } = {}) {
   if (!existsSync(jar)) {
     throw new Error(
-      `Mailgate server jar not found at ${jar}. Build it first (./mvnw -pl server -am package ` +
+      `Mailgate server jar not found at ${jar}. Build it first (./mvnw -pl server/dev -am package ` +
         `-DskipTests from the repository root) or point MAILGATE_JAR at it.`,
     );
   }

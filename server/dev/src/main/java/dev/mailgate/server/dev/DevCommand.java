@@ -122,8 +122,7 @@ public final class DevCommand implements Callable<Integer> {
     };
   }
 
-  /** A port free right now; dev mode needs it before binding, for the tenants' OAuth redirect URIs. */
-  /** tenant-config/tenants in the working directory, or beside the jar's checkout. */
+  /** tenant-config/tenants in the working directory, or in the checkout the jar was built in. */
   private static Path exampleTenants() {
     Path relative = Path.of("tenant-config", "tenants");
     if (Files.isDirectory(relative)) {
@@ -131,8 +130,12 @@ public final class DevCommand implements Callable<Integer> {
     }
     try {
       Path jar = Path.of(DevCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      Path beside = jar.getParent().getParent().getParent().resolve(relative);
-      return Files.isDirectory(beside) ? beside : relative;
+      for (Path dir = jar.getParent(); dir != null; dir = dir.getParent()) {
+        if (Files.isDirectory(dir.resolve(relative))) {
+          return dir.resolve(relative);
+        }
+      }
+      return relative;
     } catch (Exception e) {
       return relative;
     }

@@ -63,7 +63,7 @@ public final class CallbackRoute implements Handler<RoutingContext> {
           ConnectionRecord connection = done.result();
           finish(ctx, pending.returnUrl(),
               Map.of("connection_id", connection.id().toString(), "status", connection.status().name()),
-              "MailboxCredential connected", connection.emailAddress() + " is now connected. You can close this window.", 200);
+              "Mailbox connected", connection.emailAddress() + " is now connected. You can close this window.", 200);
         } else {
           Reason reason = done.cause() instanceof GatewayException e ? e.reason() : Reason.INTERNAL;
           log.warn("tenant={} authorization failed: {}", tenant.get().id(), reason);

@@ -123,7 +123,7 @@ class ConnectFlowTest {
     HttpResponse<String> page = browser.get(consent(started.getAuthorizationUrl(), "google", userId + "@gmail.test"));
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.headers().firstValue("content-type").orElse("")).startsWith("text/html");
-    assertThat(page.body()).contains("MailboxCredential connected").contains(userId + "@gmail.test");
+    assertThat(page.body()).contains("Mailbox connected").contains(userId + "@gmail.test");
   }
 
   @Test

@@ -2,7 +2,7 @@ package dev.mailgate.server.mail;
 
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
-import dev.mailgate.server.provider.BlockingPool;
+import dev.mailgate.server.BlockingPool;
 import dev.mailgate.server.store.ConnectionRecord;
 import dev.mailgate.server.store.SendLog;
 import dev.mailgate.server.store.SendRequestStore;

@@ -12,7 +12,7 @@ import dev.mailgate.server.error.Reason;
 import dev.mailgate.server.mail.MailboxCredential;
 import dev.mailgate.server.mail.ProviderErrors;
 import dev.mailgate.server.mail.ProviderUnauthorizedException;
-import dev.mailgate.server.provider.BlockingPool;
+import dev.mailgate.server.BlockingPool;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;

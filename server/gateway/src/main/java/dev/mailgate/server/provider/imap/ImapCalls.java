@@ -9,7 +9,7 @@ import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
 import dev.mailgate.server.mail.MailboxCredential;
 import dev.mailgate.server.mail.ProviderUnauthorizedException;
-import dev.mailgate.server.provider.BlockingPool;
+import dev.mailgate.server.BlockingPool;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import jakarta.mail.Address;

@@ -9,7 +9,7 @@ import dev.mailgate.server.mail.SendClaim;
 import dev.mailgate.server.mail.SentMessage;
 import dev.mailgate.server.provider.outlook.GraphClient.Call;
 import io.vertx.core.Future;
-import dev.mailgate.server.provider.BlockingPool;
+import dev.mailgate.server.BlockingPool;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;

@@ -1,6 +1,6 @@
 package dev.mailgate.server.provider.outlook;
 
-import dev.mailgate.server.provider.BlockingPool;
+import dev.mailgate.server.BlockingPool;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayDeque;

@@ -21,7 +21,7 @@ import io.vertx.core.Future;
 import dev.mailgate.server.MemoryBounds;
 import dev.mailgate.server.OutboundTimeouts;
 import io.vertx.core.Vertx;
-import dev.mailgate.server.provider.BlockingPool;
+import dev.mailgate.server.BlockingPool;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

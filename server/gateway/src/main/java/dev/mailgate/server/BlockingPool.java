@@ -1,4 +1,4 @@
-package dev.mailgate.server.provider;
+package dev.mailgate.server;
 
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;

@@ -1,5 +1,6 @@
 package dev.mailgate.server.provider.imap;
 
+import dev.mailgate.server.testing.GreenMailQuirks;
 import static dev.mailgate.server.provider.imap.ImapTestServer.await;
 import static dev.mailgate.server.provider.imap.ImapTestServer.gatewayFailure;
 import static dev.mailgate.server.provider.imap.ImapTestServer.mail;
@@ -82,6 +83,7 @@ class ImapSendTest {
 
   @Test
   void replyJoinsTheThreadOfTheOriginalAndGetThreadReturnsBothOldestFirst() throws Exception {
+    GreenMailQuirks.assumeAppendDatesParse();
     MailboxCredential mailbox = server.newMailbox("thread");
     MailboxCredential ada = server.newMailbox("ada");
     server.deliver(mailbox, mail(ada.emailAddress(), mailbox.emailAddress(), "lunch?", "lunch at noon?", ""));

@@ -75,6 +75,8 @@ public final class MailApi {
         .unary(MailServiceGrpcService.TrashMessage, this::trashMessage)
         .unary(MailServiceGrpcService.UntrashMessage, this::untrashMessage)
         .notYet(MailServiceGrpcService.WatchMailbox, "mailbox watching is not built yet")
+        .notYet(MailServiceGrpcService.WatchTenant, "tenant watching is not built yet")
+        .notYet(MailServiceGrpcService.ListMailboxEvents, "listing mailbox events is not built yet")
         .build();
   }
 

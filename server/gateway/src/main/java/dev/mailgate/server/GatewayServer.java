@@ -17,6 +17,10 @@ import dev.mailgate.server.oauth.ProfileClient;
 import dev.mailgate.server.oauth.ProviderGrants;
 import dev.mailgate.server.mail.CombinedSearch;
 import dev.mailgate.server.mail.MailboxAccess;
+import dev.mailgate.server.api.EventApi;
+import dev.mailgate.server.events.EventLog;
+import dev.mailgate.server.events.EventRetention;
+import dev.mailgate.server.events.EventWakeups;
 import dev.mailgate.server.mail.SendService;
 import dev.mailgate.server.connect.ConnectionChecker;
 import dev.mailgate.server.connect.ConnectionService;
@@ -119,8 +123,12 @@ public final class GatewayServer {
     ConnectionService connectionService = new ConnectionService(providers, users, connections, authorizations,
         new ConnectionChecker(providers, providerCredentials, credentials), grants, imapConnector);
     MailboxAccess mailboxAccess = new MailboxAccess(connections, credentials, providerCredentials);
+    EventLog eventLog = new EventLog();
+    EventWakeups eventWakeups = new EventWakeups(vertx);
+    EventApi events = new EventApi(vertx, mailboxAccess, eventLog, new EventRetention(eventLog, Duration.ofMinutes(1)),
+        eventWakeups, options.eventStreams());
     MailApi mail = new MailApi(mailboxAccess, new CombinedSearch(mailboxAccess),
-        new SendService(vertx, mailboxAccess, new SendRequestStore(), new SendLog(), options.sendPolicy()));
+        new SendService(vertx, mailboxAccess, new SendRequestStore(), new SendLog(), options.sendPolicy()), events);
 
     List<Service> services = List.of(
         new UserApi(new UserService(users, grants)).service(binder),

@@ -51,7 +51,8 @@ public final class EventLog {
       SELECT $1, c.id, c.user_id, $3, $4, $5 FROM {schema}.connections c WHERE c.id = $2""";
   /**
    * One snapshot for the retention horizon and the events: a sweep that deletes events and moves
-   * the horizon commits both at once, so a read sees either the events or the moved horizon.
+   * the horizon commits both at once, so a read sees either the events or the moved horizon. One
+   * statement per kind of scope (in place of the {@code scope} comment), each with its own index.
    */
   private static final String READ = """
       WITH horizon AS (
@@ -66,15 +67,17 @@ public final class EventLog {
         FROM {schema}.mailbox_events e
         JOIN {schema}.connections c ON c.id = e.connection_id
         JOIN {schema}.users u ON u.id = e.user_id
-        WHERE (e.tx_id, e.id) > ($1::text::xid8, $2::bigint) AND e.tx_id < h.xmin AND NOT h.expired
-          AND ($3::uuid IS NULL OR e.connection_id = $3)
-          AND ($4::text IS NULL OR u.external_id = $4)
-          AND (cardinality($5::uuid[]) = 0 OR e.connection_id = ANY($5))
-          AND (cardinality($6::text[]) = 0 OR u.external_id = ANY($6))
-          AND (cardinality($7::text[]) = 0 OR e.type = ANY($7))
+        WHERE (e.tx_id, e.id) > ($1::text::xid8, $2::bigint) AND e.tx_id < h.xmin AND NOT h.expired AND /* scope */ true
         ORDER BY e.tx_id, e.id
-        LIMIT $8) e ON true
+        LIMIT $3) e ON true
       ORDER BY e.tx_id, e.id""";
+  private static final String READ_CONNECTION = READ.replace("/* scope */ true", "e.connection_id = $4");
+  private static final String READ_USER = READ.replace("/* scope */ true",
+      "e.user_id = (SELECT id FROM {schema}.users WHERE external_id = $4)");
+  private static final String READ_TENANT = READ.replace("/* scope */ true", """
+      (cardinality($4::uuid[]) = 0 OR e.connection_id = ANY($4))
+          AND (cardinality($5::text[]) = 0 OR u.external_id = ANY($5))
+          AND (cardinality($6::text[]) = 0 OR e.type = ANY($6))""");
   private static final String NOW =
       "SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin FROM {schema}.mailbox_event_retention";
   /** Deletes up to $2 events older than $1 seconds and moves the horizon past the highest deleted. */
@@ -138,13 +141,21 @@ public final class EventLog {
     Tuple params = Tuple.tuple()
         .addString(Long.toUnsignedString(after.txId()))
         .addLong(after.id())
-        .addValue(scope.connection().orElse(null))
-        .addValue(scope.user().orElse(null))
-        .addArrayOfUUID(scope.connections().toArray(UUID[]::new))
-        .addArrayOfString(scope.users().toArray(String[]::new))
-        .addArrayOfString(scope.types().stream().map(Enum::name).toArray(String[]::new))
         .addInteger(limit);
-    return db.preparedQuery(READ).execute(params).map(rows -> {
+    String sql;
+    if (scope.connection().isPresent()) {
+      sql = READ_CONNECTION;
+      params.addUUID(scope.connection().get());
+    } else if (scope.user().isPresent()) {
+      sql = READ_USER;
+      params.addString(scope.user().get());
+    } else {
+      sql = READ_TENANT;
+      params.addArrayOfUUID(scope.connections().toArray(UUID[]::new))
+          .addArrayOfString(scope.users().toArray(String[]::new))
+          .addArrayOfString(scope.types().stream().map(Enum::name).toArray(String[]::new));
+    }
+    return db.preparedQuery(sql).execute(params).map(rows -> {
       List<StoredEvent> events = new ArrayList<>();
       LogPosition now = null;
       boolean expired = false;

@@ -273,8 +273,8 @@ describe('Mailgate gateway (dev mode) via the Node.js client', { timeout: 300_00
     });
   });
 
-  test('WatchMailbox, not implemented yet, ends its stream with UNIMPLEMENTED and reason NOT_IMPLEMENTED', async () => {
-    const stream = acme.raw.mail.watchMailbox({ user_id: 'alice', connection_id: '-' });
+  test('WatchMailbox on a connection that is not the user\'s ends its stream with NOT_FOUND and reason CONNECTION_NOT_FOUND', async () => {
+    const stream = acme.raw.mail.watchMailbox({ user_id: 'alice', connection_id: '00000000-0000-4000-8000-000000000000' });
     const error = await new Promise((resolve, reject) => {
       stream.on('data', () => reject(new Error('WatchMailbox sent an event')));
       stream.on('error', resolve);
@@ -282,8 +282,7 @@ describe('Mailgate gateway (dev mode) via the Node.js client', { timeout: 300_00
     });
     const e = decodeError(error);
     assert.deepEqual({ code: e.codeName, domain: e.domain, reason: e.reason },
-      { code: 'UNIMPLEMENTED', domain: 'mailgate', reason: 'NOT_IMPLEMENTED' });
-    assert.match(e.message, /WatchMailbox/);
+      { code: 'NOT_FOUND', domain: 'mailgate', reason: 'CONNECTION_NOT_FOUND' });
   });
 
   test('grpc.health.v1.Health/Check for service "" answers SERVING without tenant metadata', async () => {

@@ -9,6 +9,7 @@ import dev.mailgate.server.oauth.OAuthProviders;
 import dev.mailgate.server.provider.gmail.GmailProvider;
 import dev.mailgate.server.provider.outlook.OutlookProvider;
 import java.nio.file.Path;
+import dev.mailgate.server.events.EventStreamPolicy;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -37,12 +38,13 @@ import java.util.Optional;
  * @param bounds the sizes of the gateway's worker queues and caches
  * @param rateLimits whether tenants' {@code rate_limits} are enforced (off only to compare the hot path)
  * @param sendPolicy the time limits of send claims (lease, provider call limit, filing window)
+ * @param eventStreams the timing of event streams (maximum age, heartbeat, catch-up reads)
  */
 public record GatewayOptions(String host, int port, Optional<Path> tlsCertificate, Optional<Path> tlsKey,
     int migrationThreads, MasterKey masterKey, Path keysetDirectory, OAuthProviders oauth, String gmailRootUrl,
     String graphRootUrl, int providerThreads, int databaseConnections, Duration databaseIdleTimeout,
     AccessLog accessLog, int eventLoops, EgressPolicy egress, OutboundTimeouts timeouts, MemoryBounds bounds,
-    boolean rateLimits, SendPolicy sendPolicy) {
+    boolean rateLimits, SendPolicy sendPolicy, EventStreamPolicy eventStreams) {
 
   public static final int DEFAULT_DATABASE_CONNECTIONS = 50;
   /** One serving event loop per core, as Vert.x recommends for servers. */
@@ -64,7 +66,7 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
         OAuthProviders.defaults(), GmailProvider.GOOGLE_ROOT_URL, OutlookProvider.GRAPH_ROOT_URL, 16,
         DEFAULT_DATABASE_CONNECTIONS, DEFAULT_DATABASE_IDLE_TIMEOUT, AccessLog.ALL, DEFAULT_EVENT_LOOPS,
         EgressPolicy.strict(), OutboundTimeouts.DEFAULT, MemoryBounds.DEFAULT, true,
-        SendPolicy.DEFAULT);
+        SendPolicy.DEFAULT, EventStreamPolicy.DEFAULT);
   }
 
   /** For dev mode and tests: a master key file and keysets under {@code directory}, made if missing. */
@@ -147,6 +149,11 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
     return copy(c -> c.sendPolicy = policy);
   }
 
+  /** Other timing for event streams (tests use short ones). */
+  public GatewayOptions withEventStreams(EventStreamPolicy policy) {
+    return copy(c -> c.eventStreams = policy);
+  }
+
   /** These options with {@code change} applied to a copy of their values. */
   private GatewayOptions copy(java.util.function.Consumer<Values> change) {
     Values values = new Values(this);
@@ -176,6 +183,7 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
     MemoryBounds bounds;
     boolean rateLimits;
     SendPolicy sendPolicy;
+    EventStreamPolicy eventStreams;
 
     Values(GatewayOptions o) {
       host = o.host;
@@ -198,12 +206,13 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
       bounds = o.bounds;
       rateLimits = o.rateLimits;
       sendPolicy = o.sendPolicy;
+      eventStreams = o.eventStreams;
     }
 
     GatewayOptions build() {
       return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory, oauth,
           gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, accessLog,
-          eventLoops, egress, timeouts, bounds, rateLimits, sendPolicy);
+          eventLoops, egress, timeouts, bounds, rateLimits, sendPolicy, eventStreams);
     }
   }
 

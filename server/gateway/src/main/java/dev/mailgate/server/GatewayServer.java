@@ -17,6 +17,11 @@ import dev.mailgate.server.oauth.ProfileClient;
 import dev.mailgate.server.oauth.ProviderGrants;
 import dev.mailgate.server.mail.CombinedSearch;
 import dev.mailgate.server.mail.MailboxAccess;
+import dev.mailgate.server.api.EventApi;
+import dev.mailgate.server.events.ConnectionStateChanges;
+import dev.mailgate.server.events.EventLog;
+import dev.mailgate.server.events.EventRetention;
+import dev.mailgate.server.events.EventWakeups;
 import dev.mailgate.server.mail.SendService;
 import dev.mailgate.server.connect.ConnectionChecker;
 import dev.mailgate.server.connect.ConnectionService;
@@ -109,18 +114,24 @@ public final class GatewayServer {
         OutlookProviderModule::create,
         ImapProviderModule::create);
     OAuthClients oauthClients = new OAuthClients(vertx, providers.oauthSignIns(), timeouts);
-    AccessTokens accessTokens = new AccessTokens(oauthClients, credentials, Duration.ofMinutes(2), timeouts,
+    EventLog eventLog = new EventLog();
+    EventWakeups eventWakeups = new EventWakeups(vertx);
+    ConnectionStateChanges stateChanges = new ConnectionStateChanges(credentials, eventLog, eventWakeups);
+    AccessTokens accessTokens = new AccessTokens(oauthClients, credentials, stateChanges, Duration.ofMinutes(2), timeouts,
         options.bounds());
     ProviderCredentials providerCredentials = new ProviderCredentials(providers, accessTokens, credentials);
-    AuthorizationFlow authorizations = new AuthorizationFlow(oauthClients, profiles, users, connections, credentials);
+    AuthorizationFlow authorizations = new AuthorizationFlow(oauthClients, profiles, users, connections, credentials,
+        stateChanges);
     ProviderGrants grants = new ProviderGrants(oauthClients, credentials);
 
-    ImapConnector imapConnector = new ImapConnector(providers, users, connections, credentials);
+    ImapConnector imapConnector = new ImapConnector(providers, users, connections, credentials, stateChanges);
     ConnectionService connectionService = new ConnectionService(providers, users, connections, authorizations,
-        new ConnectionChecker(providers, providerCredentials, credentials), grants, imapConnector);
-    MailboxAccess mailboxAccess = new MailboxAccess(connections, credentials, providerCredentials);
+        new ConnectionChecker(providers, providerCredentials, stateChanges), grants, imapConnector);
+    MailboxAccess mailboxAccess = new MailboxAccess(connections, stateChanges, providerCredentials);
+    EventApi events = new EventApi(vertx, mailboxAccess, eventLog, new EventRetention(eventLog, Duration.ofMinutes(1)),
+        eventWakeups, options.eventStreams());
     MailApi mail = new MailApi(mailboxAccess, new CombinedSearch(mailboxAccess),
-        new SendService(vertx, mailboxAccess, new SendRequestStore(), new SendLog(), options.sendPolicy()));
+        new SendService(vertx, mailboxAccess, new SendRequestStore(), new SendLog(), options.sendPolicy()), events);
 
     List<Service> services = List.of(
         new UserApi(new UserService(users, grants)).service(binder),

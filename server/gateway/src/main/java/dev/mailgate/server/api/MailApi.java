@@ -40,7 +40,8 @@ import java.util.List;
 
 /**
  * mailgate.v1.MailService. Every RPC goes through {@link MailboxAccess}, which checks that the
- * connection belongs to the user named in the request before it touches the mailbox.
+ * connection belongs to the user named in the request before it touches the mailbox; the event
+ * calls are {@link EventApi}'s, bound here so that the service has one binding.
  */
 public final class MailApi {
 
@@ -50,11 +51,13 @@ public final class MailApi {
   private final MailboxAccess access;
   private final CombinedSearch search;
   private final SendService sender;
+  private final EventApi events;
 
-  public MailApi(MailboxAccess access, CombinedSearch search, SendService sender) {
+  public MailApi(MailboxAccess access, CombinedSearch search, SendService sender, EventApi events) {
     this.access = access;
     this.search = search;
     this.sender = sender;
+    this.events = events;
   }
 
   public Service service(RpcBinder binder) {
@@ -74,7 +77,9 @@ public final class MailApi {
         .unary(MailServiceGrpcService.ModifyMessage, this::modifyMessage)
         .unary(MailServiceGrpcService.TrashMessage, this::trashMessage)
         .unary(MailServiceGrpcService.UntrashMessage, this::untrashMessage)
-        .notYet(MailServiceGrpcService.WatchMailbox, "mailbox watching is not built yet")
+        .unary(MailServiceGrpcService.ListMailboxEvents, events::listMailboxEvents)
+        .serverStreaming(MailServiceGrpcService.WatchMailbox, events::watchMailbox)
+        .serverStreaming(MailServiceGrpcService.WatchTenant, events::watchTenant)
         .build();
   }
 

@@ -29,9 +29,14 @@ final class MailProtos {
   private MailProtos() {}
 
   static MessageSummary summary(ConnectionRecord connection, dev.mailgate.server.mail.MessageSummary summary) {
+    return summary(connection.id(), connection.emailAddress(), summary);
+  }
+
+  static MessageSummary summary(java.util.UUID connectionId, String emailAddress,
+      dev.mailgate.server.mail.MessageSummary summary) {
     return MessageSummary.newBuilder()
-        .setConnectionId(connection.id().toString())
-        .setEmailAddress(connection.emailAddress())
+        .setConnectionId(connectionId.toString())
+        .setEmailAddress(emailAddress)
         .setMessageId(summary.messageId())
         .setThreadId(summary.threadId())
         .setFrom(address(summary.from()))

@@ -8,13 +8,16 @@ package dev.mailgate.server.api;
  * <p>The policy is one; its numbers come in two sets, each the one the proto documents for its
  * methods: listings of the tenant's own rows (ListUsers, ListConnections) default to 50 and stop at
  * 1000; listings that are pages fetched from a mail provider (SearchMessages, ListDrafts) default
- * to 25 and stop at 500, because each result costs the provider work.
+ * to 25 and stop at 500, because each result costs the provider work; ListMailboxEvents, rows of
+ * the tenant's event log read in one index range, defaults to 100 and stops at 1000.
  */
 enum PageSize {
   /** ListUsers and ListConnections: rows of the tenant's database. */
   TENANT_ROWS(50, 1000),
   /** SearchMessages and ListDrafts: pages the gateway fetches from the mail provider. */
-  MAILBOX(25, 500);
+  MAILBOX(25, 500),
+  /** ListMailboxEvents: events of the tenant's log. */
+  EVENTS(100, 1000);
 
   private final int defaultSize;
   private final int maxSize;

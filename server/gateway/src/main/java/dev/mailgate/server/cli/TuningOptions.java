@@ -4,12 +4,13 @@ import dev.mailgate.server.GatewayOptions;
 import dev.mailgate.server.MemoryBounds;
 import dev.mailgate.server.OutboundTimeouts;
 import dev.mailgate.server.api.AccessLog;
+import dev.mailgate.server.events.EventStreamPolicy;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /**
  * Options {@code serve} and {@code dev} share: the connection cap, pool idle time, access log, event loops,
- * outbound timeouts, memory bounds and whether rate limits are enforced.
+ * outbound timeouts, memory bounds, whether rate limits are enforced and how long event streams run.
  */
 public final class TuningOptions {
 
@@ -59,6 +60,11 @@ public final class TuningOptions {
           + "(default: ${DEFAULT-VALUE}).")
   int cacheEntries = MemoryBounds.DEFAULT.cacheEntries();
 
+  @Option(names = "--stream-max-age", paramLabel = "DURATION",
+      description = "How long an event stream (WatchMailbox, WatchTenant) runs before it ends with OK and the client "
+          + "reconnects with its cursor, ISO-8601 (default: ${DEFAULT-VALUE}).", converter = DurationConverter.class)
+  Duration streamMaxAge = EventStreamPolicy.DEFAULT.maxAge();
+
   /** on or off (lowercase, as typed on the command line). */
   enum OnOff { on, off }
 
@@ -71,7 +77,8 @@ public final class TuningOptions {
         .withTimeouts(new OutboundTimeouts(connectTimeout, outboundTimeout))
         .withBounds(options.bounds().withProviderQueue(providerQueue).withDatabaseWaiters(databaseWaiters)
             .withCacheEntries(cacheEntries))
-        .withRateLimits(rateLimits == OnOff.on);
+        .withRateLimits(rateLimits == OnOff.on)
+        .withEventStreams(options.eventStreams().withMaxAge(streamMaxAge));
   }
 
   static final class AccessLogConverter implements picocli.CommandLine.ITypeConverter<AccessLog> {

@@ -4,13 +4,13 @@ import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
 import dev.mailgate.server.mail.CredentialSource;
 import dev.mailgate.server.mail.MailboxCredential;
+import dev.mailgate.server.mail.NeedsReauth;
 import dev.mailgate.server.mail.ProviderUnauthorizedException;
 import dev.mailgate.server.provider.ProviderCredentials;
 import dev.mailgate.server.provider.ProviderModule;
 import dev.mailgate.server.provider.ProviderRegistry;
 import dev.mailgate.server.store.ConnectionRecord;
 import dev.mailgate.server.store.ConnectionStatus;
-import dev.mailgate.server.store.CredentialStore;
 import dev.mailgate.server.tenant.Tenant;
 import io.vertx.core.Future;
 
@@ -28,12 +28,12 @@ public final class ConnectionChecker {
 
   private final ProviderRegistry registry;
   private final ProviderCredentials sources;
-  private final CredentialStore credentials;
+  private final NeedsReauth needsReauth;
 
-  public ConnectionChecker(ProviderRegistry registry, ProviderCredentials sources, CredentialStore credentials) {
+  public ConnectionChecker(ProviderRegistry registry, ProviderCredentials sources, NeedsReauth needsReauth) {
     this.registry = registry;
     this.sources = sources;
-    this.credentials = credentials;
+    this.needsReauth = needsReauth;
   }
 
   public Future<Result> check(Tenant tenant, ConnectionRecord connection) {
@@ -55,7 +55,7 @@ public final class ConnectionChecker {
         .map(address -> new Result(true, ConnectionStatus.ACTIVE, address, ""))
         .recover(failure -> {
           if (failure instanceof ProviderUnauthorizedException) {
-            return tenant.withDatabase(db -> credentials.markNeedsReauth(db, connection.id()))
+            return needsReauth.mark(tenant, connection.id())
                 .map(marked -> needsReauth(connection));
           }
           return failure instanceof GatewayException e && e.reason() == Reason.CONNECTION_NEEDS_REAUTH

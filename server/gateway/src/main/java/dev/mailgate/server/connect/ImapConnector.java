@@ -12,6 +12,7 @@ import dev.mailgate.server.provider.imap.ImapSettings;
 import dev.mailgate.server.store.ConnectionRecord;
 import dev.mailgate.server.store.ConnectionStore;
 import dev.mailgate.server.store.CredentialStore;
+import dev.mailgate.server.events.ConnectionStateChanges;
 import dev.mailgate.server.store.UserStore;
 import dev.mailgate.server.tenant.Tenant;
 import io.vertx.core.Future;
@@ -29,13 +30,15 @@ public final class ImapConnector {
   private final UserStore users;
   private final ConnectionStore connections;
   private final CredentialStore credentials;
+  private final ConnectionStateChanges changes;
 
   public ImapConnector(ProviderRegistry providers, UserStore users, ConnectionStore connections,
-      CredentialStore credentials) {
+      CredentialStore credentials, ConnectionStateChanges changes) {
     this.providers = providers;
     this.users = users;
     this.connections = connections;
     this.credentials = credentials;
+    this.changes = changes;
   }
 
   /** What is wrong with these servers, named by the CreateImapConnection fields; empty when usable. */
@@ -62,10 +65,14 @@ public final class ImapConnector {
                 : unreachable(failure))))
         .compose(verified -> tenant.withDatabase(db -> users.get(db, userId)))
         .compose(user -> tenant.cipher())
-        .compose(cipher -> tenant.withTransaction(tx -> credentials.upsertWithPassword(tx, userId,
-                ImapProviderModule.KIND, emailAddress, settings.toMap())
-            .compose(id -> credentials.savePassword(tx, id, cipher.encrypt(id, SecretField.PASSWORD, password))
-                .compose(saved -> connections.getOwned(tx, userId, id.toString())))));
+        // A connection that needed its password again and is ACTIVE again gets CONNECTION_STATE_CHANGED.
+        .compose(cipher -> tenant.withTransaction(tx -> changes.before(tx, userId, ImapProviderModule.KIND, emailAddress)
+            .compose(before -> credentials.upsertWithPassword(tx, userId, ImapProviderModule.KIND, emailAddress,
+                    settings.toMap())
+                .compose(id -> credentials.savePassword(tx, id, cipher.encrypt(id, SecretField.PASSWORD, password))
+                    .compose(saved -> changes.authorized(tx, id, before))
+                    .compose(recorded -> connections.getOwned(tx, userId, id.toString())))))
+            .onSuccess(connection -> changes.committed(tenant)));
   }
 
   private static ImapSettings settings(MailServers servers) {

@@ -7,7 +7,6 @@ import dev.mailgate.server.error.Reason;
 import dev.mailgate.server.store.ConnectionRecord;
 import dev.mailgate.server.store.ConnectionStatus;
 import dev.mailgate.server.store.ConnectionStore;
-import dev.mailgate.server.store.CredentialStore;
 import dev.mailgate.server.tenant.Tenant;
 import io.vertx.core.Future;
 
@@ -33,7 +32,7 @@ public final class MailboxAccess {
   }
 
   private final ConnectionStore connections;
-  private final CredentialStore credentials;
+  private final NeedsReauth needsReauth;
   private final MailboxProviders providers;
   /**
    * The connections (tenant/id) whose last_used_time was written within the last minute: it is
@@ -42,9 +41,9 @@ public final class MailboxAccess {
   private final Cache<String, Boolean> touched = Caffeine.newBuilder()
       .maximumSize(100_000).expireAfterWrite(TOUCH_INTERVAL).build();
 
-  public MailboxAccess(ConnectionStore connections, CredentialStore credentials, MailboxProviders providers) {
+  public MailboxAccess(ConnectionStore connections, NeedsReauth needsReauth, MailboxProviders providers) {
     this.connections = connections;
-    this.credentials = credentials;
+    this.needsReauth = needsReauth;
     this.providers = providers;
   }
 
@@ -82,7 +81,7 @@ public final class MailboxAccess {
                     .compose(fresh -> operation.run(provider, mailbox(tenant, connection, source, fresh)))
                 : Future.failedFuture(failure)))
         .recover(failure -> failure instanceof ProviderUnauthorizedException
-            ? tenant.withDatabase(db -> credentials.markNeedsReauth(db, connection.id()))
+            ? needsReauth.mark(tenant, connection.id())
                 .compose(marked -> Future.failedFuture(new GatewayException(Reason.CONNECTION_NEEDS_REAUTH,
                     "the provider refused the connection's credentials; the user must authorize or connect it again")))
             : Future.failedFuture(failure))

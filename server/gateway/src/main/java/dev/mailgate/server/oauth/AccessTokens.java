@@ -11,6 +11,7 @@ import dev.mailgate.server.error.Reason;
 import dev.mailgate.server.mail.CredentialSource;
 import dev.mailgate.server.store.ConnectionStatus;
 import dev.mailgate.server.store.CredentialStore;
+import dev.mailgate.server.events.ConnectionStateChanges;
 import dev.mailgate.server.store.StoredCredentials;
 import dev.mailgate.server.tenant.Tenant;
 import io.vertx.core.Future;
@@ -43,6 +44,7 @@ public final class AccessTokens {
 
   private final OAuthClients clients;
   private final CredentialStore credentials;
+  private final ConnectionStateChanges states;
   private final Duration margin;
   /** The longest a refresh transaction waits for the row lock, or sits idle waiting on the token endpoint. */
   private final Duration transactionLimit;
@@ -55,14 +57,15 @@ public final class AccessTokens {
 
   private record Cached(String token, Instant expires) {}
 
-  public AccessTokens(OAuthClients clients, CredentialStore credentials, Duration margin, OutboundTimeouts timeouts,
-      MemoryBounds bounds) {
+  public AccessTokens(OAuthClients clients, CredentialStore credentials, ConnectionStateChanges states, Duration margin,
+      OutboundTimeouts timeouts, MemoryBounds bounds) {
     this.decrypted = Caffeine.newBuilder()
         .maximumSize(bounds.cacheEntries())
         .expireAfterWrite(bounds.cacheExpiry())
         .build();
     this.clients = clients;
     this.credentials = credentials;
+    this.states = states;
     this.margin = margin;
     this.transactionLimit = timeouts.total().plus(DATABASE_MARGIN);
   }
@@ -123,6 +126,11 @@ public final class AccessTokens {
         .compose(cipher -> tenant.withBoundedTransaction(transactionLimit,
             tx -> refreshLocked(tx, tenant, cipher, connectionId, rejected)))
         .recover(AccessTokens::lockWaitedTooLong)
+        .onSuccess(outcome -> {
+          if (outcome.token() == null) {
+            states.committed(tenant); // it may have marked the connection NEEDS_REAUTH
+          }
+        })
         .compose(outcome -> outcome.token() != null ? Future.succeededFuture(outcome.token())
             : Future.<String>failedFuture(outcome.failure()))
         // A secret that did not decrypt inside the transaction could not be marked there (its row was locked).
@@ -154,7 +162,7 @@ public final class AccessTokens {
           return Future.succeededFuture(new Outcome(access, null));
         }
         if (stored.refreshToken().isEmpty()) {
-          return credentials.markNeedsReauth(tx, id).map(new Outcome(null, needsReauth()));
+          return states.markNeedsReauth(tx, id).map(new Outcome(null, needsReauth()));
         }
         return tenant.decrypt(id, SecretField.REFRESH_TOKEN, stored.refreshToken().get())
             .compose(refreshToken -> callTokenEndpoint(tx, tenant, cipher, stored, refreshToken));
@@ -180,7 +188,7 @@ public final class AccessTokens {
         }, failure -> {
           if (isInvalidGrant(failure)) {
             log.info("tenant={} connection={} refresh refused (invalid_grant): needs re-authorization", tenant.id(), id);
-            return credentials.markNeedsReauth(tx, id).map(new Outcome(null, needsReauth()));
+            return states.markNeedsReauth(tx, id).map(new Outcome(null, needsReauth()));
           }
           log.warn("tenant={} connection={} token refresh failed: {}", tenant.id(), id, failure.getClass().getSimpleName());
           return Future.succeededFuture(new Outcome(null, failure instanceof GatewayException timedOut ? timedOut

@@ -7,6 +7,7 @@ import dev.mailgate.server.error.Reason;
 import dev.mailgate.server.store.ConnectionRecord;
 import dev.mailgate.server.store.ConnectionStore;
 import dev.mailgate.server.store.CredentialStore;
+import dev.mailgate.server.events.ConnectionStateChanges;
 import dev.mailgate.server.store.ProviderKind;
 import dev.mailgate.server.store.UserStore;
 import dev.mailgate.server.tenant.Tenant;
@@ -40,15 +41,17 @@ public final class AuthorizationFlow {
   private final UserStore users;
   private final ConnectionStore connections;
   private final CredentialStore credentials;
+  private final ConnectionStateChanges changes;
   private final AuthorizationStates states = new AuthorizationStates();
 
   public AuthorizationFlow(OAuthClients clients, ProfileClient profiles, UserStore users, ConnectionStore connections,
-      CredentialStore credentials) {
+      CredentialStore credentials, ConnectionStateChanges changes) {
     this.clients = clients;
     this.profiles = profiles;
     this.users = users;
     this.connections = connections;
     this.credentials = credentials;
+    this.changes = changes;
   }
 
   /** Creates the user if needed, stores a new state and returns the provider's authorization URL. */
@@ -127,13 +130,16 @@ public final class AuthorizationFlow {
     String granted = tokens.getString("scope", "");
     List<String> scopes = granted.isBlank() ? requestedScopes : Arrays.asList(granted.trim().split("\\s+"));
     Instant expires = Instant.now().plusSeconds(tokens.getLong("expires_in", 3600L));
+    // A connection that needed re-authorization and is ACTIVE again gets CONNECTION_STATE_CHANGED, in this transaction.
     return tenant.cipher().compose(cipher -> tenant.withTransaction(tx ->
+        changes.before(tx, pending.userId(), pending.provider(), email).compose(before ->
         credentials.upsertAuthorized(tx, pending.userId(), pending.provider(), email, scopes).compose(id -> {
           String refresh = tokens.getString("refresh_token");
           return credentials.save(tx, id, cipher.encrypt(id, SecretField.ACCESS_TOKEN, tokens.getString("access_token")),
                   refresh == null ? null : cipher.encrypt(id, SecretField.REFRESH_TOKEN, refresh), expires)
-              .compose(saved -> connections.getOwned(tx, pending.userId(), id.toString()));
-        })));
+              .compose(saved -> changes.authorized(tx, id, before))
+              .compose(recorded -> connections.getOwned(tx, pending.userId(), id.toString()));
+        }))).onSuccess(connection -> changes.committed(tenant)));
   }
 
   private static boolean allowed(Tenant tenant, String returnUrl) {

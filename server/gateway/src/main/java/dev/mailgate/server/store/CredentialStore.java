@@ -45,10 +45,17 @@ public final class CredentialStore {
       RETURNING id""";
   private static final String SAVE_PASSWORD =
       "UPDATE {schema}.connections SET password = $2, status = 'ACTIVE', update_time = now() WHERE id = $1";
+  /** Returns the status the connection had (its row locked first, so that status is the one replaced). */
   private static final String NEEDS_REAUTH = """
-      UPDATE {schema}.connections SET status = 'NEEDS_REAUTH', access_token = NULL, refresh_token = NULL,
+      UPDATE {schema}.connections c SET status = 'NEEDS_REAUTH', access_token = NULL, refresh_token = NULL,
         access_token_expire_time = NULL, password = NULL, update_time = now()
-      WHERE id = $1""";
+      FROM (SELECT id, status FROM {schema}.connections WHERE id = $1 FOR UPDATE) previous
+      WHERE c.id = previous.id
+      RETURNING previous.status AS previous_status""";
+  private static final String LOCK_EXISTING = """
+      SELECT c.status FROM {schema}.connections c JOIN {schema}.users u ON u.id = c.user_id
+      WHERE u.external_id = $1 AND c.provider = $2 AND c.email_address = $3
+      FOR UPDATE OF c""";
 
   public Future<Optional<StoredCredentials>> find(SqlClient db, UUID connectionId) {
     return db.preparedQuery(SELECT).execute(Tuple.of(connectionId)).map(rows ->
@@ -102,9 +109,25 @@ public final class CredentialStore {
     return db.preparedQuery(SAVE_PASSWORD).execute(Tuple.of(connectionId, Buffer.buffer(password))).mapEmpty();
   }
 
-  /** The provider refused the grant: forget the credentials and mark the connection NEEDS_REAUTH. */
-  public Future<Void> markNeedsReauth(SqlClient db, UUID connectionId) {
-    return db.preparedQuery(NEEDS_REAUTH).execute(Tuple.of(connectionId)).mapEmpty();
+  /**
+   * The provider refused the grant: forget the credentials and mark the connection NEEDS_REAUTH.
+   * True if it was ACTIVE until now. (Callers go through {@code events.ConnectionStateChanges},
+   * which records the change in the event log in the same transaction.)
+   */
+  public Future<Boolean> markNeedsReauth(SqlClient db, UUID connectionId) {
+    return db.preparedQuery(NEEDS_REAUTH).execute(Tuple.of(connectionId)).map(rows -> rows.rowCount() > 0
+        && ConnectionStatus.ACTIVE.name().equals(rows.iterator().next().getString("previous_status")));
+  }
+
+  /**
+   * Row-locks the user's existing connection to this mailbox, if there is one, until the transaction
+   * ends, and returns its status (before a re-authorization replaces it).
+   */
+  public Future<Optional<ConnectionStatus>> lockExisting(SqlClient transaction, String userId, ProviderKind provider,
+      String emailAddress) {
+    return transaction.preparedQuery(LOCK_EXISTING).execute(Tuple.of(userId, provider.name(), emailAddress))
+        .map(rows -> rows.rowCount() == 0 ? Optional.empty()
+            : Optional.of(ConnectionStatus.valueOf(rows.iterator().next().getString("status"))));
   }
 
   private static StoredCredentials toCredentials(Row row) {

@@ -168,6 +168,7 @@ class DatabasePoolsTest {
   void everyTenantStatementResolvesOnASchemaTenant() throws Exception {
     List<String> statements = new ArrayList<>();
     for (Class<?> holder : List.of(ConnectionStore.class, CredentialStore.class, UserStore.class,
+        dev.mailgate.server.events.EventLog.class,
         SendRequestStore.class, SendLog.class, SendReports.class,
         Class.forName("dev.mailgate.server.oauth.AuthorizationStates"))) {
       for (Field field : holder.getDeclaredFields()) {

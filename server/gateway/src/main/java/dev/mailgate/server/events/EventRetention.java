@@ -1,0 +1,51 @@
+package dev.mailgate.server.events;
+
+import dev.mailgate.server.tenant.Tenant;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deletes events older than {@link EventLog#RETENTION}: readers of a tenant's log call
+ * {@link #sweepIfDue} before they read, and at most once an {@code interval} per tenant (per
+ * gateway) one bounded sweep runs. A tenant nobody reads keeps its old events until someone does.
+ */
+public final class EventRetention {
+
+  private static final Logger log = LoggerFactory.getLogger(EventRetention.class);
+  /** The most events one sweep deletes. */
+  static final int SWEEP_LIMIT = 1000;
+
+  private final EventLog events;
+  private final Duration interval;
+  private final Map<String, Long> lastSweep = new ConcurrentHashMap<>();
+
+  public EventRetention(EventLog events, Duration interval) {
+    this.events = events;
+    this.interval = interval;
+  }
+
+  /** Sweeps the tenant's log if its last sweep here is older than the interval; never fails. */
+  public Future<Void> sweepIfDue(Tenant tenant) {
+    long now = System.nanoTime();
+    Long last = lastSweep.get(tenant.id());
+    if (last != null && now - last < interval.toNanos()) {
+      return Future.succeededFuture();
+    }
+    if (last == null ? lastSweep.putIfAbsent(tenant.id(), now) != null : !lastSweep.replace(tenant.id(), last, now)) {
+      return Future.succeededFuture(); // another reader is sweeping
+    }
+    return sweep(tenant).<Void>mapEmpty().otherwise(failure -> {
+      log.warn("tenant={} event retention sweep failed: {}", tenant.id(), failure.getClass().getSimpleName());
+      return null;
+    });
+  }
+
+  /** One bounded sweep now; returns how many events it deleted. */
+  public Future<Long> sweep(Tenant tenant) {
+    return tenant.withDatabase(db -> events.sweep(db, EventLog.RETENTION, SWEEP_LIMIT));
+  }
+}

@@ -26,13 +26,27 @@ public class GatewayException extends RuntimeException {
     this.retryDelay = retryDelay;
   }
 
-  /** An INVALID_ARGUMENT failure listing every bad field. */
+  /**
+   * The most field violations an answer lists (then one saying how many more): a request with
+   * thousands of bad values must not become a status message and trailers larger than clients
+   * accept (grpc-java takes 8 KiB of metadata), which they would report as a broken stream.
+   */
+  public static final int MAX_REPORTED_VIOLATIONS = 10;
+
+  /** An INVALID_ARGUMENT failure listing the bad fields (the first {@link #MAX_REPORTED_VIOLATIONS}). */
   public static GatewayException invalid(List<FieldViolation> violations) {
+    List<FieldViolation> reported = violations;
+    if (violations.size() > MAX_REPORTED_VIOLATIONS) {
+      reported = new java.util.ArrayList<>(violations.subList(0, MAX_REPORTED_VIOLATIONS));
+      reported.add(new FieldViolation("request",
+          (violations.size() - MAX_REPORTED_VIOLATIONS) + " more invalid fields are not listed"));
+    }
     String message = violations.size() == 1
         ? "invalid " + violations.get(0).field() + ": " + violations.get(0).description()
         : violations.size() + " invalid fields: " + String.join(", ",
-            violations.stream().map(FieldViolation::field).toList());
-    return new GatewayException(Reason.INVALID_ARGUMENT, message, violations, null, null);
+            violations.stream().limit(MAX_REPORTED_VIOLATIONS).map(FieldViolation::field).toList())
+            + (violations.size() > MAX_REPORTED_VIOLATIONS ? ", ..." : "");
+    return new GatewayException(Reason.INVALID_ARGUMENT, message, List.copyOf(reported), null, null);
   }
 
   /** A failure with the exception behind it (kept for the log; only the message is sent). */

@@ -201,6 +201,10 @@ class GrpcFuzzTest {
     if (call.junk() != null && call.junk().unanswered() && outcome.code() == Code.DEADLINE_EXCEEDED) {
       return; // a Vert.x limitation (see WireJunk.Body): the deadline ends the call, the gateway stays up
     }
+    if (call.method().isServerStreaming() && call.method().getService().getFullName().startsWith("mailgate.v1.")
+        && outcome.code() == Code.DEADLINE_EXCEEDED) {
+      return; // a watch (WatchMailbox, WatchTenant) with nothing to report stays open until the caller's deadline
+    }
     assertThat(outcome.code()).as("%s: a call against local sandboxes ran into its %s deadline", what, DEADLINE)
         .isNotEqualTo(Code.DEADLINE_EXCEEDED);
     assertThat(outcome.problem()).as(what).isNull();

@@ -29,25 +29,16 @@ final class EventCursors {
 
   /** The cursors of one user's connection, or of all of them ({@code "-"}). */
   static EventCursors mailbox(Tenant tenant, String userId, String connectionId) {
-    return new EventCursors(tenant, bind(new StringBuilder("events/mailbox"), List.of(userId, connectionId)));
+    return new EventCursors(tenant, PageTokens.bind("events/mailbox", userId, connectionId));
   }
 
   /** The cursors of a WatchTenant filter (each list sorted: the order it was given in does not matter). */
   static EventCursors tenant(Tenant tenant, List<String> users, List<String> connections, List<String> types) {
-    StringBuilder context = new StringBuilder("events/tenant");
-    for (List<String> list : List.of(users, connections, types)) {
-      List<String> sorted = list.stream().distinct().sorted().toList();
-      context.append("|[").append(sorted.size());
-      bind(context, sorted);
-      context.append(']');
-    }
-    return new EventCursors(tenant, context.toString());
+    return new EventCursors(tenant, PageTokens.bind("events/tenant", sorted(users), sorted(connections), sorted(types)));
   }
 
-  /** Every part length-prefixed, so that no two scopes read the same. */
-  private static String bind(StringBuilder context, List<String> parts) {
-    parts.forEach(part -> context.append('|').append(part.length()).append(':').append(part));
-    return context.toString();
+  private static List<String> sorted(List<String> list) {
+    return list.stream().distinct().sorted().toList();
   }
 
   /** The scope's name in the cursors' context (stable ids of synthetic events derive from it). */

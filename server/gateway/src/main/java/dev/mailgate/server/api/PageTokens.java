@@ -37,11 +37,19 @@ final class PageTokens {
    * {@code arguments}: each a String or a List of Strings, in a fixed order per method.
    */
   static PageTokens of(Tenant tenant, String method, Object... arguments) {
-    StringBuilder binding = new StringBuilder("page/").append(method);
+    return new PageTokens(tenant, bind("page/" + method, arguments));
+  }
+
+  /**
+   * What a sealed position is bound to: {@code prefix}, then each argument (a String or a List of
+   * Strings) length-prefixed. Event cursors bind their scope the same way.
+   */
+  static String bind(String prefix, Object... arguments) {
+    StringBuilder binding = new StringBuilder(prefix);
     for (Object argument : arguments) {
       append(binding, argument);
     }
-    return new PageTokens(tenant, binding.toString());
+    return binding.toString();
   }
 
   /** Every part length-prefixed, so that no two argument lists read the same. */

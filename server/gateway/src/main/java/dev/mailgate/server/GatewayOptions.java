@@ -10,6 +10,7 @@ import dev.mailgate.server.provider.gmail.GmailProvider;
 import dev.mailgate.server.provider.outlook.OutlookProvider;
 import java.nio.file.Path;
 import dev.mailgate.server.events.EventStreamPolicy;
+import dev.mailgate.server.watch.WatchPolicy;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -39,12 +40,13 @@ import java.util.Optional;
  * @param rateLimits whether tenants' {@code rate_limits} are enforced (off only to compare the hot path)
  * @param sendPolicy the time limits of send claims (lease, provider call limit, filing window)
  * @param eventStreams the timing of event streams (maximum age, heartbeat, catch-up reads)
+ * @param watch how connected mailboxes are watched for changes (polling, push)
  */
 public record GatewayOptions(String host, int port, Optional<Path> tlsCertificate, Optional<Path> tlsKey,
     int migrationThreads, MasterKey masterKey, Path keysetDirectory, OAuthProviders oauth, String gmailRootUrl,
     String graphRootUrl, int providerThreads, int databaseConnections, Duration databaseIdleTimeout,
     AccessLog accessLog, int eventLoops, EgressPolicy egress, OutboundTimeouts timeouts, MemoryBounds bounds,
-    boolean rateLimits, SendPolicy sendPolicy, EventStreamPolicy eventStreams) {
+    boolean rateLimits, SendPolicy sendPolicy, EventStreamPolicy eventStreams, WatchPolicy watch) {
 
   public static final int DEFAULT_DATABASE_CONNECTIONS = 50;
   /** One serving event loop per core, as Vert.x recommends for servers. */
@@ -66,7 +68,7 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
         OAuthProviders.defaults(), GmailProvider.GOOGLE_ROOT_URL, OutlookProvider.GRAPH_ROOT_URL, 16,
         DEFAULT_DATABASE_CONNECTIONS, DEFAULT_DATABASE_IDLE_TIMEOUT, AccessLog.ALL, DEFAULT_EVENT_LOOPS,
         EgressPolicy.strict(), OutboundTimeouts.DEFAULT, MemoryBounds.DEFAULT, true,
-        SendPolicy.DEFAULT, EventStreamPolicy.DEFAULT);
+        SendPolicy.DEFAULT, EventStreamPolicy.DEFAULT, WatchPolicy.DEFAULT);
   }
 
   /** For dev mode and tests: a master key file and keysets under {@code directory}, made if missing. */
@@ -154,6 +156,11 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
     return copy(c -> c.eventStreams = policy);
   }
 
+  /** Another way of watching mailboxes (tests use short intervals, or none). */
+  public GatewayOptions withWatch(WatchPolicy policy) {
+    return copy(c -> c.watch = policy);
+  }
+
   /** These options with {@code change} applied to a copy of their values. */
   private GatewayOptions copy(java.util.function.Consumer<Values> change) {
     Values values = new Values(this);
@@ -184,6 +191,7 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
     boolean rateLimits;
     SendPolicy sendPolicy;
     EventStreamPolicy eventStreams;
+    WatchPolicy watch;
 
     Values(GatewayOptions o) {
       host = o.host;
@@ -207,12 +215,13 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
       rateLimits = o.rateLimits;
       sendPolicy = o.sendPolicy;
       eventStreams = o.eventStreams;
+      watch = o.watch;
     }
 
     GatewayOptions build() {
       return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory, oauth,
           gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, accessLog,
-          eventLoops, egress, timeouts, bounds, rateLimits, sendPolicy, eventStreams);
+          eventLoops, egress, timeouts, bounds, rateLimits, sendPolicy, eventStreams, watch);
     }
   }
 

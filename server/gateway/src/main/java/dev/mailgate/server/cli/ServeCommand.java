@@ -88,7 +88,8 @@ public final class ServeCommand implements Callable<Integer> {
         GmailProvider.GOOGLE_ROOT_URL, OutlookProvider.GRAPH_ROOT_URL, providerThreads, GatewayOptions.DEFAULT_DATABASE_CONNECTIONS,
         GatewayOptions.DEFAULT_DATABASE_IDLE_TIMEOUT, AccessLog.ALL, GatewayOptions.DEFAULT_EVENT_LOOPS,
         EgressPolicy.strict(), OutboundTimeouts.DEFAULT, MemoryBounds.DEFAULT, true,
-        dev.mailgate.server.mail.SendPolicy.DEFAULT, dev.mailgate.server.events.EventStreamPolicy.DEFAULT);
+        dev.mailgate.server.mail.SendPolicy.DEFAULT, dev.mailgate.server.events.EventStreamPolicy.DEFAULT,
+        dev.mailgate.server.watch.WatchPolicy.DEFAULT);
     options = tuning.applyTo(options);
     GatewayServer server = GatewayProcess.start(options, tenants, () -> {});
     spec.commandLine().getOut().printf("Mailgate ready on %s:%d (%s), tenants: %s%n", host, server.port(),

@@ -1,0 +1,65 @@
+package dev.mailgate.server.watch;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * How the gateway watches connected mailboxes for changes.
+ *
+ * @param enabled whether ACTIVE connections are watched at all
+ * @param pollInterval how often each watched connection's change feed is read even without a push
+ *     (the safety net for lost pushes, and the only way for providers or gateways without push)
+ * @param refreshInterval how often each tenant's list of connections to watch is read again
+ * @param concurrency how many change-feed reads run at once on this gateway
+ * @param publicUrl the gateway's URL as providers reach it ({@code https://...}), where push
+ *     notifications are delivered; empty: no push, polling only
+ * @param gmailTopic the Pub/Sub topic ({@code projects/P/topics/T}) that Gmail's {@code
+ *     users.watch} publishes to; its push subscription delivers to {@code publicUrl}/push/gmail
+ * @param gmailPushAudience the audience of the OIDC token Pub/Sub signs each push with (as
+ *     configured on the push subscription); empty: {@code publicUrl}/push/gmail
+ * @param gmailPushCertsUrl where Google publishes the keys that sign those tokens (the sandbox's in
+ *     dev mode and tests)
+ */
+public record WatchPolicy(boolean enabled, Duration pollInterval, Duration refreshInterval, int concurrency,
+    Optional<String> publicUrl, Optional<String> gmailTopic, Optional<String> gmailPushAudience,
+    String gmailPushCertsUrl) {
+
+  public static final String GOOGLE_CERTS_URL = "https://www.googleapis.com/oauth2/v3/certs";
+
+  public static final WatchPolicy DEFAULT = new WatchPolicy(true, Duration.ofMinutes(2), Duration.ofSeconds(30), 8,
+      Optional.empty(), Optional.empty(), Optional.empty(), GOOGLE_CERTS_URL);
+
+  /** Nothing watched (tests that count provider calls). */
+  public static final WatchPolicy OFF = DEFAULT.withEnabled(false);
+
+  public WatchPolicy {
+    if (pollInterval.isNegative() || pollInterval.isZero() || refreshInterval.isNegative() || refreshInterval.isZero()) {
+      throw new IllegalArgumentException("watch intervals must be positive");
+    }
+    if (concurrency < 1) {
+      throw new IllegalArgumentException("at least one change-feed read must be allowed");
+    }
+    publicUrl = publicUrl.map(url -> url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+  }
+
+  public WatchPolicy withEnabled(boolean on) {
+    return new WatchPolicy(on, pollInterval, refreshInterval, concurrency, publicUrl, gmailTopic, gmailPushAudience,
+        gmailPushCertsUrl);
+  }
+
+  public WatchPolicy withIntervals(Duration poll, Duration refresh) {
+    return new WatchPolicy(enabled, poll, refresh, concurrency, publicUrl, gmailTopic, gmailPushAudience,
+        gmailPushCertsUrl);
+  }
+
+  /** Push notifications delivered to {@code url}, Gmail's through {@code topic} signed with keys at {@code certsUrl}. */
+  public WatchPolicy withPush(String url, Optional<String> topic, String certsUrl) {
+    return new WatchPolicy(enabled, pollInterval, refreshInterval, concurrency, Optional.of(url), topic,
+        gmailPushAudience, certsUrl);
+  }
+
+  /** The audience Gmail's push tokens must name. */
+  public Optional<String> gmailAudience() {
+    return gmailPushAudience.or(() -> publicUrl.map(url -> url + "/push/gmail"));
+  }
+}

@@ -22,6 +22,9 @@ import dev.mailgate.server.events.ConnectionStateChanges;
 import dev.mailgate.server.events.EventLog;
 import dev.mailgate.server.events.EventRetention;
 import dev.mailgate.server.events.EventWakeups;
+import dev.mailgate.server.provider.ProviderModule;
+import dev.mailgate.server.watch.MailboxWatcher;
+import dev.mailgate.server.watch.PushChannel;
 import dev.mailgate.server.mail.SendService;
 import dev.mailgate.server.connect.ConnectionChecker;
 import dev.mailgate.server.connect.ConnectionService;
@@ -80,14 +83,16 @@ public final class GatewayServer {
   private final Vertx vertx;
   private final TenantRegistry tenants;
   private final TenantCipherLoader ciphers;
+  private final MailboxWatcher watcher;
   private final int port;
   private final String deployment;
 
-  private GatewayServer(Vertx vertx, TenantRegistry tenants, TenantCipherLoader ciphers, int port,
+  private GatewayServer(Vertx vertx, TenantRegistry tenants, TenantCipherLoader ciphers, MailboxWatcher watcher, int port,
       String deployment) {
     this.vertx = vertx;
     this.tenants = tenants;
     this.ciphers = ciphers;
+    this.watcher = watcher;
     this.port = port;
     this.deployment = deployment;
   }
@@ -154,6 +159,11 @@ public final class GatewayServer {
     Router router = Router.router(vertx);
     router.get("/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "SERVING")));
     router.get(CallbackRoute.PATH).handler(new CallbackRoute(tenants, authorizations));
+    MailboxWatcher watcher = new MailboxWatcher(vertx, tenants, providers, mailboxAccess, connections, eventLog,
+        eventWakeups, options.watch());
+    for (ProviderModule module : providers.modules()) {
+      module.capability(PushChannel.class).ifPresent(channel -> channel.mount(router, watcher));
+    }
 
     Handler<HttpServerRequest> handler = request -> {
       String contentType = request.getHeader("content-type");
@@ -178,7 +188,9 @@ public final class GatewayServer {
         return vertx.undeploy(deployment).transform(v -> Future.failedFuture(
             new IllegalStateException("the serving event loops bound different ports: " + ports)));
       }
-      return Future.succeededFuture(new GatewayServer(vertx, tenants, ciphers, ports.iterator().next(), deployment));
+      watcher.start();
+      return Future.succeededFuture(
+          new GatewayServer(vertx, tenants, ciphers, watcher, ports.iterator().next(), deployment));
     });
   }
 
@@ -207,8 +219,14 @@ public final class GatewayServer {
     return vertx;
   }
 
-  /** Stops accepting calls, then closes every tenant pool. */
+  /** The watcher of connected mailboxes. */
+  public MailboxWatcher watcher() {
+    return watcher;
+  }
+
+  /** Stops watching and accepting calls, then closes every tenant pool. */
   public Future<Void> close() {
-    return vertx.undeploy(deployment).eventually(tenants::close).eventually(ciphers::close);
+    return watcher.stop().eventually(() -> vertx.undeploy(deployment)).eventually(tenants::close)
+        .eventually(ciphers::close);
   }
 }

@@ -18,13 +18,15 @@ final class EventProtos {
       EventType.MESSAGE_ADDED, MailboxEventType.MAILBOX_EVENT_TYPE_MESSAGE_ADDED,
       EventType.MESSAGE_DELETED, MailboxEventType.MAILBOX_EVENT_TYPE_MESSAGE_DELETED,
       EventType.LABELS_CHANGED, MailboxEventType.MAILBOX_EVENT_TYPE_LABELS_CHANGED,
-      EventType.CONNECTION_STATE_CHANGED, MailboxEventType.MAILBOX_EVENT_TYPE_CONNECTION_STATE_CHANGED);
+      EventType.CONNECTION_STATE_CHANGED, MailboxEventType.MAILBOX_EVENT_TYPE_CONNECTION_STATE_CHANGED,
+      EventType.RESYNC_REQUIRED, MailboxEventType.MAILBOX_EVENT_TYPE_RESYNC_REQUIRED);
 
   private EventProtos() {}
 
-  /** The stored type a filter names; empty for HEARTBEAT, RESYNC_REQUIRED and the zero value (never stored). */
+  /** The type a filter may name; empty for HEARTBEAT, RESYNC_REQUIRED (always sent) and the zero value. */
   static Optional<EventType> stored(MailboxEventType type) {
-    return TYPES.entrySet().stream().filter(e -> e.getValue() == type).map(Map.Entry::getKey).findFirst();
+    return TYPES.entrySet().stream().filter(e -> e.getValue() == type && e.getKey() != EventType.RESYNC_REQUIRED)
+        .map(Map.Entry::getKey).findFirst();
   }
 
   static MailboxEvent event(StoredEvent event, String cursor) {

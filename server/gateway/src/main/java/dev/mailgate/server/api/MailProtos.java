@@ -34,19 +34,24 @@ final class MailProtos {
 
   static MessageSummary summary(java.util.UUID connectionId, String emailAddress,
       dev.mailgate.server.mail.MessageSummary summary) {
-    return MessageSummary.newBuilder()
+    MessageSummary.Builder proto = MessageSummary.newBuilder()
         .setConnectionId(connectionId.toString())
         .setEmailAddress(emailAddress)
         .setMessageId(summary.messageId())
         .setThreadId(summary.threadId())
-        .setFrom(address(summary.from()))
         .addAllTo(addresses(summary.to()))
         .setSubject(summary.subject())
         .setSnippet(summary.snippet())
         .addAllLabelIds(summary.labelIds())
-        .setReceiveTime(ProtoTime.of(summary.receiveTime()))
-        .setHasAttachments(summary.hasAttachments())
-        .build();
+        .setHasAttachments(summary.hasAttachments());
+    // A deleted message's event knows only its ids.
+    if (summary.from() != null) {
+      proto.setFrom(address(summary.from()));
+    }
+    if (summary.receiveTime() != null) {
+      proto.setReceiveTime(ProtoTime.of(summary.receiveTime()));
+    }
+    return proto.build();
   }
 
   static Message message(ConnectionRecord connection, MessageDetail detail) {

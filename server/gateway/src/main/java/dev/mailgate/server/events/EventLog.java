@@ -77,7 +77,7 @@ public final class EventLog {
   private static final String READ_TENANT = READ.replace("/* scope */ true", """
       (cardinality($4::uuid[]) = 0 OR e.connection_id = ANY($4))
           AND (cardinality($5::text[]) = 0 OR u.external_id = ANY($5))
-          AND (cardinality($6::text[]) = 0 OR e.type = ANY($6))""");
+          AND (cardinality($6::text[]) = 0 OR e.type = ANY($6) OR e.type = 'RESYNC_REQUIRED')""");
   private static final String NOW =
       "SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin FROM {schema}.mailbox_event_retention";
   /** Deletes up to $2 events older than $1 seconds and moves the horizon past the highest deleted. */

@@ -37,10 +37,10 @@ final class EventPayload {
     }
     String received = m.getString("receiveTime");
     return Optional.of(new MessageSummary(m.getString("messageId", ""), m.getString("threadId", ""),
-        m.getJsonObject("from") == null ? MailAddress.of("") : address(m.getJsonObject("from")), m.getJsonArray("to", new JsonArray()).stream()
+        address(m.getJsonObject("from")), m.getJsonArray("to", new JsonArray()).stream()
             .map(a -> address((JsonObject) a)).toList(),
         m.getString("subject", ""), m.getString("snippet", ""), strings(m.getJsonArray("labelIds")),
-        received == null ? Instant.EPOCH : Instant.parse(received), m.getBoolean("hasAttachments", false)));
+        received == null ? null : Instant.parse(received), m.getBoolean("hasAttachments", false)));
   }
 
   static Optional<LabelChanges> labels(JsonObject payload) {

@@ -33,6 +33,11 @@ public record NewEvent(EventType type, Optional<MessageSummary> message, Optiona
         Optional.of(new LabelChanges(List.copyOf(added), List.copyOf(removed))), Optional.empty());
   }
 
+  /** The provider lost the connection's history: changes may have been missed, re-list. */
+  public static NewEvent resyncRequired() {
+    return new NewEvent(EventType.RESYNC_REQUIRED, Optional.empty(), Optional.empty(), Optional.empty());
+  }
+
   /** The connection's status changed to {@code status}. */
   public static NewEvent connectionState(ConnectionStatus status) {
     return new NewEvent(EventType.CONNECTION_STATE_CHANGED, Optional.empty(), Optional.empty(), Optional.of(status));

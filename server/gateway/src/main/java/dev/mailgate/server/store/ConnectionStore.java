@@ -45,6 +45,11 @@ public final class ConnectionStore {
              c.create_time, c.update_time, c.last_used_time, c.settings
       FROM inserted c""";
 
+  private static final String ACTIVE_OF_KINDS = "SELECT " + COLUMNS + """
+       FROM {schema}.connections c JOIN {schema}.users u ON u.id = c.user_id
+      WHERE c.status = 'ACTIVE' AND c.provider = ANY($1)
+      ORDER BY c.create_time, c.id
+      LIMIT $2""";
   private static final String TOUCH = "UPDATE {schema}.connections SET last_used_time = now() WHERE id = $1";
   private static final String ACTIVE_OF_USER = "SELECT " + COLUMNS + """
        FROM {schema}.connections c JOIN {schema}.users u ON u.id = c.user_id
@@ -129,6 +134,13 @@ public final class ConnectionStore {
   /** Every ACTIVE connection of the user (for searching all of them at once). */
   public Future<List<ConnectionRecord>> activeOf(SqlClient db, String userId) {
     return db.preparedQuery(ACTIVE_OF_USER).execute(Tuple.of(userId)).map(rows ->
+        StreamSupport.stream(rows.spliterator(), false).map(ConnectionStore::toConnection).toList());
+  }
+
+  /** Up to {@code limit} ACTIVE connections of the tenant with one of these providers, oldest first. */
+  public Future<List<ConnectionRecord>> activeOfKinds(SqlClient db, java.util.Collection<ProviderKind> kinds, int limit) {
+    String[] names = kinds.stream().map(ProviderKind::name).toArray(String[]::new);
+    return db.preparedQuery(ACTIVE_OF_KINDS).execute(Tuple.of(names, limit)).map(rows ->
         StreamSupport.stream(rows.spliterator(), false).map(ConnectionStore::toConnection).toList());
   }
 

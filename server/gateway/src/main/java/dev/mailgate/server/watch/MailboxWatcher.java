@@ -1,0 +1,475 @@
+package dev.mailgate.server.watch;
+
+import dev.mailgate.server.error.GatewayException;
+import dev.mailgate.server.error.Reason;
+import dev.mailgate.server.events.EventLog;
+import dev.mailgate.server.events.EventOrderConflict;
+import dev.mailgate.server.events.EventWakeups;
+import dev.mailgate.server.events.NewEvent;
+import dev.mailgate.server.mail.MailboxAccess;
+import dev.mailgate.server.provider.ProviderModule;
+import dev.mailgate.server.provider.ProviderRegistry;
+import dev.mailgate.server.store.ConnectionRecord;
+import dev.mailgate.server.store.ConnectionStore;
+import dev.mailgate.server.store.ProviderKind;
+import dev.mailgate.server.tenant.Tenant;
+import dev.mailgate.server.tenant.TenantRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches every ACTIVE connection whose provider has a {@link ChangeFeed}: reads each feed when
+ * its provider pushes, when its mailbox's IDLE reports something, and at the polling interval in
+ * any case; appends what the feed found to the tenant's event log in the same transaction as the
+ * feed's new cursor; keeps each connection's push subscription alive.
+ *
+ * <p>Which connections: every tenant's list is read again each {@code refreshInterval}; a
+ * connection deleted or no longer ACTIVE stops being watched there (its NEEDS_REAUTH is itself an
+ * event, written where the status changes). A feed read that finds the credential refused goes
+ * through {@link MailboxAccess}, so it renews it or marks the connection NEEDS_REAUTH like any call.
+ *
+ * <p>State lives on one Vert.x context (the watcher's own event loop); push routes on other
+ * threads reach it through {@link PushInbox}, whose lookups read concurrent indexes. At most
+ * {@code concurrency} feed reads run at once; at most one per connection (a change noticed during
+ * a read schedules one more read after it).
+ */
+public final class MailboxWatcher implements PushInbox {
+
+  private static final Logger log = LoggerFactory.getLogger(MailboxWatcher.class);
+  /** The most connections one tenant has watched on one gateway. */
+  static final int MAX_PER_TENANT = 100_000;
+  /** How many tenants' connection lists are read at once. */
+  private static final int REFRESH_CONCURRENCY = 4;
+  /** How often a transaction that lost the connection's append order is tried again. */
+  private static final int ORDER_RETRIES = 3;
+
+  private final Vertx vertx;
+  private final TenantRegistry tenants;
+  private final ProviderRegistry providers;
+  private final MailboxAccess access;
+  private final ConnectionStore connections;
+  private final EventLog events;
+  private final EventWakeups wakeups;
+  private final WatchPolicy policy;
+  private final WatchStore store = new WatchStore();
+  private final Map<WatchKey, Watched> watched = new HashMap<>();
+  private final Map<String, Set<WatchKey>> byAddress = new ConcurrentHashMap<>();
+  private final Map<String, Subscribed> bySubscription = new ConcurrentHashMap<>();
+  private final ArrayDeque<Watched> due = new ArrayDeque<>();
+  private Context context;
+  private int reading;
+  private long refreshTimer = -1;
+  private boolean stopped;
+
+  public MailboxWatcher(Vertx vertx, TenantRegistry tenants, ProviderRegistry providers, MailboxAccess access,
+      ConnectionStore connections, EventLog events, EventWakeups wakeups, WatchPolicy policy) {
+    this.vertx = vertx;
+    this.tenants = tenants;
+    this.providers = providers;
+    this.access = access;
+    this.connections = connections;
+    this.events = events;
+    this.wakeups = wakeups;
+    this.policy = policy;
+  }
+
+  /** One watched connection; touched only on the watcher's context. */
+  private static final class Watched {
+    final WatchKey key;
+    ConnectionRecord connection;
+    final ChangeFeed feed;
+    final Optional<PushChannel> push;
+    Optional<PushSubscription> subscription = Optional.empty();
+    boolean queued;
+    boolean reading;
+    boolean again;
+    boolean missed;
+    boolean subscribing;
+    boolean resubscribe;
+    long timer = -1;
+    AutoCloseable idle;
+
+    Watched(WatchKey key, ConnectionRecord connection, ChangeFeed feed, Optional<PushChannel> push) {
+      this.key = key;
+      this.connection = connection;
+      this.feed = feed;
+      this.push = push;
+    }
+  }
+
+  /** Starts watching (reads every tenant's connections now, then each refresh interval). */
+  public void start() {
+    if (!policy.enabled() || kinds().isEmpty()) {
+      return;
+    }
+    context = vertx.getOrCreateContext();
+    context.runOnContext(v -> refreshAll());
+  }
+
+  /** Stops reading, polling and idling; subscriptions stay with the providers until they expire. */
+  public Future<Void> stop() {
+    if (context == null) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> {
+      stopped = true;
+      vertx.cancelTimer(refreshTimer);
+      for (Watched w : List.copyOf(watched.values())) {
+        forget(w);
+      }
+      done.complete();
+    });
+    return done.future();
+  }
+
+  /** How many connections this gateway watches now. */
+  public Future<Integer> watchedCount() {
+    if (context == null) {
+      return Future.succeededFuture(0);
+    }
+    Promise<Integer> count = Promise.promise();
+    context.runOnContext(v -> count.complete(watched.size()));
+    return count.future();
+  }
+
+  // --- PushInbox: called from any thread ---
+
+  @Override
+  public List<WatchKey> byAddress(ProviderKind kind, String emailAddress) {
+    return List.copyOf(byAddress.getOrDefault(addressKey(kind, emailAddress), Set.of()));
+  }
+
+  @Override
+  public Optional<Subscribed> bySubscription(ProviderKind kind, String subscriptionId) {
+    return Optional.ofNullable(bySubscription.get(kind.name() + "/" + subscriptionId));
+  }
+
+  @Override
+  public void changed(WatchKey key) {
+    onContext(key, this::schedule);
+  }
+
+  @Override
+  public void missed(WatchKey key) {
+    onContext(key, w -> {
+      w.missed = true;
+      schedule(w);
+    });
+  }
+
+  @Override
+  public void resubscribe(WatchKey key) {
+    onContext(key, w -> {
+      w.resubscribe = true;
+      subscribe(w);
+    });
+  }
+
+  private void onContext(WatchKey key, java.util.function.Consumer<Watched> action) {
+    if (context == null) {
+      return;
+    }
+    context.runOnContext(v -> {
+      Watched w = watched.get(key);
+      if (w != null && !stopped) {
+        action.accept(w);
+      }
+    });
+  }
+
+  // --- which connections ---
+
+  private Set<ProviderKind> kinds() {
+    Set<ProviderKind> kinds = new HashSet<>();
+    for (ProviderModule module : providers.modules()) {
+      if (module.capability(ChangeFeed.class).isPresent()) {
+        kinds.add(module.kind());
+      }
+    }
+    return kinds;
+  }
+
+  private void refreshAll() {
+    if (stopped) {
+      return;
+    }
+    ArrayDeque<String> pending = new ArrayDeque<>(tenants.ids());
+    int[] running = {0};
+    Runnable[] next = new Runnable[1];
+    next[0] = () -> {
+      while (running[0] < REFRESH_CONCURRENCY && !pending.isEmpty()) {
+        String tenantId = pending.poll();
+        running[0]++;
+        refresh(tenantId).onComplete(done -> {
+          running[0]--;
+          if (pending.isEmpty() && running[0] == 0) {
+            if (!stopped) {
+              refreshTimer = vertx.setTimer(policy.refreshInterval().toMillis(), t -> refreshAll());
+            }
+          } else {
+            next[0].run();
+          }
+        });
+      }
+    };
+    if (pending.isEmpty()) {
+      refreshTimer = vertx.setTimer(policy.refreshInterval().toMillis(), t -> refreshAll());
+    } else {
+      next[0].run();
+    }
+  }
+
+  /** Reads the tenant's watchable connections and starts or stops watching to match; never fails. */
+  private Future<Void> refresh(String tenantId) {
+    Tenant tenant = tenants.find(tenantId).orElse(null);
+    if (tenant == null) {
+      return Future.succeededFuture();
+    }
+    return tenant.withDatabase(db -> connections.activeOfKinds(db, kinds(), MAX_PER_TENANT))
+        .map(list -> {
+          apply(tenantId, list);
+          return (Void) null;
+        })
+        .otherwise(failure -> {
+          log.warn("tenant={} watch refresh failed: {}", tenantId, failure.getClass().getSimpleName());
+          return null;
+        });
+  }
+
+  private void apply(String tenantId, List<ConnectionRecord> active) {
+    if (stopped) {
+      return;
+    }
+    Set<WatchKey> seen = new HashSet<>();
+    for (ConnectionRecord connection : active) {
+      WatchKey key = new WatchKey(tenantId, connection.id());
+      seen.add(key);
+      Watched w = watched.get(key);
+      if (w != null) {
+        w.connection = connection;
+        continue;
+      }
+      ProviderModule module = providers.module(connection.provider()).orElse(null);
+      ChangeFeed feed = module == null ? null : module.capability(ChangeFeed.class).orElse(null);
+      if (feed == null) {
+        continue;
+      }
+      w = new Watched(key, connection, feed, module.capability(PushChannel.class).filter(PushChannel::available));
+      watched.put(key, w);
+      byAddress.computeIfAbsent(addressKey(connection.provider(), connection.emailAddress()),
+          a -> ConcurrentHashMap.newKeySet()).add(key);
+      schedule(w);
+    }
+    for (Watched w : List.copyOf(watched.values())) {
+      if (w.key.tenantId().equals(tenantId) && !seen.contains(w.key)) {
+        forget(w);
+      }
+    }
+  }
+
+  private void forget(Watched w) {
+    watched.remove(w.key);
+    vertx.cancelTimer(w.timer);
+    Set<WatchKey> same = byAddress.get(addressKey(w.connection.provider(), w.connection.emailAddress()));
+    if (same != null) {
+      same.remove(w.key);
+    }
+    w.subscription.flatMap(PushSubscription::id)
+        .ifPresent(id -> bySubscription.remove(w.connection.provider().name() + "/" + id));
+    closeIdle(w);
+  }
+
+  private static void closeIdle(Watched w) {
+    if (w.idle != null) {
+      try {
+        w.idle.close();
+      } catch (Exception e) {
+        log.debug("watch={} idle close failed: {}", w.key, e.getClass().getSimpleName());
+      }
+      w.idle = null;
+    }
+  }
+
+  private static String addressKey(ProviderKind kind, String emailAddress) {
+    return kind.name() + "/" + emailAddress.toLowerCase(Locale.ROOT);
+  }
+
+  // --- reading feeds ---
+
+  private void schedule(Watched w) {
+    if (w.reading) {
+      w.again = true;
+      return;
+    }
+    if (!w.queued) {
+      w.queued = true;
+      due.add(w);
+      pump();
+    }
+  }
+
+  private void pump() {
+    while (reading < policy.concurrency() && !due.isEmpty()) {
+      Watched w = due.poll();
+      w.queued = false;
+      if (watched.get(w.key) != w) {
+        continue;
+      }
+      vertx.cancelTimer(w.timer);
+      w.reading = true;
+      reading++;
+      read(w).onComplete(result -> {
+        reading--;
+        w.reading = false;
+        boolean more = result.succeeded() && result.result();
+        if (result.failed()) {
+          failed(w, result.cause());
+        }
+        if (watched.get(w.key) == w && !stopped) {
+          if (more || w.again) {
+            w.again = false;
+            schedule(w);
+          } else {
+            long jitter = ThreadLocalRandom.current().nextLong(Math.max(1, policy.pollInterval().toMillis() / 10));
+            w.timer = vertx.setTimer(policy.pollInterval().toMillis() + jitter, t -> schedule(w));
+          }
+          if (result.succeeded()) {
+            maintainPush(w);
+          }
+        }
+        pump();
+      });
+    }
+  }
+
+  private void failed(Watched w, Throwable failure) {
+    if (failure instanceof GatewayException e
+        && (e.reason() == Reason.CONNECTION_NEEDS_REAUTH || e.reason() == Reason.CONNECTION_NOT_FOUND)) {
+      forget(w); // the next refresh watches it again if it becomes ACTIVE
+      return;
+    }
+    log.warn("watch={} provider={} read failed: {}", w.key, w.connection.provider().name(),
+        failure.getClass().getSimpleName());
+  }
+
+  /** One feed read and its commit; true if the feed has more right away. */
+  private Future<Boolean> read(Watched w) {
+    Tenant tenant = tenants.find(w.key.tenantId()).orElse(null);
+    if (tenant == null) {
+      return Future.failedFuture(new GatewayException(Reason.CONNECTION_NOT_FOUND, "tenant is gone"));
+    }
+    UUID id = w.key.connectionId();
+    KnownMessages known = store.known(tenant, id);
+    boolean missed = w.missed;
+    w.missed = false;
+    return tenant.withDatabase(db -> store.get(db, id)).compose(stored -> {
+      if (stored.isEmpty()) {
+        return access.run(tenant, w.connection, (provider, mailbox) -> w.feed.start(mailbox, known))
+            .compose(start -> tenant.withTransaction(tx -> store.start(tx, id, start.cursor())
+                .compose(recorded -> recorded ? store.applyKnown(tx, id, start, true) : Future.succeededFuture())))
+            .map(false);
+      }
+      w.subscription = stored.get().subscription();
+      index(w);
+      String cursor = stored.get().cursor();
+      return access.run(tenant, w.connection, (provider, mailbox) -> w.feed.changes(mailbox, cursor, known))
+          .compose(changes -> commit(tenant, id, cursor, changes, missed, ORDER_RETRIES).map(changes.more()));
+    });
+  }
+
+  private Future<Void> commit(Tenant tenant, UUID id, String from, Changes changes, boolean missed, int retries) {
+    List<NewEvent> appended = new ArrayList<>();
+    if (changes.historyLost() || missed) {
+      appended.add(NewEvent.resyncRequired());
+    }
+    appended.addAll(changes.events());
+    if (appended.isEmpty() && from.equals(changes.cursor()) && changes.remember().isEmpty()
+        && changes.forget().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return tenant.withTransaction(tx -> events.append(tx, id, appended)
+            .compose(sequences -> store.advance(tx, id, from, changes.cursor()))
+            .compose(advanced -> advanced
+                ? store.applyKnown(tx, id, changes, changes.historyLost())
+                : Future.failedFuture(new CursorMoved())))
+        .onSuccess(v -> {
+          if (!appended.isEmpty()) {
+            wakeups.appended(tenant.id());
+          }
+        })
+        .recover(failure -> failure instanceof EventOrderConflict && retries > 0
+            ? commit(tenant, id, from, changes, missed, retries - 1)
+            : Future.failedFuture(failure));
+  }
+
+  /** Another reader moved the cursor first (a second gateway): this read's changes are its to report. */
+  private static final class CursorMoved extends RuntimeException {
+    CursorMoved() {
+      super("the change feed's cursor moved during the read", null, false, false);
+    }
+  }
+
+  // --- push subscriptions ---
+
+  private void index(Watched w) {
+    w.subscription.flatMap(PushSubscription::id).ifPresent(subscriptionId -> bySubscription.put(
+        w.connection.provider().name() + "/" + subscriptionId, new Subscribed(w.key, w.subscription.get())));
+  }
+
+  private void maintainPush(Watched w) {
+    if (w.push.isEmpty() || w.subscribing) {
+      return;
+    }
+    if (w.resubscribe || w.subscription.isEmpty() || !Instant.now().isBefore(w.subscription.get().renewAt())) {
+      subscribe(w);
+    }
+  }
+
+  private void subscribe(Watched w) {
+    if (w.push.isEmpty() || w.subscribing) {
+      return;
+    }
+    Tenant tenant = tenants.find(w.key.tenantId()).orElse(null);
+    if (tenant == null) {
+      return;
+    }
+    w.subscribing = true;
+    w.resubscribe = false;
+    Optional<PushSubscription> current = w.subscription;
+    access.run(tenant, w.connection, (provider, mailbox) -> w.push.get().subscribe(w.key, mailbox, current))
+        .compose(subscription -> tenant.withDatabase(db -> store.savePush(db, w.key.connectionId(), subscription))
+            .map(subscription))
+        .onComplete(result -> {
+          w.subscribing = false;
+          if (result.failed()) {
+            log.warn("watch={} provider={} push subscription failed: {}", w.key, w.connection.provider().name(),
+                result.cause().getClass().getSimpleName());
+            return;
+          }
+          current.flatMap(PushSubscription::id)
+              .ifPresent(old -> bySubscription.remove(w.connection.provider().name() + "/" + old));
+          w.subscription = Optional.of(result.result());
+          if (watched.get(w.key) == w) {
+            index(w);
+          }
+        });
+  }
+}

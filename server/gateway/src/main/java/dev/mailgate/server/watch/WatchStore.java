@@ -1,0 +1,129 @@
+package dev.mailgate.server.watch;
+
+import dev.mailgate.server.tenant.Tenant;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A tenant's watch state ({@code connection_watch}, {@code watched_messages}): each watched
+ * connection's change-feed cursor and push subscription, and the labels last seen of the messages
+ * its feed compares. Every method runs in the caller's client or transaction.
+ */
+final class WatchStore {
+
+  /** A connection's stored watch: its cursor and push subscription. */
+  record Stored(String cursor, Optional<PushSubscription> subscription) {}
+
+  private static final String GET = """
+      SELECT cursor, push_id, push_state, push_renew_at FROM {schema}.connection_watch WHERE connection_id = $1""";
+  private static final String START = """
+      INSERT INTO {schema}.connection_watch (connection_id, cursor)
+      SELECT id, $2 FROM {schema}.connections WHERE id = $1
+      ON CONFLICT (connection_id) DO NOTHING""";
+  /** Moves the cursor only from where the caller read it (two readers never both advance it). */
+  private static final String ADVANCE = """
+      UPDATE {schema}.connection_watch SET cursor = $3, update_time = now()
+      WHERE connection_id = $1 AND cursor = $2""";
+  private static final String SAVE_PUSH = """
+      UPDATE {schema}.connection_watch SET push_id = $2, push_state = $3, push_renew_at = $4
+      WHERE connection_id = $1""";
+  private static final String KNOWN = """
+      SELECT message_id, labels FROM {schema}.watched_messages WHERE connection_id = $1 AND message_id = ANY($2)""";
+  private static final String ALL_KNOWN = """
+      SELECT message_id, labels FROM {schema}.watched_messages WHERE connection_id = $1 ORDER BY message_id LIMIT $2""";
+  private static final String REMEMBER = """
+      INSERT INTO {schema}.watched_messages (connection_id, message_id, labels)
+      SELECT $1, m.id, string_to_array(m.labels, E'\\x1f')
+      FROM unnest($2::text[], $3::text[]) AS m(id, labels)
+      ON CONFLICT (connection_id, message_id) DO UPDATE SET labels = EXCLUDED.labels""";
+  private static final String FORGET = """
+      DELETE FROM {schema}.watched_messages WHERE connection_id = $1 AND message_id = ANY($2)""";
+  private static final String FORGET_ALL = "DELETE FROM {schema}.watched_messages WHERE connection_id = $1";
+
+  Future<Optional<Stored>> get(SqlClient db, UUID connectionId) {
+    return db.preparedQuery(GET).execute(Tuple.of(connectionId)).map(rows -> {
+      if (rows.rowCount() == 0) {
+        return Optional.empty();
+      }
+      Row row = rows.iterator().next();
+      Optional<PushSubscription> subscription = row.getString("push_state") == null ? Optional.empty()
+          : Optional.of(new PushSubscription(Optional.ofNullable(row.getString("push_id")), row.getString("push_state"),
+              row.getOffsetDateTime("push_renew_at").toInstant()));
+      return Optional.of(new Stored(row.getString("cursor"), subscription));
+    });
+  }
+
+  /** Records the first cursor (a connection watched again keeps the one it has); whether it was recorded. */
+  Future<Boolean> start(SqlClient tx, UUID connectionId, String cursor) {
+    return tx.preparedQuery(START).execute(Tuple.of(connectionId, cursor)).map(rows -> rows.rowCount() == 1);
+  }
+
+  /** Moves the cursor from {@code from} to {@code to}; false if it was not at {@code from}. */
+  Future<Boolean> advance(SqlClient tx, UUID connectionId, String from, String to) {
+    return tx.preparedQuery(ADVANCE).execute(Tuple.of(connectionId, from, to)).map(rows -> rows.rowCount() == 1);
+  }
+
+  Future<Void> savePush(SqlClient db, UUID connectionId, PushSubscription subscription) {
+    return db.preparedQuery(SAVE_PUSH).execute(Tuple.of(connectionId, subscription.id().orElse(null),
+        subscription.state(), OffsetDateTime.ofInstant(subscription.renewAt(), ZoneOffset.UTC))).mapEmpty();
+  }
+
+  /** Applies a feed's {@link Changes#remember} and {@link Changes#forget}. */
+  Future<Void> applyKnown(SqlClient tx, UUID connectionId, Changes changes, boolean forgetAll) {
+    Future<Void> cleared = forgetAll
+        ? tx.preparedQuery(FORGET_ALL).execute(Tuple.of(connectionId)).mapEmpty()
+        : Future.succeededFuture();
+    return cleared.compose(v -> changes.forget().isEmpty() ? Future.succeededFuture()
+            : tx.preparedQuery(FORGET).execute(Tuple.of(connectionId, changes.forget().toArray(String[]::new))).mapEmpty())
+        .compose(v -> {
+          if (changes.remember().isEmpty()) {
+            return Future.succeededFuture();
+          }
+          String[] ids = changes.remember().keySet().toArray(String[]::new);
+          String[] labels = new String[ids.length];
+          for (int i = 0; i < ids.length; i++) {
+            labels[i] = String.join("\u001f", changes.remember().get(ids[i]));
+          }
+          return tx.preparedQuery(REMEMBER).execute(Tuple.of(connectionId, ids, labels)).mapEmpty();
+        });
+  }
+
+  /** The connection's known messages, each read on its own from the tenant's database. */
+  KnownMessages known(Tenant tenant, UUID connectionId) {
+    return new KnownMessages() {
+      @Override
+      public Future<Map<String, List<String>>> labels(Collection<String> messageIds) {
+        if (messageIds.isEmpty()) {
+          return Future.succeededFuture(Map.of());
+        }
+        String[] ids = messageIds.toArray(String[]::new);
+        return tenant.withDatabase(db -> db.preparedQuery(KNOWN).execute(Tuple.of(connectionId, ids))
+            .map(WatchStore::labelsOf));
+      }
+
+      @Override
+      public Future<Map<String, List<String>>> all(int limit) {
+        return tenant.withDatabase(db -> db.preparedQuery(ALL_KNOWN).execute(Tuple.of(connectionId, limit))
+            .map(WatchStore::labelsOf));
+      }
+    };
+  }
+
+  private static Map<String, List<String>> labelsOf(io.vertx.sqlclient.RowSet<Row> rows) {
+    Map<String, List<String>> labels = new HashMap<>();
+    for (Row row : rows) {
+      labels.put(row.getString("message_id"), List.of(row.getArrayOfStrings("labels")));
+    }
+    return labels;
+  }
+}

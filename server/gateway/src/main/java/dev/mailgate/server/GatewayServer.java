@@ -161,6 +161,7 @@ public final class GatewayServer {
     router.get(CallbackRoute.PATH).handler(new CallbackRoute(tenants, authorizations));
     MailboxWatcher watcher = new MailboxWatcher(vertx, tenants, providers, mailboxAccess, connections, eventLog,
         eventWakeups, options.watch());
+    stateChanges.onConnectionsChanged(watcher::connectionsChanged);
     for (ProviderModule module : providers.modules()) {
       module.capability(PushChannel.class).ifPresent(channel -> channel.mount(router, watcher));
     }

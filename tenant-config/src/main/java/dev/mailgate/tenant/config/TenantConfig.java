@@ -22,10 +22,12 @@ import static java.util.Collections.unmodifiableMap;
  * @param rateLimits        request limits for this tenant; empty = not limited
  * @param source            the YAML file this configuration came from
  * @param egress            address blocks this tenant's connections may reach beyond the gateway's default
+ * @param events            how long the tenant's mailbox events are kept
  */
 public record TenantConfig(String id, DatabaseConfig database, List<ApiKey> apiKeys,
     Map<OAuthProvider, OAuthClientConfig> oauthClients, List<String> allowedReturnUrls,
-    Optional<Path> tokenKeysetFile, Optional<RateLimits> rateLimits, Path source, EgressConfig egress) {
+    Optional<Path> tokenKeysetFile, Optional<RateLimits> rateLimits, Path source, EgressConfig egress,
+    EventsConfig events) {
 
   /** What a tenant id looks like: lowercase letters, digits and '-', 1 to 63 characters. */
   public static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
@@ -45,6 +47,15 @@ public record TenantConfig(String id, DatabaseConfig database, List<ApiKey> apiK
     Objects.requireNonNull(rateLimits, "rateLimits");
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(egress, "egress");
+    Objects.requireNonNull(events, "events");
+  }
+
+  /** A tenant with the default event retention. */
+  public TenantConfig(String id, DatabaseConfig database, List<ApiKey> apiKeys,
+      Map<OAuthProvider, OAuthClientConfig> oauthClients, List<String> allowedReturnUrls,
+      Optional<Path> tokenKeysetFile, Optional<RateLimits> rateLimits, Path source, EgressConfig egress) {
+    this(id, database, apiKeys, oauthClients, allowedReturnUrls, tokenKeysetFile, rateLimits, source, egress,
+        EventsConfig.defaults());
   }
 
   /** A tenant without egress exceptions. */

@@ -15,7 +15,8 @@ import org.snakeyaml.engine.v2.nodes.Node;
 final class TenantFileParser {
 
   private static final List<String> KEYS = List.of("id", "database", "api_keys", "oauth_clients",
-      "allowed_return_urls", "token_keyset", "rate_limits", "egress");
+      "allowed_return_urls", "token_keyset", "rate_limits", "egress", "events");
+  private static final List<String> EVENTS_KEYS = List.of("retention_days");
   private static final List<String> FILE_REFERENCE_KEYS = List.of("file");
   private static final List<String> RATE_LIMIT_KEYS = List.of("requests_per_second", "burst", "per_user",
       "max_in_flight");
@@ -45,11 +46,12 @@ final class TenantFileParser {
     Optional<Path> tokenKeyset = tokenKeyset(root);
     Optional<RateLimits> rateLimits = rateLimits(root);
     EgressConfig egress = egress(root);
+    EventsConfig events = events(root);
     if (context.hasErrors() || id.isEmpty() || database.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(new TenantConfig(id.get(), database.get(), apiKeys, oauthClients,
-        returnUrls, tokenKeyset, rateLimits, context.file(), egress));
+        returnUrls, tokenKeyset, rateLimits, context.file(), egress, events));
   }
 
   private Optional<String> id(MappingReader root) {
@@ -146,6 +148,14 @@ final class TenantFileParser {
       }
     });
     return new EgressConfig(allow);
+  }
+
+  /** Absent: events are kept {@link EventsConfig#DEFAULT_RETENTION_DAYS} days. */
+  private EventsConfig events(MappingReader root) {
+    return root.mapping("events", false, EVENTS_KEYS)
+        .flatMap(events -> events.integer("retention_days", false, 1, EventsConfig.MAX_RETENTION_DAYS))
+        .map(EventsConfig::new)
+        .orElse(EventsConfig.defaults());
   }
 
   static String fileNameWithoutExtension(Path file) {

@@ -7,6 +7,7 @@ import dev.mailgate.server.GatewayOptions;
 import dev.mailgate.server.egress.EgressPolicy;
 import dev.mailgate.server.GatewayServer;
 import dev.mailgate.server.cli.TuningOptions;
+import dev.mailgate.server.cli.WatchOptions;
 import dev.mailgate.server.cli.GatewayProcess;
 import dev.mailgate.server.cli.TenantLoading;
 import dev.mailgate.server.sandbox.LocalProviders;
@@ -64,6 +65,9 @@ public final class DevCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin
   TuningOptions tuning;
 
+  @picocli.CommandLine.Mixin
+  WatchOptions watching;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -105,7 +109,7 @@ public final class DevCommand implements Callable<Integer> {
         .withGmailRootUrl(providers.gmailRootUrl())
         .withGraphRootUrl(providers.graphRootUrl())
         .withEgress(EgressPolicy.strict().allowingLoopback());
-    options = tuning.applyTo(options);
+    options = watching.applyTo(tuning.applyTo(options));
     GatewayServer server = GatewayProcess.start(options, configs, resources);
     Optional<ConnectionRecord> demo = DemoData.seed(server.tenants().find(DemoData.TENANT)).await(60, TimeUnit.SECONDS);
     new DevBanner(out, host, server.port(), database, configs, demo, providers.mailServer(),

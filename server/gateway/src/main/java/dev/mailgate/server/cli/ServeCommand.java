@@ -68,6 +68,9 @@ public final class ServeCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin
   TuningOptions tuning;
 
+  @picocli.CommandLine.Mixin
+  WatchOptions watching;
+
   private OAuthProviders endpoints() {
     try {
       return OAuthProviders.defaults().overriding(oauthEndpoints);
@@ -90,7 +93,7 @@ public final class ServeCommand implements Callable<Integer> {
         EgressPolicy.strict(), OutboundTimeouts.DEFAULT, MemoryBounds.DEFAULT, true,
         dev.mailgate.server.mail.SendPolicy.DEFAULT, dev.mailgate.server.events.EventStreamPolicy.DEFAULT,
         dev.mailgate.server.watch.WatchPolicy.DEFAULT);
-    options = tuning.applyTo(options);
+    options = watching.applyTo(tuning.applyTo(options));
     GatewayServer server = GatewayProcess.start(options, tenants, () -> {});
     spec.commandLine().getOut().printf("Mailgate ready on %s:%d (%s), tenants: %s%n", host, server.port(),
         options.tls() ? "TLS" : "h2c", String.join(", ", server.tenants().ids()));

@@ -25,6 +25,7 @@ public final class ConnectionStateChanges implements NeedsReauth {
   private final CredentialStore credentials;
   private final EventLog events;
   private final EventWakeups wakeups;
+  private volatile java.util.function.Consumer<String> connectionsChanged = tenantId -> {};
 
   public ConnectionStateChanges(CredentialStore credentials, EventLog events, EventWakeups wakeups) {
     this.credentials = credentials;
@@ -38,9 +39,18 @@ public final class ConnectionStateChanges implements NeedsReauth {
     return tenant.withTransaction(tx -> markNeedsReauth(tx, connectionId)).onSuccess(v -> committed(tenant));
   }
 
-  /** The caller's transaction that used this class committed: the tenant's log readers read again now. */
+  /**
+   * The caller's transaction that used this class committed: the tenant's log readers read again
+   * now, and the listener (the mailbox watcher) learns that the tenant's connections changed.
+   */
   public void committed(Tenant tenant) {
     wakeups.appended(tenant.id());
+    connectionsChanged.accept(tenant.id());
+  }
+
+  /** Tells {@code listener} the id of each tenant whose connections were authorized or changed status. */
+  public void onConnectionsChanged(java.util.function.Consumer<String> listener) {
+    connectionsChanged = listener;
   }
 
   /** Forgets the credentials and marks the connection NEEDS_REAUTH; an event if it was ACTIVE. */

@@ -24,9 +24,6 @@ import java.util.UUID;
  */
 public final class EventLog {
 
-  /** How long events are kept. */
-  public static final Duration RETENTION = Duration.ofDays(7);
-
   /**
    * Serialises the appends of one connection without giving the transaction an id (advisory locks
    * are not writes), so the transaction id is assigned by the next statement, under the lock. (Read

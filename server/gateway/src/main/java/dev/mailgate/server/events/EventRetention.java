@@ -9,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes events older than {@link EventLog#RETENTION}: readers of a tenant's log call
+ * Deletes events older than the tenant's retention ({@code events.retention_days}, 7 days by default): readers of a tenant's log call
  * {@link #sweepIfDue} before they read, and at most once an {@code interval} per tenant (per
  * gateway) one bounded sweep runs. A tenant nobody reads keeps its old events until someone does.
  */
@@ -46,6 +46,6 @@ public final class EventRetention {
 
   /** One bounded sweep now; returns how many events it deleted. */
   public Future<Long> sweep(Tenant tenant) {
-    return tenant.withDatabase(db -> events.sweep(db, EventLog.RETENTION, SWEEP_LIMIT));
+    return tenant.withDatabase(db -> events.sweep(db, tenant.config().events().retention(), SWEEP_LIMIT));
   }
 }

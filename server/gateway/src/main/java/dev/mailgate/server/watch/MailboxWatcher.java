@@ -150,6 +150,13 @@ public final class MailboxWatcher implements PushInbox {
     return count.future();
   }
 
+  /** The tenant's connections changed (one was authorized, or changed status): read its list again now. */
+  public void connectionsChanged(String tenantId) {
+    if (context != null) {
+      context.runOnContext(v -> refresh(tenantId));
+    }
+  }
+
   // --- PushInbox: called from any thread ---
 
   @Override
@@ -239,6 +246,9 @@ public final class MailboxWatcher implements PushInbox {
 
   /** Reads the tenant's watchable connections and starts or stops watching to match; never fails. */
   private Future<Void> refresh(String tenantId) {
+    if (stopped) {
+      return Future.succeededFuture();
+    }
     Tenant tenant = tenants.find(tenantId).orElse(null);
     if (tenant == null) {
       return Future.succeededFuture();

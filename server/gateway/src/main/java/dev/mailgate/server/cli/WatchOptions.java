@@ -15,7 +15,7 @@ public final class WatchOptions {
 
   @Option(names = "--poll-interval", paramLabel = "DURATION",
       description = "How often each watched connection is checked even without a push notification, ISO-8601 "
-          + "(default: ${DEFAULT-VALUE}).", converter = DurationConverter.class)
+          + "(default: ${DEFAULT-VALUE}).", converter = TuningOptions.DurationConverter.class)
   Duration pollInterval = WatchPolicy.DEFAULT.pollInterval();
 
   @Option(names = "--public-url", paramLabel = "URL",

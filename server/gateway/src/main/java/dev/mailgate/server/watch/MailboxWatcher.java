@@ -103,6 +103,7 @@ public final class MailboxWatcher implements PushInbox {
     boolean missed;
     boolean subscribing;
     boolean resubscribe;
+    boolean anchored;
     long timer = -1;
     AutoCloseable idle;
 
@@ -155,6 +156,22 @@ public final class MailboxWatcher implements PushInbox {
     if (context != null) {
       context.runOnContext(v -> refresh(tenantId));
     }
+  }
+
+  /**
+   * Whether the connection is watched here and its feed has been read at least once (so changes
+   * from now on are reported): what a caller that just connected a mailbox may wait for.
+   */
+  public Future<Boolean> watching(WatchKey key) {
+    if (context == null) {
+      return Future.succeededFuture(false);
+    }
+    Promise<Boolean> answer = Promise.promise();
+    context.runOnContext(v -> {
+      Watched w = watched.get(key);
+      answer.complete(w != null && w.anchored);
+    });
+    return answer.future();
   }
 
   // --- PushInbox: called from any thread ---
@@ -350,6 +367,7 @@ public final class MailboxWatcher implements PushInbox {
         reading--;
         w.reading = false;
         boolean more = result.succeeded() && result.result();
+        w.anchored |= result.succeeded();
         if (result.failed()) {
           failed(w, result.cause());
         }

@@ -135,3 +135,23 @@ export async function startDevGateway({
     clearTimeout(timer);
   }
 }
+
+/**
+ * Connects `userId`'s sandbox Gmail mailbox `email` in dev mode: StartAuthorization, the local
+ * OAuth server's login form submitted over HTTP as `email`, then the callback. Resolves with the
+ * connection as ListConnections shows it.
+ */
+export async function connectSandboxGmail(clients, userId, email) {
+  const started = await clients.connections.startAuthorization({ user_id: userId, provider: 'PROVIDER_GMAIL' });
+  const login = await fetch(started.authorization_url, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: `username=${encodeURIComponent(email)}`,
+  });
+  if (login.status !== 302) throw new Error(`the OAuth login form answered ${login.status}`);
+  const callback = await fetch(login.headers.get('location'), { redirect: 'manual' });
+  if (callback.status !== 200) throw new Error(`the OAuth callback answered ${callback.status}`);
+  const { connections } = await clients.connections.listConnections({ user_id: userId });
+  return connections.find((c) => c.email_address === email);
+}

@@ -7,25 +7,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createClients, decodeError } from '../lib/mailgate.js';
-import { startDevGateway } from '../lib/dev-gateway.js';
+import { connectSandboxGmail, startDevGateway } from '../lib/dev-gateway.js';
 
 const ACME = { tenantId: 'acme', apiKey: 'mgk_dev_acme_5f2c9a7e41d8' };
-
-/** StartAuthorization, sign in on the OAuth server's form as `email`, follow the callback. */
-async function connectGmail(clients, userId, email) {
-  const started = await clients.connections.startAuthorization({ user_id: userId, provider: 'PROVIDER_GMAIL' });
-  const login = await fetch(started.authorization_url, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: `username=${encodeURIComponent(email)}`,
-  });
-  assert.equal(login.status, 302);
-  const callback = await fetch(login.headers.get('location'), { redirect: 'manual' });
-  assert.equal(callback.status, 200);
-  const { connections } = await clients.connections.listConnections({ user_id: userId });
-  return connections.find((c) => c.email_address === email);
-}
 
 describe('Gmail mail operations in dev mode via the Node.js client', { timeout: 300_000 }, () => {
   let gateway;
@@ -35,7 +19,7 @@ describe('Gmail mail operations in dev mode via the Node.js client', { timeout: 
   before(async () => {
     gateway = await startDevGateway({ timeoutMs: 110_000 });
     acme = createClients({ address: gateway.address, ...ACME });
-    connection = await connectGmail(acme, 'alice', 'alice@example.com');
+    connection = await connectSandboxGmail(acme, 'alice', 'alice@example.com');
   }, { timeout: 150_000 });
 
   after(async () => {

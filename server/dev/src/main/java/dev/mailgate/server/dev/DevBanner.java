@@ -76,6 +76,13 @@ final class DevBanner {
     out.printf("  open authorization_url in a browser, sign in as alice@example.com, then ListConnections shows it ACTIVE%n");
     out.printf("  alice's sandbox mailbox already holds three messages (one with a PDF attached):%n");
     out.printf("  grpcurl -plaintext %s -d '{\"user_id\":\"alice\",\"connection_id\":\"-\",\"query\":\"has:attachment\"}' %s mailgate.v1.MailService/SearchMessages%n", auth, address);
+    out.printf("%nWatch alice's mailboxes for new mail (one stream for all her connections; keep it open):%n");
+    out.printf("  grpcurl -plaintext %s -d '{\"user_id\":\"alice\",\"connection_id\":\"-\"}' %s mailgate.v1.MailService/WatchMailbox%n", auth, address);
+    out.printf("  then, in another terminal, make mail arrive: once her Gmail is authorized (above), she mails herself:%n");
+    demo.ifPresent(connection -> out.printf("  grpcurl -plaintext %s -d '{\"user_id\":\"alice\",\"connection_id\":\"%s\",\"request_id\":\"hello-'$(date +%%s)'\",\"content\":{\"to\":[{\"address\":\"alice@example.com\"}],\"subject\":\"hello\",\"text_body\":\"hi\"}}' %s mailgate.v1.MailService/SendMessage%n",
+        auth, connection.id(), address));
+    out.printf("  or deliver to her IMAP mailbox over SMTP: printf 'Subject: hello\\r\\n\\r\\nhi\\r\\n' | curl -s smtp://127.0.0.1:%d --mail-from ada@example.org --mail-rcpt alice@example.com -T -%n",
+        mailServer.getSmtp().getPort());
     out.printf("%nConnect alice's IMAP mailbox (GreenMail on loopback, plain IMAP %d / SMTP %d):%n",
         mailServer.getImap().getPort(), mailServer.getSmtp().getPort());
     out.printf("  grpcurl -plaintext %s -d '{\"user_id\":\"alice\",\"email_address\":\"alice@example.com\",\"imap_host\":\"127.0.0.1\",\"imap_port\":%d,\"imap_security\":\"IMAP_SECURITY_NONE\",\"smtp_host\":\"127.0.0.1\",\"smtp_port\":%d,\"smtp_security\":\"IMAP_SECURITY_NONE\",\"username\":\"alice@example.com\",\"password\":\"%s\"}' %s mailgate.v1.ConnectionService/CreateImapConnection%n",

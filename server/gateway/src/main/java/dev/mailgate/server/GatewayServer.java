@@ -100,13 +100,16 @@ public final class GatewayServer {
   /** Starts the gateway for these tenants; the future completes once the port is bound. */
   public static Future<GatewayServer> start(Vertx vertx, GatewayOptions options, List<TenantConfig> configs) {
     TenantCipherLoader ciphers = new TenantCipherLoader(vertx, new TenantKeysets(options.masterKey(), options.keysetDirectory()));
-    TenantRegistry tenants = new TenantRegistry(vertx, configs, ciphers, options.databaseConnections(),
-        options.databaseIdleTimeout(), options.migrationThreads(), options.bounds().databaseWaiters());
-    RpcBinder binder = new RpcBinder(new CallerResolver(tenants, options.bounds()),
-        options.rateLimits() ? CallLimits.enforcing(vertx) : CallLimits.off(), options.accessLog());
     UserStore users = new UserStore();
     ConnectionStore connections = new ConnectionStore();
     CredentialStore credentials = new CredentialStore();
+    EventLog eventLog = new EventLog();
+    EventWakeups eventWakeups = new EventWakeups(vertx);
+    ConnectionStateChanges stateChanges = new ConnectionStateChanges(credentials, connections, eventLog, eventWakeups);
+    TenantRegistry tenants = new TenantRegistry(vertx, configs, ciphers, options.databaseConnections(),
+        options.databaseIdleTimeout(), options.migrationThreads(), options.bounds().databaseWaiters(), stateChanges);
+    RpcBinder binder = new RpcBinder(new CallerResolver(tenants, options.bounds()),
+        options.rateLimits() ? CallLimits.enforcing(vertx) : CallLimits.off(), options.accessLog());
     OutboundTimeouts timeouts = options.timeouts();
     WebClient webClient = WebClient.create(vertx, new WebClientOptions()
         .setConnectTimeout(timeouts.connectMillis())
@@ -119,9 +122,6 @@ public final class GatewayServer {
         OutlookProviderModule::create,
         ImapProviderModule::create);
     OAuthClients oauthClients = new OAuthClients(vertx, providers.oauthSignIns(), timeouts);
-    EventLog eventLog = new EventLog();
-    EventWakeups eventWakeups = new EventWakeups(vertx);
-    ConnectionStateChanges stateChanges = new ConnectionStateChanges(credentials, eventLog, eventWakeups);
     AccessTokens accessTokens = new AccessTokens(oauthClients, credentials, stateChanges, Duration.ofMinutes(2), timeouts,
         options.bounds());
     ProviderCredentials providerCredentials = new ProviderCredentials(providers, accessTokens, credentials);

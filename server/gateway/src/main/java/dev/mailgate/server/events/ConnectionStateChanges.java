@@ -2,6 +2,8 @@ package dev.mailgate.server.events;
 
 import dev.mailgate.server.mail.NeedsReauth;
 import dev.mailgate.server.store.ConnectionStatus;
+import dev.mailgate.server.store.ConnectionStore;
+import dev.mailgate.server.tenant.UnreadableSecrets;
 import dev.mailgate.server.store.CredentialStore;
 import dev.mailgate.server.store.ProviderKind;
 import dev.mailgate.server.tenant.Tenant;
@@ -20,15 +22,18 @@ import java.util.UUID;
  * before: the status change row-locks the connection first, then the event log's append lock is
  * taken (the same order everywhere, so two producers cannot deadlock).
  */
-public final class ConnectionStateChanges implements NeedsReauth {
+public final class ConnectionStateChanges implements NeedsReauth, UnreadableSecrets {
 
   private final CredentialStore credentials;
+  private final ConnectionStore connections;
   private final EventLog events;
   private final EventWakeups wakeups;
   private volatile java.util.function.Consumer<String> connectionsChanged = tenantId -> {};
 
-  public ConnectionStateChanges(CredentialStore credentials, EventLog events, EventWakeups wakeups) {
+  public ConnectionStateChanges(CredentialStore credentials, ConnectionStore connections, EventLog events,
+      EventWakeups wakeups) {
     this.credentials = credentials;
+    this.connections = connections;
     this.events = events;
     this.wakeups = wakeups;
   }
@@ -51,6 +56,36 @@ public final class ConnectionStateChanges implements NeedsReauth {
   /** Tells {@code listener} the id of each tenant whose connections were authorized or changed status. */
   public void onConnectionsChanged(java.util.function.Consumer<String> listener) {
     connectionsChanged = listener;
+  }
+
+  /** How long marking an unreadable connection waits for its append lock (the finder may hold it). */
+  private static final java.time.Duration UNREADABLE_LOCK_WAIT = java.time.Duration.ofSeconds(5);
+
+  /**
+   * Marks a connection whose stored secret no longer decrypts NEEDS_REAUTH, with its event, in a
+   * transaction of its own (the ciphertexts stay for an operator to look at). A row locked by a
+   * transaction in progress is skipped, not waited for, and the append lock is waited for at most
+   * a few seconds: that transaction may be the one that found the problem.
+   */
+  @Override
+  public Future<Boolean> markNeedsReauth(Tenant tenant, UUID connectionId) {
+    return tenant.withBoundedTransaction(UNREADABLE_LOCK_WAIT, tx -> events.append(tx, connectionId,
+                List.of(NewEvent.connectionState(ConnectionStatus.NEEDS_REAUTH)))
+            .compose(sequences -> connections.markUnreadable(tx, connectionId))
+            .compose(marked -> marked ? Future.succeededFuture(true) : Future.<Boolean>failedFuture(new NotMarked())))
+        .recover(failure -> failure instanceof NotMarked ? Future.succeededFuture(false) : Future.failedFuture(failure))
+        .onSuccess(marked -> {
+          if (marked) {
+            committed(tenant);
+          }
+        });
+  }
+
+  /** The connection was not ACTIVE (or its row was busy): the transaction rolls back its event. */
+  private static final class NotMarked extends RuntimeException {
+    NotMarked() {
+      super("not marked", null, false, false);
+    }
   }
 
   /** Forgets the credentials and marks the connection NEEDS_REAUTH; an event if it was ACTIVE. */

@@ -27,7 +27,6 @@ import java.util.function.Function;
 public final class Tenant {
 
   private static final Logger log = LoggerFactory.getLogger(Tenant.class);
-  private static final ConnectionStore CONNECTIONS = new ConnectionStore();
   /** Bounds, for the rest of a transaction, how long it waits for a lock and how long it may sit idle. */
   private static final String LIMIT_WAITS = "SELECT set_config('lock_timeout', $1, true), "
       + "set_config('idle_in_transaction_session_timeout', $1, true)";
@@ -39,8 +38,11 @@ public final class Tenant {
   private final SchemaQualifier schema;
   private final Lazy<Void> migrated;
   private final Lazy<TokenCipher> cipher;
+  private final UnreadableSecrets unreadable;
 
-  Tenant(TenantConfig config, DatabasePools pools, TenantMigrations migrations, TenantCipherLoader ciphers) {
+  Tenant(TenantConfig config, DatabasePools pools, TenantMigrations migrations, TenantCipherLoader ciphers,
+      UnreadableSecrets unreadable) {
+    this.unreadable = unreadable;
     this.config = config;
     this.database = pools.poolFor(config.database());
     this.schema = new SchemaQualifier(config.database().schema());
@@ -115,7 +117,7 @@ public final class Tenant {
    * operator (unless a transaction holds its row: call again once it has ended). Never fails.
    */
   public Future<Void> markUnreadable(UUID connectionId, String field) {
-    return withDatabase(db -> CONNECTIONS.markUnreadable(db, connectionId))
+    return unreadable.markNeedsReauth(this, connectionId)
         .transform(marked -> {
           if (marked.failed()) {
             log.warn("tenant={} connection={} stored {} cannot be decrypted; marking it NEEDS_REAUTH failed: {}",

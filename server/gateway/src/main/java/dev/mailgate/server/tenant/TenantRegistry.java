@@ -22,13 +22,14 @@ public final class TenantRegistry {
    * @param maxConnections the most PostgreSQL connections all tenants together may hold
    * @param idleTimeout how long a database pool stays open unused
    * @param maxWaiters how many calls may wait for a connection of one pool; more are refused (GATEWAY_OVERLOADED)
+   * @param unreadable what marks a connection whose stored secret no longer decrypts
    */
   public TenantRegistry(Vertx vertx, Collection<TenantConfig> configs, TenantCipherLoader ciphers,
-      int maxConnections, Duration idleTimeout, int migrationThreads, int maxWaiters) {
+      int maxConnections, Duration idleTimeout, int migrationThreads, int maxWaiters, UnreadableSecrets unreadable) {
     this.pools = new DatabasePools(vertx, maxConnections, idleTimeout, maxWaiters);
     this.migrations = new TenantMigrations(vertx, migrationThreads, pools);
     this.tenants = configs.stream()
-        .map(config -> new Tenant(config, pools, migrations, ciphers))
+        .map(config -> new Tenant(config, pools, migrations, ciphers, unreadable))
         .collect(Collectors.toUnmodifiableMap(Tenant::id, Function.identity()));
   }
 

@@ -47,6 +47,8 @@ class UnreadableCredentialsTest {
         .execute(Tuple.of(UUID.fromString(original.getConnectionId()), UUID.fromString(victim.getConnectionId())))
         .map(rows -> rows.rowCount()));
 
+    String startOfLog = mail.listMailboxEvents(dev.mailgate.proto.v1.ListMailboxEventsRequest.newBuilder()
+        .setUserId(userId).setConnectionId(victim.getConnectionId()).build()).getNextCursor();
     try (LogLines log = new LogLines(Tenant.class)) {
       var failure = assertFails(Status.Code.FAILED_PRECONDITION, "CONNECTION_NEEDS_REAUTH",
           () -> mail.listLabels(labels(userId, victim)));
@@ -62,6 +64,14 @@ class UnreadableCredentialsTest {
     assertThat(connectionsApi.getConnection(GetConnectionRequest.newBuilder().setUserId(userId)
         .setConnectionId(victim.getConnectionId()).build()).getStatus())
         .isEqualTo(ConnectionStatus.CONNECTION_STATUS_NEEDS_REAUTH);
+
+    // The change is an event of the connection's log, like every other change to NEEDS_REAUTH.
+    var events = mail.listMailboxEvents(dev.mailgate.proto.v1.ListMailboxEventsRequest.newBuilder().setUserId(userId)
+        .setConnectionId(victim.getConnectionId()).setCursor(startOfLog).build());
+    assertThat(events.getEventsList()).singleElement().satisfies(event -> {
+      assertThat(event.getType()).isEqualTo(dev.mailgate.proto.v1.MailboxEventType.MAILBOX_EVENT_TYPE_CONNECTION_STATE_CHANGED);
+      assertThat(event.getConnectionStatus()).isEqualTo(ConnectionStatus.CONNECTION_STATUS_NEEDS_REAUTH);
+    });
 
     assertThat(mail.listLabels(labels(userId, original)).getLabelsList()).isNotEmpty();
     assertThat(connectionsApi.getConnection(GetConnectionRequest.newBuilder().setUserId(userId)

@@ -10,6 +10,7 @@ import dev.mailgate.tenant.config.TenantConfigLoader;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.mailgate.server.watch.WatchPolicy;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * here is passed as system properties ({@code crash.*}). Its send path has one fault of its own:
  * with probability {@code crash.killAfterAcceptedProbability} it SIGKILLs itself after the
  * provider accepted a send and before the outcome is committed. Writes {@code crash.readyFile}
- * once it serves.
+ * once it serves. With {@code crash.watchPollMillis} it polls watched mailboxes that often.
  */
 public final class CrashableGateway {
 
@@ -50,6 +51,11 @@ public final class CrashableGateway {
         .withGmailRootUrl(property("crash.gmailRoot"))
         .withGraphRootUrl(property("crash.graphRoot"))
         .withSendPolicy(policy);
+    String watchPoll = System.getProperty("crash.watchPollMillis");
+    if (watchPoll != null) {
+      options = options.withWatch(WatchPolicy.DEFAULT.withIntervals(Duration.ofMillis(Long.parseLong(watchPoll)),
+          Duration.ofSeconds(1)));
+    }
     GatewayServer.start(Vertx.vertx(), options, loaded.tenants()).await(120, TimeUnit.SECONDS);
     Files.writeString(Path.of(property("crash.readyFile")), "ready");
     Thread.currentThread().join();

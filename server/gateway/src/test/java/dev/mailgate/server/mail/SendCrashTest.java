@@ -3,17 +3,13 @@ package dev.mailgate.server.mail;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.rpc.RetryInfo;
-import dev.mailgate.proto.v1.CompleteAuthorizationRequest;
-import dev.mailgate.proto.v1.ConnectionServiceGrpc;
 import dev.mailgate.proto.v1.EmailAddress;
 import dev.mailgate.proto.v1.MailServiceGrpc;
 import dev.mailgate.proto.v1.MessageContent;
 import dev.mailgate.proto.v1.Provider;
 import dev.mailgate.proto.v1.SendMessageRequest;
-import dev.mailgate.proto.v1.StartAuthorizationRequest;
 import dev.mailgate.server.FreePort;
 import dev.mailgate.server.sandbox.LocalProviders;
-import dev.mailgate.server.testing.Browser;
 import dev.mailgate.server.testing.TestGateway;
 import dev.mailgate.server.testing.TestPostgres;
 import io.grpc.ManagedChannel;
@@ -36,7 +32,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -64,9 +59,7 @@ class SendCrashTest {
   private static final Duration GRAPH_FILING = Duration.ofMillis(Long.getLong("mailgate.crashtest.graphFilingMillis", 300));
   private static final int USERS_PER_PROVIDER = 2;
 
-  private record Account(Provider provider, String userId, String address, String connectionId) {}
-
-  private record Send(Account account, String requestId) {
+  private record Send(GatewaySupervisor.Account account, String requestId) {
     String header() {
       return SendService.messageIdHeader("acme", account.userId(), requestId);
     }
@@ -88,20 +81,21 @@ class SendCrashTest {
     ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
         .maxInboundMessageSize(8 * 1024 * 1024).build();
     Client client = new Client(channel);
-    Supervisor gateway = new Supervisor(dir, tenants, port, providers, postgres, channel, client.answered);
+    GatewaySupervisor gateway = new GatewaySupervisor(dir, tenants, port, providers, postgres, channel,
+        List.of("-Dcrash.leaseMillis=2000", "-Dcrash.callLimitMillis=1000", "-Dcrash.killAfterAcceptedProbability=" + SELF_KILL));
     try {
       gateway.startAndAwaitReady();
-      List<Account> accounts = new ArrayList<>();
+      List<GatewaySupervisor.Account> accounts = new ArrayList<>();
       for (int i = 0; i < USERS_PER_PROVIDER; i++) {
-        accounts.add(connect(channel, providers, Provider.PROVIDER_GMAIL, "gmail.test"));
-        accounts.add(connect(channel, providers, Provider.PROVIDER_OUTLOOK, "outlook.test"));
+        accounts.add(GatewaySupervisor.connect(channel, Provider.PROVIDER_GMAIL, "gmail.test"));
+        accounts.add(GatewaySupervisor.connect(channel, Provider.PROVIDER_OUTLOOK, "outlook.test"));
       }
       List<Send> sends = new ArrayList<>();
       for (int i = 0; i < SENDS; i++) {
         sends.add(new Send(accounts.get(i % accounts.size()), "crash-" + i + "-" + UUID.randomUUID()));
       }
 
-      Thread killer = new Thread(gateway::killAtRandom, "crash-test-killer");
+      Thread killer = new Thread(() -> gateway.killAtRandom(client.answered::get, KILL_EVERY), "crash-test-killer");
       killer.start();
       ExecutorService callers = Executors.newFixedThreadPool(CONCURRENCY);
       for (Send send : sends) {
@@ -114,7 +108,7 @@ class SendCrashTest {
       Thread.sleep(GRAPH_FILING.plusSeconds(1).toMillis()); // Graph files the last sends
 
       Map<String, Long> filed = new HashMap<>();
-      for (Account account : accounts) {
+      for (GatewaySupervisor.Account account : accounts) {
         List<String> headers = account.provider() == Provider.PROVIDER_GMAIL
             ? providers.sandbox().gmail().messageIdHeaders(account.address(), "SENT")
             : providers.sandbox().graph().internetMessageIds(account.address(), "sentitems");
@@ -139,19 +133,6 @@ class SendCrashTest {
       providers.close();
       vertx.close().await(20, TimeUnit.SECONDS);
     }
-  }
-
-  private static Account connect(ManagedChannel channel, LocalProviders providers, Provider provider, String domain)
-      throws Exception {
-    String userId = "crash-" + UUID.randomUUID().toString().substring(0, 8);
-    String address = userId + "@" + domain;
-    var connections = ConnectionServiceGrpc.newBlockingStub(channel).withInterceptors(TestGateway.acme());
-    var started = connections.startAuthorization(StartAuthorizationRequest.newBuilder().setUserId(userId)
-        .setProvider(provider).build());
-    Map<String, String> callback = Browser.query(new Browser().signIn(started.getAuthorizationUrl(), address));
-    var connection = connections.completeAuthorization(CompleteAuthorizationRequest.newBuilder()
-        .setState(callback.get("state")).setCode(callback.get("code")).build());
-    return new Account(provider, userId, address, connection.getConnectionId());
   }
 
   /** Retries each send with its request_id until the gateway answers it. */
@@ -232,99 +213,6 @@ class SendCrashTest {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(e);
-      }
-    }
-  }
-
-  /** Starts the gateway process, kills it at random (SIGKILL) and starts it again until stopped. */
-  private static final class Supervisor {
-    final AtomicInteger starts = new AtomicInteger();
-    final AtomicInteger killsByTest = new AtomicInteger();
-    final AtomicInteger killsBySelf = new AtomicInteger();
-    private final AtomicBoolean stopped = new AtomicBoolean();
-    private final Path dir;
-    private final List<String> command;
-    private final Map<String, String> environment;
-    private final ManagedChannel channel;
-    private final AtomicLong answered;
-    private volatile Process process;
-
-    Supervisor(Path dir, Path tenants, int port, LocalProviders providers, TestPostgres postgres, ManagedChannel channel,
-        AtomicLong answered) {
-      this.dir = dir;
-      this.channel = channel;
-      this.answered = answered;
-      var oauth = providers.oauthServer();
-      command = List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx384m", "-XX:TieredStopAtLevel=1",
-          "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-          "-Dcrash.tenants=" + tenants, "-Dcrash.secrets=" + dir.resolve("secrets"), "-Dcrash.port=" + port,
-          "-Dcrash.readyFile=" + dir.resolve("ready"),
-          "-Dcrash.gmailRoot=" + providers.gmailRootUrl(), "-Dcrash.graphRoot=" + providers.graphRootUrl(),
-          "-Dcrash.google.authorize=" + oauth.authorizationEndpointUrl("google"),
-          "-Dcrash.google.token=" + oauth.tokenEndpointUrl("google"),
-          "-Dcrash.microsoft.authorize=" + oauth.authorizationEndpointUrl("microsoft"),
-          "-Dcrash.microsoft.token=" + oauth.tokenEndpointUrl("microsoft"),
-          "-Dcrash.leaseMillis=2000", "-Dcrash.callLimitMillis=1000",
-          "-Dcrash.killAfterAcceptedProbability=" + SELF_KILL,
-          "-cp", System.getProperty("java.class.path"), CrashableGateway.class.getName());
-      environment = Map.of("TEST_PUBLIC_URL", "http://127.0.0.1:" + port, "TEST_CLIENT_SECRET", "test-client-secret",
-          "TEST_DB_HOST", postgres.host(), "TEST_DB_PORT", Integer.toString(postgres.port()),
-          "TEST_DB_USER", postgres.user(), "TEST_DB_PASSWORD", postgres.password());
-    }
-
-    void startAndAwaitReady() throws Exception {
-      Path ready = dir.resolve("ready");
-      Files.deleteIfExists(ready);
-      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("gateway.log").toFile()));
-      builder.environment().putAll(environment);
-      process = builder.start();
-      starts.incrementAndGet();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-      while (!Files.exists(ready)) {
-        if (!process.isAlive() || System.nanoTime() > deadline) {
-          throw new IllegalStateException("the gateway did not start; see " + dir.resolve("gateway.log"));
-        }
-        Thread.sleep(50);
-      }
-      channel.resetConnectBackoff();
-    }
-
-    /**
-     * Until stopped: SIGKILL the gateway once a random number of sends were answered since it
-     * started (or notice it killed itself), and start it again.
-     */
-    void killAtRandom() {
-      try {
-        while (!stopped.get()) {
-          Process running = process;
-          long target = answered.get() + KILL_EVERY / 2 + ThreadLocalRandom.current().nextLong(KILL_EVERY + 1);
-          while (!stopped.get() && running.isAlive() && answered.get() < target) {
-            Thread.sleep(10);
-          }
-          if (stopped.get()) {
-            return;
-          }
-          if (!running.isAlive()) {
-            killsBySelf.incrementAndGet();
-          } else {
-            running.destroyForcibly(); // SIGKILL
-            running.waitFor();
-            killsByTest.incrementAndGet();
-          }
-          startAndAwaitReady();
-        }
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }
-
-    void stop() throws InterruptedException {
-      stopped.set(true);
-      Process running = process;
-      if (running != null && running.isAlive()) {
-        running.destroyForcibly();
-        running.waitFor(10, TimeUnit.SECONDS);
       }
     }
   }

@@ -1,0 +1,204 @@
+package dev.mailgate.server.mail;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailgate.proto.v1.ListMailboxEventsRequest;
+import dev.mailgate.proto.v1.ListMailboxEventsResponse;
+import dev.mailgate.proto.v1.MailServiceGrpc;
+import dev.mailgate.proto.v1.MailboxEvent;
+import dev.mailgate.proto.v1.MailboxEventType;
+import dev.mailgate.proto.v1.Provider;
+import dev.mailgate.server.FreePort;
+import dev.mailgate.server.sandbox.LocalProviders;
+import dev.mailgate.server.testing.Mailboxes;
+import dev.mailgate.server.testing.TestGateway;
+import dev.mailgate.server.testing.TestPostgres;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.StatusRuntimeException;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Mail keeps arriving in watched Gmail and Outlook sandbox mailboxes while the gateway process
+ * ({@link CrashableGateway}, polling every 300 ms) is SIGKILLed at random and started again; a
+ * client reads ListMailboxEvents from its cursor, retrying while the gateway is down. At the end
+ * every message has its MESSAGE_ADDED, and a message reported twice is the same event (same
+ * {@code event_id} and {@code sequence}) read twice, never a second event: the feed's cursor and
+ * the events it produced commit together.
+ *
+ * <p>{@code mailgate.crashtest.arrivals} (default 30 per mailbox, for CI) and
+ * {@code mailgate.crashtest.killEveryArrivals} (10) size it.
+ */
+class EventCrashTest {
+
+  private static final int ARRIVALS = Integer.getInteger("mailgate.crashtest.arrivals", 30);
+  private static final long KILL_EVERY = Long.getLong("mailgate.crashtest.killEveryArrivals", 10);
+
+  @Test
+  void everyArrivalIsOneEventThoughTheGatewayIsKilledWhileItWatches() throws Exception {
+    TestPostgres postgres = TestPostgres.get();
+    String database = "evcrash_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    postgres.createDatabase(database);
+    Path dir = Files.createTempDirectory("mailgate-event-crash");
+    Path tenants = Files.createDirectories(dir.resolve("tenants"));
+    Files.writeString(tenants.resolve("acme.yaml"), TestGateway.tenantYaml("acme", database, TestGateway.ACME_KEY));
+    int port = FreePort.pick();
+    Vertx vertx = Vertx.vertx();
+    LocalProviders providers = LocalProviders.start(vertx, true);
+    ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    var mail = MailServiceGrpc.newBlockingStub(channel).withInterceptors(TestGateway.acme());
+    GatewaySupervisor gateway = new GatewaySupervisor(dir, tenants, port, providers, postgres, channel,
+        List.of("-Dcrash.leaseMillis=2000", "-Dcrash.callLimitMillis=1000", "-Dcrash.killAfterAcceptedProbability=0",
+            "-Dcrash.watchPollMillis=300"));
+    try {
+      gateway.startAndAwaitReady();
+      List<Reader> readers = new ArrayList<>();
+      for (Provider provider : List.of(Provider.PROVIDER_GMAIL, Provider.PROVIDER_OUTLOOK)) {
+        var account = GatewaySupervisor.connect(channel, provider,
+            provider == Provider.PROVIDER_GMAIL ? "gmail.test" : "outlook.test");
+        Reader reader = new Reader(mail, account, providers);
+        reader.awaitWatched();
+        readers.add(reader);
+      }
+
+      AtomicLong delivered = new AtomicLong();
+      Thread killer = new Thread(() -> gateway.killAtRandom(delivered::get, KILL_EVERY), "event-crash-killer");
+      killer.start();
+      for (int i = 0; i < ARRIVALS; i++) {
+        for (Reader reader : readers) {
+          reader.deliver("arrival " + i + " " + UUID.randomUUID());
+          delivered.incrementAndGet();
+        }
+        Thread.sleep(ThreadLocalRandom.current().nextLong(20, 120));
+        readers.forEach(Reader::readSome);
+      }
+      gateway.stop();
+      killer.join();
+      gateway.startAndAwaitReady();
+      for (Reader reader : readers) {
+        reader.readUntilAll(TimeUnit.SECONDS.toNanos(90));
+      }
+
+      System.out.printf("event crash test: %d arrivals per mailbox, %d gateway starts, %d SIGKILLs%n",
+          ARRIVALS, gateway.starts.get(), gateway.killsByTest.get());
+      assertThat(gateway.killsByTest.get()).as("kills").isPositive();
+      for (Reader reader : readers) {
+        reader.check();
+      }
+    } finally {
+      gateway.stop();
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      providers.close();
+      vertx.close().await(20, TimeUnit.SECONDS);
+    }
+  }
+
+  /** One mailbox: what was delivered to it, and its events as a client reads them from its cursor. */
+  private static final class Reader {
+    private final MailServiceGrpc.MailServiceBlockingStub mail;
+    private final GatewaySupervisor.Account account;
+    private final LocalProviders providers;
+    private final Set<String> subjects = new java.util.LinkedHashSet<>();
+    private final List<MailboxEvent> events = new ArrayList<>();
+    private String cursor = "";
+
+    Reader(MailServiceGrpc.MailServiceBlockingStub mail, GatewaySupervisor.Account account, LocalProviders providers) {
+      this.mail = mail;
+      this.account = account;
+      this.providers = providers;
+    }
+
+    void deliver(String subject) {
+      byte[] message = Mailboxes.mail("ada@example.org", account.address(), subject, "hello", "", null);
+      if (account.provider() == Provider.PROVIDER_GMAIL) {
+        providers.sandbox().gmail().deliver(account.address(), message, List.of("INBOX", "UNREAD"));
+      } else {
+        providers.sandbox().graph().deliver(account.address(), message, "inbox");
+      }
+      subjects.add(subject);
+    }
+
+    /** Delivers one message until its event is read: then the gateway watches the mailbox. */
+    void awaitWatched() throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      cursor = page().getNextCursor();
+      String primer = "primer " + UUID.randomUUID();
+      deliver(primer);
+      while (addedSubjects().stream().noneMatch(primer::equals)) {
+        assertThat(System.nanoTime()).as("the primer's event arrives").isLessThan(deadline);
+        if (!readSome()) {
+          // Delivered before the watch began: deliver another primer.
+          primer = "primer " + UUID.randomUUID();
+          deliver(primer);
+        }
+        Thread.sleep(200);
+      }
+      subjects.removeIf(s -> s.startsWith("primer "));
+      events.clear();
+    }
+
+    /** One page from the cursor; false if nothing came (or the gateway is down). */
+    boolean readSome() {
+      try {
+        ListMailboxEventsResponse page = page();
+        events.addAll(page.getEventsList());
+        cursor = page.getNextCursor();
+        return page.getEventsCount() > 0;
+      } catch (StatusRuntimeException down) {
+        return false;
+      }
+    }
+
+    private ListMailboxEventsResponse page() {
+      return mail.withDeadlineAfter(5, TimeUnit.SECONDS).listMailboxEvents(ListMailboxEventsRequest.newBuilder()
+          .setUserId(account.userId()).setConnectionId(account.connectionId()).setCursor(cursor).setPageSize(500)
+          .build());
+    }
+
+    void readUntilAll(long nanos) throws InterruptedException {
+      long deadline = System.nanoTime() + nanos;
+      while (!addedSubjects().containsAll(subjects) && System.nanoTime() < deadline) {
+        if (!readSome()) {
+          Thread.sleep(200);
+        }
+      }
+    }
+
+    private Set<String> addedSubjects() {
+      return events.stream().filter(e -> e.getType() == MailboxEventType.MAILBOX_EVENT_TYPE_MESSAGE_ADDED)
+          .map(e -> e.getMessage().getSubject()).collect(Collectors.toSet());
+    }
+
+    void check() {
+      assertThat(addedSubjects()).as(account.provider() + ": every arrival has its event").containsAll(subjects);
+      Map<String, Set<String>> eventIdsByMessage = new HashMap<>();
+      Map<String, Long> sequenceByEventId = new HashMap<>();
+      for (MailboxEvent event : events) {
+        if (event.getType() == MailboxEventType.MAILBOX_EVENT_TYPE_MESSAGE_ADDED) {
+          eventIdsByMessage.computeIfAbsent(event.getMessage().getMessageId(), k -> new java.util.HashSet<>())
+              .add(event.getEventId());
+        }
+        Long sequence = sequenceByEventId.putIfAbsent(event.getEventId(), event.getSequence());
+        assertThat(sequence == null || sequence == event.getSequence())
+            .as("a redelivered event keeps its sequence").isTrue();
+      }
+      assertThat(eventIdsByMessage.values()).as(account.provider() + ": one MESSAGE_ADDED event per message")
+          .allSatisfy(ids -> assertThat(ids).hasSize(1));
+      List<Long> distinct = events.stream().map(MailboxEvent::getSequence).distinct().toList();
+      assertThat(distinct).as("sequences increase").isSorted();
+    }
+  }
+}

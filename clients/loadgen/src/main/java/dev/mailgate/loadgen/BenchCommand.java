@@ -32,10 +32,15 @@ import picocli.CommandLine.Parameters;
         + "itself and compares. direct: ListConnections vs its SQL on the database; grpc-java: vs the grpc-java "
         + "baseline; search: SearchMessages vs the same Gmail calls on the sandbox; tenants: one first call per "
         + "bench tenant, then one tenant vs all of them; limits: ListConnections with --rate-limits on vs off; "
-        + "all: each of these. Run it from the repository root.")
+        + "all: each of these; events: mailbox events (latency with push and polling, throughput to many "
+        + "WatchTenant streams, scale), not part of all. Run it from the repository root.")
 final class BenchCommand implements Callable<Integer> {
 
   static final List<String> COMPARISONS = List.of("direct", "grpc-java", "search", "tenants", "limits");
+  /** Mailbox events (issue 12): not part of {@code all}, it runs for many minutes ({@link EventsBench}). */
+  static final String EVENTS = "events";
+  /** Where each gateway of {@code events} keeps its data, under the comparison's directory. */
+  private static final List<String> EVENTS_GATEWAYS = List.of("polling", "push");
   /** The dev gateway's bench tenants (dev --bench-tenants N): ids and their API keys. */
   static final String TENANT_PATTERN = "bench%04d";
   static final String KEY_PATTERN = "mgk_bench_bench%04d";
@@ -56,7 +61,7 @@ final class BenchCommand implements Callable<Integer> {
   private static final Pattern BARE_READY = Pattern.compile("bare-vertx ready on (\\S+):(\\d+)");
   private static final Pattern SANDBOX_READY = Pattern.compile("Provider sandbox ready on (\\S+)");
 
-  @Parameters(index = "0", paramLabel = "COMPARISON", description = "direct, grpc-java, search, tenants, limits or all")
+  @Parameters(index = "0", paramLabel = "COMPARISON", description = "direct, grpc-java, search, tenants, limits, all or events")
   String comparison;
 
   @CommandLine.Mixin
@@ -86,6 +91,9 @@ final class BenchCommand implements Callable<Integer> {
       description = "how long the gateway may take to start (${DEFAULT-VALUE})")
   String startupTimeout;
 
+  @CommandLine.Mixin
+  EventsOptions events = new EventsOptions();
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -99,9 +107,9 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     out = spec.commandLine().getOut();
     List<String> names = comparison.equals("all") ? COMPARISONS : List.of(comparison);
-    if (!COMPARISONS.containsAll(names)) {
+    if (!COMPARISONS.containsAll(names) && !comparison.equals(EVENTS)) {
       throw new CommandLine.ParameterException(spec.commandLine(),
-          "unknown comparison '" + comparison + "'; expected direct, grpc-java, search, tenants, limits or all");
+          "unknown comparison '" + comparison + "'; expected direct, grpc-java, search, tenants, limits, all or events");
     }
     if (rounds < Rounds.MIN) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--rounds must be at least " + Rounds.MIN);
@@ -156,6 +164,20 @@ final class BenchCommand implements Callable<Integer> {
 
   private void runSection(Vertx vertx, Path dir, BenchSection section) throws Exception {
     Files.createDirectories(dir);
+    if (section.name.equals(EVENTS)) {
+      List<ChildProcess> mine = new ArrayList<>();
+      try {
+        new EventsBench(vertx, events, out, java(), serverJar, accessLog, LoadgenCli.parseDuration(startupTimeout))
+            .run(dir, section, child -> {
+              mine.add(child);
+              started.add(child);
+            });
+      } finally {
+        mine.forEach(ChildProcess::stop);
+        EVENTS_GATEWAYS.forEach(gateway -> DevGatewayProcess.stopLeftovers(dir.resolve(gateway).resolve("data")));
+      }
+      return;
+    }
     int benchTenants = section.name.equals("tenants") ? tenants : section.name.equals("limits") ? 1 : 0;
     List<ChildProcess> mine = new ArrayList<>();
     java.util.function.Consumer<ChildProcess> track = child -> {
@@ -500,7 +522,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     all.forEach(ChildProcess::stop);
     if (root != null) {
-      COMPARISONS.forEach(name -> DevGatewayProcess.stopLeftovers(root.resolve(name).resolve("data")));
+      dataDirectories(root).forEach(DevGatewayProcess::stopLeftovers);
     }
   }
 
@@ -509,9 +531,15 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /** Embedded PostgreSQL's data under each comparison's directory; the logs stay. */
+  private static List<Path> dataDirectories(Path root) {
+    List<Path> dirs = new ArrayList<>();
+    COMPARISONS.forEach(name -> dirs.add(root.resolve(name).resolve("data")));
+    EVENTS_GATEWAYS.forEach(gateway -> dirs.add(root.resolve(EVENTS).resolve(gateway).resolve("data")));
+    return dirs;
+  }
+
   private static void deleteDataDirectories(Path root) {
-    for (String name : COMPARISONS) {
-      Path data = root.resolve(name).resolve("data");
+    for (Path data : dataDirectories(root)) {
       if (!Files.exists(data)) {
         continue;
       }

@@ -54,7 +54,8 @@ final class BenchSection {
 
   /** Every call made succeeded, and the comparison ran to its end. */
   boolean clean() {
-    return failure == null && !results.isEmpty() && results.stream().allMatch(LoadResult::clean);
+    return failure == null && (!results.isEmpty() || !checks.isEmpty()) && results.stream().allMatch(LoadResult::clean)
+        && checks.stream().noneMatch(check -> check.verdict().equals("FAILED CALLS"));
   }
 
   JsonObject toJson() {

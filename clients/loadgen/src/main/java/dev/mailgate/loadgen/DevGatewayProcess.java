@@ -20,6 +20,7 @@ final class DevGatewayProcess implements AutoCloseable {
   private static final Pattern GMAIL_ROOT = Pattern.compile("Gmail sandbox API root (\\S+)");
   private static final Pattern BANNER_END = Pattern.compile("Press Ctrl-C to stop");
   private static final Pattern ACME = Pattern.compile("^\\s*tenant acme\\s+database (\\S+)\\s+api key (mgk_\\S+)");
+  private static final Pattern GREENMAIL = Pattern.compile("GreenMail on loopback, plain IMAP (\\d+) / SMTP (\\d+)");
 
   final ChildProcess process;
   private final Path dataDir;
@@ -28,9 +29,13 @@ final class DevGatewayProcess implements AutoCloseable {
   final Optional<String> postgresHostPort;
   final Optional<String> acmeDatabase;
   final Optional<String> acmeApiKey;
+  /** The dev GreenMail's plain IMAP and SMTP ports on loopback, if the banner names them. */
+  final Optional<int[]> greenMailPorts;
 
   private DevGatewayProcess(ChildProcess process, Path dataDir, String address, String gmailRootUrl,
-      Optional<String> postgresHostPort, Optional<String> acmeDatabase, Optional<String> acmeApiKey) {
+      Optional<String> postgresHostPort, Optional<String> acmeDatabase, Optional<String> acmeApiKey,
+      Optional<int[]> greenMailPorts) {
+    this.greenMailPorts = greenMailPorts;
     this.process = process;
     this.dataDir = dataDir;
     this.address = address;
@@ -57,9 +62,21 @@ final class DevGatewayProcess implements AutoCloseable {
   static DevGatewayProcess start(String java, Path serverJar, Path dataDir, int benchTenants, String accessLog,
       boolean rateLimits, String sandboxUrl, Path log, Duration timeout,
       java.util.function.Consumer<ChildProcess> started) throws Exception {
-    List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-jar", serverJar.toString(), "dev",
-        "--port", "0", "--data-dir", dataDir.toString(), "--access-log", accessLog,
+    return start(java, "256m", 0, serverJar, dataDir, benchTenants, accessLog, rateLimits, sandboxUrl, List.of(), log,
+        timeout, started);
+  }
+
+  /**
+   * Like the other {@code start}, with the JVM's {@code -Xmx}, the port (0: any) and more options
+   * of {@code dev} ({@code --watch}, {@code --poll-interval}, {@code --public-url}, ...).
+   */
+  static DevGatewayProcess start(String java, String heap, int port, Path serverJar, Path dataDir, int benchTenants,
+      String accessLog, boolean rateLimits, String sandboxUrl, List<String> more, Path log, Duration timeout,
+      java.util.function.Consumer<ChildProcess> started) throws Exception {
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-jar", serverJar.toString(), "dev",
+        "--port", Integer.toString(port), "--data-dir", dataDir.toString(), "--access-log", accessLog,
         "--rate-limits", rateLimits ? "on" : "off"));
+    command.addAll(more);
     if (benchTenants > 0) {
       command.addAll(List.of("--bench-tenants", Integer.toString(benchTenants)));
     }
@@ -84,7 +101,8 @@ final class DevGatewayProcess implements AutoCloseable {
     Optional<Matcher> acme = process.find(ACME);
     return new DevGatewayProcess(process, dataDir, address, gmailRoot,
         process.find(POSTGRES).map(m -> m.group(1) + ":" + m.group(2)),
-        acme.map(m -> m.group(1)), acme.map(m -> m.group(2)));
+        acme.map(m -> m.group(1)), acme.map(m -> m.group(2)),
+        process.find(GREENMAIL).map(m -> new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))}));
   }
 
   /** postgresql://postgres@HOST:PORT/<acme's database> (embedded PostgreSQL trusts local connections). */

@@ -1,0 +1,85 @@
+package dev.mailgate.loadgen;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code bench events} scale, on the push gateway: {@code --connections} Gmail and Outlook
+ * connections (half each) and {@code --imap-connections} IMAP ones, all connected through the
+ * public API and each proven watched by a probe; then {@code --scale-rate} new messages a second
+ * for {@code --scale-duration}, spread evenly over every watched connection (each gets one before
+ * any gets a second, in a shuffled order), each timed to its MESSAGE_ADDED; then the gateway's CPU
+ * over {@code --idle} with no new mail. The gateway's RSS is sampled throughout.
+ */
+final class EventsScale {
+
+  private final EventsBench bench;
+  private final EventsBench.GatewayUnderTest g;
+  private final List<BenchMailbox> latencyBoxes;
+  private final BenchSection section;
+
+  EventsScale(EventsBench bench, EventsBench.GatewayUnderTest g, List<BenchMailbox> latencyBoxes, BenchSection section) {
+    this.bench = bench;
+    this.g = g;
+    this.latencyBoxes = latencyBoxes;
+    this.section = section;
+  }
+
+  void run() throws Exception {
+    EventsOptions options = bench.options();
+    int gmail = options.connections / 2;
+    int outlook = options.connections - gmail;
+    int imap = options.imapConnections();
+    String size = options.connections + " push + " + imap + " IMAP";
+    bench.out().printf("scale: connecting %d Gmail, %d Outlook and %d IMAP mailboxes, %d at a time ...%n", gmail,
+        outlook, imap, options.connectConcurrency);
+    bench.out().flush();
+    long start = System.nanoTime();
+    List<BenchMailbox> boxes = new ArrayList<>(latencyBoxes);
+    boxes.addAll(bench.connect(g, "s", gmail, outlook, imap));
+    double connectSeconds = (System.nanoTime() - start) / 1e9;
+    section.checks.add(BenchCheck.info("events", "scale, " + size, "connections made per second through the "
+        + "public API (OAuth flow; CreateImapConnection)", (boxes.size() - latencyBoxes.size()) / connectSeconds, 1,
+        "/s", true));
+    int notWatched = bench.probe(g, boxes, options.scaleRate);
+    section.checks.add(BenchCheck.atMost("events", "scale, " + size, "connections whose probe never showed its event "
+        + "(not watched) of " + boxes.size(), notWatched, 0, "", 0, true));
+
+    Duration duration = LoadgenCli.parseDuration(options.scaleDuration);
+    int messages = (int) Math.round(options.scaleRate * duration.toMillis() / 1000.0);
+    String load = "scale, " + size + ", " + Report.fmt(options.scaleRate, 0) + " msgs/s for " + duration.toSeconds() + " s";
+    bench.out().printf("%s ...%n", load);
+    bench.out().flush();
+    DeliveryLedger ledger = g.ledger("scale");
+    bench.deliverAtRate(g, ledger, LatencyPlan.roundRobin(EventsBench.shuffled(boxes), messages), options.scaleRate);
+    Duration timeout = g.pollInterval.plusSeconds(15);
+    ledger.awaitAll(timeout);
+    bench.printStats(ledger);
+    Map<String, DeliveryLedger.Stats> stats = ledger.stats();
+    for (DeliveryLedger.Stats s : stats.values()) {
+      String metric = s.provider() + ": p99 delivery -> MESSAGE_ADDED (p50 " + Report.fmt(s.p50Ms(), 0) + " ms, max "
+          + Report.fmt(s.maxMs(), 0) + " ms, n=" + s.count() + ")";
+      section.checks.add(s.provider().equals("all") || stats.size() == 1
+          ? BenchCheck.atMost("events", load, metric, s.p99Ms(), 0, " ms", EventsBench.MAX_SCALE_P99_MS, true)
+          : BenchCheck.info("events", load, metric, s.p99Ms(), 0, " ms", true));
+    }
+    section.checks.add(bench.missingCheck(load, ledger, timeout));
+
+    Duration idle = LoadgenCli.parseDuration(options.idle);
+    bench.out().printf("idle: the gateway's CPU over %d s without new mail ...%n", idle.toSeconds());
+    bench.out().flush();
+    TimeUnit.SECONDS.sleep(5);
+    CpuMeter cpu = new CpuMeter(g.gateway.process.pid(), g.gateway.process.log().getParent().resolve("data"), Map.of());
+    Map<String, Double> before = cpu.snapshot();
+    long idleStart = System.nanoTime();
+    TimeUnit.NANOSECONDS.sleep(idle.toNanos());
+    Map<String, Double> cores = CpuMeter.cores(before, cpu.snapshot(), (System.nanoTime() - idleStart) / 1e9);
+    bench.out().printf("  idle: %s%n", CpuMeter.describe(cores));
+    section.checks.add(BenchCheck.atMost("events", "scale, " + size + ", no new mail for " + idle.toSeconds() + " s",
+        "gateway JVM CPU, % of one core (PostgreSQL " + Report.fmt(cores.getOrDefault("postgres", 0.0) * 100, 1) + " %)",
+        cores.getOrDefault("gateway", 0.0) * 100, 1, " %", EventsBench.MAX_IDLE_CPU_PERCENT, true));
+  }
+}

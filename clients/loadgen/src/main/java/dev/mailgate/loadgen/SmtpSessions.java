@@ -44,25 +44,37 @@ final class SmtpSessions implements AutoCloseable {
     Promise<Void> done = Promise.promise();
     threads.execute(() -> {
       try {
-        Session session = sessions.get();
-        if (session == null) {
-          session = new Session(host, port);
-          sessions.set(session);
-        }
         try {
-          beforeSend.run();
-          session.send(from, to, message);
-        } catch (IOException | RuntimeException e) {
-          sessions.remove();
-          session.close();
-          throw e;
+          session(false).send(from, to, message, beforeSend);
+        } catch (IOException stale) {
+          // GreenMail ends a session idle for 30 s: one more try on a new one
+          session(true).send(from, to, message, beforeSend);
         }
         done.complete();
       } catch (Exception e) {
+        Session broken = sessions.get();
+        if (broken != null) {
+          broken.close();
+          sessions.remove();
+        }
         done.fail(e);
       }
     });
     return done.future();
+  }
+
+  /** This thread's session, opened now if it has none (or {@code fresh}: the old one is dropped). */
+  private Session session(boolean fresh) throws IOException {
+    Session session = sessions.get();
+    if (session != null && fresh) {
+      session.close();
+      session = null;
+    }
+    if (session == null) {
+      session = new Session(host, port);
+      sessions.set(session);
+    }
+    return session;
   }
 
   @Override
@@ -92,7 +104,8 @@ final class SmtpSessions implements AutoCloseable {
       command("EHLO bench.mailgate.invalid", 250);
     }
 
-    void send(String from, String to, String message) throws IOException {
+    void send(String from, String to, String message, Runnable beforeSend) throws IOException {
+      beforeSend.run();
       command("MAIL FROM:<" + from + ">", 250);
       command("RCPT TO:<" + to + ">", 250);
       command("DATA", 354);

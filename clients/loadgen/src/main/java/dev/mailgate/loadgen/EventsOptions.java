@@ -56,7 +56,7 @@ final class EventsOptions {
       description = "events throughput: messages delivered (one MESSAGE_ADDED each) (${DEFAULT-VALUE})")
   int throughputEvents;
 
-  @Option(names = "--connect-concurrency", defaultValue = "8",
+  @Option(names = "--connect-concurrency", defaultValue = "16",
       description = "events: mailboxes connected through the gateway at once (${DEFAULT-VALUE})")
   int connectConcurrency;
 

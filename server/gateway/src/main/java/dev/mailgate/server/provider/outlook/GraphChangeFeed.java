@@ -49,24 +49,29 @@ public final class GraphChangeFeed implements ChangeFeed {
   /** The watched folders, by well-known name, in the order they are read. */
   static final List<String> WATCHED = List.of("inbox", "archive", "deleteditems", "sentitems", "junkemail");
   static final String FIELDS = GraphMessages.SUMMARY_FIELDS + ",lastModifiedDateTime";
-  private static final int PAGE_SIZE = 100;
+  static final int PAGE_SIZE = 100;
 
   private final GraphClient graph;
   private final GraphFolders folders;
   private final Clock clock;
   private final int maxEvents;
+  private final int pageSize;
 
   /** The feed of the provider's mailboxes, through its Graph client (and per-mailbox request limit). */
   public GraphChangeFeed(OutlookProvider provider) {
-    this(provider, Clock.systemUTC(), MAX_EVENTS);
+    this(provider, Clock.systemUTC(), MAX_EVENTS, PAGE_SIZE);
   }
 
-  /** As above, with the clock that says when now is, reading at most about {@code maxEvents} changes per call. */
-  GraphChangeFeed(OutlookProvider provider, Clock clock, int maxEvents) {
+  /**
+   * As above, with the clock that says when now is, reading at most about {@code maxEvents}
+   * changes per call in pages of {@code pageSize}.
+   */
+  GraphChangeFeed(OutlookProvider provider, Clock clock, int maxEvents, int pageSize) {
     this.graph = provider.graph();
     this.folders = provider.folderLabels();
     this.clock = clock;
     this.maxEvents = maxEvents;
+    this.pageSize = pageSize;
   }
 
   @Override
@@ -241,7 +246,7 @@ public final class GraphChangeFeed implements ChangeFeed {
   private Future<Optional<String>> anchor(MailboxCredential mailbox, String folder) {
     String from = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
     Call first = new Call(HttpMethod.GET, GraphPaths.folder(folder) + "/messages/delta",
-        Map.of("$select", FIELDS, "$filter", "receivedDateTime ge " + from), prefer(), null);
+        Map.of("$select", FIELDS, "$filter", "receivedDateTime ge " + from), prefer(pageSize), null);
     return toEnd(mailbox, first).map(Optional::of)
         .recover(failure -> failure instanceof GatewayException known && known.reason() == Reason.MESSAGE_NOT_FOUND
             ? Future.succeededFuture(Optional.empty()) : Future.failedFuture(failure));
@@ -260,12 +265,12 @@ public final class GraphChangeFeed implements ChangeFeed {
     });
   }
 
-  private static Call page(String link) {
-    return new Call(HttpMethod.GET, link, Map.of(), prefer(), null);
+  private Call page(String link) {
+    return new Call(HttpMethod.GET, link, Map.of(), prefer(pageSize), null);
   }
 
-  /** Immutable ids (the header replaces the client's own Prefer) and pages of {@value #PAGE_SIZE}. */
-  private static Map<String, String> prefer() {
-    return Map.of("Prefer", GraphClient.IMMUTABLE_IDS + ", odata.maxpagesize=" + PAGE_SIZE);
+  /** Immutable ids (this header replaces the client's own Prefer) and pages of {@code size}. */
+  private static Map<String, String> prefer(int size) {
+    return Map.of("Prefer", GraphClient.IMMUTABLE_IDS + ", odata.maxpagesize=" + size);
   }
 }

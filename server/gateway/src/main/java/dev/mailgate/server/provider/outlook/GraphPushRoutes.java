@@ -13,6 +13,8 @@ import java.security.MessageDigest;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The routes Graph delivers to. Both answer the validation handshake (a POST with
@@ -29,6 +31,8 @@ final class GraphPushRoutes {
   static final String LIFECYCLE = "/push/graph/lifecycle";
   /** Graph batches notifications; a batch of hundreds is far below this. */
   private static final long BODY_LIMIT = 1024 * 1024;
+
+  private static final Logger log = LoggerFactory.getLogger(GraphPushRoutes.class);
 
   private final PushInbox inbox;
   private final ProviderKind kind;
@@ -66,6 +70,16 @@ final class GraphPushRoutes {
       ctx.response().setStatusCode(400).end();
       return;
     }
+    try {
+      handOver(value, lifecycle);
+    } catch (RuntimeException failed) {
+      // A notification only says "look now": the next poll covers one the watcher could not take.
+      log.warn("Graph notifications could not be handed to the watcher", failed);
+    }
+    ctx.response().setStatusCode(202).end();
+  }
+
+  private void handOver(JsonArray value, boolean lifecycle) {
     Set<WatchKey> changed = new LinkedHashSet<>();
     for (Object entry : value) {
       JsonObject notification = (JsonObject) entry;
@@ -85,7 +99,6 @@ final class GraphPushRoutes {
       }
     }
     changed.forEach(inbox::changed);
-    ctx.response().setStatusCode(202).end();
   }
 
   /** The watched connection a notification is for, if its subscription is known and its clientState matches. */

@@ -19,6 +19,11 @@ import java.util.function.Function;
  * the other sandbox mailboxes and nowhere else. Like Exchange Online it allows four requests of
  * one mailbox in flight at once and throttles more.
  *
+ * <p>Beyond mail it has Graph's two ways of following a mailbox: message delta per folder
+ * ({@link DeltaRoutes}; sync states expire, {@link #deltaTokenRetention}) and change-notification
+ * subscriptions on {@code /v1.0/subscriptions} with their validation handshake, asynchronous
+ * deliveries and lifecycle notifications ({@link SubscriptionRoutes}, {@link #lifecycle}).
+ *
  * <p>Mount it at the root of a router ({@link #mount}); tests and dev mode seed and inspect it
  * through the methods here, and can queue failures ({@link #failNext}) and add latency.
  */

@@ -34,6 +34,8 @@ final class Subscriptions {
   static final Duration MAX_LIFETIME = Duration.ofMinutes(4230);
   static final Duration MIN_LIFETIME = Duration.ofMinutes(45);
   static final Duration VALIDATION_TIMEOUT = Duration.ofSeconds(10);
+  /** Graph counts a notification the endpoint does not answer within 3 seconds as failed. */
+  static final Duration NOTIFICATION_TIMEOUT = Duration.ofSeconds(3);
   static final String TENANT_ID = "f8cdef31-a31e-4b4a-93e4-5f571e91255a";
   static final String APPLICATION_ID = "24d3b144-21ae-4080-943f-7067b395b913";
   private static final int MAX_SUBSCRIPTIONS = 10_000;
@@ -56,9 +58,10 @@ final class Subscriptions {
   }
 
   /** POSTs {@code body} to {@code url}: the status and the answer's text. */
-  private static Future<Map.Entry<Integer, String>> post(HttpClient client, String url, String contentType, Buffer body) {
+  private static Future<Map.Entry<Integer, String>> post(HttpClient client, String url, String contentType, Buffer body,
+      Duration timeout) {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
-        .setIdleTimeout(VALIDATION_TIMEOUT.toMillis()).setConnectTimeout(VALIDATION_TIMEOUT.toMillis())
+        .setIdleTimeout(timeout.toMillis()).setConnectTimeout(timeout.toMillis())
         .putHeader("content-type", contentType);
     return client.request(options).compose(request -> request.send(body))
         .compose(response -> response.body().map(text -> Map.entry(response.statusCode(), text.toString())));
@@ -111,7 +114,8 @@ final class Subscriptions {
         + UUID.randomUUID();
     String separator = url.contains("?") ? "&" : "?";
     String target = url + separator + "validationToken=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
-    Future<Map.Entry<Integer, String>> answer = post(http(from), target, "text/plain; charset=utf-8", Buffer.buffer());
+    Future<Map.Entry<Integer, String>> answer = post(http(from), target, "text/plain; charset=utf-8", Buffer.buffer(),
+        VALIDATION_TIMEOUT);
     return answer.timeout(VALIDATION_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
         .recover(unreachable -> Future.failedFuture(validationFailed()))
         .compose(response -> response.getKey() == 200 && token.equals(response.getValue())
@@ -209,7 +213,7 @@ final class Subscriptions {
     if (client == null || drop) {
       return;
     }
-    post(client, url, "application/json", body.toBuffer()).onComplete(done -> {
+    post(client, url, "application/json", body.toBuffer(), NOTIFICATION_TIMEOUT).onComplete(done -> {
       if (done.succeeded() && done.result().getKey() / 100 == 2) {
         delivered.incrementAndGet();
       } else if (attempt < ATTEMPTS) {

@@ -59,15 +59,17 @@ public final class ImapChangeFeed implements ChangeFeed {
 
   private final ImapCalls calls;
   private final int maxEvents;
+  private final int maxKnown;
 
   public ImapChangeFeed(ImapProvider provider) {
-    this(provider, ChangeFeed.MAX_EVENTS);
+    this(provider, ChangeFeed.MAX_EVENTS, MAX_KNOWN);
   }
 
-  /** A feed reporting at most {@code maxEvents} events per read (tests page with a few). */
-  ImapChangeFeed(ImapProvider provider, int maxEvents) {
+  /** A feed reporting at most {@code maxEvents} events per read and knowing {@code maxKnown} messages (tests). */
+  ImapChangeFeed(ImapProvider provider, int maxEvents, int maxKnown) {
     this.calls = provider.calls();
     this.maxEvents = maxEvents;
+    this.maxKnown = Math.min(maxKnown, MAX_KNOWN);
   }
 
   @Override
@@ -99,13 +101,13 @@ public final class ImapChangeFeed implements ChangeFeed {
   }
 
   /** Now: the cursor, and the newest messages' labels in place of everything known before. */
-  private static Changes anchor(ImapConnection c, IMAPFolder folder, Set<String> oldKeys, boolean historyLost)
+  private Changes anchor(ImapConnection c, IMAPFolder folder, Set<String> oldKeys, boolean historyLost)
       throws MessagingException {
     long validity = folder.getUIDValidity();
     int count = folder.getMessageCount();
     Map<String, List<String>> remember = new HashMap<>();
     if (count > 0) {
-      Message[] newest = folder.getMessages(Math.max(1, count - MAX_KNOWN + 1), count);
+      Message[] newest = folder.getMessages(Math.max(1, count - maxKnown + 1), count);
       fetchState(folder, newest, true);
       for (Message message : newest) {
         if (!message.isExpunged()) {
@@ -201,10 +203,10 @@ public final class ImapChangeFeed implements ChangeFeed {
     return new Changes(events, new ImapFeedCursor(from.uidValidity(), next).json(), false, more, remember, forget);
   }
 
-  /** Forgets the lowest UIDs beyond {@link #MAX_KNOWN} (their later changes go unreported). */
-  private static void trim(TreeMap<Long, String> knownByUid, Set<String> forget, Map<String, List<String>> remember) {
+  /** Forgets the lowest UIDs beyond the known bound (their later changes go unreported). */
+  private void trim(TreeMap<Long, String> knownByUid, Set<String> forget, Map<String, List<String>> remember) {
     knownByUid.values().removeIf(forget::contains);
-    while (knownByUid.size() > MAX_KNOWN) {
+    while (knownByUid.size() > maxKnown) {
       String oldest = knownByUid.pollFirstEntry().getValue();
       forget.add(oldest);
       remember.remove(oldest);

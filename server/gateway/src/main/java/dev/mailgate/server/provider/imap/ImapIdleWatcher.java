@@ -140,6 +140,7 @@ public final class ImapIdleWatcher implements MailboxIdle {
     private final Runnable changed;
     private final AtomicBoolean released = new AtomicBoolean();
     private volatile boolean closed;
+    private volatile boolean unsupported;
     private volatile IMAPStore store;
     private volatile IMAPFolder folder;
     private volatile long retryTimer = -1;
@@ -160,7 +161,7 @@ public final class ImapIdleWatcher implements MailboxIdle {
 
     @Override
     public boolean idling() {
-      return true;
+      return !unsupported;
     }
 
     /** On an IDLE thread: connect, select INBOX, IDLE until closed or dropped. */
@@ -170,6 +171,12 @@ public final class ImapIdleWatcher implements MailboxIdle {
         opened = connect();
         store = opened;
         if (closed) {
+          return;
+        }
+        if (!opened.hasCapability("IDLE")) {
+          log.info("the IMAP server of {} has no IDLE; it is polled only", key);
+          unsupported = true;
+          close();
           return;
         }
         IMAPFolder inbox = (IMAPFolder) opened.getFolder(ImapChangeFeed.FOLDER);

@@ -25,7 +25,7 @@ public interface MailboxIdle {
   /** One mailbox's IDLE; closing it logs out and frees its place. Closing twice is harmless. */
   interface Handle extends Closeable {
 
-    /** Whether this mailbox got an IDLE connection (false: over the cap, polled only). */
+    /** Whether this mailbox got an IDLE place (false: over the cap, or its server has no IDLE; polled only). */
     boolean idling();
 
     @Override

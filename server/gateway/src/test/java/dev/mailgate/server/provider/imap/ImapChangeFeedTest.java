@@ -10,6 +10,7 @@ import dev.mailgate.server.events.NewEvent;
 import dev.mailgate.server.mail.MailboxCredential;
 import dev.mailgate.server.mail.MessageSummary;
 import dev.mailgate.server.mail.ProviderUnauthorizedException;
+import dev.mailgate.server.watch.ChangeFeed;
 import dev.mailgate.server.watch.Changes;
 import dev.mailgate.server.watch.KnownMessages;
 import io.vertx.core.Future;
@@ -170,7 +171,7 @@ class ImapChangeFeedTest {
   @Test
   void manyChangesArePagedWithMoreAndTheCursorPassesOnlyWhatWasReported() throws Exception {
     MailboxCredential mailbox = server.newMailbox("feed");
-    ImapChangeFeed paged = new ImapChangeFeed(server.provider(), 2);
+    ImapChangeFeed paged = new ImapChangeFeed(server.provider(), 2, ImapChangeFeed.MAX_KNOWN);
     String first = deliver(mailbox, "m0");
     start(mailbox);
     expunge(mailbox, "m0");
@@ -194,6 +195,29 @@ class ImapChangeFeedTest {
     assertThat(all.subList(1, 5)).extracting(e -> e.message().orElseThrow().subject())
         .containsExactly("m1", "m2", "m3", "m4");
     assertThat(read(paged, mailbox).events()).isEmpty();
+  }
+
+  @Test
+  void onlyTheNewestMessagesAreKnownAndOlderOnesLeaveUnreported() throws Exception {
+    MailboxCredential mailbox = server.newMailbox("feed");
+    ImapChangeFeed small = new ImapChangeFeed(server.provider(), ChangeFeed.MAX_EVENTS, 2);
+    deliver(mailbox, "k1");
+    String k2 = deliver(mailbox, "k2");
+    String k3 = deliver(mailbox, "k3");
+    Changes now = known.apply(await(small.start(mailbox, known)));
+    cursor = now.cursor();
+    assertThat(known.labels).containsOnlyKeys(k2, k3);
+
+    expunge(mailbox, "k1");
+    String k4 = deliver(mailbox, "k4");
+    Changes changes = read(small, mailbox);
+
+    assertThat(changes.events()).extracting(NewEvent::type).containsExactly(EventType.MESSAGE_ADDED);
+    assertThat(known.labels).containsOnlyKeys(k3, k4);
+    expunge(mailbox, "k2");
+    assertThat(read(small, mailbox).events()).as("k2 is no longer known").isEmpty();
+    expunge(mailbox, "k3");
+    assertThat(read(small, mailbox).events()).extracting(e -> e.message().orElseThrow().messageId()).containsExactly(k3);
   }
 
   @Test

@@ -104,6 +104,7 @@ public final class ImapChangeFeed implements ChangeFeed {
   private Changes anchor(ImapConnection c, IMAPFolder folder, Set<String> oldKeys, boolean historyLost)
       throws MessagingException {
     long validity = folder.getUIDValidity();
+    long next = uidNext(folder); // before the snapshot: later arrivals are at or above it
     int count = folder.getMessageCount();
     Map<String, List<String>> remember = new HashMap<>();
     if (count > 0) {
@@ -117,12 +118,13 @@ public final class ImapChangeFeed implements ChangeFeed {
     }
     Set<String> forget = new HashSet<>(oldKeys);
     forget.removeAll(remember.keySet());
-    String cursor = new ImapFeedCursor(validity, uidNext(folder)).json();
+    String cursor = new ImapFeedCursor(validity, next).json();
     return new Changes(List.of(), cursor, historyLost, false, remember, forget);
   }
 
   private Changes diff(ImapConnection c, IMAPFolder folder, ImapFeedCursor from, Map<String, List<String>> old)
       throws MessagingException {
+    long selectedNext = uidNext(folder); // before the arrivals are read: later ones are at or above it
     List<NewEvent> events = new ArrayList<>();
     Map<String, List<String>> remember = new HashMap<>();
     Set<String> forget = new LinkedHashSet<>();
@@ -197,7 +199,7 @@ public final class ImapChangeFeed implements ChangeFeed {
       }
     }
     if (!more) {
-      next = Math.max(next, uidNext(folder));
+      next = Math.max(next, selectedNext);
     }
     trim(knownByUid, forget, remember);
     return new Changes(events, new ImapFeedCursor(from.uidValidity(), next).json(), false, more, remember, forget);

@@ -1,5 +1,6 @@
 package dev.mailgate.server.provider.imap;
 
+import dev.mailgate.server.watch.MailboxIdle;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.mail.MailboxCredential;
 import dev.mailgate.server.mail.ProviderUnauthorizedException;

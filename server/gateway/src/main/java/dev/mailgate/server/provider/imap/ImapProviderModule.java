@@ -1,5 +1,6 @@
 package dev.mailgate.server.provider.imap;
 
+import dev.mailgate.server.watch.MailboxIdle;
 import dev.mailgate.server.GatewayOptions;
 import dev.mailgate.server.mail.MailProvider;
 import dev.mailgate.server.mail.MailboxCredential;

@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailgate.server.mail.MailboxCredential;
 import dev.mailgate.server.mail.MessageSummary;
-import dev.mailgate.server.provider.imap.MailboxIdle.Handle;
+import dev.mailgate.server.watch.MailboxIdle;
+import dev.mailgate.server.watch.MailboxIdle.Handle;
 import dev.mailgate.server.watch.ChangeFeed;
 import dev.mailgate.server.watch.WatchKey;
 import java.time.Duration;

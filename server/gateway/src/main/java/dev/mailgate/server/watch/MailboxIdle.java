@@ -1,13 +1,12 @@
-package dev.mailgate.server.provider.imap;
+package dev.mailgate.server.watch;
 
 import dev.mailgate.server.mail.MailboxCredential;
-import dev.mailgate.server.watch.WatchKey;
 import java.io.Closeable;
 
 /**
- * Wake-ups for a watched IMAP mailbox (a capability of {@link ImapProviderModule}, next to its
- * {@link dev.mailgate.server.watch.ChangeFeed}): the server tells a connection in IDLE (RFC 2177)
- * when INBOX changes, and {@code changed} asks the watcher to read the change feed. Like a push, a
+ * Wake-ups for a watched mailbox over a connection the gateway holds (a provider capability, next
+ * to its {@link ChangeFeed}; IMAP's IDLE, RFC 2177): the server tells the connection when the
+ * mailbox changes, and {@code changed} asks the watcher to read the change feed. Like a push, a
  * wake-up only says "look now": a lost one costs at most a polling interval, never an event.
  */
 public interface MailboxIdle {

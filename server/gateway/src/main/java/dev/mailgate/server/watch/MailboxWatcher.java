@@ -397,7 +397,7 @@ public final class MailboxWatcher implements PushInbox {
       return;
     }
     log.warn("watch={} provider={} read failed: {}", w.key, w.connection.provider().name(),
-        failure.getClass().getSimpleName());
+        failure instanceof GatewayException e ? e.reason().name() : failure.getClass().getSimpleName());
   }
 
   /** One feed read and its commit; true if the feed has more right away. */

@@ -20,8 +20,12 @@ import java.util.function.Function;
  * OAuth server says whose mailbox a request reaches. Sending delivers to the other sandbox
  * mailboxes and nowhere else.
  *
+ * <p>A mailbox watched with {@code users.watch} has its changes pushed as Cloud Pub/Sub pushes them
+ * to the endpoint set with {@link #pushTo}, signed with a key published at {@link #PUSH_CERTS_PATH}.
+ *
  * <p>Mount it at the root of a router ({@link #mount}); tests and dev mode seed and inspect it
- * through the methods here, and can queue failures ({@link #failNext}) and add latency.
+ * through the methods here, and can queue failures ({@link #failNext}), add latency, drop pushes
+ * ({@link #dropPushes}) and expire history ({@link #expireHistory}).
  */
 public final class GmailSandbox {
 

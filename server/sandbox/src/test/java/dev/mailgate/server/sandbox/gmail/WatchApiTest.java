@@ -42,6 +42,7 @@ class WatchApiTest {
   private HttpServer receiver;
   private final LinkedBlockingQueue<Received> received = new LinkedBlockingQueue<>();
   private final AtomicInteger failuresToAnswer = new AtomicInteger();
+  private volatile long answerDelayMillis;
   private String ada;
   private Gmail gmail;
 
@@ -51,7 +52,8 @@ class WatchApiTest {
     receiverVertx = Vertx.vertx();
     receiver = receiverVertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
       received.add(new Received(request.getHeader("authorization"), body.toJsonObject()));
-      request.response().setStatusCode(failuresToAnswer.getAndDecrement() > 0 ? 503 : 204).end();
+      int status = failuresToAnswer.getAndDecrement() > 0 ? 503 : 204;
+      receiverVertx.setTimer(1 + answerDelayMillis, t -> request.response().setStatusCode(status).end());
     })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     server.sandbox.pushTo("http://127.0.0.1:" + receiver.actualPort() + "/push/gmail", AUDIENCE);
     server.sandbox.pushInterval(Duration.ZERO);
@@ -190,6 +192,21 @@ class WatchApiTest {
         .isEqualTo(third.body().getJsonObject("message").getString("messageId"));
     assertThat(received.poll(500, TimeUnit.MILLISECONDS)).isNull();
     assertThat(server.sandbox.pushesAcknowledged()).isEqualTo(1);
+  }
+
+  @Test
+  void aSlowEndpointDoesNotSlowTheChangeThatCausedThePush() throws Exception {
+    String id = deliver("hello");
+    watch();
+    answerDelayMillis = 3000;
+
+    long started = System.nanoTime();
+    gmail.users().messages().modify("me", id, new com.google.api.services.gmail.model.ModifyMessageRequest()
+        .setAddLabelIds(List.of("STARRED"))).execute();
+    long tookMillis = (System.nanoTime() - started) / 1_000_000;
+
+    assertThat(received.poll(10, TimeUnit.SECONDS)).isNotNull();
+    assertThat(tookMillis).isLessThan(2000);
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.mailgate.server.sandbox.gmail;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -58,7 +59,7 @@ final class HistoryLog {
   /** The most records a mailbox keeps; older ones are dropped as Gmail drops history it no longer has. */
   static final int RETAINED = 100_000;
 
-  private final List<Entry> entries = new ArrayList<>();
+  private final ArrayDeque<Entry> entries = new ArrayDeque<>();
   private final Consumer<Entry> onRecord;
   private long current;
   /** The oldest start id still answered: every change after it is kept. */
@@ -81,7 +82,7 @@ final class HistoryLog {
         List.copyOf(changedLabels));
     entries.add(entry);
     if (entries.size() > RETAINED) {
-      oldestStart = entries.remove(0).id();
+      oldestStart = entries.removeFirst().id();
     }
     onRecord.accept(entry);
     return current;

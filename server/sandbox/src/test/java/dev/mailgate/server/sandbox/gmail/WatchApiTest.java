@@ -198,7 +198,7 @@ class WatchApiTest {
   void aSlowEndpointDoesNotSlowTheChangeThatCausedThePush() throws Exception {
     String id = deliver("hello");
     watch();
-    answerDelayMillis = 3000;
+    answerDelayMillis = 8000;
 
     long started = System.nanoTime();
     gmail.users().messages().modify("me", id, new com.google.api.services.gmail.model.ModifyMessageRequest()
@@ -206,12 +206,12 @@ class WatchApiTest {
     long tookMillis = (System.nanoTime() - started) / 1_000_000;
 
     assertThat(received.poll(10, TimeUnit.SECONDS)).isNotNull();
-    assertThat(tookMillis).isLessThan(2000);
+    assertThat(tookMillis).isLessThan(6000);
   }
 
   @Test
-  void atMostOnePushASecondPerMailboxAsGmailDocuments() throws Exception {
-    server.sandbox.pushInterval(Duration.ofSeconds(1));
+  void pushesOfOneMailboxWithinTheIntervalAreDroppedAsGmailDocuments() throws Exception {
+    server.sandbox.pushInterval(Duration.ofSeconds(10));
     watch();
     deliver("one");
     deliver("two");

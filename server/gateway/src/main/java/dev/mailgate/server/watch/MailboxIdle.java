@@ -21,6 +21,11 @@ public interface MailboxIdle {
    */
   Handle idle(WatchKey key, MailboxCredential mailbox, Runnable changed);
 
+  /** Stops every IDLE and what runs them; the gateway calls it once, at shutdown. */
+  default io.vertx.core.Future<Void> close() {
+    return io.vertx.core.Future.succeededFuture();
+  }
+
   /** One mailbox's IDLE; closing it logs out and frees its place. Closing twice is harmless. */
   interface Handle extends Closeable {
 

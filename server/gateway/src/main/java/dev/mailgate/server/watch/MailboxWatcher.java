@@ -145,6 +145,16 @@ public final class MailboxWatcher implements PushInbox {
     return done.future();
   }
 
+  /** Closes what the providers run for watching (push verification, IDLE); after {@link #stop}. */
+  public Future<Void> closeProviders() {
+    List<Future<Void>> closed = new ArrayList<>();
+    for (ProviderModule module : providers.modules()) {
+      module.capability(PushChannel.class).ifPresent(channel -> closed.add(channel.close()));
+      module.capability(MailboxIdle.class).ifPresent(idle -> closed.add(idle.close()));
+    }
+    return Future.join(closed).mapEmpty();
+  }
+
   /** How many connections this gateway watches now. */
   public Future<Integer> watchedCount() {
     if (context == null) {

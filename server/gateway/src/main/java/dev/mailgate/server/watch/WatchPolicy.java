@@ -26,7 +26,8 @@ public record WatchPolicy(boolean enabled, Duration pollInterval, Duration refre
     Optional<String> publicUrl, Optional<String> gmailTopic, Optional<String> gmailPushAudience,
     String gmailPushCertsUrl) {
 
-  public static final String GOOGLE_CERTS_URL = "https://www.googleapis.com/oauth2/v3/certs";
+  /** Where Google publishes the certificates of its ID-token keys, as PEM by key id (what google-api-client reads). */
+  public static final String GOOGLE_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs";
 
   public static final WatchPolicy DEFAULT = new WatchPolicy(true, Duration.ofMinutes(2), Duration.ofMinutes(5), 8,
       Optional.empty(), Optional.empty(), Optional.empty(), GOOGLE_CERTS_URL);
@@ -58,6 +59,18 @@ public record WatchPolicy(boolean enabled, Duration pollInterval, Duration refre
   public WatchPolicy withPush(String url, Optional<String> topic, String certsUrl) {
     return new WatchPolicy(enabled, pollInterval, refreshInterval, concurrency, Optional.of(url), topic,
         gmailPushAudience, certsUrl);
+  }
+
+  /** Gmail's push tokens signed by the keys at {@code certsUrl} (the sandbox's in dev mode and tests). */
+  public WatchPolicy withGmailCertsUrl(String certsUrl) {
+    return new WatchPolicy(enabled, pollInterval, refreshInterval, concurrency, publicUrl, gmailTopic,
+        gmailPushAudience, certsUrl);
+  }
+
+  /** Gmail's push tokens name {@code audience} (as their Pub/Sub push subscription is configured). */
+  public WatchPolicy withGmailAudience(String audience) {
+    return new WatchPolicy(enabled, pollInterval, refreshInterval, concurrency, publicUrl, gmailTopic,
+        Optional.of(audience), gmailPushCertsUrl);
   }
 
   /** The audience Gmail's push tokens must name. */

@@ -17,6 +17,6 @@ class GmailEventContractTest extends EventContractTest {
 
   @Override
   protected void loseHistory(TestGateway gateway, String userId, String address) throws Exception {
-    throw new UnsupportedOperationException("TODO");
+    gateway.providers().sandbox().gmail().expireHistory(address);
   }
 }

@@ -142,6 +142,7 @@ public final class GmailPushChannel implements PushChannel {
   }
 
   /** Stops the verification pool (when mounted). */
+  @Override
   public Future<Void> close() {
     return verifiers == null ? Future.succeededFuture() : verifiers.close();
   }

@@ -21,10 +21,6 @@ final class GmailPushTokens {
 
   /** The issuers Google's ID tokens carry. */
   static final List<String> ISSUERS = List.of("https://accounts.google.com", "accounts.google.com");
-  /** Google's v1 certs: PEM certificates by key id, the format GooglePublicKeysManager reads. */
-  static final String GOOGLE_PEM_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs";
-  /** Google's v3 certs (a JWKS), which GooglePublicKeysManager cannot read. */
-  static final String GOOGLE_JWKS_URL = "https://www.googleapis.com/oauth2/v3/certs";
   private static final long SKEW_SECONDS = 300;
 
   private final GoogleIdTokenVerifier verifier;
@@ -32,10 +28,8 @@ final class GmailPushTokens {
 
   /** Tokens for {@code audience}, signed by the keys at {@code certsUrl} (PEM certificates by key id). */
   GmailPushTokens(String certsUrl, String audience) {
-    // The same keys Google publishes as a JWKS at v3 are published as PEM certificates at v1.
-    String pemUrl = GOOGLE_JWKS_URL.equals(certsUrl) ? GOOGLE_PEM_CERTS_URL : certsUrl;
     GooglePublicKeysManager keys = new GooglePublicKeysManager.Builder(new NetHttpTransport(),
-        GsonFactory.getDefaultInstance()).setPublicCertsEncodedUrl(pemUrl).build();
+        GsonFactory.getDefaultInstance()).setPublicCertsEncodedUrl(certsUrl).build();
     this.verifier = new GoogleIdTokenVerifier.Builder(keys).setAudience(List.of(audience)).setIssuers(ISSUERS)
         .setAcceptableTimeSkewSeconds(SKEW_SECONDS).build();
     this.audience = audience;

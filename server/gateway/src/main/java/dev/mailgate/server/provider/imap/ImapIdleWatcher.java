@@ -126,6 +126,7 @@ public final class ImapIdleWatcher implements MailboxIdle {
   }
 
   /** Ends every IDLE and stops the threads. */
+  @Override
   public Future<Void> close() {
     shutDown = true;
     sessions.forEach(IdleSession::close);

@@ -155,6 +155,13 @@ public final class MailboxWatcher implements PushInbox {
     return Future.join(closed).mapEmpty();
   }
 
+  /** The tenant's connections changed (one was authorized, or changed status): read its list again now. */
+  public void connectionsChanged(String tenantId) {
+    if (context != null) {
+      context.runOnContext(v -> refresh(tenantId));
+    }
+  }
+
   /**
    * Whether the connection is watched here and its feed has been read at least once (so changes
    * from now on are reported): what a caller that just connected a mailbox may wait for.

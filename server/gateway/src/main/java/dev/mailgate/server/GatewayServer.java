@@ -163,7 +163,7 @@ public final class GatewayServer {
         eventWakeups, options.watch());
     stateChanges.onConnectionsChanged(watcher::connectionsChanged);
     for (ProviderModule module : providers.modules()) {
-      module.capability(PushChannel.class).ifPresent(channel -> channel.mount(router, watcher));
+      module.capability(PushChannel.class).filter(PushChannel::available).ifPresent(channel -> channel.mount(router, watcher));
     }
 
     Handler<HttpServerRequest> handler = request -> {
@@ -227,7 +227,7 @@ public final class GatewayServer {
 
   /** Stops watching and accepting calls, then closes every tenant pool. */
   public Future<Void> close() {
-    return watcher.stop().eventually(() -> vertx.undeploy(deployment)).eventually(tenants::close)
-        .eventually(ciphers::close);
+    return watcher.stop().eventually(() -> vertx.undeploy(deployment)).eventually(watcher::closeProviders)
+        .eventually(tenants::close).eventually(ciphers::close);
   }
 }

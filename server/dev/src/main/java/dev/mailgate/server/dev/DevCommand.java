@@ -88,7 +88,7 @@ public final class DevCommand implements Callable<Integer> {
       providers = LocalProviders.start(providersVertx, true, Optional.ofNullable(sandboxUrl));
       resources = chain(providers, resources);
       DemoMail.seed(providers.sandbox(), providers.mailServer());
-      String publicUrl = "http://" + host + ":" + boundPort;
+      String publicUrl = publicUrlOf(host, boundPort);
       configs = TenantLoading.load(spec, tenants, new DevEnvironment(database, publicUrl));
       for (TenantConfig tenant : configs) {
         database.createDatabase(tenant.database().name());
@@ -110,12 +110,30 @@ public final class DevCommand implements Callable<Integer> {
         .withGraphRootUrl(providers.graphRootUrl())
         .withEgress(EgressPolicy.strict().allowingLoopback());
     options = watching.applyTo(tuning.applyTo(options));
+    boolean localPush = options.watch().publicUrl().isEmpty() && sandboxUrl == null;
+    if (localPush) {
+      // The in-process sandboxes push to this gateway: Graph to the URL each subscription names,
+      // Gmail through the Pub/Sub push a real deployment configures (set up below).
+      options = options.withWatch(options.watch().withPush(publicUrlOf(host, boundPort), Optional.of(DEV_GMAIL_TOPIC),
+          providers.gmailPushCertsUrl()));
+    }
     GatewayServer server = GatewayProcess.start(options, configs, resources);
+    if (localPush) {
+      providers.pushGmailTo(options.watch().publicUrl().orElseThrow() + "/push/gmail",
+          options.watch().gmailAudience().orElseThrow());
+    }
     Optional<ConnectionRecord> demo = DemoData.seed(server.tenants().find(DemoData.TENANT)).await(60, TimeUnit.SECONDS);
     new DevBanner(out, host, server.port(), database, configs, demo, providers.mailServer(),
         providers.gmailRootUrl()).print();
     GatewayProcess.awaitShutdown();
     return 0;
+  }
+
+  /** The Pub/Sub topic dev mode's Gmail watches name (the sandbox pushes whatever it is). */
+  static final String DEV_GMAIL_TOPIC = "projects/mailgate-dev/topics/mailbox-changes";
+
+  private static String publicUrlOf(String host, int port) {
+    return "http://" + host + ":" + port;
   }
 
   private static AutoCloseable chain(AutoCloseable first, AutoCloseable then) {

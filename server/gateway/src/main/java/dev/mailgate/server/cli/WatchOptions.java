@@ -39,8 +39,7 @@ public final class WatchOptions {
       policy = policy.withPush(publicUrl, Optional.ofNullable(gmailTopic), policy.gmailPushCertsUrl());
     }
     if (gmailAudience != null) {
-      policy = new WatchPolicy(policy.enabled(), policy.pollInterval(), policy.refreshInterval(), policy.concurrency(),
-          policy.publicUrl(), policy.gmailTopic(), Optional.of(gmailAudience), policy.gmailPushCertsUrl());
+      policy = policy.withGmailAudience(gmailAudience);
     }
     return options.withWatch(policy);
   }

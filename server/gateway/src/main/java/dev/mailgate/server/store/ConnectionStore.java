@@ -140,7 +140,7 @@ public final class ConnectionStore {
   /** Up to {@code limit} ACTIVE connections of the tenant with one of these providers, oldest first. */
   public Future<List<ConnectionRecord>> activeOfKinds(SqlClient db, java.util.Collection<ProviderKind> kinds, int limit) {
     String[] names = kinds.stream().map(ProviderKind::name).toArray(String[]::new);
-    return db.preparedQuery(ACTIVE_OF_KINDS).execute(Tuple.of(names, limit)).map(rows ->
+    return db.preparedQuery(ACTIVE_OF_KINDS).execute(Tuple.tuple().addArrayOfString(names).addInteger(limit)).map(rows ->
         StreamSupport.stream(rows.spliterator(), false).map(ConnectionStore::toConnection).toList());
   }
 

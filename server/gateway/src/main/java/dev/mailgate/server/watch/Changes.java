@@ -26,13 +26,8 @@ public record Changes(List<NewEvent> events, String cursor, boolean historyLost,
     forget = Set.copyOf(forget);
   }
 
-  /** Events and a new cursor, nothing to remember. */
-  public static Changes of(List<NewEvent> events, String cursor) {
-    return new Changes(events, cursor, false, false, Map.of(), Set.of());
-  }
-
   /** No events: the cursor for now. */
   public static Changes at(String cursor) {
-    return of(List.of(), cursor);
+    return new Changes(List.of(), cursor, false, false, Map.of(), Set.of());
   }
 }

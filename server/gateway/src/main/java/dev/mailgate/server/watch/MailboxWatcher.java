@@ -96,6 +96,7 @@ public final class MailboxWatcher implements PushInbox {
     ConnectionRecord connection;
     final ChangeFeed feed;
     final Optional<PushChannel> push;
+    final Optional<MailboxIdle> idler;
     Optional<PushSubscription> subscription = Optional.empty();
     boolean queued;
     boolean reading;
@@ -105,13 +106,16 @@ public final class MailboxWatcher implements PushInbox {
     boolean resubscribe;
     boolean anchored;
     long timer = -1;
-    AutoCloseable idle;
+    boolean idleStarting;
+    MailboxIdle.Handle idle;
 
-    Watched(WatchKey key, ConnectionRecord connection, ChangeFeed feed, Optional<PushChannel> push) {
+    Watched(WatchKey key, ConnectionRecord connection, ChangeFeed feed, Optional<PushChannel> push,
+        Optional<MailboxIdle> idler) {
       this.key = key;
       this.connection = connection;
       this.feed = feed;
       this.push = push;
+      this.idler = idler;
     }
   }
 
@@ -141,14 +145,14 @@ public final class MailboxWatcher implements PushInbox {
     return done.future();
   }
 
-  /** How many connections this gateway watches now. */
-  public Future<Integer> watchedCount() {
-    if (context == null) {
-      return Future.succeededFuture(0);
+  /** Closes what the providers run for watching (push verification, IDLE); after {@link #stop}. */
+  public Future<Void> closeProviders() {
+    List<Future<Void>> closed = new ArrayList<>();
+    for (ProviderModule module : providers.modules()) {
+      module.capability(PushChannel.class).ifPresent(channel -> closed.add(channel.close()));
+      module.capability(MailboxIdle.class).ifPresent(idle -> closed.add(idle.close()));
     }
-    Promise<Integer> count = Promise.promise();
-    context.runOnContext(v -> count.complete(watched.size()));
-    return count.future();
+    return Future.join(closed).mapEmpty();
   }
 
   /** The tenant's connections changed (one was authorized, or changed status): read its list again now. */
@@ -299,7 +303,8 @@ public final class MailboxWatcher implements PushInbox {
       if (feed == null) {
         continue;
       }
-      w = new Watched(key, connection, feed, module.capability(PushChannel.class).filter(PushChannel::available));
+      w = new Watched(key, connection, feed, module.capability(PushChannel.class).filter(PushChannel::available),
+          module.capability(MailboxIdle.class));
       watched.put(key, w);
       byAddress.computeIfAbsent(addressKey(connection.provider(), connection.emailAddress()),
           a -> ConcurrentHashMap.newKeySet()).add(key);
@@ -326,11 +331,7 @@ public final class MailboxWatcher implements PushInbox {
 
   private static void closeIdle(Watched w) {
     if (w.idle != null) {
-      try {
-        w.idle.close();
-      } catch (Exception e) {
-        log.debug("watch={} idle close failed: {}", w.key, e.getClass().getSimpleName());
-      }
+      w.idle.close();
       w.idle = null;
     }
   }
@@ -381,6 +382,7 @@ public final class MailboxWatcher implements PushInbox {
           }
           if (result.succeeded()) {
             maintainPush(w);
+            startIdle(w);
           }
         }
         pump();
@@ -395,7 +397,7 @@ public final class MailboxWatcher implements PushInbox {
       return;
     }
     log.warn("watch={} provider={} read failed: {}", w.key, w.connection.provider().name(),
-        failure.getClass().getSimpleName());
+        failure instanceof GatewayException e ? e.reason().name() : failure.getClass().getSimpleName());
   }
 
   /** One feed read and its commit; true if the feed has more right away. */
@@ -453,6 +455,32 @@ public final class MailboxWatcher implements PushInbox {
     CursorMoved() {
       super("the change feed's cursor moved during the read", null, false, false);
     }
+  }
+
+  // --- IDLE ---
+
+  /** Once a connection's feed was read, its provider's held-connection wake-ups (IMAP IDLE) start. */
+  private void startIdle(Watched w) {
+    if (w.idler.isEmpty() || w.idle != null || w.idleStarting) {
+      return;
+    }
+    Tenant tenant = tenants.find(w.key.tenantId()).orElse(null);
+    if (tenant == null) {
+      return;
+    }
+    w.idleStarting = true;
+    access.run(tenant, w.connection, (provider, mailbox) ->
+            Future.succeededFuture(w.idler.get().idle(w.key, mailbox, () -> changed(w.key))))
+        .onComplete(started -> {
+          w.idleStarting = false;
+          if (started.failed()) {
+            log.warn("watch={} idle failed to start: {}", w.key, started.cause().getClass().getSimpleName());
+          } else if (watched.get(w.key) != w || stopped) {
+            started.result().close();
+          } else {
+            w.idle = started.result();
+          }
+        });
   }
 
   // --- push subscriptions ---

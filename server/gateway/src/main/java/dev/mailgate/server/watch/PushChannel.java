@@ -35,4 +35,9 @@ public interface PushChannel {
    * expects, and hands each verified notification to {@code inbox}.
    */
   void mount(Router router, PushInbox inbox);
+
+  /** Stops what the channel runs of its own (verification pools); the gateway calls it once, at shutdown. */
+  default Future<Void> close() {
+    return Future.succeededFuture();
+  }
 }

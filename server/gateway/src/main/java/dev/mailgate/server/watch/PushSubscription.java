@@ -13,4 +13,11 @@ import java.util.Optional;
  * @param renewAt when the watcher calls {@link PushChannel#subscribe} again to renew it, well
  *     before the provider lets it expire
  */
-public record PushSubscription(Optional<String> id, String state, Instant renewAt) {}
+public record PushSubscription(Optional<String> id, String state, Instant renewAt) {
+
+  /** Without the state, which may hold a secret (Graph's clientState). */
+  @Override
+  public String toString() {
+    return "PushSubscription[id=" + id.orElse("") + ", renewAt=" + renewAt + "]";
+  }
+}

@@ -9,7 +9,9 @@ import java.util.Optional;
  * @param enabled whether ACTIVE connections are watched at all
  * @param pollInterval how often each watched connection's change feed is read even without a push
  *     (the safety net for lost pushes, and the only way for providers or gateways without push)
- * @param refreshInterval how often each tenant's list of connections to watch is read again
+ * @param refreshInterval how often each tenant's list of connections to watch is read again (a
+ *     connection authorized or changing status on this gateway is picked up at once; the refresh
+ *     finds the changes made elsewhere)
  * @param concurrency how many change-feed reads run at once on this gateway
  * @param publicUrl the gateway's URL as providers reach it ({@code https://...}), where push
  *     notifications are delivered; empty: no push, polling only
@@ -24,9 +26,10 @@ public record WatchPolicy(boolean enabled, Duration pollInterval, Duration refre
     Optional<String> publicUrl, Optional<String> gmailTopic, Optional<String> gmailPushAudience,
     String gmailPushCertsUrl) {
 
-  public static final String GOOGLE_CERTS_URL = "https://www.googleapis.com/oauth2/v3/certs";
+  /** Where Google publishes the certificates of its ID-token keys, as PEM by key id (what google-api-client reads). */
+  public static final String GOOGLE_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs";
 
-  public static final WatchPolicy DEFAULT = new WatchPolicy(true, Duration.ofMinutes(2), Duration.ofSeconds(30), 8,
+  public static final WatchPolicy DEFAULT = new WatchPolicy(true, Duration.ofMinutes(2), Duration.ofMinutes(5), 8,
       Optional.empty(), Optional.empty(), Optional.empty(), GOOGLE_CERTS_URL);
 
   /** Nothing watched (tests that count provider calls). */
@@ -56,6 +59,18 @@ public record WatchPolicy(boolean enabled, Duration pollInterval, Duration refre
   public WatchPolicy withPush(String url, Optional<String> topic, String certsUrl) {
     return new WatchPolicy(enabled, pollInterval, refreshInterval, concurrency, Optional.of(url), topic,
         gmailPushAudience, certsUrl);
+  }
+
+  /** Gmail's push tokens signed by the keys at {@code certsUrl} (the sandbox's in dev mode and tests). */
+  public WatchPolicy withGmailCertsUrl(String certsUrl) {
+    return new WatchPolicy(enabled, pollInterval, refreshInterval, concurrency, publicUrl, gmailTopic,
+        gmailPushAudience, certsUrl);
+  }
+
+  /** Gmail's push tokens name {@code audience} (as their Pub/Sub push subscription is configured). */
+  public WatchPolicy withGmailAudience(String audience) {
+    return new WatchPolicy(enabled, pollInterval, refreshInterval, concurrency, publicUrl, gmailTopic,
+        Optional.of(audience), gmailPushCertsUrl);
   }
 
   /** The audience Gmail's push tokens must name. */

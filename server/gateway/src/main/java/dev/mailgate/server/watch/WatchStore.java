@@ -84,7 +84,8 @@ final class WatchStore {
         ? tx.preparedQuery(FORGET_ALL).execute(Tuple.of(connectionId)).mapEmpty()
         : Future.succeededFuture();
     return cleared.compose(v -> changes.forget().isEmpty() ? Future.succeededFuture()
-            : tx.preparedQuery(FORGET).execute(Tuple.of(connectionId, changes.forget().toArray(String[]::new))).mapEmpty())
+            : tx.preparedQuery(FORGET).execute(Tuple.tuple().addUUID(connectionId)
+                .addArrayOfString(changes.forget().toArray(String[]::new))).mapEmpty())
         .compose(v -> {
           if (changes.remember().isEmpty()) {
             return Future.succeededFuture();
@@ -94,7 +95,8 @@ final class WatchStore {
           for (int i = 0; i < ids.length; i++) {
             labels[i] = String.join("\u001f", changes.remember().get(ids[i]));
           }
-          return tx.preparedQuery(REMEMBER).execute(Tuple.of(connectionId, ids, labels)).mapEmpty();
+          return tx.preparedQuery(REMEMBER).execute(Tuple.tuple().addUUID(connectionId).addArrayOfString(ids)
+              .addArrayOfString(labels)).mapEmpty();
         });
   }
 
@@ -107,7 +109,7 @@ final class WatchStore {
           return Future.succeededFuture(Map.of());
         }
         String[] ids = messageIds.toArray(String[]::new);
-        return tenant.withDatabase(db -> db.preparedQuery(KNOWN).execute(Tuple.of(connectionId, ids))
+        return tenant.withDatabase(db -> db.preparedQuery(KNOWN).execute(Tuple.tuple().addUUID(connectionId).addArrayOfString(ids))
             .map(WatchStore::labelsOf));
       }
 

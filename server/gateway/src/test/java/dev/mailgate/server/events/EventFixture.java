@@ -15,7 +15,7 @@ import java.util.function.Supplier;
 
 /**
  * Arranges events for the API tests: users and connections made the way the gateway stores them,
- * and events appended through the store (no producer of message events exists yet).
+ * and events appended straight to the log (no mailbox needs to change).
  */
 final class EventFixture {
 
@@ -37,6 +37,19 @@ final class EventFixture {
   ConnectionRecord connectionOf(String tenantId, String userId, String email) {
     return gateway.get().onTenantData(tenantId, db -> new ConnectionStore().insert(db, userId, ProviderKind.GMAIL,
         email, List.of(), ConnectionStatus.ACTIVE));
+  }
+
+  /** Appends {@code count} MESSAGE_ADDED events whose summaries carry a snippet of {@code snippetBytes}. */
+  void appendLarge(String tenantId, ConnectionRecord connection, int count, int snippetBytes) {
+    String snippet = "x".repeat(snippetBytes);
+    List<NewEvent> events = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      events.add(NewEvent.added(new dev.mailgate.server.mail.MessageSummary("m" + i, "t" + i,
+          dev.mailgate.server.mail.MailAddress.of("ada@example.org"), List.of(), "subject " + i, snippet,
+          List.of("INBOX"), java.time.Instant.now(), false)));
+    }
+    TestGateway.await(gateway.get().server().tenants().find(tenantId).orElseThrow()
+        .withTransaction(tx -> new EventLog().append(tx, connection.id(), events)));
   }
 
   /** Appends {@code count} state events (alternately NEEDS_REAUTH and ACTIVE) in one transaction. */

@@ -82,7 +82,7 @@ class EventCrashTest {
           reader.deliver("arrival " + i + " " + UUID.randomUUID());
           delivered.incrementAndGet();
         }
-        Thread.sleep(ThreadLocalRandom.current().nextLong(20, 120));
+        Thread.sleep(ThreadLocalRandom.current().nextLong(150, 400));
         readers.forEach(Reader::readSome);
       }
       gateway.stop();

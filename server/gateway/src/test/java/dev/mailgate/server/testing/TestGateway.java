@@ -107,8 +107,13 @@ public final class TestGateway implements AutoCloseable {
         .withGmailRootUrl(providers.gmailRootUrl())
         .withGraphRootUrl(providers.graphRootUrl())
         .withEgress(new TestEgress().devPolicy());
+    // Gmail's push tokens are signed by the sandbox's keys, should a test turn push on.
+    options = options.withWatch(options.watch().withGmailCertsUrl(providers.gmailPushCertsUrl()));
     options = tweak.apply(options);
     GatewayServer server = GatewayServer.start(vertx, options, loaded.tenants()).await(60, TimeUnit.SECONDS);
+    if (options.watch().gmailTopic().isPresent() && options.watch().publicUrl().isPresent()) {
+      providers.pushGmailTo(options.watch().publicUrl().get() + "/push/gmail", options.watch().gmailAudience().get());
+    }
     return new TestGateway(vertx, server, options, loaded.tenants(), providers, clock, databases);
   }
 

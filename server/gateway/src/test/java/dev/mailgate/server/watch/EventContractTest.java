@@ -49,6 +49,9 @@ public abstract class EventContractTest {
   /** Whether a message keeps its id when it moves between folders (not on IMAP, whose ids name the folder). */
   protected abstract boolean idsSurviveMoves();
 
+  /** Makes the provider lose the history the watcher reads (expired history or delta tokens, a new UIDVALIDITY). */
+  protected abstract void loseHistory(TestGateway gateway, String userId, String address) throws Exception;
+
   protected MailServiceGrpc.MailServiceBlockingStub mail;
   protected String userId;
   protected Connection connection;
@@ -91,19 +94,23 @@ public abstract class EventContractTest {
     return events;
   }
 
-  /** The first event matching {@code wanted} among those that arrive within 15 s. */
+  /** Events read but not yet matched by {@link #awaitEvent}, in order. */
+  private final List<MailboxEvent> unmatched = new ArrayList<>();
+
+  /** The first event matching {@code wanted}, read before (and not matched yet) or within 15 s. */
   protected MailboxEvent awaitEvent(String what, Predicate<MailboxEvent> wanted) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    List<MailboxEvent> seen = new ArrayList<>();
-    while (System.nanoTime() < deadline) {
-      for (MailboxEvent event : events(1)) {
+    do {
+      for (var it = unmatched.iterator(); it.hasNext(); ) {
+        MailboxEvent event = it.next();
         if (wanted.test(event)) {
+          it.remove();
           return event;
         }
-        seen.add(event);
       }
-    }
-    throw new AssertionError("no " + what + " event arrived; saw " + seen);
+      unmatched.addAll(events(1));
+    } while (System.nanoTime() < deadline);
+    throw new AssertionError("no " + what + " event arrived; saw " + unmatched);
   }
 
   /** Delivers a message and returns its MESSAGE_ADDED event. */
@@ -199,6 +206,20 @@ public abstract class EventContractTest {
     assertThat(again).extracting(MailboxEvent::getSequence).containsExactly(one.getSequence(), two.getSequence());
     Set<Long> sequences = new HashSet<>();
     assertThat(again).allSatisfy(e -> assertThat(sequences.add(e.getSequence())).isTrue());
+  }
+
+  @Test
+  void lostProviderHistoryIsOneResyncRequiredInTheConnectionsOrderThenWatchingGoesOn() throws Exception {
+    MailboxEvent before = arrival("before " + UUID.randomUUID());
+    loseHistory(gateway.get(), userId, address);
+
+    MailboxEvent resync = awaitEvent("RESYNC_REQUIRED",
+        e -> e.getType() == MailboxEventType.MAILBOX_EVENT_TYPE_RESYNC_REQUIRED);
+    assertThat(resync.getConnectionId()).isEqualTo(connection.getConnectionId());
+    assertThat(resync.getSequence()).isGreaterThan(before.getSequence());
+    MailboxEvent after = arrival("after " + UUID.randomUUID());
+    assertThat(after.getSequence()).isGreaterThan(resync.getSequence());
+    assertThat(unmatched).noneMatch(e -> e.getType() == MailboxEventType.MAILBOX_EVENT_TYPE_RESYNC_REQUIRED);
   }
 
   @Test

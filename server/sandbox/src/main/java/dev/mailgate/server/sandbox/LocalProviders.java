@@ -87,6 +87,26 @@ public final class LocalProviders implements AutoCloseable {
     return sandboxBaseUrl + "/";
   }
 
+  /**
+   * Where the Gmail sandbox publishes the keys of its Pub/Sub push tokens (Google's
+   * {@code /oauth2/v1/certs} format): the gateway's {@code WatchPolicy.gmailPushCertsUrl}.
+   */
+  public String gmailPushCertsUrl() {
+    return sandboxBaseUrl + dev.mailgate.server.sandbox.gmail.GmailSandbox.PUSH_CERTS_PATH;
+  }
+
+  /**
+   * Makes the Gmail sandbox deliver watched mailboxes' push notifications to {@code endpointUrl}
+   * (the gateway's {@code /push/gmail}) with tokens for {@code audience}; call it once the gateway
+   * listens. Only for the sandbox in this process.
+   */
+  public void pushGmailTo(String endpointUrl, String audience) {
+    if (sandbox == null) {
+      throw new IllegalStateException("the Gmail sandbox runs in another process");
+    }
+    sandbox.gmail().pushTo(endpointUrl, audience);
+  }
+
   /** Microsoft Graph's root URL (the sandbox). */
   public String graphRootUrl() {
     return sandboxBaseUrl;

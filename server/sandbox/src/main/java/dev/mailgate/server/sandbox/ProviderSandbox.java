@@ -51,7 +51,7 @@ public final class ProviderSandbox {
   public static Future<ProviderSandbox> start(Vertx vertx, String host, int port, Clock clock) {
     Router router = Router.router(vertx);
     GmailSandbox gmail = GmailSandbox.create(clock);
-    gmail.mount(router);
+    gmail.mount(router, vertx);
     GraphSandbox graph = GraphSandbox.create(clock);
     graph.mount(router);
     HttpServer server = vertx.createHttpServer().requestHandler(router);

@@ -71,7 +71,8 @@ public final class GmailProvider implements MailProvider {
         Optional.ofNullable(response.getNextPageToken())));
   }
 
-  private Future<MessageSummary> metadata(MailboxCredential mailbox, String messageId) {
+  /** A message's summary as SearchMessages lists it (one metadata read). */
+  Future<MessageSummary> metadata(MailboxCredential mailbox, String messageId) {
     return calls.read(mailbox, gmail -> gmail.users().messages().get(ME, GmailIds.checked(messageId))
             .setFormat("metadata").setMetadataHeaders(GmailMessages.SUMMARY_HEADERS).execute())
         .map(GmailMessages::summary);
@@ -256,6 +257,11 @@ public final class GmailProvider implements MailProvider {
 
   static String newMessageId() {
     return "<" + UUID.randomUUID() + "@mailgate>";
+  }
+
+  /** The blocking Gmail calls, for the change feed and push channel of this provider. */
+  GmailCalls calls() {
+    return calls;
   }
 
   public Future<Void> close() {

@@ -13,12 +13,16 @@ import dev.mailgate.server.provider.ProviderContext;
 import dev.mailgate.server.provider.ProviderModule;
 import dev.mailgate.server.store.ProviderKind;
 import dev.mailgate.tenant.config.OAuthProvider;
+import dev.mailgate.server.watch.ChangeFeed;
+import dev.mailgate.server.watch.PushChannel;
 import io.vertx.core.Future;
+import java.util.Optional;
 
 /**
  * Gmail: connects through Google's OAuth (the tenant's {@code oauth_clients.gmail}), names the
  * mailbox with {@code users.getProfile}, and reads and sends through the Gmail API
- * ({@link GmailProvider}).
+ * ({@link GmailProvider}); its mailboxes' changes through {@code users.history.list}
+ * ({@link GmailChangeFeed}) and Pub/Sub pushes ({@link GmailPushChannel}).
  */
 public final class GmailProviderModule implements ProviderModule {
 
@@ -27,18 +31,25 @@ public final class GmailProviderModule implements ProviderModule {
   private final OAuthSignIn signIn;
   private final ProfileClient profiles;
   private final GmailProvider mail;
+  private final GmailChangeFeed changes;
+  private final GmailPushChannel pushes;
 
-  public GmailProviderModule(OAuthSignIn signIn, ProfileClient profiles, GmailProvider mail) {
+  public GmailProviderModule(OAuthSignIn signIn, ProfileClient profiles, GmailProvider mail, GmailChangeFeed changes,
+      GmailPushChannel pushes) {
     this.signIn = signIn;
     this.profiles = profiles;
     this.mail = mail;
+    this.changes = changes;
+    this.pushes = pushes;
   }
 
   /** The module as the gateway's options configure it. */
   public static GmailProviderModule create(ProviderContext context) {
     GatewayOptions options = context.options();
-    return new GmailProviderModule(signIn(options.oauth()), context.profiles(), new GmailProvider(context.vertx(),
-        options.gmailRootUrl(), options.providerThreads(), options.bounds().providerQueue(), options.timeouts()));
+    GmailProvider mail = new GmailProvider(context.vertx(), options.gmailRootUrl(), options.providerThreads(),
+        options.bounds().providerQueue(), options.timeouts());
+    return new GmailProviderModule(signIn(options.oauth()), context.profiles(), mail, new GmailChangeFeed(mail),
+        new GmailPushChannel(context.vertx(), options.watch(), mail));
   }
 
   /** Google's endpoints and Gmail's scopes, with the configured changes; the profile names the mailbox in {@code emailAddress}. */
@@ -66,5 +77,17 @@ public final class GmailProviderModule implements ProviderModule {
   @Override
   public MailProvider mail() {
     return mail;
+  }
+
+  /** {@link ChangeFeed} ({@link GmailChangeFeed}) and {@link PushChannel} ({@link GmailPushChannel}). */
+  @Override
+  public <T> Optional<T> capability(Class<T> type) {
+    if (type == ChangeFeed.class) {
+      return Optional.of(type.cast(changes));
+    }
+    if (type == PushChannel.class) {
+      return Optional.of(type.cast(pushes));
+    }
+    return Optional.empty();
   }
 }

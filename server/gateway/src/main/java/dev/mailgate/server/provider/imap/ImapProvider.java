@@ -316,6 +316,15 @@ public final class ImapProvider implements MailProvider {
     return connections;
   }
 
+  /** The bounded worker pool and error translation every IMAP call of this provider goes through. */
+  ImapCalls calls() {
+    return calls;
+  }
+
+  Vertx vertx() {
+    return vertx;
+  }
+
   /** Stops the idle sweep, logs out of every pooled connection and closes the worker pool. */
   public Future<Void> close() {
     vertx.cancelTimer(sweepTimer);

@@ -143,6 +143,10 @@ final class GraphClient {
     } catch (RuntimeException notJson) {
       // keep the status alone
     }
+    if (status == 410 || code.equalsIgnoreCase("syncStateNotFound")) {
+      // Only delta links expire: Graph no longer has the sync state they point into.
+      return new SyncStateNotFoundException();
+    }
     if (code.equals("ErrorInvalidIdMalformed")) {
       // An id that cannot exist is not found, like one that does not exist.
       return new GatewayException(Reason.MESSAGE_NOT_FOUND, "the message, folder or attachment was not found");

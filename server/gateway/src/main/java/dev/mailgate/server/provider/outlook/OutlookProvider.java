@@ -63,6 +63,16 @@ public final class OutlookProvider implements MailProvider {
     this.sending = new GraphSending(graph, mime);
   }
 
+  /** The Graph client this provider calls through (its per-mailbox limit is shared with the change feed). */
+  GraphClient graph() {
+    return graph;
+  }
+
+  /** The well-known folder ids of each mailbox, as labels. */
+  GraphFolders folderLabels() {
+    return folderLabels;
+  }
+
   @Override
   public Future<Page<MessageSummary>> search(MailboxCredential mailbox, String query, List<String> labelIds, int pageSize,
       Optional<String> pageToken) {

@@ -13,7 +13,11 @@ import dev.mailgate.server.provider.ProviderContext;
 import dev.mailgate.server.provider.ProviderModule;
 import dev.mailgate.server.store.ProviderKind;
 import dev.mailgate.tenant.config.OAuthProvider;
+import dev.mailgate.server.watch.ChangeFeed;
+import dev.mailgate.server.watch.PushChannel;
+import dev.mailgate.server.watch.WatchPolicy;
 import io.vertx.core.Future;
+import java.util.Optional;
 
 /**
  * Outlook: connects through Microsoft's OAuth (the tenant's {@code oauth_clients.outlook}), names
@@ -27,18 +31,28 @@ public final class OutlookProviderModule implements ProviderModule {
   private final OAuthSignIn signIn;
   private final ProfileClient profiles;
   private final OutlookProvider mail;
+  private final GraphChangeFeed changes;
+  private final GraphPushChannel push;
 
+  /** Outlook without push (no public URL): its change feed is polled. */
   public OutlookProviderModule(OAuthSignIn signIn, ProfileClient profiles, OutlookProvider mail) {
+    this(signIn, profiles, mail, WatchPolicy.DEFAULT);
+  }
+
+  /** Outlook with a change feed, and push when {@code watch} has a public URL. */
+  public OutlookProviderModule(OAuthSignIn signIn, ProfileClient profiles, OutlookProvider mail, WatchPolicy watch) {
     this.signIn = signIn;
     this.profiles = profiles;
     this.mail = mail;
+    this.changes = new GraphChangeFeed(mail);
+    this.push = new GraphPushChannel(mail, watch);
   }
 
   /** The module as the gateway's options configure it. */
   public static OutlookProviderModule create(ProviderContext context) {
     GatewayOptions options = context.options();
     return new OutlookProviderModule(signIn(options.oauth()), context.profiles(), new OutlookProvider(context.vertx(),
-        context.http(), options.graphRootUrl(), options.timeouts(), options.bounds()));
+        context.http(), options.graphRootUrl(), options.timeouts(), options.bounds()), options.watch());
   }
 
   /**
@@ -69,5 +83,17 @@ public final class OutlookProviderModule implements ProviderModule {
   @Override
   public MailProvider mail() {
     return mail;
+  }
+
+  /** The change feed ({@link GraphChangeFeed}) and push ({@link GraphPushChannel}). */
+  @Override
+  public <T> Optional<T> capability(Class<T> type) {
+    if (type == ChangeFeed.class) {
+      return Optional.of(type.cast(changes));
+    }
+    if (type == PushChannel.class) {
+      return Optional.of(type.cast(push));
+    }
+    return Optional.empty();
   }
 }

@@ -1,12 +1,14 @@
 package dev.mailgate.server.sandbox.gmail;
 
 import dev.mailgate.server.sandbox.RequestLog;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.function.Function;
@@ -18,17 +20,31 @@ import java.util.function.Function;
  * OAuth server says whose mailbox a request reaches. Sending delivers to the other sandbox
  * mailboxes and nowhere else.
  *
+ * <p>A mailbox watched with {@code users.watch} has its changes pushed as Cloud Pub/Sub pushes them
+ * to the endpoint set with {@link #pushTo}, signed with a key published at {@link #PUSH_CERTS_PATH}.
+ *
  * <p>Mount it at the root of a router ({@link #mount}); tests and dev mode seed and inspect it
- * through the methods here, and can queue failures ({@link #failNext}) and add latency.
+ * through the methods here, and can queue failures ({@link #failNext}), add latency, drop pushes
+ * ({@link #dropPushes}) and expire history ({@link #expireHistory}).
  */
 public final class GmailSandbox {
+
+  /** Where the sandbox publishes the keys of its push tokens as Google's v1 certs (PEM by key id). */
+  public static final String PUSH_CERTS_PATH = "/oauth2/v1/certs";
+  /** The same keys as a JWKS, as Google's v3 certs. */
+  public static final String PUSH_JWKS_PATH = "/oauth2/v3/certs";
+  /** The service account (the {@code email} claim) of the sandbox's push tokens. */
+  public static final String PUSH_SERVICE_ACCOUNT = PushSigner.SERVICE_ACCOUNT;
 
   private final Mailboxes mailboxes;
   private final Gate gate;
   private final RequestLog log = new RequestLog();
+  private final PushSigner signer = PushSigner.load();
+  private final PubSubPush pushes;
 
   private GmailSandbox(Clock clock) {
-    this.mailboxes = new Mailboxes(clock);
+    this.pushes = new PubSubPush(signer, clock);
+    this.mailboxes = new Mailboxes(clock, pushes::changed);
     this.gate = new Gate(mailboxes);
   }
 
@@ -45,9 +61,14 @@ public final class GmailSandbox {
   /**
    * Adds the sandbox to {@code router}: {@code /gmail/v1/users/{userId}/...} and
    * {@code /upload/gmail/v1/users/{userId}/...}, each with its own body handler (64 MB), and a
-   * failure handler that answers in Google's error format. Mount before any catch-all route.
+   * failure handler that answers in Google's error format; and the push keys at
+   * {@link #PUSH_CERTS_PATH} and {@link #PUSH_JWKS_PATH}. Push notifications are delivered with
+   * {@code vertx}. Mount before any catch-all route.
    */
-  public void mount(Router router) {
+  public void mount(Router router, Vertx vertx) {
+    pushes.attach(vertx);
+    router.get(PUSH_CERTS_PATH).handler(ctx -> certs(ctx, signer.pemCertificates()));
+    router.get(PUSH_JWKS_PATH).handler(ctx -> certs(ctx, signer.jwks()));
     BodyHandler bodies = BodyHandler.create(false).setBodyLimit(RequestBodies.BODY_LIMIT);
     for (String root : List.of("/gmail/v1/*", "/upload/gmail/v1/*")) {
       router.route(root).handler(log);
@@ -62,10 +83,18 @@ public final class GmailSandbox {
     new ThreadRoutes().register(routes);
     new DraftRoutes(mailboxes).register(routes, uploads);
     new LabelRoutes().register(routes);
+    new WatchRoutes().register(routes);
     for (String root : List.of("/gmail/v1/*", "/upload/gmail/v1/*")) {
       router.route(root).handler(GmailSandbox::notImplemented);
       router.route(root).failureHandler(GoogleErrors::handleFailure);
     }
+  }
+
+  /** Google's certs documents are cached for hours (its verifiers honour max-age). */
+  private static void certs(RoutingContext ctx, JsonObject document) {
+    ctx.response().putHeader("content-type", "application/json; charset=UTF-8")
+        .putHeader("cache-control", "public, max-age=21600, must-revalidate, no-transform")
+        .end(document.encode());
   }
 
   private static void notImplemented(RoutingContext ctx) {
@@ -157,6 +186,77 @@ public final class GmailSandbox {
    */
   public int calls(String method, String pathSuffix) {
     return gate.calls(method, pathSuffix);
+  }
+
+  /**
+   * Delivers push notifications of watched mailboxes ({@code users.watch}) to {@code endpointUrl}
+   * as a Pub/Sub push subscription does, each with an OIDC token for {@code audience} signed by the
+   * key published at {@link #PUSH_CERTS_PATH}.
+   */
+  public void pushTo(String endpointUrl, String audience) {
+    pushes.pushTo(endpointUrl, audience);
+  }
+
+  /** Drops every push notification while {@code drop} (they get lost in reality too). */
+  public void dropPushes(boolean drop) {
+    pushes.drop(drop);
+  }
+
+  /**
+   * The least time between two pushes of one mailbox: Gmail sends at most one a second and drops
+   * the rest (the default); tests may shorten it.
+   */
+  public void pushInterval(Duration interval) {
+    pushes.minimumInterval(interval);
+  }
+
+  /** How many pushes the endpoint acknowledged (102, 200, 201, 202 or 204) so far. */
+  public int pushesAcknowledged() {
+    return pushes.acknowledged();
+  }
+
+  /** A push token as the sandbox signs them, for tests of what a receiver refuses (other audiences, expired). */
+  public String pushToken(String audience, Instant issuedAt, Instant expiry) {
+    return pushes.token(audience, issuedAt, expiry);
+  }
+
+  /**
+   * Forgets the history of {@code mailbox} so far, as Gmail does after about a week: a
+   * {@code history.list} from any earlier id answers 404.
+   */
+  public void expireHistory(String mailbox) {
+    Mailbox box = mailboxes.open(mailbox);
+    box.read(() -> {
+      box.history().expire();
+      return null;
+    });
+  }
+
+  /** Moves a message to the trash as {@code messages.trash} does. */
+  public void trash(String mailbox, String messageId) {
+    change(mailbox, box -> box.trash(messageId));
+  }
+
+  /** Changes a message's labels as {@code messages.modify} does. */
+  public void modify(String mailbox, String messageId, List<String> add, List<String> remove) {
+    change(mailbox, box -> box.modify(messageId, add, remove));
+  }
+
+  /** Deletes a message for good as {@code messages.delete} does. */
+  public void delete(String mailbox, String messageId) {
+    change(mailbox, box -> {
+      box.delete(messageId);
+      return null;
+    });
+  }
+
+  private void change(String mailbox, Function<Mailbox, ?> change) {
+    Mailbox box = mailboxes.existing(mailbox).orElseThrow(() -> new NoSuchElementException("No mailbox " + mailbox));
+    try {
+      change.apply(box);
+    } catch (GmailException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
   }
 
   private <T> T message(String mailbox, String messageId, Function<StoredMessage, T> read) {

@@ -2,13 +2,19 @@ package dev.mailgate.server.sandbox.gmail;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 
 /**
  * The change log behind {@code users.history.list}: one record per change, ids growing from the
- * mailbox's history id. All of it is kept. Guarded by its mailbox.
+ * mailbox's history id with gaps between them, as Gmail's do ("not contiguous with random gaps in
+ * between valid IDs"). The latest {@link #RETAINED} records are kept, or fewer once
+ * {@link #expire} dropped the older ones; a start before what is kept is out of date (404). Guarded
+ * by its mailbox.
  */
 final class HistoryLog {
 
@@ -50,11 +56,19 @@ final class HistoryLog {
     }
   }
 
-  private final List<Entry> entries = new ArrayList<>();
-  private long current;
+  /** The most records a mailbox keeps; older ones are dropped as Gmail drops history it no longer has. */
+  static final int RETAINED = 100_000;
 
-  HistoryLog(long start) {
+  private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+  private final Consumer<Entry> onRecord;
+  private long current;
+  /** The oldest start id still answered: every change after it is kept. */
+  private long oldestStart;
+
+  HistoryLog(long start, Consumer<Entry> onRecord) {
     this.current = start;
+    this.oldestStart = start;
+    this.onRecord = onRecord;
   }
 
   long current() {
@@ -63,10 +77,26 @@ final class HistoryLog {
 
   /** Records a change and returns its history id. */
   long record(Type type, StoredMessage message, Collection<String> changedLabels) {
-    current += 1;
-    entries.add(new Entry(current, type, message.id(), message.threadId(), message.labelList(),
-        List.copyOf(changedLabels)));
+    current += 1 + ThreadLocalRandom.current().nextInt(3);
+    Entry entry = new Entry(current, type, message.id(), message.threadId(), message.labelList(),
+        List.copyOf(changedLabels));
+    entries.add(entry);
+    if (entries.size() > RETAINED) {
+      oldestStart = entries.removeFirst().id();
+    }
+    onRecord.accept(entry);
     return current;
+  }
+
+  /** Forgets every record so far: only starts at the current id or later are answered. */
+  void expire() {
+    entries.clear();
+    oldestStart = current;
+  }
+
+  /** Whether changes after {@code startHistoryId} are still all known (else Gmail answers 404). */
+  boolean retains(long startHistoryId) {
+    return startHistoryId >= oldestStart;
   }
 
   /** Records after {@code startHistoryId}, of the given types (all if empty), about {@code labelId} (any if null). */

@@ -26,14 +26,49 @@ final class Mailbox {
   private final String address;
   private final Clock clock;
   private final LabelSet labels = new LabelSet();
-  private final HistoryLog history = new HistoryLog(1000);
+  private final HistoryLog history;
   private final Map<String, StoredMessage> messages = new LinkedHashMap<>();
   private final Map<String, String> drafts = new LinkedHashMap<>();
   private long sequence;
+  private Watch watch;
 
-  Mailbox(String address, Clock clock) {
+  /**
+   * A {@code users.watch} in force: changes concerning {@code labelIds} (any change when empty),
+   * or when {@code exclude} all others, are published to {@code topicName} until {@code expiration}.
+   */
+  record Watch(String topicName, List<String> labelIds, boolean exclude, Instant expiration) {
+
+    boolean covers(HistoryLog.Entry change) {
+      if (labelIds.isEmpty()) {
+        return true;
+      }
+      boolean concerned = labelIds.stream().anyMatch(change::concerns);
+      return exclude != concerned;
+    }
+  }
+
+  /** A mailbox whose every history record is also handed to {@code changes} (under the mailbox's lock). */
+  Mailbox(String address, Clock clock, java.util.function.BiConsumer<Mailbox, HistoryLog.Entry> changes) {
     this.address = address;
     this.clock = clock;
+    this.history = new HistoryLog(1000, entry -> changes.accept(this, entry));
+  }
+
+  /** Starts or renews the watch. */
+  synchronized void watch(Watch watch) {
+    this.watch = watch;
+  }
+
+  /** The watch in force now, if any (an expired watch is gone). */
+  synchronized java.util.Optional<Watch> watch() {
+    if (watch != null && !watch.expiration().isAfter(clock.instant())) {
+      watch = null;
+    }
+    return java.util.Optional.ofNullable(watch);
+  }
+
+  synchronized void stopWatch() {
+    watch = null;
   }
 
   String address() {

@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * All mailboxes of the sandbox by address (created on first use), and the post office between
@@ -21,10 +22,10 @@ final class Mailboxes {
   private final Clock clock;
   private final MailboxDirectory<Mailbox> directory;
 
-  /** Mailboxes that date what they store by {@code clock}. */
-  Mailboxes(Clock clock) {
+  /** Mailboxes that date what they store by {@code clock} and hand every change to {@code changes}. */
+  Mailboxes(Clock clock, BiConsumer<Mailbox, HistoryLog.Entry> changes) {
     this.clock = clock;
-    this.directory = new MailboxDirectory<>(address -> new Mailbox(address, clock));
+    this.directory = new MailboxDirectory<>(address -> new Mailbox(address, clock, changes));
   }
 
   Mailbox open(String address) {

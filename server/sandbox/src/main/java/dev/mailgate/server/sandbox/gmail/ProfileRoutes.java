@@ -11,7 +11,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** {@code users.getProfile} and {@code users.history.list}. */
+/**
+ * {@code users.getProfile} and {@code users.history.list}: history after a start id, oldest first,
+ * in pages of {@code maxResults} (100 by default, at most 500); a start before the history still
+ * kept, or after the mailbox's current id, is 404 as Gmail answers an invalid or out-of-date
+ * {@code startHistoryId}.
+ */
 final class ProfileRoutes {
 
   void register(RouteTable routes) {
@@ -33,7 +38,7 @@ final class ProfileRoutes {
     try {
       startHistoryId = Long.parseLong(start);
     } catch (NumberFormatException notANumber) {
-      throw GmailException.invalidArgument("Invalid startHistoryId");
+      throw GmailException.invalidArgument("Invalid value at 'start_history_id' (TYPE_UINT64), \"" + start + "\"");
     }
     List<Type> types = new ArrayList<>();
     for (String name : Exchange.params(ctx, "historyTypes")) {
@@ -43,6 +48,9 @@ final class ProfileRoutes {
     String labelId = Exchange.param(ctx, "labelId");
     Mailbox mailbox = Gate.mailbox(ctx);
     JsonObject answer = mailbox.read(() -> {
+      if (!mailbox.history().retains(startHistoryId) || startHistoryId > mailbox.history().current()) {
+        throw GmailException.notFound();
+      }
       List<Entry> entries = mailbox.history().after(startHistoryId, types, labelId);
       Exchange.Page<Entry> page = Exchange.Page.of(entries, ctx);
       JsonArray history = new JsonArray();

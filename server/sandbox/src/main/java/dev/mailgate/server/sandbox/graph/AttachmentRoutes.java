@@ -51,6 +51,7 @@ final class AttachmentRoutes {
       GraphMessage message = mailbox.message(ctx.pathParam("id"));
       message.attachments.add(attachment);
       message.contentChanged();
+      mailbox.updated(message);
       return new JsonObject().put("@odata.context", context(ctx, mailbox, message) + "/$entity")
           .mergeIn(MessageJson.attachment(attachment));
     }));
@@ -62,6 +63,7 @@ final class AttachmentRoutes {
       GraphMessage message = mailbox.message(ctx.pathParam("id"));
       message.attachments.remove(attachment(message, ctx.pathParam("attachmentId")));
       message.contentChanged();
+      mailbox.updated(message);
       return null;
     });
     Odata.noContent(ctx);

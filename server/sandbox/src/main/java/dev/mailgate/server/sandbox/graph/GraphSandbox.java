@@ -19,6 +19,11 @@ import java.util.function.Function;
  * the other sandbox mailboxes and nowhere else. Like Exchange Online it allows four requests of
  * one mailbox in flight at once and throttles more.
  *
+ * <p>Beyond mail it has Graph's two ways of following a mailbox: message delta per folder
+ * ({@link DeltaRoutes}; sync states expire, {@link #deltaTokenRetention}) and change-notification
+ * subscriptions on {@code /v1.0/subscriptions} with their validation handshake, asynchronous
+ * deliveries and lifecycle notifications ({@link SubscriptionRoutes}, {@link #lifecycle}).
+ *
  * <p>Mount it at the root of a router ({@link #mount}); tests and dev mode seed and inspect it
  * through the methods here, and can queue failures ({@link #failNext}) and add latency.
  */
@@ -31,9 +36,11 @@ public final class GraphSandbox {
   private final Gate gate;
   private final RequestLog log = new RequestLog();
   private final Outbox outbox;
+  private final DeltaTokens deltaTokens = new DeltaTokens(Clock.systemUTC());
+  private final Subscriptions subscriptions = new Subscriptions();
 
   private GraphSandbox(Clock clock) {
-    this.mailboxes = new Mailboxes(clock);
+    this.mailboxes = new Mailboxes(clock, subscriptions::changed);
     this.gate = new Gate(mailboxes);
     this.outbox = new Outbox(mailboxes, DEFAULT_FILING_DELAY);
   }
@@ -73,6 +80,8 @@ public final class GraphSandbox {
     router.route(all).handler(gate);
     RouteTable routes = new RouteTable(router);
     new MeRoutes().register(routes);
+    new DeltaRoutes(deltaTokens).register(routes);
+    new SubscriptionRoutes(subscriptions).register(router);
     new FolderRoutes().register(routes);
     new MessageRoutes().register(routes);
     new SendRoutes(outbox).register(routes);
@@ -86,6 +95,58 @@ public final class GraphSandbox {
     String segment = path.substring(path.lastIndexOf('/') + 1);
     GraphErrors.send(ctx, GraphException.badRequest("Resource not found for the segment '" + segment + "'. "
         + "(The Graph sandbox has no " + ctx.request().method() + " " + path + ".)"));
+  }
+
+  /**
+   * How long a message delta link (or next link) stays valid; after that, or after
+   * {@link #expireDeltaTokens}, it answers 410 Gone syncStateNotFound. Seven days by default.
+   */
+  public GraphSandbox deltaTokenRetention(Duration retention) {
+    deltaTokens.retention(retention);
+    return this;
+  }
+
+  /** Forgets every delta sync state now, as Exchange may when its token cache overflows. */
+  public void expireDeltaTokens() {
+    deltaTokens.expireAll();
+  }
+
+  /** While on, change and lifecycle notifications are lost instead of delivered (as some are in reality). */
+  public void dropNotifications(boolean on) {
+    subscriptions.dropNotifications(on);
+  }
+
+  /** How many change and lifecycle notifications subscribers accepted (2xx) so far. */
+  public int notificationsDelivered() {
+    return subscriptions.delivered();
+  }
+
+  /** The ids of the active subscriptions on {@code mailbox}'s mail. */
+  public java.util.List<String> subscriptionIds(String mailbox) {
+    return mailboxes.existing(mailbox).map(box -> subscriptions.of(box.address()).stream().map(s -> s.id).toList())
+        .orElse(java.util.List.of());
+  }
+
+  /**
+   * Sends the subscription the lifecycle notification {@code lifecycleEvent}: {@code missed}
+   * (notifications were lost), {@code reauthorizationRequired} (no change notifications until it
+   * is renewed or reauthorized) or {@code subscriptionRemoved} (it is gone).
+   *
+   * @throws NoSuchElementException for an unknown subscription
+   * @throws IllegalArgumentException for another event
+   */
+  public void lifecycle(String subscriptionId, String lifecycleEvent) {
+    if (!java.util.Set.of("missed", "reauthorizationRequired", "subscriptionRemoved").contains(lifecycleEvent)) {
+      throw new IllegalArgumentException("No lifecycle event " + lifecycleEvent);
+    }
+    subscriptions.lifecycle(subscriptions.any(subscriptionId)
+        .orElseThrow(() -> new NoSuchElementException("No subscription " + subscriptionId)), lifecycleEvent);
+  }
+
+  /** Lets the subscription expire now: it no longer notifies, and Graph no longer knows it (404). */
+  public void expireSubscription(String subscriptionId) {
+    subscriptions.any(subscriptionId).orElseThrow(() -> new NoSuchElementException("No subscription " + subscriptionId))
+        .expiration = java.time.Instant.now().minusSeconds(1);
   }
 
   /** Every request received so far (the last 1000), as {@code METHOD uri} with the path as sent. */

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -22,6 +23,13 @@ final class Mailbox {
 
   /** An {@code outlookCategory} of the master list. */
   record Category(String id, String displayName, String color) {}
+
+  /**
+   * A change to one message, as change notifications and delta see it: {@code created} (stored in
+   * {@code folderId}), {@code updated}, {@code moved} (from {@code previousFolderId}) or
+   * {@code deleted} (from {@code folderId}).
+   */
+  record Change(Mailbox mailbox, String messageId, String folderId, String previousFolderId, String changeType) {}
 
   private final String address;
   private final Clock clock;
@@ -36,11 +44,18 @@ final class Mailbox {
       new Category(UUID.randomUUID().toString(), "Green category", "preset4"),
       new Category(UUID.randomUUID().toString(), "Blue category", "preset7"),
       new Category(UUID.randomUUID().toString(), "Purple category", "preset8"));
+  private final Consumer<Change> changes;
   private long sequence;
 
   Mailbox(String address, Clock clock) {
+    this(address, clock, change -> { });
+  }
+
+  /** A mailbox that tells {@code changes} about every change to its messages (under its lock: never block). */
+  Mailbox(String address, Clock clock, Consumer<Change> changes) {
     this.address = address;
     this.clock = clock;
+    this.changes = changes;
     this.userId = Ids.userId(address);
     String local = address.contains("@") ? address.substring(0, address.indexOf('@')) : address;
     this.displayName = Arrays.stream(local.split("[._]+")).filter(part -> !part.isEmpty())
@@ -95,7 +110,13 @@ final class Mailbox {
       message.conversationId = conversationOf(message);
     }
     messages.put(message.id, message);
+    changes.accept(new Change(this, message.id, message.folderId, null, "created"));
     return message;
+  }
+
+  /** Records that a message's properties changed (PATCH, attachments): a new change key, and a notification. */
+  synchronized void updated(GraphMessage message) {
+    changes.accept(new Change(this, message.id, message.folderId, null, "updated"));
   }
 
   private String conversationOf(GraphMessage message) {
@@ -144,8 +165,10 @@ final class Mailbox {
     GraphMessage message = message(id);
     Folder folder = folders.resolve(destination);
     if (!message.folderId.equals(folder.id())) {
+      String from = message.folderId;
       message.folderId = folder.id();
       message.touch();
+      changes.accept(new Change(this, message.id, folder.id(), from, "moved"));
     }
     return message;
   }
@@ -159,7 +182,8 @@ final class Mailbox {
 
   /** Deletes a message; the sandbox keeps no recoverable-items folder, so it is gone. */
   synchronized void delete(String id) {
-    messages.remove(message(id).id);
+    GraphMessage removed = messages.remove(message(id).id);
+    changes.accept(new Change(this, removed.id, removed.folderId, null, "deleted"));
   }
 
   synchronized List<String> internetMessageIds(Folder folder) {

@@ -20,8 +20,13 @@ final class Mailboxes {
 
   /** Mailboxes that date what they store by {@code clock}. */
   Mailboxes(Clock clock) {
+    this(clock, change -> { });
+  }
+
+  /** Mailboxes that tell {@code changes} about every change to a message (under the mailbox's lock). */
+  Mailboxes(Clock clock, java.util.function.Consumer<Mailbox.Change> changes) {
     this.clock = clock;
-    this.directory = new MailboxDirectory<>(address -> new Mailbox(address, clock));
+    this.directory = new MailboxDirectory<>(address -> new Mailbox(address, clock, changes));
   }
 
   Mailbox open(String address) {

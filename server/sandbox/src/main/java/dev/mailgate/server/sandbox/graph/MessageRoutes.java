@@ -87,6 +87,7 @@ final class MessageRoutes {
       } else {
         message.touch();
       }
+      mailbox.updated(message);
       return entity(ctx, mailbox, message, MessageJson.View.DEFAULT);
     }));
   }

@@ -28,7 +28,7 @@ final class SandboxServer implements AutoCloseable {
 
   SandboxServer() throws Exception {
     Router router = Router.router(vertx);
-    sandbox.mount(router);
+    sandbox.mount(router, vertx);
     server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }

@@ -50,6 +50,15 @@ final class GraphClient {
     return ok(get(path, query)).bodyAsJsonObject();
   }
 
+  /** A GET of an absolute URL (a next or delta link), with this client's authorization. */
+  HttpRequest<Buffer> absolute(String absoluteUrl) {
+    HttpRequest<Buffer> request = client.getAbs(absoluteUrl);
+    if (authorization != null) {
+      request.putHeader("Authorization", authorization);
+    }
+    return request;
+  }
+
   /** GET of an absolute URL, e.g. an {@code @odata.nextLink}. */
   JsonObject follow(String absoluteUrl) {
     HttpRequest<Buffer> request = client.getAbs(absoluteUrl);

@@ -1,0 +1,121 @@
+package dev.mailgate.server.watch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailgate.proto.v1.Connection;
+import dev.mailgate.proto.v1.ListMailboxEventsRequest;
+import dev.mailgate.proto.v1.ListMailboxEventsResponse;
+import dev.mailgate.proto.v1.MailServiceGrpc;
+import dev.mailgate.proto.v1.MailboxEvent;
+import dev.mailgate.proto.v1.MailboxEventType;
+import dev.mailgate.server.testing.GatewayExtension;
+import dev.mailgate.server.testing.Mailboxes;
+import dev.mailgate.server.testing.ProviderMailbox;
+import dev.mailgate.server.testing.TestGateway;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Push end to end, with the gateway polling only once an hour, so an event within seconds came
+ * by push. Gmail: the gateway watches each mailbox ({@code users.watch} on its topic), the Gmail
+ * sandbox pushes the Pub/Sub envelope with a signed OIDC token to /push/gmail, the gateway verifies
+ * it and reads the history. Outlook: the gateway subscribes each mailbox at its public URL, the
+ * Graph sandbox validates the URL and notifies it; a {@code missed} lifecycle notification is a
+ * RESYNC_REQUIRED.
+ */
+class PushEventsTest {
+
+  @RegisterExtension
+  static final GatewayExtension gateway = new GatewayExtension(Map.of(), options -> options.withWatch(
+      WatchPolicy.DEFAULT.withIntervals(Duration.ofHours(1), Duration.ofSeconds(1))
+          .withPush("http://127.0.0.1:" + options.port(), Optional.of("projects/mailgate-test/topics/mailbox"),
+              options.watch().gmailPushCertsUrl())));
+
+  private final MailServiceGrpc.MailServiceBlockingStub mail =
+      MailServiceGrpc.newBlockingStub(gateway.get().channel()).withInterceptors(TestGateway.acme());
+  private String userId;
+  private Connection connection;
+  private String address;
+  private String cursor = "";
+
+  /** Connects a new mailbox and waits until the provider has the gateway's subscription. */
+  private void connectAndSubscribe(ProviderMailbox fixture, String domain, BooleanSupplier subscribed) throws Exception {
+    userId = Mailboxes.newUserId("push");
+    address = userId + "@" + domain;
+    connection = fixture.connect(gateway.get(), userId, address);
+    cursor = list().getNextCursor();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!subscribed.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("the gateway subscribes the mailbox").isLessThan(deadline);
+      Thread.sleep(100);
+    }
+  }
+
+  private ListMailboxEventsResponse list() {
+    return mail.listMailboxEvents(ListMailboxEventsRequest.newBuilder().setUserId(userId)
+        .setConnectionId(connection.getConnectionId()).setCursor(cursor).build());
+  }
+
+  private MailboxEvent await(String what, Predicate<MailboxEvent> wanted) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    List<MailboxEvent> seen = new ArrayList<>();
+    while (System.nanoTime() < deadline) {
+      var page = list();
+      cursor = page.getNextCursor();
+      for (MailboxEvent event : page.getEventsList()) {
+        if (wanted.test(event)) {
+          return event;
+        }
+        seen.add(event);
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no " + what + " within 10 s (the gateway polls hourly); saw " + seen);
+  }
+
+  private void aPushedArrivalIsAnEvent(ProviderMailbox fixture) throws Exception {
+    String subject = "pushed " + UUID.randomUUID();
+
+    fixture.deliver(gateway.get(), address, Mailboxes.mail("ada@example.org", address, subject, "hello", "", null));
+
+    MailboxEvent added = await("MESSAGE_ADDED", e -> e.getType() == MailboxEventType.MAILBOX_EVENT_TYPE_MESSAGE_ADDED
+        && e.getMessage().getSubject().equals(subject));
+    assertThat(added.getConnectionId()).isEqualTo(connection.getConnectionId());
+  }
+
+  @Test
+  void aGmailArrivalIsPushedThroughPubSub() throws Exception {
+    var gmail = gateway.get().providers().sandbox().gmail();
+    int watchesBefore = gmail.calls("POST", "/users/me/watch");
+    connectAndSubscribe(ProviderMailbox.GMAIL, "gmail.test", () -> gmail.calls("POST", "/users/me/watch") > watchesBefore);
+    aPushedArrivalIsAnEvent(ProviderMailbox.GMAIL);
+  }
+
+  @Test
+  void anOutlookArrivalIsNotifiedThroughItsSubscription() throws Exception {
+    var graph = gateway.get().providers().sandbox().graph();
+    connectAndSubscribe(ProviderMailbox.OUTLOOK, "outlook.test", () -> !graph.subscriptionIds(address).isEmpty());
+    aPushedArrivalIsAnEvent(ProviderMailbox.OUTLOOK);
+  }
+
+  @Test
+  void aMissedOutlookLifecycleNotificationIsResyncRequired() throws Exception {
+    var graph = gateway.get().providers().sandbox().graph();
+    connectAndSubscribe(ProviderMailbox.OUTLOOK, "outlook.test", () -> !graph.subscriptionIds(address).isEmpty());
+
+    graph.lifecycle(graph.subscriptionIds(address).get(0), "missed");
+
+    MailboxEvent resync = await("RESYNC_REQUIRED",
+        e -> e.getType() == MailboxEventType.MAILBOX_EVENT_TYPE_RESYNC_REQUIRED);
+    assertThat(resync.getConnectionId()).isEqualTo(connection.getConnectionId());
+  }
+}

@@ -163,7 +163,9 @@ final class EventsBench {
     try {
       String sandboxUrl = null;
       int port = freePort();
-      if (options.sandbox.equals("process")) {
+      // A polling-only gateway needs the sandbox outside its JVM: dev mode makes an in-process sandbox push.
+      boolean sandboxProcess = !push || options.sandbox.equals("process");
+      if (sandboxProcess) {
         List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-jar", serverJar.toString(), "sandbox"));
         if (push) {
           command.addAll(List.of("--gmail-push-endpoint", "http://127.0.0.1:" + port + "/push/gmail"));
@@ -173,7 +175,7 @@ final class EventsBench {
         sandboxUrl = g.sandbox.await(SANDBOX_READY, Duration.ofSeconds(60)).group(1);
       }
       List<String> more = new ArrayList<>(List.of("--watch", "on", "--poll-interval", pollInterval.toString()));
-      if (push) {
+      if (push && sandboxProcess) {
         more.addAll(List.of("--public-url", "http://127.0.0.1:" + port, "--gmail-pubsub-topic", PUBSUB_TOPIC));
       }
       out.printf("%n== events, %s gateway: -Xmx%s, %s%s ...%n", g.mode, options.gatewayHeap, String.join(" ", more),
@@ -359,13 +361,18 @@ final class EventsBench {
     Duration timeout = g.pollInterval.plusSeconds(15);
     ledger.awaitAll(timeout);
     String load = mode + ", " + options.latencyMessages + " msgs/provider";
+    boolean polling = g.mode.equals("polling");
     for (DeliveryLedger.Stats stats : ledger.stats().values()) {
       if (stats.provider().equals("all")) {
         continue;
       }
-      section.checks.add(BenchCheck.atMost("events", load, stats.provider() + ": p99 delivery -> MESSAGE_ADDED (p50 "
-          + Report.fmt(stats.p50Ms(), 0) + " ms, max " + Report.fmt(stats.maxMs(), 0) + " ms, n=" + stats.count() + ")",
-          stats.p99Ms(), 0, " ms", p99LimitMs, true));
+      // The gateway idles on IMAP mailboxes whether or not it has a public URL: no polling-only IMAP.
+      boolean idle = polling && stats.provider().equals(BenchMailbox.Kind.IMAP.label);
+      String metric = stats.provider() + (idle ? " (IDLE: always on, not polling)" : "")
+          + ": p99 delivery -> MESSAGE_ADDED (p50 " + Report.fmt(stats.p50Ms(), 0) + " ms, max "
+          + Report.fmt(stats.maxMs(), 0) + " ms, n=" + stats.count() + ")";
+      section.checks.add(idle ? BenchCheck.info("events", load, metric, stats.p99Ms(), 0, " ms", true)
+          : BenchCheck.atMost("events", load, metric, stats.p99Ms(), 0, " ms", p99LimitMs, true));
     }
     section.checks.add(missingCheck(load, ledger, timeout));
     printStats(ledger);

@@ -117,6 +117,11 @@ public final class DevCommand implements Callable<Integer> {
       options = options.withWatch(options.watch().withPush(publicUrlOf(host, boundPort), Optional.of(DEV_GMAIL_TOPIC),
           providers.gmailPushCertsUrl()));
     }
+    if (sandboxUrl != null && options.watch().publicUrl().isPresent()) {
+      // A `mailgate sandbox --gmail-push-endpoint` process signs Gmail's pushes with its own keys.
+      options = options.withWatch(options.watch().withPush(options.watch().publicUrl().get(),
+          options.watch().gmailTopic(), providers.gmailPushCertsUrl()));
+    }
     GatewayServer server = GatewayProcess.start(options, configs, resources);
     if (localPush) {
       providers.pushGmailTo(options.watch().publicUrl().orElseThrow() + "/push/gmail",

@@ -34,6 +34,12 @@ public final class SandboxCommand implements Callable<Integer> {
       description = "Messages in each demo Gmail mailbox: the three demo messages, then short notes (default: ${DEFAULT-VALUE}).")
   int gmailMessages;
 
+  @Option(names = "--gmail-push-endpoint", paramLabel = "URL",
+      description = "Deliver the Gmail sandbox's Pub/Sub pushes of watched mailboxes to URL (a dev gateway's "
+          + "/push/gmail, started with --sandbox-url and --public-url), with OIDC tokens for audience URL, signed "
+          + "with the keys at this sandbox's /oauth2/v1/certs. Default: pushes go nowhere.")
+  String gmailPushEndpoint;
+
   @Override
   public Integer call() throws Exception {
     Vertx vertx = Vertx.vertx();
@@ -43,6 +49,9 @@ public final class SandboxCommand implements Callable<Integer> {
     } catch (Exception e) {
       vertx.close().await(10, TimeUnit.SECONDS);
       throw e;
+    }
+    if (gmailPushEndpoint != null) {
+      sandbox.gmail().pushTo(gmailPushEndpoint, gmailPushEndpoint);
     }
     DemoMail.seed(sandbox, null);
     DemoMail.fillGmail(sandbox, gmailMessages);

@@ -119,6 +119,12 @@ final class EventsBench {
       this.pollInterval = pollInterval;
     }
 
+    /** CPU of the gateway's JVM, its PostgreSQL, the sandbox process (if any) and the load generator. */
+    CpuMeter cpuMeter() {
+      CpuMeter cpu = new CpuMeter(gateway.process.pid(), gateway.process.log().getParent().resolve("data"), Map.of());
+      return sandbox == null ? cpu : cpu.with("sandbox", sandbox.pid());
+    }
+
     Tenants.Credentials credentials() {
       return new Tenants.Credentials("acme", gateway.acmeApiKey());
     }

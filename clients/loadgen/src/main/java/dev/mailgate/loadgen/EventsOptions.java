@@ -33,7 +33,7 @@ final class EventsOptions {
       description = "events latency: mailboxes per provider (${DEFAULT-VALUE})")
   int latencyMailboxes;
 
-  @Option(names = "--latency-messages", defaultValue = "30",
+  @Option(names = "--latency-messages", defaultValue = "50",
       description = "events latency: messages per provider in each mode (${DEFAULT-VALUE})")
   int latencyMessages;
 

@@ -54,7 +54,14 @@ final class EventsScale {
     bench.out().printf("%s ...%n", load);
     bench.out().flush();
     DeliveryLedger ledger = g.ledger("scale");
+    CpuMeter cpu = g.cpuMeter();
+    Map<String, Double> before = cpu.snapshot();
+    long loadStart = System.nanoTime();
     bench.deliverAtRate(g, ledger, LatencyPlan.roundRobin(EventsBench.shuffled(boxes), messages), options.scaleRate);
+    Map<String, Double> loadCores = CpuMeter.cores(before, cpu.snapshot(), (System.nanoTime() - loadStart) / 1e9);
+    bench.out().printf("  while mail arrived: %s%n", CpuMeter.describe(loadCores));
+    section.checks.add(BenchCheck.info("events", load, "cores used while mail arrived: " + CpuMeter.describe(loadCores)
+        .replace(" cores", "") + " (gateway)", loadCores.getOrDefault("gateway", 0.0), 2, "", true));
     Duration timeout = g.pollInterval.plusSeconds(15);
     ledger.awaitAll(timeout);
     bench.printStats(ledger);
@@ -72,11 +79,10 @@ final class EventsScale {
     bench.out().printf("idle: the gateway's CPU over %d s without new mail ...%n", idle.toSeconds());
     bench.out().flush();
     TimeUnit.SECONDS.sleep(5);
-    CpuMeter cpu = new CpuMeter(g.gateway.process.pid(), g.gateway.process.log().getParent().resolve("data"), Map.of());
-    Map<String, Double> before = cpu.snapshot();
+    Map<String, Double> idleBefore = cpu.snapshot();
     long idleStart = System.nanoTime();
     TimeUnit.NANOSECONDS.sleep(idle.toNanos());
-    Map<String, Double> cores = CpuMeter.cores(before, cpu.snapshot(), (System.nanoTime() - idleStart) / 1e9);
+    Map<String, Double> cores = CpuMeter.cores(idleBefore, cpu.snapshot(), (System.nanoTime() - idleStart) / 1e9);
     bench.out().printf("  idle: %s%n", CpuMeter.describe(cores));
     section.checks.add(BenchCheck.atMost("events", "scale, " + size + ", no new mail for " + idle.toSeconds() + " s",
         "gateway JVM CPU, % of one core (PostgreSQL " + Report.fmt(cores.getOrDefault("postgres", 0.0) * 100, 1) + " %)",

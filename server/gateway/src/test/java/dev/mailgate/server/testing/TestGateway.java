@@ -194,10 +194,14 @@ public final class TestGateway implements AutoCloseable {
    * {@link TestClock#dated} arrives in the clock's order.
    */
   public void deliverImap(String mailbox, byte[] rfc822) {
+    deliverImap(providers.mailServer(), mailbox, rfc822);
+  }
+
+  /** Puts a received message into the INBOX of {@code mailbox} on {@code mailServer}, dated by its Date header. */
+  public static void deliverImap(com.icegreen.greenmail.util.GreenMail mailServer, String mailbox, byte[] rfc822) {
     try {
       MimeMessage message = MimeReader.parse(rfc822);
       Date received = message.getSentDate() == null ? new Date() : message.getSentDate();
-      var mailServer = providers.mailServer();
       mailServer.getManagers().getImapHostManager().getInbox(mailServer.getUserManager().getUser(mailbox))
           .appendMessage(message, new Flags(), received);
     } catch (MessagingException | FolderException e) {

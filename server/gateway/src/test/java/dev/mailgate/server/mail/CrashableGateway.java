@@ -50,7 +50,8 @@ public final class CrashableGateway {
         .withOAuth(oauth)
         .withGmailRootUrl(property("crash.gmailRoot"))
         .withGraphRootUrl(property("crash.graphRoot"))
-        .withSendPolicy(policy);
+        .withSendPolicy(policy)
+        .withEgress(dev.mailgate.server.egress.EgressPolicy.strict().allowingLoopback()); // GreenMail
     String watchPoll = System.getProperty("crash.watchPollMillis");
     if (watchPoll != null) {
       options = options.withWatch(WatchPolicy.DEFAULT.withIntervals(Duration.ofMillis(Long.parseLong(watchPoll)),

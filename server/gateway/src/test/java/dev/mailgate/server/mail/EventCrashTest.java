@@ -2,15 +2,19 @@ package dev.mailgate.server.mail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailgate.proto.v1.ConnectionServiceGrpc;
+import dev.mailgate.proto.v1.CreateUserRequest;
 import dev.mailgate.proto.v1.ListMailboxEventsRequest;
 import dev.mailgate.proto.v1.ListMailboxEventsResponse;
 import dev.mailgate.proto.v1.MailServiceGrpc;
 import dev.mailgate.proto.v1.MailboxEvent;
 import dev.mailgate.proto.v1.MailboxEventType;
 import dev.mailgate.proto.v1.Provider;
+import dev.mailgate.proto.v1.UserServiceGrpc;
 import dev.mailgate.server.FreePort;
 import dev.mailgate.server.sandbox.LocalProviders;
 import dev.mailgate.server.testing.Mailboxes;
+import dev.mailgate.server.testing.ProviderMailbox;
 import dev.mailgate.server.testing.TestGateway;
 import dev.mailgate.server.testing.TestPostgres;
 import io.grpc.ManagedChannel;
@@ -32,7 +36,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * Mail keeps arriving in watched Gmail and Outlook sandbox mailboxes while the gateway process
+ * Mail keeps arriving in watched Gmail, Outlook and IMAP (GreenMail) mailboxes while the gateway process
  * ({@link CrashableGateway}, polling every 300 ms) is SIGKILLed at random and started again; a
  * client reads ListMailboxEvents from its cursor, retrying while the gateway is down. At the end
  * every message has its MESSAGE_ADDED, and a message reported twice is the same event (same
@@ -66,9 +70,11 @@ class EventCrashTest {
     try {
       gateway.startAndAwaitReady();
       List<Reader> readers = new ArrayList<>();
-      for (Provider provider : List.of(Provider.PROVIDER_GMAIL, Provider.PROVIDER_OUTLOOK)) {
-        var account = GatewaySupervisor.connect(channel, provider,
-            provider == Provider.PROVIDER_GMAIL ? "gmail.test" : "outlook.test");
+      List<GatewaySupervisor.Account> accounts = new ArrayList<>(List.of(
+          GatewaySupervisor.connect(channel, Provider.PROVIDER_GMAIL, "gmail.test"),
+          GatewaySupervisor.connect(channel, Provider.PROVIDER_OUTLOOK, "outlook.test"),
+          connectImap(channel, providers)));
+      for (GatewaySupervisor.Account account : accounts) {
         Reader reader = new Reader(mail, account, providers);
         reader.awaitWatched();
         readers.add(reader);
@@ -106,6 +112,19 @@ class EventCrashTest {
     }
   }
 
+  /** A new user's GreenMail mailbox, connected with its password. */
+  private static GatewaySupervisor.Account connectImap(ManagedChannel channel, LocalProviders providers) {
+    String userId = "crash-" + UUID.randomUUID().toString().substring(0, 8);
+    String address = userId + "@imap.test";
+    providers.mailServer().setUser(address, address, "secret-" + userId);
+    UserServiceGrpc.newBlockingStub(channel).withInterceptors(TestGateway.acme())
+        .createUser(CreateUserRequest.newBuilder().setUserId(userId).build());
+    var connection = ConnectionServiceGrpc.newBlockingStub(channel).withInterceptors(TestGateway.acme())
+        .createImapConnection(ProviderMailbox.imapRequest(providers.mailServer(), userId, address, "secret-" + userId)
+            .build());
+    return new GatewaySupervisor.Account(Provider.PROVIDER_IMAP, userId, address, connection.getConnectionId());
+  }
+
   /** One mailbox: what was delivered to it, and its events as a client reads them from its cursor. */
   private static final class Reader {
     private final MailServiceGrpc.MailServiceBlockingStub mail;
@@ -123,10 +142,10 @@ class EventCrashTest {
 
     void deliver(String subject) {
       byte[] message = Mailboxes.mail("ada@example.org", account.address(), subject, "hello", "", null);
-      if (account.provider() == Provider.PROVIDER_GMAIL) {
-        providers.sandbox().gmail().deliver(account.address(), message, List.of("INBOX", "UNREAD"));
-      } else {
-        providers.sandbox().graph().deliver(account.address(), message, "inbox");
+      switch (account.provider()) {
+        case PROVIDER_GMAIL -> providers.sandbox().gmail().deliver(account.address(), message, List.of("INBOX", "UNREAD"));
+        case PROVIDER_OUTLOOK -> providers.sandbox().graph().deliver(account.address(), message, "inbox");
+        default -> TestGateway.deliverImap(providers.mailServer(), account.address(), message);
       }
       subjects.add(subject);
     }

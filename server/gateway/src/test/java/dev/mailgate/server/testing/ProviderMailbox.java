@@ -77,7 +77,12 @@ public enum ProviderMailbox {
   /** A CreateImapConnection for a GreenMail account of the gateway's mail server (plain IMAP and SMTP on loopback). */
   public static CreateImapConnectionRequest.Builder imapRequest(TestGateway gateway, String userId, String address,
       String password) {
-    var mailServer = gateway.providers().mailServer();
+    return imapRequest(gateway.providers().mailServer(), userId, address, password);
+  }
+
+  /** A CreateImapConnection for a GreenMail account of {@code mailServer} (plain IMAP and SMTP on loopback). */
+  public static CreateImapConnectionRequest.Builder imapRequest(com.icegreen.greenmail.util.GreenMail mailServer,
+      String userId, String address, String password) {
     return CreateImapConnectionRequest.newBuilder().setUserId(userId).setEmailAddress(address)
         .setImapHost("127.0.0.1").setImapPort(mailServer.getImap().getPort()).setImapSecurity(ImapSecurity.IMAP_SECURITY_NONE)
         .setSmtpHost("127.0.0.1").setSmtpPort(mailServer.getSmtp().getPort()).setSmtpSecurity(ImapSecurity.IMAP_SECURITY_NONE)

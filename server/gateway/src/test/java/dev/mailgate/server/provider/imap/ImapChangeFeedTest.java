@@ -10,6 +10,7 @@ import dev.mailgate.server.events.NewEvent;
 import dev.mailgate.server.mail.MailboxCredential;
 import dev.mailgate.server.mail.MessageSummary;
 import dev.mailgate.server.mail.ProviderUnauthorizedException;
+import dev.mailgate.server.watch.InMemoryKnownMessages;
 import dev.mailgate.server.watch.ChangeFeed;
 import dev.mailgate.server.watch.Changes;
 import dev.mailgate.server.watch.KnownMessages;
@@ -34,33 +35,8 @@ class ImapChangeFeedTest {
   @RegisterExtension
   static final ImapTestServer server = new ImapTestServer();
 
-  /** What the watcher keeps between reads: the feed's remember and forget applied after each read. */
-  static final class MemoryKnown implements KnownMessages {
-    final Map<String, List<String>> labels = new LinkedHashMap<>();
-
-    @Override
-    public synchronized Future<Map<String, List<String>>> labels(Collection<String> messageIds) {
-      Map<String, List<String>> found = new LinkedHashMap<>();
-      messageIds.stream().filter(labels::containsKey).forEach(id -> found.put(id, labels.get(id)));
-      return Future.succeededFuture(found);
-    }
-
-    @Override
-    public synchronized Future<Map<String, List<String>>> all(int limit) {
-      Map<String, List<String>> some = new LinkedHashMap<>();
-      labels.entrySet().stream().limit(limit).forEach(e -> some.put(e.getKey(), e.getValue()));
-      return Future.succeededFuture(some);
-    }
-
-    synchronized Changes apply(Changes changes) {
-      changes.forget().forEach(labels::remove);
-      labels.putAll(changes.remember());
-      return changes;
-    }
-  }
-
   private final ImapChangeFeed feed = new ImapChangeFeed(server.provider());
-  private final MemoryKnown known = new MemoryKnown();
+  private final InMemoryKnownMessages known = new InMemoryKnownMessages();
   private String cursor;
 
   private void start(MailboxCredential mailbox) throws Exception {
@@ -90,7 +66,7 @@ class ImapChangeFeedTest {
     MailboxCredential mailbox = server.newMailbox("feed");
     String before = deliver(mailbox, "before");
     start(mailbox);
-    assertThat(known.labels).containsOnlyKeys(before).containsEntry(before, List.of("INBOX", "UNREAD"));
+    assertThat(known.snapshot()).containsOnlyKeys(before).containsEntry(before, List.of("INBOX", "UNREAD"));
 
     deliver(mailbox, "after");
     Changes changes = read(feed, mailbox);
@@ -101,7 +77,7 @@ class ImapChangeFeedTest {
       assertThat(event.message()).contains(listed);
     });
     assertThat(changes.more()).isFalse();
-    assertThat(known.labels).containsOnlyKeys(before, listed.messageId());
+    assertThat(known.snapshot()).containsOnlyKeys(before, listed.messageId());
     String after = cursor;
     assertThat(read(feed, mailbox).events()).isEmpty();
     assertThat(cursor).isEqualTo(after);
@@ -121,7 +97,7 @@ class ImapChangeFeedTest {
       assertThat(event.type()).isEqualTo(EventType.MESSAGE_DELETED);
       assertThat(event.message().orElseThrow().messageId()).isEqualTo(gone);
     });
-    assertThat(known.labels).containsOnlyKeys(stays);
+    assertThat(known.snapshot()).containsOnlyKeys(stays);
     assertThat(read(feed, mailbox).events()).isEmpty();
   }
 
@@ -148,7 +124,7 @@ class ImapChangeFeedTest {
       assertThat(event.labels().orElseThrow().added()).containsExactly("UNREAD");
       assertThat(event.labels().orElseThrow().removed()).isEmpty();
     });
-    assertThat(known.labels.get(id)).containsExactlyInAnyOrder("INBOX", "UNREAD", "STARRED");
+    assertThat(known.snapshot().get(id)).containsExactlyInAnyOrder("INBOX", "UNREAD", "STARRED");
   }
 
   @Test
@@ -165,7 +141,7 @@ class ImapChangeFeedTest {
       assertThat(event.type()).isEqualTo(EventType.MESSAGE_DELETED);
       assertThat(event.message().orElseThrow().messageId()).isEqualTo(id);
     });
-    assertThat(known.labels).isEmpty();
+    assertThat(known.snapshot()).isEmpty();
   }
 
   @Test
@@ -206,14 +182,14 @@ class ImapChangeFeedTest {
     String k3 = deliver(mailbox, "k3");
     Changes now = known.apply(await(small.start(mailbox, known)));
     cursor = now.cursor();
-    assertThat(known.labels).containsOnlyKeys(k2, k3);
+    assertThat(known.snapshot()).containsOnlyKeys(k2, k3);
 
     expunge(mailbox, "k1");
     String k4 = deliver(mailbox, "k4");
     Changes changes = read(small, mailbox);
 
     assertThat(changes.events()).extracting(NewEvent::type).containsExactly(EventType.MESSAGE_ADDED);
-    assertThat(known.labels).containsOnlyKeys(k3, k4);
+    assertThat(known.snapshot()).containsOnlyKeys(k3, k4);
     expunge(mailbox, "k2");
     assertThat(read(small, mailbox).events()).as("k2 is no longer known").isEmpty();
     expunge(mailbox, "k3");
@@ -233,7 +209,7 @@ class ImapChangeFeedTest {
     assertThat(changes.historyLost()).isTrue();
     assertThat(changes.events()).isEmpty();
     assertThat(changes.forget()).contains(old);
-    assertThat(known.labels).containsOnlyKeys(fresh);
+    assertThat(known.snapshot()).containsOnlyKeys(fresh);
     deliver(mailbox, "later");
     assertThat(read(feed, mailbox).events()).extracting(e -> e.message().orElseThrow().subject())
         .containsExactly("later");

@@ -10,6 +10,7 @@ import dev.mailgate.server.mail.MailboxCredential;
 import dev.mailgate.server.mail.ProviderUnauthorizedException;
 import dev.mailgate.server.provider.outlook.GraphClient.Call;
 import dev.mailgate.server.testing.Mailboxes;
+import dev.mailgate.server.watch.InMemoryKnownMessages;
 import dev.mailgate.server.watch.ChangeFeed;
 import dev.mailgate.server.watch.Changes;
 import io.vertx.core.http.HttpMethod;
@@ -37,7 +38,7 @@ class GraphChangeFeedTest {
   private static ChangeFeed feed;
 
   private MailboxCredential mailbox;
-  private RecordedKnownMessages known;
+  private InMemoryKnownMessages known;
   private String cursor;
 
   @BeforeAll
@@ -54,7 +55,7 @@ class GraphChangeFeedTest {
   @BeforeEach
   void watch() {
     mailbox = graph.newMailbox("ada");
-    known = new RecordedKnownMessages();
+    known = new InMemoryKnownMessages();
     deliver("before the watch");
     cursor = known.apply(await(feed.start(mailbox, known))).cursor();
   }
@@ -131,7 +132,7 @@ class GraphChangeFeedTest {
     assertThat(moved.message().orElseThrow().messageId()).isEqualTo(id);
     assertThat(moved.labels().orElseThrow().added()).containsExactly("ARCHIVE");
     assertThat(moved.labels().orElseThrow().removed()).containsExactly("INBOX");
-    assertThat(known.labels.get(id)).containsExactlyInAnyOrder("ARCHIVE", "UNREAD");
+    assertThat(known.snapshot().get(id)).containsExactlyInAnyOrder("ARCHIVE", "UNREAD");
   }
 
   @Test
@@ -150,7 +151,7 @@ class GraphChangeFeedTest {
     assertThat(only(deleted).type()).isEqualTo(EventType.MESSAGE_DELETED);
     assertThat(only(deleted).message().orElseThrow().messageId()).isEqualTo(id);
     assertThat(deleted.forget()).containsExactly(id);
-    assertThat(known.labels).doesNotContainKey(id);
+    assertThat(known.snapshot()).doesNotContainKey(id);
   }
 
   @Test

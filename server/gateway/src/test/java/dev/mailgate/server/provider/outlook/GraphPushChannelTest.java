@@ -114,11 +114,11 @@ class GraphPushChannelTest {
   }
 
   private static void eventually(Supplier<Boolean> condition) throws InterruptedException {
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!condition.get() && System.nanoTime() < until) {
       Thread.sleep(20);
     }
-    assertThat(condition.get()).as("within 10 s").isTrue();
+    assertThat(condition.get()).as("within 30 s").isTrue();
   }
 
   private HttpResponse<Buffer> post(String path, String body) {

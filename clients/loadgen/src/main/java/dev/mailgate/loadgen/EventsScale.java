@@ -45,6 +45,7 @@ final class EventsScale {
         + "public API (OAuth flow; CreateImapConnection)", (boxes.size() - latencyBoxes.size()) / connectSeconds, 1,
         "/s", true));
     int notWatched = bench.probe(g, boxes, options.scaleRate);
+    TimeUnit.MILLISECONDS.sleep(EventsBench.PUSH_QUIET_MILLIS);
     section.checks.add(BenchCheck.atMost("events", "scale, " + size, "connections whose probe did not show its event "
         + "within the probe window (polling interval + 15 s) of " + boxes.size(), notWatched, 0, "", 0, true));
 

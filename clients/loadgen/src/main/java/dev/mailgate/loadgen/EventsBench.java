@@ -74,7 +74,7 @@ final class EventsBench {
   void run(Path dir, BenchSection section, Consumer<ChildProcess> track) throws Exception {
     if (options.runs("latency") || options.runs("throughput")) {
       Duration interval = Duration.parse(options.pollInterval);
-      try (GatewayUnderTest gateway = start(dir.resolve("polling"), false, interval, track)) {
+      try (EventsGateway gateway = start(dir.resolve("polling"), false, interval, track)) {
         List<BenchMailbox> boxes = latencyMailboxes(gateway);
         if (options.runs("latency")) {
           latency(gateway, boxes, "polling " + options.pollInterval, interval.toMillis() + POLL_P99_SLACK_MS, section);
@@ -86,7 +86,7 @@ final class EventsBench {
       }
     }
     if (options.runs("latency") || options.runs("scale")) {
-      try (GatewayUnderTest gateway = start(dir.resolve("push"), true, Duration.parse(options.pushPollInterval), track)) {
+      try (EventsGateway gateway = start(dir.resolve("push"), true, Duration.parse(options.pushPollInterval), track)) {
         List<BenchMailbox> boxes = latencyMailboxes(gateway);
         if (options.runs("latency")) {
           latency(gateway, boxes, "push", MAX_PUSH_P99_MS, section);
@@ -99,71 +99,10 @@ final class EventsBench {
     }
   }
 
-  // --- the gateway under test ---
-
-  /** A dev gateway (and its sandbox), with clients for it, and the ledgers its main stream feeds. */
-  final class GatewayUnderTest implements AutoCloseable {
-    final String mode;
-    final Duration pollInterval;
-    final List<ChildProcess> processes = new ArrayList<>();
-    DevGatewayProcess gateway;
-    ChildProcess sandbox;
-    MailboxConnector connector;
-    MailboxConnector.MailServer mailServer;
-    SandboxDelivery delivery;
-    EventStreams streams;
-    EventStreams.Stream main;
-    RssSampler rss;
-    final Map<String, DeliveryLedger> ledgers = new ConcurrentHashMap<>();
-
-    GatewayUnderTest(String mode, Duration pollInterval) {
-      this.mode = mode;
-      this.pollInterval = pollInterval;
-    }
-
-    /** CPU of the gateway's JVM, its PostgreSQL, the sandbox process (if any) and the load generator. */
-    CpuMeter cpuMeter() {
-      CpuMeter cpu = new CpuMeter(gateway.process.pid(), gateway.process.log().getParent().resolve("data"), Map.of());
-      return sandbox == null ? cpu : cpu.with("sandbox", sandbox.pid());
-    }
-
-    Tenants.Credentials credentials() {
-      return new Tenants.Credentials("acme", gateway.acmeApiKey());
-    }
-
-    DeliveryLedger ledger(String tag) {
-      DeliveryLedger ledger = new DeliveryLedger(tag);
-      ledgers.put(tag, ledger);
-      return ledger;
-    }
-
-    private void received(EventStreams.Received received) {
-      String subject = received.event().getMessage().getSubject();
-      DeliveryLedger.tagOf(subject).map(ledgers::get).ifPresent(l -> l.arrived(subject, received.nanos()));
-    }
-
-    @Override
-    public void close() {
-      for (AutoCloseable closeable : new AutoCloseable[] {streams, delivery, connector, rss}) {
-        try {
-          if (closeable != null) {
-            closeable.close();
-          }
-        } catch (Exception ignored) {
-          // stopping anyway
-        }
-      }
-      processes.forEach(ChildProcess::stop);
-      if (gateway != null) {
-        gateway.close();
-      }
-    }
-  }
-
-  private GatewayUnderTest start(Path dir, boolean push, Duration pollInterval, Consumer<ChildProcess> track)
+  private EventsGateway start(Path dir, boolean push, Duration pollInterval, Consumer<ChildProcess> track)
       throws Exception {
     Files.createDirectories(dir);
-    GatewayUnderTest g = new GatewayUnderTest(push ? "push" : "polling", pollInterval);
+    EventsGateway g = new EventsGateway(push ? "push" : "polling", pollInterval);
     Consumer<ChildProcess> mine = child -> {
       g.processes.add(child);
       track.accept(child);
@@ -217,7 +156,7 @@ final class EventsBench {
 
   // --- connecting and proving mailboxes watched ---
 
-  private List<BenchMailbox> latencyMailboxes(GatewayUnderTest g) throws Exception {
+  private List<BenchMailbox> latencyMailboxes(EventsGateway g) throws Exception {
     int n = options.latencyMailboxes;
     List<BenchMailbox> boxes = connect(g, "lat", n, n, n);
     probe(g, boxes, 50);
@@ -228,7 +167,7 @@ final class EventsBench {
   }
 
   /** Connects {@code gmail}, {@code outlook} and {@code imap} mailboxes of part {@code part}; fails if any fails. */
-  List<BenchMailbox> connect(GatewayUnderTest g, String part, int gmail, int outlook, int imap) throws Exception {
+  List<BenchMailbox> connect(EventsGateway g, String part, int gmail, int outlook, int imap) throws Exception {
     long start = System.nanoTime();
     List<String> imapAccounts = new ArrayList<>();
     for (int i = 0; i < imap; i++) {
@@ -263,7 +202,7 @@ final class EventsBench {
    * within 15 s gets another, until the gateway's polling interval (plus 15 s) has passed.
    * Returns how many mailboxes never showed their probe.
    */
-  int probe(GatewayUnderTest g, List<BenchMailbox> boxes, double rate) throws Exception {
+  int probe(EventsGateway g, List<BenchMailbox> boxes, double rate) throws Exception {
     long deadline = System.nanoTime() + g.pollInterval.plusSeconds(15).toNanos();
     List<BenchMailbox> waiting = boxes;
     int round = 0;
@@ -295,7 +234,7 @@ final class EventsBench {
    * with {@link #AS_FAST_AS_POSSIBLE}, {@value #DELIVERY_CONCURRENCY} at a time (closed loop).
    * Returns the mailbox of each subject.
    */
-  Map<String, BenchMailbox> deliverAtRate(GatewayUnderTest g, DeliveryLedger ledger, List<BenchMailbox> targets,
+  Map<String, BenchMailbox> deliverAtRate(EventsGateway g, DeliveryLedger ledger, List<BenchMailbox> targets,
       double rate) throws InterruptedException {
     Map<String, BenchMailbox> bySubject = new ConcurrentHashMap<>();
     Semaphore inFlight = new Semaphore(DELIVERY_CONCURRENCY);
@@ -360,7 +299,7 @@ final class EventsBench {
 
   // --- latency ---
 
-  private void latency(GatewayUnderTest g, List<BenchMailbox> boxes, String mode, double p99LimitMs,
+  private void latency(EventsGateway g, List<BenchMailbox> boxes, String mode, double p99LimitMs,
       BenchSection section) throws Exception {
     Duration spacing = LoadgenCli.parseDuration(options.latencySpacing);
     List<BenchMailbox> targets = LatencyPlan.interleave(boxes, options.latencyMessages);
@@ -407,7 +346,7 @@ final class EventsBench {
     out.flush();
   }
 
-  private void recordMemory(GatewayUnderTest g, BenchSection section, String which, boolean judged) {
+  private void recordMemory(EventsGateway g, BenchSection section, String which, boolean judged) {
     g.rss.close();
     g.rss.maxSinceKib(0).ifPresent(kib -> section.checks.add(judged
         ? BenchCheck.atMost("events", which, "gateway max VmRSS (sampled 1/s)", kib / 1024.0, 0, " MiB",

@@ -17,11 +17,11 @@ import java.util.concurrent.TimeUnit;
 final class EventsScale {
 
   private final EventsBench bench;
-  private final EventsBench.GatewayUnderTest g;
+  private final EventsGateway g;
   private final List<BenchMailbox> latencyBoxes;
   private final BenchSection section;
 
-  EventsScale(EventsBench bench, EventsBench.GatewayUnderTest g, List<BenchMailbox> latencyBoxes, BenchSection section) {
+  EventsScale(EventsBench bench, EventsGateway g, List<BenchMailbox> latencyBoxes, BenchSection section) {
     this.bench = bench;
     this.g = g;
     this.latencyBoxes = latencyBoxes;

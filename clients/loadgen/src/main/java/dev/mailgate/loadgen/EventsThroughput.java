@@ -19,11 +19,11 @@ import java.util.concurrent.TimeUnit;
 final class EventsThroughput {
 
   private final EventsBench bench;
-  private final EventsBench.GatewayUnderTest g;
+  private final EventsGateway g;
   private final List<BenchMailbox> boxes;
   private final BenchSection section;
 
-  EventsThroughput(EventsBench bench, EventsBench.GatewayUnderTest g, List<BenchMailbox> boxes, BenchSection section) {
+  EventsThroughput(EventsBench bench, EventsGateway g, List<BenchMailbox> boxes, BenchSection section) {
     this.bench = bench;
     this.g = g;
     this.boxes = boxes;

@@ -18,6 +18,10 @@ public final class WatchOptions {
           + "(default: ${DEFAULT-VALUE}).", converter = TuningOptions.DurationConverter.class)
   Duration pollInterval = WatchPolicy.DEFAULT.pollInterval();
 
+  @Option(names = "--watch-concurrency", paramLabel = "N",
+      description = "How many change-feed reads run at once on this gateway (default: ${DEFAULT-VALUE}).")
+  int concurrency = WatchPolicy.DEFAULT.concurrency();
+
   @Option(names = "--public-url", paramLabel = "URL",
       description = "The gateway's https URL as Google and Microsoft reach it; push notifications arrive at "
           + "URL/push/gmail and URL/push/graph. Without it connections are polled only.")
@@ -34,7 +38,7 @@ public final class WatchOptions {
 
   public GatewayOptions applyTo(GatewayOptions options) {
     WatchPolicy policy = options.watch().withEnabled(watch == TuningOptions.OnOff.on)
-        .withIntervals(pollInterval, options.watch().refreshInterval());
+        .withIntervals(pollInterval, options.watch().refreshInterval()).withConcurrency(concurrency);
     if (publicUrl != null) {
       policy = policy.withPush(publicUrl, Optional.ofNullable(gmailTopic), policy.gmailPushCertsUrl());
     }

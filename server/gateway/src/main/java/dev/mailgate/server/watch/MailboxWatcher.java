@@ -192,14 +192,14 @@ public final class MailboxWatcher implements PushInbox {
 
   @Override
   public void changed(WatchKey key) {
-    onContext(key, this::schedule);
+    onContext(key, this::wake);
   }
 
   @Override
   public void missed(WatchKey key) {
     onContext(key, w -> {
       w.missed = true;
-      schedule(w);
+      wake(w);
     });
   }
 
@@ -342,14 +342,35 @@ public final class MailboxWatcher implements PushInbox {
 
   // --- reading feeds ---
 
+  /** A routine read (first read, polling interval, more to read): after the reads already due. */
   private void schedule(Watched w) {
+    enqueue(w, false);
+  }
+
+  /**
+   * A read the provider asked for (a push, an IDLE wake-up): ahead of routine polls, so that a
+   * wave of polls does not delay what is known to have changed.
+   */
+  private void wake(Watched w) {
+    enqueue(w, true);
+  }
+
+  private void enqueue(Watched w, boolean first) {
     if (w.reading) {
       w.again = true;
       return;
     }
+    if (w.queued && first) {
+      due.remove(w);
+      w.queued = false;
+    }
     if (!w.queued) {
       w.queued = true;
-      due.add(w);
+      if (first) {
+        due.addFirst(w);
+      } else {
+        due.add(w);
+      }
       pump();
     }
   }

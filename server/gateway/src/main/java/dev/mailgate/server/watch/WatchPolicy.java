@@ -55,6 +55,12 @@ public record WatchPolicy(boolean enabled, Duration pollInterval, Duration refre
         gmailPushCertsUrl);
   }
 
+  /** At most {@code reads} change-feed reads at once. */
+  public WatchPolicy withConcurrency(int reads) {
+    return new WatchPolicy(enabled, pollInterval, refreshInterval, reads, publicUrl, gmailTopic, gmailPushAudience,
+        gmailPushCertsUrl);
+  }
+
   /** Push notifications delivered to {@code url}, Gmail's through {@code topic} signed with keys at {@code certsUrl}. */
   public WatchPolicy withPush(String url, Optional<String> topic, String certsUrl) {
     return new WatchPolicy(enabled, pollInterval, refreshInterval, concurrency, Optional.of(url), topic,

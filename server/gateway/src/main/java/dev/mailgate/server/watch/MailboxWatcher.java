@@ -443,7 +443,7 @@ public final class MailboxWatcher implements PushInbox {
       String cursor = stored.get().cursor();
       return access.run(tenant, w.connection, (provider, mailbox) -> w.feed.changes(mailbox, cursor, known))
           .compose(changes -> commit(tenant, id, cursor, changes, missed, ORDER_RETRIES).map(changes.more()));
-    });
+    }).onFailure(failure -> w.missed |= missed); // a provider's "missed" still owes its RESYNC_REQUIRED
   }
 
   private Future<Void> commit(Tenant tenant, UUID id, String from, Changes changes, boolean missed, int retries) {

@@ -236,6 +236,23 @@ class GmailMailServiceTest {
   }
 
   @Test
+  void aSearchPageWhoseMessageReadsFailOnceRetriesThemAndIsComplete() {
+    for (int i = 0; i < 3; i++) {
+      sandbox.deliver(address, ("From: ada@example.org\r\nTo: " + address + "\r\nSubject: page " + i
+          + "\r\n\r\nbody\r\n").getBytes(), List.of("INBOX"));
+    }
+    int before = sandbox.calls("GET", "");
+    // The listing passes; two of the three message reads it fans out to get a 503 and are tried again.
+    sandbox.failAfter(1, 2, 503, "backendError", null);
+    SearchMessagesResponse page = mail.searchMessages(SearchMessagesRequest.newBuilder().setUserId(userId)
+        .setConnectionId(connection.getConnectionId()).setPageSize(10).build());
+    assertThat(page.getMessagesList()).extracting(m -> m.getSubject())
+        .containsExactlyInAnyOrder("page 0", "page 1", "page 2");
+    assertThat(sandbox.calls("GET", "") - before).as("1 list + 3 reads + 2 retries")
+        .isEqualTo(6);
+  }
+
+  @Test
   void forbiddenRateLimitIsProviderRateLimited() {
     sandbox.failNext(1, 403, "userRateLimitExceeded");
     assertFails(Status.Code.UNAVAILABLE, "PROVIDER_RATE_LIMITED", () -> mail.searchMessages(SearchMessagesRequest.newBuilder()

@@ -23,20 +23,26 @@ public final class FaultInjection {
    */
   public record Fault(int status, String code, Duration retryAfter) {}
 
-  private record Queued(AtomicInteger remaining, Fault fault) {}
+  private record Queued(AtomicInteger skip, AtomicInteger remaining, Fault fault) {}
 
   private final AtomicReference<Queued> queued = new AtomicReference<>();
   private volatile Duration latency = Duration.ZERO;
 
   /** Makes the next {@code count} calls fail with {@code fault}; replaces failures still queued. */
   public void failNext(int count, Fault fault) {
-    queued.set(new Queued(new AtomicInteger(count), fault));
+    failAfter(0, count, fault);
+  }
+
+  /** Lets the next {@code skip} calls through, then makes {@code count} fail with {@code fault}; replaces failures still queued. */
+  public void failAfter(int skip, int count, Fault fault) {
+    queued.set(new Queued(new AtomicInteger(skip), new AtomicInteger(count), fault));
   }
 
   /** The failure the current call gets, if one is still queued (it is counted off). */
   public Optional<Fault> next() {
     Queued current = queued.get();
-    if (current == null || current.remaining().getAndUpdate(n -> Math.max(0, n - 1)) <= 0) {
+    if (current == null || current.skip().getAndUpdate(n -> Math.max(0, n - 1)) > 0
+        || current.remaining().getAndUpdate(n -> Math.max(0, n - 1)) <= 0) {
       return Optional.empty();
     }
     return Optional.of(current.fault());

@@ -17,6 +17,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -79,18 +82,39 @@ final class GmailCalls {
     return timeouts.bound(vertx, attempt(mailbox, call, ATTEMPTS, 0L), "Gmail");
   }
 
+  /**
+   * Reads that run at once (the messages of a search page), each retried as {@link #read} retries;
+   * their first attempts come back to the caller's event loop together, not one by one.
+   */
+  <T> Future<List<T>> readEach(MailboxCredential mailbox, List<Call<T>> reads) {
+    long deadline = System.nanoTime() + timeouts.total().toNanos();
+    Future<List<T>> all = workers.runEach(reads.stream().map(call -> (Callable<T>) () -> run(mailbox, call)).toList())
+        .compose(outcomes -> {
+          List<Future<T>> each = new ArrayList<>(outcomes.size());
+          for (int i = 0; i < outcomes.size(); i++) {
+            Future<T> outcome = outcomes.get(i);
+            each.add(outcome.succeeded() ? outcome : retry(mailbox, reads.get(i), outcome.cause(), 1, deadline));
+          }
+          return Future.all(each).map(done -> each.stream().map(Future::result).toList());
+        });
+    return timeouts.bound(vertx, all, "Gmail");
+  }
+
   /** One attempt; failed reads are tried again until the last attempt, unless {@code deadline} (nanoTime) passed. */
   private <T> Future<T> attempt(MailboxCredential mailbox, Call<T> call, int attempt, long deadline) {
-    return workers.run(() -> run(mailbox, call)).recover(failure -> {
-      RuntimeException mapped = translate(failure);
-      boolean transientFailure = mapped instanceof GatewayException e && e.reason() == Reason.PROVIDER_UNAVAILABLE;
-      if (transientFailure && attempt < ATTEMPTS && System.nanoTime() - deadline < 0) {
-        long base = FIRST_BACKOFF.toMillis() << (attempt - 1);
-        long delay = base / 2 + ThreadLocalRandom.current().nextLong(base);
-        return vertx.timer(delay).compose(v -> attempt(mailbox, call, attempt + 1, deadline));
-      }
-      return Future.failedFuture(mapped);
-    });
+    return workers.run(() -> run(mailbox, call)).recover(failure -> retry(mailbox, call, failure, attempt, deadline));
+  }
+
+  /** After attempt number {@code attempt} failed: the next one after a jittered backoff, or the failure in the gateway's terms. */
+  private <T> Future<T> retry(MailboxCredential mailbox, Call<T> call, Throwable failure, int attempt, long deadline) {
+    RuntimeException mapped = translate(failure);
+    boolean transientFailure = mapped instanceof GatewayException e && e.reason() == Reason.PROVIDER_UNAVAILABLE;
+    if (transientFailure && attempt < ATTEMPTS && System.nanoTime() - deadline < 0) {
+      long base = FIRST_BACKOFF.toMillis() << (attempt - 1);
+      long delay = base / 2 + ThreadLocalRandom.current().nextLong(base);
+      return vertx.timer(delay).compose(v -> attempt(mailbox, call, attempt + 1, deadline));
+    }
+    return Future.failedFuture(mapped);
   }
 
   /** {@code call} on this worker thread, its requests authorized with the mailbox's credential. */

@@ -1,5 +1,6 @@
 package dev.mailgate.server.provider.gmail;
 
+import com.google.api.services.gmail.Gmail;
 import com.google.api.services.gmail.model.Draft;
 import com.google.api.services.gmail.model.ListDraftsResponse;
 import com.google.api.services.gmail.model.ListMessagesResponse;
@@ -24,6 +25,7 @@ import dev.mailgate.server.mail.ThreadDetail;
 import io.vertx.core.Future;
 import dev.mailgate.server.OutboundTimeouts;
 import io.vertx.core.Vertx;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -66,16 +68,20 @@ public final class GmailProvider implements MailProvider {
 
   private Future<Page<MessageSummary>> summaries(MailboxCredential mailbox, ListMessagesResponse response) {
     List<Message> found = response.getMessages() == null ? List.of() : response.getMessages();
-    List<Future<MessageSummary>> summaries = found.stream().map(m -> metadata(mailbox, m.getId())).toList();
-    return Future.all(summaries).map(all -> new Page<>(summaries.stream().map(Future::result).toList(),
-        Optional.ofNullable(response.getNextPageToken())));
+    List<GmailCalls.Call<MessageSummary>> reads = found.stream()
+        .<GmailCalls.Call<MessageSummary>>map(m -> gmail -> GmailMessages.summary(metadata(gmail, m.getId()))).toList();
+    return calls.readEach(mailbox, reads)
+        .map(summaries -> new Page<>(summaries, Optional.ofNullable(response.getNextPageToken())));
   }
 
   /** A message's summary as SearchMessages lists it (one metadata read). */
   Future<MessageSummary> metadata(MailboxCredential mailbox, String messageId) {
-    return calls.read(mailbox, gmail -> gmail.users().messages().get(ME, GmailIds.checked(messageId))
-            .setFormat("metadata").setMetadataHeaders(GmailMessages.SUMMARY_HEADERS).execute())
-        .map(GmailMessages::summary);
+    return calls.read(mailbox, gmail -> GmailMessages.summary(metadata(gmail, messageId)));
+  }
+
+  private static Message metadata(Gmail gmail, String messageId) throws IOException {
+    return gmail.users().messages().get(ME, GmailIds.checked(messageId)).setFormat("metadata")
+        .setMetadataHeaders(GmailMessages.SUMMARY_HEADERS).execute();
   }
 
   @Override

@@ -42,8 +42,8 @@ final class Gate implements Handler<RoutingContext> {
         : ctx.request().method().name();
   }
 
-  void failNext(int count, int code, String reason, Duration retryAfter) {
-    faults.failNext(count, new FaultInjection.Fault(code, reason, retryAfter));
+  void failAfter(int skip, int count, int code, String reason, Duration retryAfter) {
+    faults.failAfter(skip, count, new FaultInjection.Fault(code, reason, retryAfter));
   }
 
   void latency(Duration latency) {

@@ -172,7 +172,12 @@ public final class GmailSandbox {
 
   /** As {@link #failNext(int, int, String)}, with a {@code Retry-After} of {@code retryAfter} (none if null). */
   public void failNext(int count, int httpStatus, String reason, Duration retryAfter) {
-    gate.failNext(count, httpStatus, reason, retryAfter);
+    failAfter(0, count, httpStatus, reason, retryAfter);
+  }
+
+  /** As {@link #failNext(int, int, String, Duration)}, after letting the next {@code skip} calls through. */
+  public void failAfter(int skip, int count, int httpStatus, String reason, Duration retryAfter) {
+    gate.failAfter(skip, count, httpStatus, reason, retryAfter);
   }
 
   /** Delays every answer by {@code latency} (without blocking the event loop); zero turns it off. */

@@ -55,6 +55,10 @@ final class EventsOptions {
           + "covers (${DEFAULT-VALUE}, the gateway's default)")
   String pushCoveredPollInterval;
 
+  @Option(names = "--watch-concurrency", defaultValue = "8",
+      description = "events: the gateways' --watch-concurrency, feed reads at once (${DEFAULT-VALUE}, the gateway's default)")
+  int watchConcurrency;
+
   @Option(names = "--streams", defaultValue = "100", description = "events throughput: concurrent WatchTenant streams (${DEFAULT-VALUE})")
   int streams;
 

@@ -82,7 +82,13 @@ public final class MailboxWatcher implements PushInbox {
   private final Map<WatchKey, Watched> watched = new HashMap<>();
   private final Map<String, Set<WatchKey>> byAddress = new ConcurrentHashMap<>();
   private final Map<String, Subscribed> bySubscription = new ConcurrentHashMap<>();
+  /** Routine reads (polls, more to read), oldest first; at most one entry per watched connection. */
   private final ArrayDeque<Watched> due = new ArrayDeque<>();
+  /**
+   * Reads a provider asked for, oldest first, all before any routine read: first in, first out, so
+   * that under a backlog no wake-up waits behind newer ones. At most one entry per watched connection.
+   */
+  private final ArrayDeque<Watched> woken = new ArrayDeque<>();
   private Context context;
   private int reading;
   private long refreshTimer = -1;
@@ -111,6 +117,8 @@ public final class MailboxWatcher implements PushInbox {
     /** The cursor last committed as this gateway knows it; null: read it from the store. */
     String cursor;
     boolean queued;
+    /** Queued in {@code woken} (else in {@code due}). */
+    boolean queuedWoken;
     boolean reading;
     boolean again;
     /** The read asked for during a read was a wake-up (it goes ahead of routine polls). */
@@ -387,7 +395,7 @@ public final class MailboxWatcher implements PushInbox {
 
   /**
    * A read the provider asked for (a push, an IDLE wake-up): ahead of routine polls, so that a
-   * wave of polls does not delay what is known to have changed.
+   * wave of polls does not delay what is known to have changed; after the wake-ups already waiting.
    */
   private void wake(Watched w) {
     enqueue(w, true);
@@ -399,24 +407,21 @@ public final class MailboxWatcher implements PushInbox {
       w.againWoken |= first;
       return;
     }
-    if (w.queued && first) {
-      due.remove(w);
-      w.queued = false;
+    if (w.queued && (w.queuedWoken || !first)) {
+      return;
     }
-    if (!w.queued) {
-      w.queued = true;
-      if (first) {
-        due.addFirst(w);
-      } else {
-        due.add(w);
-      }
-      pump();
+    if (w.queued) {
+      due.remove(w); // a routine read becomes a woken one
     }
+    w.queued = true;
+    w.queuedWoken = first;
+    (first ? woken : due).add(w);
+    pump();
   }
 
   private void pump() {
-    while (reading < policy.concurrency() && !due.isEmpty()) {
-      Watched w = due.poll();
+    while (reading < policy.concurrency() && !(woken.isEmpty() && due.isEmpty())) {
+      Watched w = woken.isEmpty() ? due.poll() : woken.poll();
       w.queued = false;
       if (watched.get(w.key) != w) {
         continue;

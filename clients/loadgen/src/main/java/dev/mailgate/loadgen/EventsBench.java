@@ -121,7 +121,11 @@ final class EventsBench {
         mine.accept(g.sandbox);
         sandboxUrl = g.sandbox.await(SANDBOX_READY, Duration.ofSeconds(60)).group(1);
       }
-      List<String> more = new ArrayList<>(List.of("--watch", "on", "--poll-interval", pollInterval.toString()));
+      List<String> more = new ArrayList<>(List.of("--watch", "on", "--poll-interval", pollInterval.toString(),
+          "--watch-concurrency", Integer.toString(options.watchConcurrency)));
+      if (push) {
+        more.addAll(List.of("--push-poll-interval", Duration.parse(options.pushCoveredPollInterval).toString()));
+      }
       if (push && sandboxProcess) {
         more.addAll(List.of("--public-url", "http://127.0.0.1:" + port, "--gmail-pubsub-topic", PUBSUB_TOPIC));
       }

@@ -46,8 +46,18 @@ final class EventsOptions {
   String pollInterval;
 
   @Option(names = "--push-poll-interval", defaultValue = "PT2M",
-      description = "events: the push gateway's --poll-interval, its safety net (${DEFAULT-VALUE}, the gateway's default)")
+      description = "events: the push gateway's --poll-interval, for connections push and IDLE do not cover "
+          + "(${DEFAULT-VALUE}, the gateway's default)")
   String pushPollInterval;
+
+  @Option(names = "--push-covered-poll-interval", defaultValue = "PT15M",
+      description = "events: the push gateway's --push-poll-interval, the safety net of connections push or IDLE "
+          + "covers (${DEFAULT-VALUE}, the gateway's default)")
+  String pushCoveredPollInterval;
+
+  @Option(names = "--watch-concurrency", defaultValue = "8",
+      description = "events: the gateways' --watch-concurrency, feed reads at once (${DEFAULT-VALUE}, the gateway's default)")
+  int watchConcurrency;
 
   @Option(names = "--streams", defaultValue = "100", description = "events throughput: concurrent WatchTenant streams (${DEFAULT-VALUE})")
   int streams;

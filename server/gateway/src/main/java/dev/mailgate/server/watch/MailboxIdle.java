@@ -19,7 +19,16 @@ public interface MailboxIdle {
    * allows, the returned handle is not {@link Handle#idling()} and the mailbox is only polled.
    * Close the handle when the connection is no longer watched (or its credential changed).
    */
-  Handle idle(WatchKey key, MailboxCredential mailbox, Runnable changed);
+  default Handle idle(WatchKey key, MailboxCredential mailbox, Runnable changed) {
+    return idle(key, mailbox, changed, () -> {});
+  }
+
+  /**
+   * As {@link #idle(WatchKey, MailboxCredential, Runnable)}, and {@code stopped} runs (on an IDLE
+   * thread, returning at once) whenever the mailbox's IDLE connection drops or fails: until it is
+   * back (which runs {@code changed}), the mailbox's changes are only found by polling.
+   */
+  Handle idle(WatchKey key, MailboxCredential mailbox, Runnable changed, Runnable stopped);
 
   /** Stops every IDLE and what runs them; the gateway calls it once, at shutdown. */
   default io.vertx.core.Future<Void> close() {
@@ -31,6 +40,11 @@ public interface MailboxIdle {
 
     /** Whether this mailbox got an IDLE place (false: over the cap, or its server has no IDLE; polled only). */
     boolean idling();
+
+    /** Whether the mailbox is in IDLE right now (its connection up), so a change wakes the watcher. */
+    default boolean running() {
+      return idling();
+    }
 
     @Override
     void close();

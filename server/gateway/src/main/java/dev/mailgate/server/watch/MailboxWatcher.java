@@ -49,6 +49,16 @@ import org.slf4j.LoggerFactory;
  * threads reach it through {@link PushInbox}, whose lookups read concurrent indexes. At most
  * {@code concurrency} feed reads run at once; at most one per connection (a change noticed during
  * a read schedules one more read after it).
+ *
+ * <p>Polling: a connection whose push subscription is healthy, or whose IMAP IDLE runs, is polled
+ * every {@code pushPollInterval} (pushes get lost, so it is still polled, rarely); any other, or one
+ * whose subscription failed, whose provider reported missed notifications, or whose IDLE stopped,
+ * every {@code pollInterval}. Each connection's last committed cursor and push subscription are
+ * kept here after they were read once, so a routine read with nothing new is one provider call and
+ * no database round trip (the commit's compare-and-set on the cursor still guards it). At startup
+ * and each refresh, the new connections' stored watches are read in one query per tenant: those
+ * with a cursor are polled first at a random point of their interval, those without (never read:
+ * their feed must be anchored) are read at once, ahead of routine polls.
  */
 public final class MailboxWatcher implements PushInbox {
 
@@ -72,7 +82,13 @@ public final class MailboxWatcher implements PushInbox {
   private final Map<WatchKey, Watched> watched = new HashMap<>();
   private final Map<String, Set<WatchKey>> byAddress = new ConcurrentHashMap<>();
   private final Map<String, Subscribed> bySubscription = new ConcurrentHashMap<>();
+  /** Routine reads (polls, more to read), oldest first; at most one entry per watched connection. */
   private final ArrayDeque<Watched> due = new ArrayDeque<>();
+  /**
+   * Reads a provider asked for, oldest first, all before any routine read: first in, first out, so
+   * that under a backlog no wake-up waits behind newer ones. At most one entry per watched connection.
+   */
+  private final ArrayDeque<Watched> woken = new ArrayDeque<>();
   private Context context;
   private int reading;
   private long refreshTimer = -1;
@@ -98,9 +114,21 @@ public final class MailboxWatcher implements PushInbox {
     final Optional<PushChannel> push;
     final Optional<MailboxIdle> idler;
     Optional<PushSubscription> subscription = Optional.empty();
+    /** The cursor last committed as this gateway knows it; null: read it from the store. */
+    String cursor;
     boolean queued;
+    /** Queued in {@code woken} (else in {@code due}). */
+    boolean queuedWoken;
     boolean reading;
     boolean again;
+    /** The read asked for during a read was a wake-up (it goes ahead of routine polls). */
+    boolean againWoken;
+    /** Pushes were reported lost: the next poll comes at the short interval. */
+    boolean doubt;
+    /** The last subscribe failed: polled at the short interval until one succeeds. */
+    boolean pushFailed;
+    /** Whether the armed poll timer used the push poll interval. */
+    boolean longTimer;
     boolean missed;
     boolean subscribing;
     boolean resubscribe;
@@ -199,6 +227,7 @@ public final class MailboxWatcher implements PushInbox {
   public void missed(WatchKey key) {
     onContext(key, w -> {
       w.missed = true;
+      w.doubt = true;
       wake(w);
     });
   }
@@ -274,18 +303,25 @@ public final class MailboxWatcher implements PushInbox {
     if (tenant == null) {
       return Future.succeededFuture();
     }
-    return tenant.withDatabase(db -> connections.activeOfKinds(db, kinds(), MAX_PER_TENANT))
-        .map(list -> {
-          apply(tenantId, list);
-          return (Void) null;
-        })
+    return tenant.withDatabase(db -> connections.activeOfKinds(db, kinds(), MAX_PER_TENANT).compose(list -> {
+          List<UUID> fresh = new ArrayList<>();
+          for (ConnectionRecord connection : list) {
+            if (!watched.containsKey(new WatchKey(tenantId, connection.id()))) {
+              fresh.add(connection.id());
+            }
+          }
+          return store.getAll(db, fresh).map(stored -> {
+            apply(tenantId, list, stored);
+            return (Void) null;
+          });
+        }))
         .otherwise(failure -> {
           log.warn("tenant={} watch refresh failed: {}", tenantId, failure.getClass().getSimpleName());
           return null;
         });
   }
 
-  private void apply(String tenantId, List<ConnectionRecord> active) {
+  private void apply(String tenantId, List<ConnectionRecord> active, Map<UUID, WatchStore.Stored> stored) {
     if (stopped) {
       return;
     }
@@ -308,7 +344,17 @@ public final class MailboxWatcher implements PushInbox {
       watched.put(key, w);
       byAddress.computeIfAbsent(addressKey(connection.provider(), connection.emailAddress()),
           a -> ConcurrentHashMap.newKeySet()).add(key);
-      schedule(w);
+      WatchStore.Stored known = stored.get(connection.id());
+      if (known == null) {
+        wake(w); // never read: its feed's start anchors it, ahead of routine polls
+      } else {
+        w.cursor = known.cursor();
+        w.subscription = known.subscription();
+        index(w);
+        w.anchored = true;
+        armPoll(w, true);
+        startIdle(w);
+      }
     }
     for (Watched w : List.copyOf(watched.values())) {
       if (w.key.tenantId().equals(tenantId) && !seen.contains(w.key)) {
@@ -342,14 +388,14 @@ public final class MailboxWatcher implements PushInbox {
 
   // --- reading feeds ---
 
-  /** A routine read (first read, polling interval, more to read): after the reads already due. */
+  /** A routine read (a poll, more to read): after the reads already due. */
   private void schedule(Watched w) {
     enqueue(w, false);
   }
 
   /**
    * A read the provider asked for (a push, an IDLE wake-up): ahead of routine polls, so that a
-   * wave of polls does not delay what is known to have changed.
+   * wave of polls does not delay what is known to have changed; after the wake-ups already waiting.
    */
   private void wake(Watched w) {
     enqueue(w, true);
@@ -358,31 +404,30 @@ public final class MailboxWatcher implements PushInbox {
   private void enqueue(Watched w, boolean first) {
     if (w.reading) {
       w.again = true;
+      w.againWoken |= first;
       return;
     }
-    if (w.queued && first) {
-      due.remove(w);
-      w.queued = false;
+    if (w.queued && (w.queuedWoken || !first)) {
+      return;
     }
-    if (!w.queued) {
-      w.queued = true;
-      if (first) {
-        due.addFirst(w);
-      } else {
-        due.add(w);
-      }
-      pump();
+    if (w.queued) {
+      due.remove(w); // a routine read becomes a woken one
     }
+    w.queued = true;
+    w.queuedWoken = first;
+    (first ? woken : due).add(w);
+    pump();
   }
 
   private void pump() {
-    while (reading < policy.concurrency() && !due.isEmpty()) {
-      Watched w = due.poll();
+    while (reading < policy.concurrency() && !(woken.isEmpty() && due.isEmpty())) {
+      Watched w = woken.isEmpty() ? due.poll() : woken.poll();
       w.queued = false;
       if (watched.get(w.key) != w) {
         continue;
       }
       vertx.cancelTimer(w.timer);
+      w.longTimer = false;
       w.reading = true;
       reading++;
       read(w).onComplete(result -> {
@@ -395,11 +440,13 @@ public final class MailboxWatcher implements PushInbox {
         }
         if (watched.get(w.key) == w && !stopped) {
           if (more || w.again) {
+            boolean woken = w.againWoken;
             w.again = false;
-            schedule(w);
+            w.againWoken = false;
+            enqueue(w, woken);
           } else {
-            long jitter = ThreadLocalRandom.current().nextLong(Math.max(1, policy.pollInterval().toMillis() / 10));
-            w.timer = vertx.setTimer(policy.pollInterval().toMillis() + jitter, t -> schedule(w));
+            armPoll(w, false);
+            w.doubt = false;
           }
           if (result.succeeded()) {
             maintainPush(w);
@@ -408,6 +455,47 @@ public final class MailboxWatcher implements PushInbox {
         }
         pump();
       });
+    }
+  }
+
+  /**
+   * Arms the connection's next poll: after the push poll interval while push or IDLE covers it, else
+   * after the polling interval; {@code spread}: at a random point of it (a first poll at startup),
+   * else after all of it plus up to a tenth. A poll never waits past a subscription's renewal.
+   */
+  private void armPoll(Watched w, boolean spread) {
+    vertx.cancelTimer(w.timer);
+    boolean covered = covered(w);
+    long interval = (covered ? policy.pushPollInterval() : policy.pollInterval()).toMillis();
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long delay = spread ? random.nextLong(Math.max(1, interval))
+        : interval + random.nextLong(Math.max(1, interval / 10));
+    if (covered && w.idle == null && w.subscription.isPresent()) {
+      delay = Math.min(delay, Math.max(0, w.subscription.get().renewAt().toEpochMilli() - System.currentTimeMillis()));
+    }
+    w.longTimer = covered;
+    w.timer = vertx.setTimer(Math.max(1, delay), t -> schedule(w));
+  }
+
+  /**
+   * Whether a push or IDLE covers the connection now: its IDLE runs, or its push subscription is
+   * there, not failed, not to be made again and not due for renewal, and no pushes were reported lost.
+   */
+  private static boolean covered(Watched w) {
+    if (w.doubt) {
+      return false;
+    }
+    if (w.idle != null && w.idle.running()) {
+      return true;
+    }
+    return w.push.isPresent() && !w.pushFailed && !w.resubscribe && w.subscription.isPresent()
+        && Instant.now().isBefore(w.subscription.get().renewAt());
+  }
+
+  /** Push or IDLE stopped covering the connection: a poll armed at the long interval comes at the short one. */
+  private void uncovered(Watched w) {
+    if (w.longTimer && !w.reading && !w.queued && watched.get(w.key) == w && !stopped) {
+      armPoll(w, false);
     }
   }
 
@@ -431,19 +519,41 @@ public final class MailboxWatcher implements PushInbox {
     KnownMessages known = store.known(tenant, id);
     boolean missed = w.missed;
     w.missed = false;
-    return tenant.withDatabase(db -> store.get(db, id)).compose(stored -> {
+    return cursor(tenant, w).compose(stored -> {
       if (stored.isEmpty()) {
         return access.run(tenant, w.connection, (provider, mailbox) -> w.feed.start(mailbox, known))
             .compose(start -> tenant.withTransaction(tx -> store.start(tx, id, start.cursor())
-                .compose(recorded -> recorded ? store.applyKnown(tx, id, start, true) : Future.succeededFuture())))
+                    .compose(recorded -> (recorded ? store.applyKnown(tx, id, start, true) : Future.<Void>succeededFuture())
+                        .map(recorded)))
+                .onSuccess(recorded -> w.cursor = recorded ? start.cursor() : null))
             .map(false);
       }
-      w.subscription = stored.get().subscription();
-      index(w);
-      String cursor = stored.get().cursor();
+      String cursor = stored.get();
       return access.run(tenant, w.connection, (provider, mailbox) -> w.feed.changes(mailbox, cursor, known))
-          .compose(changes -> commit(tenant, id, cursor, changes, missed, ORDER_RETRIES).map(changes.more()));
-    }).onFailure(failure -> w.missed |= missed); // a provider's "missed" still owes its RESYNC_REQUIRED
+          .compose(changes -> commit(tenant, id, cursor, changes, missed, ORDER_RETRIES)
+              .onSuccess(v -> w.cursor = changes.cursor())
+              .map(changes.more()));
+    }).onFailure(failure -> {
+      w.missed |= missed; // a provider's "missed" still owes its RESYNC_REQUIRED
+      w.cursor = null; // whatever moved it (another gateway: CursorMoved), the next read starts from the store's
+    });
+  }
+
+  /**
+   * The connection's cursor: the one kept since its last commit, else the stored one (and with it the
+   * stored push subscription); empty if its feed was never started.
+   */
+  private Future<Optional<String>> cursor(Tenant tenant, Watched w) {
+    if (w.cursor != null) {
+      return Future.succeededFuture(Optional.of(w.cursor));
+    }
+    return tenant.withDatabase(db -> store.get(db, w.key.connectionId())).map(stored -> {
+      if (stored.isPresent() && !w.subscribing) {
+        w.subscription = stored.get().subscription();
+        index(w);
+      }
+      return stored.map(WatchStore.Stored::cursor);
+    });
   }
 
   private Future<Void> commit(Tenant tenant, UUID id, String from, Changes changes, boolean missed, int retries) {
@@ -491,7 +601,7 @@ public final class MailboxWatcher implements PushInbox {
     }
     w.idleStarting = true;
     access.run(tenant, w.connection, (provider, mailbox) ->
-            Future.succeededFuture(w.idler.get().idle(w.key, mailbox, () -> changed(w.key))))
+            Future.succeededFuture(w.idler.get().idle(w.key, mailbox, () -> changed(w.key), () -> idleStopped(w.key))))
         .onComplete(started -> {
           w.idleStarting = false;
           if (started.failed()) {
@@ -502,6 +612,11 @@ public final class MailboxWatcher implements PushInbox {
             w.idle = started.result();
           }
         });
+  }
+
+  /** The connection's IDLE dropped (it reconnects by itself): polled at the short interval meanwhile. */
+  private void idleStopped(WatchKey key) {
+    onContext(key, this::uncovered);
   }
 
   // --- push subscriptions ---
@@ -515,7 +630,8 @@ public final class MailboxWatcher implements PushInbox {
     if (w.push.isEmpty() || w.subscribing) {
       return;
     }
-    if (w.resubscribe || w.subscription.isEmpty() || !Instant.now().isBefore(w.subscription.get().renewAt())) {
+    if (w.resubscribe || w.pushFailed || w.subscription.isEmpty()
+        || !Instant.now().isBefore(w.subscription.get().renewAt())) {
       subscribe(w);
     }
   }
@@ -539,13 +655,20 @@ public final class MailboxWatcher implements PushInbox {
           if (result.failed()) {
             log.warn("watch={} provider={} push subscription failed: {}", w.key, w.connection.provider().name(),
                 result.cause().getClass().getSimpleName());
+            w.pushFailed = true;
+            uncovered(w);
             return;
           }
           current.flatMap(PushSubscription::id)
               .ifPresent(old -> bySubscription.remove(w.connection.provider().name() + "/" + old));
           w.subscription = Optional.of(result.result());
+          boolean wasUncovered = current.isEmpty() || w.pushFailed;
+          w.pushFailed = false;
           if (watched.get(w.key) == w) {
             index(w);
+            if (wasUncovered && !w.longTimer && !w.reading && !w.queued && !stopped) {
+              armPoll(w, false); // now covered: the poll armed at the short interval moves to the long one
+            }
           }
         });
   }

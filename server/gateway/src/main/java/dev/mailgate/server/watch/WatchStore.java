@@ -26,6 +26,9 @@ final class WatchStore {
 
   private static final String GET = """
       SELECT cursor, push_id, push_state, push_renew_at FROM {schema}.connection_watch WHERE connection_id = $1""";
+  private static final String GET_ALL = """
+      SELECT connection_id, cursor, push_id, push_state, push_renew_at FROM {schema}.connection_watch
+      WHERE connection_id = ANY($1)""";
   private static final String START = """
       INSERT INTO {schema}.connection_watch (connection_id, cursor)
       SELECT id, $2 FROM {schema}.connections WHERE id = $1
@@ -55,12 +58,30 @@ final class WatchStore {
       if (rows.rowCount() == 0) {
         return Optional.empty();
       }
-      Row row = rows.iterator().next();
-      Optional<PushSubscription> subscription = row.getString("push_state") == null ? Optional.empty()
-          : Optional.of(new PushSubscription(Optional.ofNullable(row.getString("push_id")), row.getString("push_state"),
-              row.getOffsetDateTime("push_renew_at").toInstant()));
-      return Optional.of(new Stored(row.getString("cursor"), subscription));
+      return Optional.of(storedOf(rows.iterator().next()));
     });
+  }
+
+  /** The stored watches of those of {@code connectionIds} that have one, in one query. */
+  Future<Map<UUID, Stored>> getAll(SqlClient db, Collection<UUID> connectionIds) {
+    if (connectionIds.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return db.preparedQuery(GET_ALL).execute(Tuple.tuple().addArrayOfUUID(connectionIds.toArray(UUID[]::new)))
+        .map(rows -> {
+          Map<UUID, Stored> stored = new HashMap<>();
+          for (Row row : rows) {
+            stored.put(row.getUUID("connection_id"), storedOf(row));
+          }
+          return stored;
+        });
+  }
+
+  private static Stored storedOf(Row row) {
+    Optional<PushSubscription> subscription = row.getString("push_state") == null ? Optional.empty()
+        : Optional.of(new PushSubscription(Optional.ofNullable(row.getString("push_id")), row.getString("push_state"),
+            row.getOffsetDateTime("push_renew_at").toInstant()));
+    return new Stored(row.getString("cursor"), subscription);
   }
 
   /** Records the first cursor (a connection watched again keeps the one it has); whether it was recorded. */

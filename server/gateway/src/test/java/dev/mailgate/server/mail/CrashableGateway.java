@@ -55,7 +55,7 @@ public final class CrashableGateway {
     String watchPoll = System.getProperty("crash.watchPollMillis");
     if (watchPoll != null) {
       options = options.withWatch(WatchPolicy.DEFAULT.withIntervals(Duration.ofMillis(Long.parseLong(watchPoll)),
-          Duration.ofSeconds(1)));
+          Duration.ofMillis(Long.parseLong(watchPoll)), Duration.ofSeconds(1)));
     }
     GatewayServer.start(Vertx.vertx(), options, loaded.tenants()).await(120, TimeUnit.SECONDS);
     Files.writeString(Path.of(property("crash.readyFile")), "ready");

@@ -38,7 +38,8 @@ public abstract class EventContractTest {
 
   @RegisterExtension
   static final GatewayExtension gateway = new GatewayExtension(Map.of(),
-      options -> options.withWatch(WatchPolicy.DEFAULT.withIntervals(Duration.ofMillis(500), Duration.ofSeconds(1))));
+      options -> options.withWatch(WatchPolicy.DEFAULT.withIntervals(Duration.ofMillis(500), Duration.ofMillis(500),
+          Duration.ofSeconds(1))));
 
   private final ProviderMailbox fixture;
 

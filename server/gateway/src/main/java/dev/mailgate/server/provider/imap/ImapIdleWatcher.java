@@ -33,10 +33,12 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link MailboxIdle} with Jakarta Mail's {@link IMAPFolder#idle}: per idling mailbox, a dedicated
  * logged-in connection (not the pooled one calls use) with INBOX selected read-only, in IDLE on a
- * thread of a pool as large as the cap. Angus's {@code IdleManager}, which multiplexes IDLEs on
- * few threads, needs SocketChannel sockets and Angus only makes those when no socket factory is
- * set, while every connection here must go through the egress guard's factory: so one thread per
- * idling connection, and at most {@code maxIdling} of them (beyond that, mailboxes are polled).
+ * daemon thread (256 KiB stack) of a pool as large as the cap. Angus's {@code IdleManager}, which
+ * multiplexes IDLEs on few threads, needs SocketChannel sockets and Angus only makes those when no
+ * socket factory is set, while every connection here must go through the egress guard's factory: so
+ * one thread per idling connection, and at most {@code maxIdling} of them (the gateway's {@code
+ * --imap-idle-max}; beyond that, mailboxes are polled). A drop runs the mailbox's {@code stopped}
+ * callback, so the watcher polls it at the short interval until IDLE is back.
  *
  * <p>Any untagged EXISTS, EXPUNGE, FETCH or VANISHED response runs the mailbox's callback. Every
  * {@code reissueAfter} (25 minutes by default; RFC 2177 servers may drop an IDLE after 29) a NOOP
@@ -52,7 +54,9 @@ public final class ImapIdleWatcher implements MailboxIdle {
   private static final Logger log = LoggerFactory.getLogger(ImapIdleWatcher.class);
 
   /** Mailboxes that may idle at once by default (each holds a connection and a thread). */
-  public static final int DEFAULT_MAX_IDLING = 100;
+  public static final int DEFAULT_MAX_IDLING = 1_000;
+  /** The stack of an IDLE thread: it only waits in a socket read (the JVM's default is 1 MiB on 64-bit Linux). */
+  static final long THREAD_STACK_BYTES = 256 * 1024;
   /** How long one IDLE command lasts at most before it is issued again. */
   public static final Duration DEFAULT_REISSUE = Duration.ofMinutes(25);
   private static final long MIN_BACKOFF_MILLIS = 1_000;
@@ -91,7 +95,8 @@ public final class ImapIdleWatcher implements MailboxIdle {
     AtomicInteger numbers = new AtomicInteger();
     this.threads = new ThreadPoolExecutor(maxIdling, maxIdling, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
         work -> {
-          Thread thread = new Thread(work, "mailgate-imap-idle-" + numbers.incrementAndGet());
+          Thread thread = new Thread(null, work, "mailgate-imap-idle-" + numbers.incrementAndGet(),
+              THREAD_STACK_BYTES);
           thread.setDaemon(true);
           return thread;
         });
@@ -99,12 +104,12 @@ public final class ImapIdleWatcher implements MailboxIdle {
   }
 
   @Override
-  public Handle idle(WatchKey key, MailboxCredential mailbox, Runnable changed) {
+  public Handle idle(WatchKey key, MailboxCredential mailbox, Runnable changed, Runnable stopped) {
     if (shutDown || !slots.tryAcquire()) {
       log.debug("IMAP IDLE cap reached; {} is polled only", key);
       return POLLED_ONLY;
     }
-    IdleSession session = new IdleSession(key, mailbox, changed);
+    IdleSession session = new IdleSession(key, mailbox, changed, stopped);
     sessions.add(session);
     session.start();
     return session;
@@ -140,6 +145,7 @@ public final class ImapIdleWatcher implements MailboxIdle {
     private final WatchKey key;
     private final MailboxCredential mailbox;
     private final Runnable changed;
+    private final Runnable stopped;
     private final AtomicBoolean released = new AtomicBoolean();
     private volatile boolean closed;
     private volatile boolean unsupported;
@@ -150,10 +156,11 @@ public final class ImapIdleWatcher implements MailboxIdle {
     private int failures;
     private boolean connectedBefore;
 
-    IdleSession(WatchKey key, MailboxCredential mailbox, Runnable changed) {
+    IdleSession(WatchKey key, MailboxCredential mailbox, Runnable changed, Runnable stopped) {
       this.key = key;
       this.mailbox = mailbox;
       this.changed = changed;
+      this.stopped = stopped;
       this.reissueTimer = vertx.setPeriodic(reissueAfter.toMillis(), id -> reissue());
     }
 
@@ -164,6 +171,11 @@ public final class ImapIdleWatcher implements MailboxIdle {
     @Override
     public boolean idling() {
       return !unsupported;
+    }
+
+    @Override
+    public boolean running() {
+      return !unsupported && !closed && folder != null;
     }
 
     /** On an IDLE thread: connect, select INBOX, IDLE until closed or dropped. */
@@ -212,6 +224,7 @@ public final class ImapIdleWatcher implements MailboxIdle {
         closeQuietly(opened);
       }
       if (!closed) {
+        notify(stopped);
         retryLater();
       }
     }
@@ -264,11 +277,15 @@ public final class ImapIdleWatcher implements MailboxIdle {
     }
 
     private void notifyChanged() {
+      notify(changed);
+    }
+
+    private void notify(Runnable callback) {
       if (closed) {
         return;
       }
       try {
-        changed.run();
+        callback.run();
       } catch (RuntimeException failed) {
         log.warn("the IMAP IDLE callback for {} failed ({})", key, failed.getClass().getSimpleName());
       }

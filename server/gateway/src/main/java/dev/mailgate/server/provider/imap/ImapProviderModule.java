@@ -41,9 +41,11 @@ public final class ImapProviderModule implements ProviderModule {
   /** The module as the gateway's options configure it. */
   public static ImapProviderModule create(ProviderContext context) {
     GatewayOptions options = context.options();
-    return new ImapProviderModule(new ImapProvider(context.vertx(), options.providerThreads(),
+    ImapProvider mail = new ImapProvider(context.vertx(), options.providerThreads(),
         options.bounds().providerQueue(), ImapProvider.MAX_POOLED_STORES, STORE_IDLE_TIMEOUT, options.timeouts(),
-        options.egress()));
+        options.egress());
+    return new ImapProviderModule(mail,
+        new ImapIdleWatcher(mail, options.watch().imapIdleMax(), ImapIdleWatcher.DEFAULT_REISSUE));
   }
 
   @Override

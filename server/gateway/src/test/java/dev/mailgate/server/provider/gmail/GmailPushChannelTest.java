@@ -83,7 +83,7 @@ class GmailPushChannelTest {
     fixture = new GmailSandboxFixture();
     WatchPolicy policy = new WatchPolicy(true, Duration.ofMinutes(2), Duration.ofSeconds(30), 8,
         Optional.of("https://gateway.test"), Optional.of(TOPIC), Optional.of(AUDIENCE),
-        fixture.sandbox.baseUrl() + "/oauth2/v1/certs");
+        fixture.sandbox.baseUrl() + "/oauth2/v1/certs", Duration.ofMinutes(15), 1_000);
     channel = new GmailPushChannel(fixture.vertx, policy, fixture.mail);
     Router router = Router.router(fixture.vertx);
     channel.mount(router, inbox);

@@ -94,6 +94,34 @@ class ImapIdleWatcherTest {
   }
 
   @Test
+  void aDropSaysTheIdleStoppedUntilItIsBack() throws Exception {
+    MailboxCredential mailbox = server.newMailbox("idle");
+    Semaphore wakeups = new Semaphore(0);
+    Semaphore stops = new Semaphore(0);
+    Handle handle = watcher.idle(key(), mailbox, wakeups::release, stops::release);
+    awaitIdling(0);
+    assertThat(handle.running()).isTrue();
+
+    watcher.dropConnections();
+
+    assertThat(stops.tryAcquire(5, TimeUnit.SECONDS)).as("told the IDLE stopped").isTrue();
+    assertThat(wakeups.tryAcquire(5, TimeUnit.SECONDS)).as("woken on reconnect").isTrue();
+    assertThat(handle.running()).isTrue();
+    handle.close();
+    assertThat(handle.running()).isFalse();
+    assertThat(stops.availablePermits()).as("closing is not a stop to report").isZero();
+  }
+
+  @Test
+  void idleThreadsAreDaemons() throws Exception {
+    Handle handle = watcher.idle(key(), server.newMailbox("idle"), () -> {});
+    awaitIdling(0);
+    assertThat(Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("mailgate-imap-idle-"))).isNotEmpty().allMatch(Thread::isDaemon);
+    handle.close();
+  }
+
+  @Test
   void aClosedIdleNoLongerWakesAndFreesItsPlace() throws Exception {
     MailboxCredential mailbox = server.newMailbox("idle");
     Semaphore wakeups = new Semaphore(0);

@@ -53,7 +53,9 @@ import org.slf4j.LoggerFactory;
  * <p>Polling: a connection whose push subscription is healthy, or whose IMAP IDLE runs, is polled
  * every {@code pushPollInterval} (pushes get lost, so it is still polled, rarely); any other, or one
  * whose subscription failed, whose provider reported missed notifications, or whose IDLE stopped,
- * every {@code pollInterval}. Each connection's last committed cursor and push subscription are
+ * every {@code pollInterval}, as is one whose last read failed. A provider that drops the pushes
+ * that follow a push within its rate window (Gmail: one a second) gets one more read after that
+ * window when the read it pushed started inside it. Each connection's last committed cursor and push subscription are
  * kept here after they were read once, so a routine read with nothing new is one provider call and
  * no database round trip (the commit's compare-and-set on the cursor still guards it). At startup
  * and each refresh, the new connections' stored watches are read in one query per tenant: those
@@ -134,6 +136,11 @@ public final class MailboxWatcher implements PushInbox {
     boolean resubscribe;
     boolean anchored;
     long timer = -1;
+    /** When the last push arrived (System.nanoTime), and when the last read started. */
+    long pushedAt;
+    long readStartedAt;
+    /** The read after a push's rate window (see {@link PushChannel#rateWindow}). */
+    long trailTimer = -1;
     boolean idleStarting;
     MailboxIdle.Handle idle;
 
@@ -220,7 +227,10 @@ public final class MailboxWatcher implements PushInbox {
 
   @Override
   public void changed(WatchKey key) {
-    onContext(key, this::wake);
+    onContext(key, w -> {
+      w.pushedAt = System.nanoTime();
+      wake(w);
+    });
   }
 
   @Override
@@ -366,6 +376,7 @@ public final class MailboxWatcher implements PushInbox {
   private void forget(Watched w) {
     watched.remove(w.key);
     vertx.cancelTimer(w.timer);
+    vertx.cancelTimer(w.trailTimer);
     Set<WatchKey> same = byAddress.get(addressKey(w.connection.provider(), w.connection.emailAddress()));
     if (same != null) {
       same.remove(w.key);
@@ -429,6 +440,7 @@ public final class MailboxWatcher implements PushInbox {
       vertx.cancelTimer(w.timer);
       w.longTimer = false;
       w.reading = true;
+      w.readStartedAt = System.nanoTime();
       reading++;
       read(w).onComplete(result -> {
         reading--;
@@ -445,8 +457,12 @@ public final class MailboxWatcher implements PushInbox {
             w.againWoken = false;
             enqueue(w, woken);
           } else {
+            // A read that failed is tried again at the polling interval even under push: the change
+            // a push announced must not wait for the push poll interval.
+            w.doubt |= result.failed();
             armPoll(w, false);
-            w.doubt = false;
+            w.doubt &= result.failed();
+            trailPush(w);
           }
           if (result.succeeded()) {
             maintainPush(w);
@@ -456,6 +472,20 @@ public final class MailboxWatcher implements PushInbox {
         pump();
       });
     }
+  }
+
+  /**
+   * Reads once more after the rate window of the last push when this read started inside it: the
+   * provider dropped whatever notification a change in that window would have sent.
+   */
+  private void trailPush(Watched w) {
+    long window = w.push.map(p -> p.rateWindow().toNanos()).orElse(0L);
+    if (window == 0 || w.pushedAt == 0 || w.readStartedAt - w.pushedAt >= window) {
+      return;
+    }
+    vertx.cancelTimer(w.trailTimer);
+    long delayMs = Math.max(1, (w.pushedAt + window - System.nanoTime()) / 1_000_000 + 1);
+    w.trailTimer = vertx.setTimer(delayMs, t -> wake(w));
   }
 
   /**

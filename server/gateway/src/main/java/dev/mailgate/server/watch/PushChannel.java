@@ -3,6 +3,7 @@ package dev.mailgate.server.watch;
 import dev.mailgate.server.mail.MailboxCredential;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -35,6 +36,16 @@ public interface PushChannel {
    * expects, and hands each verified notification to {@code inbox}.
    */
   void mount(Router router, PushInbox inbox);
+
+  /**
+   * How long after a notification the provider drops further notifications of the same mailbox
+   * (Gmail sends at most one a second per mailbox). A change made in that window is never pushed, so
+   * the watcher reads once more after it when its read started inside it. Zero: nothing is dropped
+   * for rate.
+   */
+  default Duration rateWindow() {
+    return Duration.ZERO;
+  }
 
   /** Stops what the channel runs of its own (verification pools); the gateway calls it once, at shutdown. */
   default Future<Void> close() {

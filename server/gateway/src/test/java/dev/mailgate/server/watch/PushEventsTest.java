@@ -14,9 +14,11 @@ import dev.mailgate.server.testing.ProviderMailbox;
 import dev.mailgate.server.testing.TestGateway;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -99,6 +101,27 @@ class PushEventsTest {
     connectAndSubscribe(ProviderMailbox.GMAIL, "gmail.test", () -> gmail.calls("POST", "/users/me/watch") > watchesBefore);
     Thread.sleep(1_100); // Gmail drops a mailbox's pushes beyond one a second (as the sandbox does)
     aPushedArrivalIsAnEvent(ProviderMailbox.GMAIL);
+  }
+
+  @Test
+  void aGmailBurstWhosePushesWereDroppedForRateIsAllSeen() throws Exception {
+    var gmail = gateway.get().providers().sandbox().gmail();
+    int watchesBefore = gmail.calls("POST", "/users/me/watch");
+    connectAndSubscribe(ProviderMailbox.GMAIL, "gmail.test", () -> gmail.calls("POST", "/users/me/watch") > watchesBefore);
+    Thread.sleep(1_100);
+    String tag = UUID.randomUUID().toString();
+
+    // The first arrival is pushed and read; Gmail drops the pushes of the next two, which arrive
+    // within a second of that push (it sends at most one a second).
+    aPushedArrivalIsAnEvent(ProviderMailbox.GMAIL);
+    for (int i = 2; i <= 3; i++) {
+      ProviderMailbox.GMAIL.deliver(gateway.get(), address,
+          Mailboxes.mail("ada@example.org", address, i + " " + tag, "hello", "", null));
+    }
+
+    Set<String> added = new HashSet<>();
+    await("both later MESSAGE_ADDED", e -> e.getType() == MailboxEventType.MAILBOX_EVENT_TYPE_MESSAGE_ADDED
+        && e.getMessage().getSubject().endsWith(tag) && added.add(e.getMessage().getSubject()) && added.size() == 2);
   }
 
   @Test

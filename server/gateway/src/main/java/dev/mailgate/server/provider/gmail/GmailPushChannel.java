@@ -39,6 +39,8 @@ public final class GmailPushChannel implements PushChannel {
   public static final String PATH = "/push/gmail";
   /** When a watch is renewed: Gmail keeps it 7 days, and asks for a renewal at least that often. */
   static final Duration RENEW_AFTER = Duration.ofDays(1);
+  /** Gmail sends at most one notification a second per watched mailbox and drops the rest. */
+  private static final Duration RATE_WINDOW = Duration.ofSeconds(1);
   private static final int BODY_LIMIT = 64 * 1024;
   private static final Logger log = LoggerFactory.getLogger(GmailPushChannel.class);
 
@@ -57,6 +59,11 @@ public final class GmailPushChannel implements PushChannel {
   @Override
   public boolean available() {
     return policy.publicUrl().isPresent() && policy.gmailTopic().isPresent();
+  }
+
+  @Override
+  public Duration rateWindow() {
+    return RATE_WINDOW;
   }
 
   @Override

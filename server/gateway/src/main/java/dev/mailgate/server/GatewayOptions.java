@@ -1,6 +1,7 @@
 package dev.mailgate.server;
 
 import dev.mailgate.server.api.AccessLog;
+import dev.mailgate.server.cluster.ClusterPolicy;
 import dev.mailgate.server.egress.EgressPolicy;
 import dev.mailgate.server.mail.SendPolicy;
 import dev.mailgate.server.crypto.FileMasterKey;
@@ -46,7 +47,8 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
     int migrationThreads, MasterKey masterKey, Path keysetDirectory, OAuthProviders oauth, String gmailRootUrl,
     String graphRootUrl, int providerThreads, int databaseConnections, Duration databaseIdleTimeout,
     AccessLog accessLog, int eventLoops, EgressPolicy egress, OutboundTimeouts timeouts, MemoryBounds bounds,
-    boolean rateLimits, SendPolicy sendPolicy, EventStreamPolicy eventStreams, WatchPolicy watch) {
+    boolean rateLimits, SendPolicy sendPolicy, EventStreamPolicy eventStreams, WatchPolicy watch,
+    ClusterPolicy cluster) {
 
   public static final int DEFAULT_DATABASE_CONNECTIONS = 50;
   /** One serving event loop per core, as Vert.x recommends for servers. */
@@ -68,7 +70,7 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
         OAuthProviders.defaults(), GmailProvider.GOOGLE_ROOT_URL, OutlookProvider.GRAPH_ROOT_URL, 16,
         DEFAULT_DATABASE_CONNECTIONS, DEFAULT_DATABASE_IDLE_TIMEOUT, AccessLog.ALL, DEFAULT_EVENT_LOOPS,
         EgressPolicy.strict(), OutboundTimeouts.DEFAULT, MemoryBounds.DEFAULT, true,
-        SendPolicy.DEFAULT, EventStreamPolicy.DEFAULT, WatchPolicy.DEFAULT);
+        SendPolicy.DEFAULT, EventStreamPolicy.DEFAULT, WatchPolicy.DEFAULT, ClusterPolicy.SOLO);
   }
 
   /** For dev mode and tests: a master key file and keysets under {@code directory}, made if missing. */
@@ -161,6 +163,11 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
     return copy(c -> c.watch = policy);
   }
 
+  /** Another way of sharing watching with other gateway nodes (a coordination database, lease timing). */
+  public GatewayOptions withCluster(ClusterPolicy policy) {
+    return copy(c -> c.cluster = policy);
+  }
+
   /** These options with {@code change} applied to a copy of their values. */
   private GatewayOptions copy(java.util.function.Consumer<Values> change) {
     Values values = new Values(this);
@@ -192,6 +199,7 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
     SendPolicy sendPolicy;
     EventStreamPolicy eventStreams;
     WatchPolicy watch;
+    ClusterPolicy cluster;
 
     Values(GatewayOptions o) {
       host = o.host;
@@ -216,12 +224,13 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
       sendPolicy = o.sendPolicy;
       eventStreams = o.eventStreams;
       watch = o.watch;
+      cluster = o.cluster;
     }
 
     GatewayOptions build() {
       return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory, oauth,
           gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, accessLog,
-          eventLoops, egress, timeouts, bounds, rateLimits, sendPolicy, eventStreams, watch);
+          eventLoops, egress, timeouts, bounds, rateLimits, sendPolicy, eventStreams, watch, cluster);
     }
   }
 

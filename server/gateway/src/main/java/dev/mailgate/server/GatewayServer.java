@@ -27,6 +27,7 @@ import dev.mailgate.server.watch.MailboxWatcher;
 import dev.mailgate.server.watch.PushChannel;
 import dev.mailgate.server.mail.SendService;
 import dev.mailgate.server.connect.ConnectionChecker;
+import dev.mailgate.server.cluster.Cluster;
 import dev.mailgate.server.connect.ConnectionService;
 import dev.mailgate.server.connect.ImapConnector;
 import dev.mailgate.server.provider.ProviderContext;
@@ -84,27 +85,31 @@ public final class GatewayServer {
   private final TenantRegistry tenants;
   private final TenantCipherLoader ciphers;
   private final MailboxWatcher watcher;
+  private final Cluster cluster;
   private final int port;
   private final String deployment;
 
-  private GatewayServer(Vertx vertx, TenantRegistry tenants, TenantCipherLoader ciphers, MailboxWatcher watcher, int port,
+  private GatewayServer(Vertx vertx, TenantRegistry tenants, TenantCipherLoader ciphers, MailboxWatcher watcher,
+      Cluster cluster, int port,
       String deployment) {
     this.vertx = vertx;
     this.tenants = tenants;
     this.ciphers = ciphers;
     this.watcher = watcher;
+    this.cluster = cluster;
     this.port = port;
     this.deployment = deployment;
   }
 
   /** Starts the gateway for these tenants; the future completes once the port is bound. */
   public static Future<GatewayServer> start(Vertx vertx, GatewayOptions options, List<TenantConfig> configs) {
+    EventWakeups eventWakeups = new EventWakeups(vertx);
+    Future<Cluster> joining = Cluster.join(vertx, options.cluster(), eventWakeups);
     TenantCipherLoader ciphers = new TenantCipherLoader(vertx, new TenantKeysets(options.masterKey(), options.keysetDirectory()));
     UserStore users = new UserStore();
     ConnectionStore connections = new ConnectionStore();
     CredentialStore credentials = new CredentialStore();
     EventLog eventLog = new EventLog();
-    EventWakeups eventWakeups = new EventWakeups(vertx);
     ConnectionStateChanges stateChanges = new ConnectionStateChanges(credentials, connections, eventLog, eventWakeups);
     TenantRegistry tenants = new TenantRegistry(vertx, configs, ciphers, options.databaseConnections(),
         options.databaseIdleTimeout(), options.migrationThreads(), options.bounds().databaseWaiters(), stateChanges);
@@ -189,9 +194,10 @@ public final class GatewayServer {
         return vertx.undeploy(deployment).transform(v -> Future.failedFuture(
             new IllegalStateException("the serving event loops bound different ports: " + ports)));
       }
-      watcher.start();
-      return Future.succeededFuture(
-          new GatewayServer(vertx, tenants, ciphers, watcher, ports.iterator().next(), deployment));
+      return joining.map(cluster -> {
+        watcher.start(cluster.leases());
+        return new GatewayServer(vertx, tenants, ciphers, watcher, cluster, ports.iterator().next(), deployment);
+      }).onFailure(failure -> vertx.undeploy(deployment));
     });
   }
 
@@ -225,9 +231,9 @@ public final class GatewayServer {
     return watcher;
   }
 
-  /** Stops watching and accepting calls, then closes every tenant pool. */
+  /** Stops watching (giving this node's leases up) and accepting calls, then closes every tenant pool. */
   public Future<Void> close() {
-    return watcher.stop().eventually(() -> vertx.undeploy(deployment)).eventually(watcher::closeProviders)
-        .eventually(tenants::close).eventually(ciphers::close);
+    return watcher.stop().eventually(cluster::leave).eventually(() -> vertx.undeploy(deployment))
+        .eventually(watcher::closeProviders).eventually(tenants::close).eventually(ciphers::close);
   }
 }

@@ -4,6 +4,7 @@ import dev.mailgate.server.sandbox.EmbeddedDatabase;
 import dev.mailgate.server.oauth.OAuthProviders;
 import dev.mailgate.server.FreePort;
 import dev.mailgate.server.GatewayOptions;
+import dev.mailgate.server.cluster.ClusterPolicy;
 import dev.mailgate.server.egress.EgressPolicy;
 import dev.mailgate.server.GatewayServer;
 import dev.mailgate.server.cli.TuningOptions;
@@ -93,6 +94,7 @@ public final class DevCommand implements Callable<Integer> {
       for (TenantConfig tenant : configs) {
         database.createDatabase(tenant.database().name());
       }
+      database.createDatabase(COORDINATION_DATABASE);
       if (benchTenants > 0) {
         long start = System.nanoTime();
         configs = new java.util.ArrayList<>(configs);
@@ -108,7 +110,9 @@ public final class DevCommand implements Callable<Integer> {
         .withOAuth(OAuthProviders.defaults().overriding(providers.oauthEndpoints()))
         .withGmailRootUrl(providers.gmailRootUrl())
         .withGraphRootUrl(providers.graphRootUrl())
-        .withEgress(EgressPolicy.strict().allowingLoopback());
+        .withEgress(EgressPolicy.strict().allowingLoopback())
+        .withCluster(ClusterPolicy.SOLO.withCoordinationDb("postgresql://" + EmbeddedDatabase.USER + "@" + database.host()
+            + ":" + database.port() + "/" + COORDINATION_DATABASE));
     options = watching.applyTo(tuning.applyTo(options));
     boolean localPush = options.watch().publicUrl().isEmpty() && sandboxUrl == null;
     if (localPush) {
@@ -133,6 +137,9 @@ public final class DevCommand implements Callable<Integer> {
     GatewayProcess.awaitShutdown();
     return 0;
   }
+
+  /** Dev mode's coordination database, in its embedded PostgreSQL, as a deployment of several nodes has one. */
+  static final String COORDINATION_DATABASE = "mailgate_coordination";
 
   /** The Pub/Sub topic dev mode's Gmail watches name (the sandbox pushes whatever it is). */
   static final String DEV_GMAIL_TOPIC = "projects/mailgate-dev/topics/mailbox-changes";

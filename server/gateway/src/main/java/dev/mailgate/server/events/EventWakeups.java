@@ -7,17 +7,20 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
- * In-process wake-ups of a tenant's log readers: a producer calls {@link #appended} after its
- * transaction committed, and readers waiting in {@link #next} read again at once. A wake-up is a
- * hint only (another gateway's appends do not fire it): a wait also ends after a short catch-up
- * interval, so a missed wake-up only delays.
+ * Wake-ups of a tenant's log readers: a producer calls {@link #appended} after its transaction
+ * committed, and readers waiting in {@link #next} read again at once; with other gateway nodes the
+ * wake-up is also relayed to them ({@link #relayTo}), and theirs arrive as {@link #appendedElsewhere}.
+ * A wake-up is a hint only: a wait also ends after a short catch-up interval, so a lost wake-up
+ * only delays.
  */
 public final class EventWakeups {
 
   private final Vertx vertx;
   private final Map<String, Set<Promise<Void>>> waiting = new ConcurrentHashMap<>();
+  private volatile Consumer<String> relay = tenantId -> {};
 
   public EventWakeups(Vertx vertx) {
     this.vertx = vertx;
@@ -35,8 +38,19 @@ public final class EventWakeups {
     });
   }
 
-  /** Events of the tenant committed: wakes every reader waiting for them. */
+  /** Events of the tenant committed: wakes every reader waiting for them, here and on the other nodes. */
   public void appended(String tenantId) {
+    appendedElsewhere(tenantId);
+    relay.accept(tenantId);
+  }
+
+  /** Also tells the other gateway nodes of every {@link #appended}. */
+  public void relayTo(Consumer<String> other) {
+    relay = other;
+  }
+
+  /** Events of the tenant committed on another node: wakes the readers waiting here. */
+  public void appendedElsewhere(String tenantId) {
     Set<Promise<Void>> waiters = waiting.get(tenantId);
     if (waiters != null) {
       waiters.forEach(Promise::tryComplete);

@@ -1,5 +1,6 @@
 package dev.mailgate.server.watch;
 
+import dev.mailgate.server.cluster.WatchLeases;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
 import dev.mailgate.server.events.EventLog;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -80,7 +82,12 @@ public final class MailboxWatcher implements PushInbox {
   private final EventLog events;
   private final EventWakeups wakeups;
   private final WatchPolicy policy;
+  private WatchLeases leases = WatchLeases.solo();
   private final WatchStore store = new WatchStore();
+  /** Each tenant's watchable connections as its last refresh listed them (those held or not). */
+  private final Map<String, Map<UUID, ConnectionRecord>> candidates = new HashMap<>();
+  /** Connections gained from a node whose lease expired: read at once (pushes meant for it were lost). */
+  private final Set<WatchKey> takenOver = new HashSet<>();
   private final Map<WatchKey, Watched> watched = new HashMap<>();
   private final Map<String, Set<WatchKey>> byAddress = new ConcurrentHashMap<>();
   private final Map<String, Subscribed> bySubscription = new ConcurrentHashMap<>();
@@ -136,6 +143,8 @@ public final class MailboxWatcher implements PushInbox {
     boolean resubscribe;
     boolean anchored;
     long timer = -1;
+    /** The epoch of this node's lease on the connection, which fences its writes. */
+    long epoch = WatchLeases.UNFENCED;
     /** When the last push arrived (System.nanoTime), and when the last read started. */
     long pushedAt;
     long readStartedAt;
@@ -154,13 +163,33 @@ public final class MailboxWatcher implements PushInbox {
     }
   }
 
-  /** Starts watching (reads every tenant's connections now, then each refresh interval). */
-  public void start() {
+  /**
+   * Starts watching the connections this node holds {@code leases} on (reads every tenant's
+   * connections now, then each refresh interval).
+   */
+  public void start(WatchLeases leases) {
     if (!policy.enabled() || kinds().isEmpty()) {
       return;
     }
+    this.leases = leases;
     context = vertx.getOrCreateContext();
-    context.runOnContext(v -> refreshAll());
+    context.runOnContext(v -> {
+      leases.start(new WatchLeases.Listener() {
+        @Override
+        public void gained(String tenantId, Map<UUID, Long> epochs, Set<UUID> expired) {
+          MailboxWatcher.this.gained(tenantId, epochs, expired);
+        }
+
+        @Override
+        public void lost(WatchKey key) {
+          Watched w = watched.get(key);
+          if (w != null) {
+            forget(w);
+          }
+        }
+      });
+      refreshAll();
+    });
   }
 
   /** Stops reading, polling and idling; subscriptions stay with the providers until they expire. */
@@ -313,18 +342,25 @@ public final class MailboxWatcher implements PushInbox {
     if (tenant == null) {
       return Future.succeededFuture();
     }
-    return tenant.withDatabase(db -> connections.activeOfKinds(db, kinds(), MAX_PER_TENANT).compose(list -> {
-          List<UUID> fresh = new ArrayList<>();
-          for (ConnectionRecord connection : list) {
-            if (!watched.containsKey(new WatchKey(tenantId, connection.id()))) {
-              fresh.add(connection.id());
-            }
-          }
-          return store.getAll(db, fresh).map(stored -> {
-            apply(tenantId, list, stored);
-            return (Void) null;
-          });
-        }))
+    return tenant.withDatabase(db -> connections.activeOfKinds(db, kinds(), MAX_PER_TENANT).compose(list ->
+            leases.offer(tenantId, list.stream().map(ConnectionRecord::id).toList())
+                .otherwise(failure -> {
+                  log.warn("tenant={} watch leases not offered: {}", tenantId, failure.getClass().getSimpleName());
+                  return null;
+                })
+                .compose(offered -> {
+                  Map<UUID, Long> fresh = new HashMap<>();
+                  for (ConnectionRecord connection : list) {
+                    WatchKey key = new WatchKey(tenantId, connection.id());
+                    if (!watched.containsKey(key)) {
+                      leases.epoch(key).ifPresent(epoch -> fresh.put(connection.id(), epoch));
+                    }
+                  }
+                  return stored(db, fresh).map(stored -> {
+                    apply(tenantId, list, stored);
+                    return (Void) null;
+                  });
+                })))
         .otherwise(failure -> {
           log.warn("tenant={} watch refresh failed: {}", tenantId, failure.getClass().getSimpleName());
           return null;
@@ -336,40 +372,92 @@ public final class MailboxWatcher implements PushInbox {
       return;
     }
     Set<WatchKey> seen = new HashSet<>();
+    Map<UUID, ConnectionRecord> listed = new HashMap<>();
     for (ConnectionRecord connection : active) {
       WatchKey key = new WatchKey(tenantId, connection.id());
       seen.add(key);
+      listed.put(connection.id(), connection);
       Watched w = watched.get(key);
       if (w != null) {
         w.connection = connection;
         continue;
       }
-      ProviderModule module = providers.module(connection.provider()).orElse(null);
-      ChangeFeed feed = module == null ? null : module.capability(ChangeFeed.class).orElse(null);
-      if (feed == null) {
-        continue;
-      }
-      w = new Watched(key, connection, feed, module.capability(PushChannel.class).filter(PushChannel::available),
-          module.capability(MailboxIdle.class));
-      watched.put(key, w);
-      byAddress.computeIfAbsent(addressKey(connection.provider(), connection.emailAddress()),
-          a -> ConcurrentHashMap.newKeySet()).add(key);
-      WatchStore.Stored known = stored.get(connection.id());
-      if (known == null) {
-        wake(w); // never read: its feed's start anchors it, ahead of routine polls
-      } else {
-        w.cursor = known.cursor();
-        w.subscription = known.subscription();
-        index(w);
-        w.anchored = true;
-        armPoll(w, true);
-        startIdle(w);
-      }
+      watch(key, connection, stored.get(connection.id()));
     }
+    candidates.put(tenantId, listed);
     for (Watched w : List.copyOf(watched.values())) {
       if (w.key.tenantId().equals(tenantId) && !seen.contains(w.key)) {
         forget(w);
       }
+    }
+  }
+
+  /**
+   * The node gained these leases: those whose connections the last refresh listed are watched now,
+   * with their stored watches claimed for the new epochs; any other means the list is stale.
+   */
+  private void gained(String tenantId, Map<UUID, Long> epochs, Set<UUID> expired) {
+    expired.forEach(id -> takenOver.add(new WatchKey(tenantId, id)));
+    Map<UUID, ConnectionRecord> listed = candidates.get(tenantId);
+    Tenant tenant = tenants.find(tenantId).orElse(null);
+    if (tenant == null || stopped) {
+      return;
+    }
+    if (listed == null || !listed.keySet().containsAll(epochs.keySet())) {
+      refresh(tenantId);
+      return;
+    }
+    tenant.withDatabase(db -> stored(db, epochs))
+        .onSuccess(stored -> epochs.forEach((id, epoch) -> {
+          WatchKey key = new WatchKey(tenantId, id);
+          ConnectionRecord connection = candidates.getOrDefault(tenantId, Map.of()).get(id);
+          if (connection != null && !watched.containsKey(key) && leases.epoch(key).isPresent() && !stopped) {
+            watch(key, connection, stored.get(id));
+          }
+        }))
+        .onFailure(failure -> {
+          log.warn("tenant={} gained watches not read: {}", tenantId, failure.getClass().getSimpleName());
+          refresh(tenantId);
+        });
+  }
+
+  /** The stored watches of these connections; for a node with leases, raised to their epochs first. */
+  private Future<Map<UUID, WatchStore.Stored>> stored(io.vertx.sqlclient.SqlClient db, Map<UUID, Long> epochs) {
+    boolean fenced = epochs.values().stream().anyMatch(epoch -> epoch != WatchLeases.UNFENCED);
+    return fenced ? store.claim(db, epochs) : store.getAll(db, epochs.keySet());
+  }
+
+  /** Starts watching a connection this node holds: polled at a random point of its interval, or read now. */
+  private void watch(WatchKey key, ConnectionRecord connection, WatchStore.Stored known) {
+    OptionalLong epoch = leases.epoch(key);
+    if (epoch.isEmpty()) {
+      return;
+    }
+    ProviderModule module = providers.module(connection.provider()).orElse(null);
+      ChangeFeed feed = module == null ? null : module.capability(ChangeFeed.class).orElse(null);
+    if (feed == null) {
+      return;
+    }
+    Watched w = new Watched(key, connection, feed, module.capability(PushChannel.class).filter(PushChannel::available),
+        module.capability(MailboxIdle.class));
+    w.epoch = epoch.getAsLong();
+    watched.put(key, w);
+    byAddress.computeIfAbsent(addressKey(connection.provider(), connection.emailAddress()),
+        a -> ConcurrentHashMap.newKeySet()).add(key);
+    boolean urgent = takenOver.remove(key);
+    if (known == null) {
+      wake(w); // never read: its feed's start anchors it, ahead of routine polls
+      return;
+    }
+    w.cursor = known.cursor();
+    w.subscription = known.subscription();
+    index(w);
+    w.anchored = true;
+    if (urgent) {
+      wake(w); // its last owner died: what it was pushed is read now
+    } else {
+      armPoll(w, true);
+      startIdle(w);
     }
   }
 
@@ -552,7 +640,7 @@ public final class MailboxWatcher implements PushInbox {
     return cursor(tenant, w).compose(stored -> {
       if (stored.isEmpty()) {
         return access.run(tenant, w.connection, (provider, mailbox) -> w.feed.start(mailbox, known))
-            .compose(start -> tenant.withTransaction(tx -> store.start(tx, id, start.cursor())
+            .compose(start -> tenant.withTransaction(tx -> store.start(tx, id, start.cursor(), w.epoch)
                     .compose(recorded -> (recorded ? store.applyKnown(tx, id, start, true) : Future.<Void>succeededFuture())
                         .map(recorded)))
                 .onSuccess(recorded -> w.cursor = recorded ? start.cursor() : null))
@@ -560,7 +648,7 @@ public final class MailboxWatcher implements PushInbox {
       }
       String cursor = stored.get();
       return access.run(tenant, w.connection, (provider, mailbox) -> w.feed.changes(mailbox, cursor, known))
-          .compose(changes -> commit(tenant, id, cursor, changes, missed, ORDER_RETRIES)
+          .compose(changes -> commit(tenant, id, w.epoch, cursor, changes, missed, ORDER_RETRIES)
               .onSuccess(v -> w.cursor = changes.cursor())
               .map(changes.more()));
     }).onFailure(failure -> {
@@ -586,7 +674,7 @@ public final class MailboxWatcher implements PushInbox {
     });
   }
 
-  private Future<Void> commit(Tenant tenant, UUID id, String from, Changes changes, boolean missed, int retries) {
+  private Future<Void> commit(Tenant tenant, UUID id, long epoch, String from, Changes changes, boolean missed, int retries) {
     List<NewEvent> appended = new ArrayList<>();
     if (changes.historyLost() || missed) {
       appended.add(NewEvent.resyncRequired());
@@ -597,7 +685,7 @@ public final class MailboxWatcher implements PushInbox {
       return Future.succeededFuture();
     }
     return tenant.withTransaction(tx -> events.append(tx, id, appended)
-            .compose(sequences -> store.advance(tx, id, from, changes.cursor()))
+            .compose(sequences -> store.advance(tx, id, from, changes.cursor(), epoch))
             .compose(advanced -> advanced
                 ? store.applyKnown(tx, id, changes, changes.historyLost())
                 : Future.failedFuture(new CursorMoved())))
@@ -607,7 +695,7 @@ public final class MailboxWatcher implements PushInbox {
           }
         })
         .recover(failure -> failure instanceof EventOrderConflict && retries > 0
-            ? commit(tenant, id, from, changes, missed, retries - 1)
+            ? commit(tenant, id, epoch, from, changes, missed, retries - 1)
             : Future.failedFuture(failure));
   }
 
@@ -678,7 +766,7 @@ public final class MailboxWatcher implements PushInbox {
     w.resubscribe = false;
     Optional<PushSubscription> current = w.subscription;
     access.run(tenant, w.connection, (provider, mailbox) -> w.push.get().subscribe(w.key, mailbox, current))
-        .compose(subscription -> tenant.withDatabase(db -> store.savePush(db, w.key.connectionId(), subscription))
+        .compose(subscription -> tenant.withDatabase(db -> store.savePush(db, w.key.connectionId(), subscription, w.epoch))
             .map(subscription))
         .onComplete(result -> {
           w.subscribing = false;

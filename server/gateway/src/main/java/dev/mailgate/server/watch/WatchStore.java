@@ -1,6 +1,7 @@
 package dev.mailgate.server.watch;
 
 import dev.mailgate.server.tenant.Tenant;
+import dev.mailgate.server.cluster.WatchLeases;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -18,6 +19,11 @@ import java.util.UUID;
  * A tenant's watch state ({@code connection_watch}, {@code watched_messages}): each watched
  * connection's change-feed cursor and push subscription, and the labels last seen of the messages
  * its feed compares. Every method runs in the caller's client or transaction.
+ *
+ * <p>Fencing: every write takes the epoch of the writer's lease ({@link WatchLeases#UNFENCED} for a
+ * node alone) and succeeds only if no higher epoch wrote before; a node that gains a lease raises
+ * the stored epoch to its own first ({@link #claim}), so the node it took over from writes nothing
+ * more.
  */
 final class WatchStore {
 
@@ -29,17 +35,22 @@ final class WatchStore {
   private static final String GET_ALL = """
       SELECT connection_id, cursor, push_id, push_state, push_renew_at FROM {schema}.connection_watch
       WHERE connection_id = ANY($1)""";
+  private static final String CLAIM = """
+      UPDATE {schema}.connection_watch w SET lease_epoch = c.epoch
+      FROM unnest($1::uuid[], $2::bigint[]) AS c(id, epoch)
+      WHERE w.connection_id = c.id AND w.lease_epoch <= c.epoch
+      RETURNING w.connection_id, w.cursor, w.push_id, w.push_state, w.push_renew_at""";
   private static final String START = """
-      INSERT INTO {schema}.connection_watch (connection_id, cursor)
-      SELECT id, $2 FROM {schema}.connections WHERE id = $1
+      INSERT INTO {schema}.connection_watch (connection_id, cursor, lease_epoch)
+      SELECT id, $2, GREATEST($3::bigint, 0) FROM {schema}.connections WHERE id = $1
       ON CONFLICT (connection_id) DO NOTHING""";
   /** Moves the cursor only from where the caller read it (two readers never both advance it). */
   private static final String ADVANCE = """
-      UPDATE {schema}.connection_watch SET cursor = $3, update_time = now()
-      WHERE connection_id = $1 AND cursor = $2""";
+      UPDATE {schema}.connection_watch SET cursor = $3, lease_epoch = GREATEST(lease_epoch, $4::bigint), update_time = now()
+      WHERE connection_id = $1 AND cursor = $2 AND ($4::bigint < 0 OR lease_epoch <= $4::bigint)""";
   private static final String SAVE_PUSH = """
       UPDATE {schema}.connection_watch SET push_id = $2, push_state = $3, push_renew_at = $4
-      WHERE connection_id = $1""";
+      WHERE connection_id = $1 AND ($5::bigint < 0 OR lease_epoch <= $5::bigint)""";
   private static final String KNOWN = """
       SELECT message_id, labels FROM {schema}.watched_messages WHERE connection_id = $1 AND message_id = ANY($2)""";
   private static final String ALL_KNOWN = """
@@ -77,6 +88,29 @@ final class WatchStore {
         });
   }
 
+  /**
+   * For a node that just gained leases ({@code epochs} by connection): raises each stored epoch to the
+   * lease's and answers the stored watches it raised. A connection left out has no stored watch yet,
+   * or a higher epoch already wrote it (the lease moved on again).
+   */
+  Future<Map<UUID, Stored>> claim(SqlClient db, Map<UUID, Long> epochs) {
+    if (epochs.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    UUID[] ids = epochs.keySet().toArray(UUID[]::new);
+    Long[] values = new Long[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      values[i] = epochs.get(ids[i]);
+    }
+    return db.preparedQuery(CLAIM).execute(Tuple.tuple().addArrayOfUUID(ids).addArrayOfLong(values)).map(rows -> {
+      Map<UUID, Stored> stored = new HashMap<>();
+      for (Row row : rows) {
+        stored.put(row.getUUID("connection_id"), storedOf(row));
+      }
+      return stored;
+    });
+  }
+
   private static Stored storedOf(Row row) {
     Optional<PushSubscription> subscription = row.getString("push_state") == null ? Optional.empty()
         : Optional.of(new PushSubscription(Optional.ofNullable(row.getString("push_id")), row.getString("push_state"),
@@ -85,18 +119,18 @@ final class WatchStore {
   }
 
   /** Records the first cursor (a connection watched again keeps the one it has); whether it was recorded. */
-  Future<Boolean> start(SqlClient tx, UUID connectionId, String cursor) {
-    return tx.preparedQuery(START).execute(Tuple.of(connectionId, cursor)).map(rows -> rows.rowCount() == 1);
+  Future<Boolean> start(SqlClient tx, UUID connectionId, String cursor, long epoch) {
+    return tx.preparedQuery(START).execute(Tuple.of(connectionId, cursor, epoch)).map(rows -> rows.rowCount() == 1);
   }
 
-  /** Moves the cursor from {@code from} to {@code to}; false if it was not at {@code from}. */
-  Future<Boolean> advance(SqlClient tx, UUID connectionId, String from, String to) {
-    return tx.preparedQuery(ADVANCE).execute(Tuple.of(connectionId, from, to)).map(rows -> rows.rowCount() == 1);
+  /** Moves the cursor from {@code from} to {@code to}; false if it was not at {@code from} or a higher epoch wrote. */
+  Future<Boolean> advance(SqlClient tx, UUID connectionId, String from, String to, long epoch) {
+    return tx.preparedQuery(ADVANCE).execute(Tuple.of(connectionId, from, to, epoch)).map(rows -> rows.rowCount() == 1);
   }
 
-  Future<Void> savePush(SqlClient db, UUID connectionId, PushSubscription subscription) {
+  Future<Void> savePush(SqlClient db, UUID connectionId, PushSubscription subscription, long epoch) {
     return db.preparedQuery(SAVE_PUSH).execute(Tuple.of(connectionId, subscription.id().orElse(null),
-        subscription.state(), OffsetDateTime.ofInstant(subscription.renewAt(), ZoneOffset.UTC))).mapEmpty();
+        subscription.state(), OffsetDateTime.ofInstant(subscription.renewAt(), ZoneOffset.UTC), epoch)).mapEmpty();
   }
 
   /** Applies a feed's {@link Changes#remember} and {@link Changes#forget}. */

@@ -26,7 +26,8 @@ public final class Cluster {
     }
     return CoordinationDatabase.open(vertx, policy.coordinationDb().get()).map(db -> {
       SharedLeases leases = new SharedLeases(vertx, db, policy);
-      new ClusterWakeups(vertx, db, leases.nodeId(), wakeups);
+      ClusterChannel events = new ClusterChannel(vertx, db, leases.nodeId(), "mailgate_events", wakeups::appendedElsewhere);
+      wakeups.relayTo(events::send);
       return new Cluster(leases, db);
     });
   }

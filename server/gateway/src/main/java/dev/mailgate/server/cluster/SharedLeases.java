@@ -80,6 +80,7 @@ final class SharedLeases implements WatchLeases {
   private final Map<WatchKey, Long> held = new ConcurrentHashMap<>();
   private Context context;
   private Listener listener;
+  private ClusterChannel pushes;
   private Future<?> last = Future.succeededFuture();
   private long liveNodes = 1;
   private long totalLeases;
@@ -97,6 +98,12 @@ final class SharedLeases implements WatchLeases {
   public void start(Listener listener) {
     this.listener = listener;
     this.context = vertx.getOrCreateContext();
+    this.pushes = new ClusterChannel(vertx, db, nodeId, "mailgate_push", message -> {
+      int space = message.indexOf(' ');
+      if (space > 0) {
+        context.runOnContext(v -> listener.relayed(message.substring(0, space), message.substring(space + 1)));
+      }
+    });
     log.info("node {} joins the cluster (leases of {} ms, renewed every {} ms)", nodeId,
         policy.leaseTime().toMillis(), policy.renewInterval().toMillis());
     tick();
@@ -209,6 +216,13 @@ final class SharedLeases implements WatchLeases {
       serial(() -> heartbeat().compose(v -> balance()))
           .onFailure(failure -> log.warn("node {} claim failed: {}", nodeId, failure.toString()));
     });
+  }
+
+  @Override
+  public void relay(String kind, String payload) {
+    if (pushes != null) {
+      pushes.send(kind + " " + payload);
+    }
   }
 
   @Override

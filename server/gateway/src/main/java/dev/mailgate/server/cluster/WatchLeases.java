@@ -29,6 +29,9 @@ public interface WatchLeases {
 
     /** The node no longer holds the lease on {@code key}: stop reading it. */
     void lost(WatchKey key);
+
+    /** Another node relayed a push notification of provider {@code kind} ({@link #relay}). */
+    void relayed(String kind, String payload);
   }
 
   /** Starts claiming and renewing leases; {@code listener} is called on the context this is called on. */
@@ -39,6 +42,12 @@ public interface WatchLeases {
    * ones, those of connections no longer listed are dropped, and a claim round follows.
    */
   Future<Void> offer(String tenantId, Collection<UUID> connectionIds);
+
+  /**
+   * Sends a push notification this node received but does not watch the mailbox of to the other
+   * nodes, whose listeners get it as {@link Listener#relayed}; alone, there is no one to send it to.
+   */
+  void relay(String kind, String payload);
 
   /** The epoch of this node's lease on {@code key}, if it holds one. */
   OptionalLong epoch(WatchKey key);
@@ -56,6 +65,9 @@ public interface WatchLeases {
       public Future<Void> offer(String tenantId, Collection<UUID> connectionIds) {
         return Future.succeededFuture();
       }
+
+      @Override
+      public void relay(String kind, String payload) {}
 
       @Override
       public OptionalLong epoch(WatchKey key) {

@@ -82,7 +82,7 @@ public final class MailboxWatcher implements PushInbox {
   private final EventLog events;
   private final EventWakeups wakeups;
   private final WatchPolicy policy;
-  private WatchLeases leases = WatchLeases.solo();
+  private volatile WatchLeases leases = WatchLeases.solo();
   private final WatchStore store = new WatchStore();
   /** Each tenant's watchable connections as its last refresh listed them (those held or not). */
   private final Map<String, Map<UUID, ConnectionRecord>> candidates = new HashMap<>();
@@ -187,6 +187,13 @@ public final class MailboxWatcher implements PushInbox {
             forget(w);
           }
         }
+
+        @Override
+        public void relayed(String kind, String payload) {
+          providers.modules().stream().filter(module -> module.kind().name().equals(kind)).findFirst()
+              .flatMap(module -> module.capability(PushChannel.class))
+              .ifPresent(channel -> channel.relayed(payload));
+        }
       });
       refreshAll();
     });
@@ -252,6 +259,11 @@ public final class MailboxWatcher implements PushInbox {
   @Override
   public Optional<Subscribed> bySubscription(ProviderKind kind, String subscriptionId) {
     return Optional.ofNullable(bySubscription.get(kind.name() + "/" + subscriptionId));
+  }
+
+  @Override
+  public void relay(ProviderKind kind, String payload) {
+    leases.relay(kind.name(), payload);
   }
 
   @Override

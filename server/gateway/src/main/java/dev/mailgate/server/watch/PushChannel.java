@@ -47,6 +47,13 @@ public interface PushChannel {
     return Duration.ZERO;
   }
 
+  /**
+   * A notification another gateway node received and relayed ({@link PushInbox#relay}), in the
+   * form this channel relayed it: checked again here, and handed to the inbox if this node watches
+   * its mailbox. Never relays again.
+   */
+  default void relayed(String payload) {}
+
   /** Stops what the channel runs of its own (verification pools); the gateway calls it once, at shutdown. */
   default Future<Void> close() {
     return Future.succeededFuture();

@@ -28,6 +28,13 @@ public interface PushInbox {
    */
   void resubscribe(WatchKey key);
 
+  /**
+   * A notification for a mailbox this node does not watch: sent to the other gateway nodes (with a
+   * coordination database; else dropped), whose channel of the same kind checks {@code payload}
+   * again ({@link PushChannel#relayed}). The payload never holds a secret; at most a digest of one.
+   */
+  void relay(ProviderKind kind, String payload);
+
   /** A watched connection and its stored subscription, to verify a notification against. */
   record Subscribed(WatchKey key, PushSubscription subscription) {}
 }

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +49,7 @@ public final class GmailPushChannel implements PushChannel {
   private final GmailCalls calls;
   private final WatchPolicy policy;
   private BlockingPool verifiers;
+  private volatile PushInbox mountedInbox;
 
   /** The channel of the mailboxes {@code mail} reaches, as the gateway's watch {@code policy} configures it. */
   public GmailPushChannel(Vertx vertx, WatchPolicy policy, GmailProvider mail) {
@@ -90,6 +92,7 @@ public final class GmailPushChannel implements PushChannel {
         .orElseThrow(() -> new IllegalStateException("Gmail pushes need the gateway's public URL"));
     GmailPushTokens tokens = new GmailPushTokens(policy.gmailPushCertsUrl(), audience);
     verifiers = new BlockingPool(vertx, "mailgate-gmail-push", 2, 64);
+    mountedInbox = inbox;
     router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
         .handler(ctx -> receive(ctx, tokens, inbox));
   }
@@ -121,10 +124,21 @@ public final class GmailPushChannel implements PushChannel {
       ctx.response().setStatusCode(400).end();
       return;
     }
-    for (WatchKey key : inbox.byAddress(ProviderKind.GMAIL, address.get())) {
-      inbox.changed(key);
+    List<WatchKey> keys = inbox.byAddress(ProviderKind.GMAIL, address.get());
+    if (keys.isEmpty()) {
+      inbox.relay(ProviderKind.GMAIL, address.get()); // verified here; another node may watch the mailbox
     }
+    keys.forEach(inbox::changed);
     ctx.response().setStatusCode(204).end();
+  }
+
+  /** A verified push another node received for a mailbox ({@code payload}: its address). */
+  @Override
+  public void relayed(String payload) {
+    PushInbox inbox = mountedInbox;
+    if (inbox != null) {
+      inbox.byAddress(ProviderKind.GMAIL, payload).forEach(inbox::changed);
+    }
   }
 
   /** The {@code emailAddress} of the Gmail notification in a Pub/Sub push envelope, if the envelope is one. */

@@ -44,6 +44,7 @@ public final class GraphPushChannel implements PushChannel {
   private final GraphClient graph;
   private final WatchPolicy policy;
   private final Clock clock;
+  private volatile GraphPushRoutes routes;
 
   /** Push for the provider's mailboxes, at the gateway's public URL in {@code policy}. */
   public GraphPushChannel(OutlookProvider provider, WatchPolicy policy) {
@@ -123,7 +124,16 @@ public final class GraphPushChannel implements PushChannel {
 
   @Override
   public void mount(Router router, PushInbox inbox) {
-    new GraphPushRoutes(inbox, ProviderKind.OUTLOOK).mount(router);
+    routes = new GraphPushRoutes(inbox, ProviderKind.OUTLOOK);
+    routes.mount(router);
+  }
+
+  @Override
+  public void relayed(String payload) {
+    GraphPushRoutes mounted = routes;
+    if (mounted != null) {
+      mounted.relayed(payload);
+    }
   }
 
   private Instant expiry() {

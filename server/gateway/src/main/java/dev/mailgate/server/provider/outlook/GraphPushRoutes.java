@@ -10,6 +10,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -21,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * {@code ?validationToken=}: 200, {@code text/plain}, the token echoed, HTML-escaped as Microsoft
  * asks). A notification names its subscription and carries the clientState given when it was
  * created: only one whose subscription is watched and whose clientState matches (compared in
- * constant time) reaches the inbox; the others are dropped without saying which. Every well-formed
+ * constant time) reaches the inbox; the others are dropped without saying which. One whose
+ * subscription this node does not watch is relayed to the other nodes with its clientState's
+ * digest, and the node that watches it checks it the same way ({@link #relayed}). Every well-formed
  * delivery is answered 202 at once (Graph wants an answer within 3 seconds); one that is not JSON
  * of Graph's shape is 400.
  */
@@ -79,41 +82,84 @@ final class GraphPushRoutes {
     ctx.response().setStatusCode(202).end();
   }
 
+  /** What a notification asks of the watcher. */
+  private enum Notice { CHANGED, MISSED, RESUBSCRIBE }
+
   private void handOver(JsonArray value, boolean lifecycle) {
     Set<WatchKey> changed = new LinkedHashSet<>();
     for (Object entry : value) {
       JsonObject notification = (JsonObject) entry;
-      Optional<WatchKey> key = verified(notification);
-      if (key.isEmpty()) {
+      Notice notice = lifecycle ? lifecycleNotice(notification.getValue("lifecycleEvent")) : Notice.CHANGED;
+      if (notice == null || !(notification.getValue("subscriptionId") instanceof String id) || id.isEmpty()
+          || id.contains(" ")) {
         continue;
       }
-      if (!lifecycle) {
-        changed.add(key.get());
-      } else {
-        Object event = notification.getValue("lifecycleEvent");
-        if ("missed".equals(event)) {
-          inbox.missed(key.get());
-        } else if ("reauthorizationRequired".equals(event) || "subscriptionRemoved".equals(event)) {
-          inbox.resubscribe(key.get());
-        }
+      byte[] given = digest(notification.getValue("clientState") instanceof String text ? text : "");
+      if (inbox.bySubscription(kind, id).isEmpty()) {
+        // Another node may watch it: it checks the clientState (by its digest; the secret stays here).
+        inbox.relay(kind, notice + " " + id + " " + Base64.getEncoder().encodeToString(given));
+        continue;
       }
+      verified(id, given).ifPresent(key -> {
+        if (notice == Notice.CHANGED) {
+          changed.add(key);
+        } else {
+          act(notice, key);
+        }
+      });
     }
     changed.forEach(inbox::changed);
   }
 
-  /** The watched connection a notification is for, if its subscription is known and its clientState matches. */
-  private Optional<WatchKey> verified(JsonObject notification) {
-    if (!(notification.getValue("subscriptionId") instanceof String id) || id.isEmpty()) {
-      return Optional.empty();
+  /** A notification another node received ({@code NOTICE subscriptionId base64(SHA-256(clientState))}). */
+  void relayed(String payload) {
+    String[] parts = payload.split(" ", 3);
+    try {
+      Notice notice = Notice.valueOf(parts[0]);
+      byte[] given = Base64.getDecoder().decode(parts[2]);
+      verified(parts[1], given).ifPresent(key -> act(notice, key));
+    } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException malformed) {
+      log.warn("a relayed Graph notification was malformed");
     }
-    String given = notification.getValue("clientState") instanceof String text ? text : "";
+  }
+
+  private void act(Notice notice, WatchKey key) {
+    switch (notice) {
+      case CHANGED -> inbox.changed(key);
+      case MISSED -> inbox.missed(key);
+      case RESUBSCRIBE -> inbox.resubscribe(key);
+    }
+  }
+
+  private static Notice lifecycleNotice(Object event) {
+    if ("missed".equals(event)) {
+      return Notice.MISSED;
+    }
+    if ("reauthorizationRequired".equals(event) || "subscriptionRemoved".equals(event)) {
+      return Notice.RESUBSCRIBE;
+    }
+    return null;
+  }
+
+  /**
+   * The watched connection of the subscription, if this node watches it and the clientState given
+   * ({@code given}: its SHA-256) matches the subscription's (compared in constant time).
+   */
+  private Optional<WatchKey> verified(String id, byte[] given) {
     return inbox.bySubscription(kind, id)
         .filter(s -> s.subscription().id().map(id::equals).orElse(false))
         .filter(s -> GraphPushChannel.SubscriptionState.decode(s.subscription().state())
-            .map(state -> MessageDigest.isEqual(state.clientState().getBytes(StandardCharsets.UTF_8),
-                given.getBytes(StandardCharsets.UTF_8)))
+            .map(state -> MessageDigest.isEqual(digest(state.clientState()), given))
             .orElse(false))
         .map(PushInbox.Subscribed::key);
+  }
+
+  private static byte[] digest(String clientState) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(clientState.getBytes(StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
   }
 
   /** The token as HTML text: Microsoft asks endpoints to escape what they echo. */

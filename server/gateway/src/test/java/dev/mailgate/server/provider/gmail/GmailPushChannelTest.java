@@ -69,6 +69,13 @@ class GmailPushChannelTest {
     public void resubscribe(WatchKey key) {
       throw new AssertionError("Gmail never asks for a resubscription");
     }
+
+    @Override
+    public void relay(ProviderKind kind, String payload) {
+      relayed.add(payload);
+    }
+
+    final LinkedBlockingQueue<String> relayed = new LinkedBlockingQueue<>();
   }
 
   private GmailSandboxFixture fixture;

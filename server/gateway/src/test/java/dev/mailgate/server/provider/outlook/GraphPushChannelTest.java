@@ -51,6 +51,7 @@ class GraphPushChannelTest {
     final List<WatchKey> changed = new CopyOnWriteArrayList<>();
     final List<WatchKey> missed = new CopyOnWriteArrayList<>();
     final List<WatchKey> resubscribe = new CopyOnWriteArrayList<>();
+    final List<String> relayed = new CopyOnWriteArrayList<>();
 
     void store(WatchKey key, PushSubscription subscription) {
       subscriptions.put(subscription.id().orElseThrow(), new Subscribed(key, subscription));
@@ -80,6 +81,11 @@ class GraphPushChannelTest {
     public void resubscribe(WatchKey key) {
       resubscribe.add(key);
     }
+
+    @Override
+    public void relay(ProviderKind kind, String payload) {
+      relayed.add(payload);
+    }
   }
 
   @BeforeAll
@@ -102,6 +108,7 @@ class GraphPushChannelTest {
     inbox.changed.clear();
     inbox.missed.clear();
     inbox.resubscribe.clear();
+    inbox.relayed.clear();
   }
 
   private void deliver() {
@@ -175,6 +182,30 @@ class GraphPushChannelTest {
     inbox.store(key, real);
     assertThat(post("/push/graph", notification(id, genuine)).statusCode()).isEqualTo(202);
     eventually(() -> inbox.changed.contains(key));
+    assertThat(inbox.changed).containsExactly(key);
+  }
+
+  @Test
+  void aNotificationForASubscriptionWatchedElsewhereIsRelayedWithoutItsSecretAndCheckedWhereItIsWatched()
+      throws Exception {
+    PushSubscription real = await(push.subscribe(key, mailbox, Optional.empty()));
+    String id = real.id().orElseThrow();
+    String genuine = GraphPushChannel.SubscriptionState.decode(real.state()).orElseThrow().clientState();
+
+    // This node does not watch the subscription: the notification goes to the other nodes.
+    assertThat(post("/push/graph", notification(id, genuine)).statusCode()).isEqualTo(202);
+    assertThat(post("/push/graph", notification(id, "guess")).statusCode()).isEqualTo(202);
+    eventually(() -> inbox.relayed.size() == 2);
+    assertThat(inbox.relayed).allMatch(payload -> payload.startsWith("CHANGED " + id + " "))
+        .noneMatch(payload -> payload.contains(genuine));
+    assertThat(inbox.changed).isEmpty();
+
+    // The node that watches it: only the relayed notification with the right clientState reaches it.
+    inbox.store(key, real);
+    push.relayed(inbox.relayed.get(1));
+    assertThat(inbox.changed).isEmpty();
+    push.relayed(inbox.relayed.get(0));
+    push.relayed("CHANGED " + id + " not-base64!");
     assertThat(inbox.changed).containsExactly(key);
   }
 

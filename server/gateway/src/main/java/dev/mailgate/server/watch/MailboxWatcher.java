@@ -711,7 +711,10 @@ public final class MailboxWatcher implements PushInbox {
             : Future.failedFuture(failure));
   }
 
-  /** Another reader moved the cursor first (a second gateway): this read's changes are its to report. */
+  /**
+   * Another reader moved the cursor first, or a node with a higher lease epoch wrote the watch (this
+   * node's lease moved on): this read's changes are the other's to report.
+   */
   private static final class CursorMoved extends RuntimeException {
     CursorMoved() {
       super("the change feed's cursor moved during the read", null, false, false);

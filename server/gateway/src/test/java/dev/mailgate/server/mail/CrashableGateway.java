@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * here is passed as system properties ({@code crash.*}). Its send path has one fault of its own:
  * with probability {@code crash.killAfterAcceptedProbability} it SIGKILLs itself after the
  * provider accepted a send and before the outcome is committed. Writes {@code crash.readyFile}
- * once it serves. With {@code crash.watchPollMillis} it polls watched mailboxes that often.
+ * once it serves. With {@code crash.watchPollMillis} it polls watched mailboxes that often; with
+ * {@code crash.coordinationDb} it is one node of several ({@code crash.clusterLeaseMillis}: its leases' time).
  */
 public final class CrashableGateway {
 
@@ -56,6 +57,12 @@ public final class CrashableGateway {
     if (watchPoll != null) {
       options = options.withWatch(WatchPolicy.DEFAULT.withIntervals(Duration.ofMillis(Long.parseLong(watchPoll)),
           Duration.ofMillis(Long.parseLong(watchPoll)), Duration.ofSeconds(1)));
+    }
+    String coordination = System.getProperty("crash.coordinationDb");
+    if (coordination != null) {
+      Duration lease = Duration.ofMillis(Long.getLong("crash.clusterLeaseMillis", 3000));
+      options = options.withCluster(dev.mailgate.server.cluster.ClusterPolicy.SOLO.withCoordinationDb(coordination)
+          .withTiming(lease, lease.dividedBy(4)));
     }
     GatewayServer.start(Vertx.vertx(), options, loaded.tenants()).await(120, TimeUnit.SECONDS);
     Files.writeString(Path.of(property("crash.readyFile")), "ready");

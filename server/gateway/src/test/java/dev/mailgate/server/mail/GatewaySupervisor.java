@@ -43,13 +43,19 @@ final class GatewaySupervisor {
   /** {@code properties}: the process's own {@code -Dcrash.*} settings (send policy, self-kills, watching). */
   GatewaySupervisor(Path dir, Path tenants, int port, LocalProviders providers, TestPostgres postgres,
       ManagedChannel channel, List<String> properties) {
+    this(dir, dir.resolve("secrets"), tenants, port, providers, postgres, channel, properties);
+  }
+
+  /** A process keeping its master key and keysets in {@code secrets} (nodes of one deployment share them). */
+  GatewaySupervisor(Path dir, Path secrets, Path tenants, int port, LocalProviders providers, TestPostgres postgres,
+      ManagedChannel channel, List<String> properties) {
     this.dir = dir;
     this.channel = channel;
     var oauth = providers.oauthServer();
     List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
         "-Xmx384m", "-XX:TieredStopAtLevel=1",
         "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-        "-Dcrash.tenants=" + tenants, "-Dcrash.secrets=" + dir.resolve("secrets"), "-Dcrash.port=" + port,
+        "-Dcrash.tenants=" + tenants, "-Dcrash.secrets=" + secrets, "-Dcrash.port=" + port,
         "-Dcrash.readyFile=" + dir.resolve("ready"),
         "-Dcrash.gmailRoot=" + providers.gmailRootUrl(), "-Dcrash.graphRoot=" + providers.graphRootUrl(),
         "-Dcrash.google.authorize=" + oauth.authorizationEndpointUrl("google"),
@@ -110,6 +116,11 @@ final class GatewaySupervisor {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The running process's id (to signal it). */
+  long pid() {
+    return process.pid();
   }
 
   void stop() throws InterruptedException {

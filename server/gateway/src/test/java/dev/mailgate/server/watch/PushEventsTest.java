@@ -8,12 +8,21 @@ import dev.mailgate.proto.v1.ListMailboxEventsResponse;
 import dev.mailgate.proto.v1.MailServiceGrpc;
 import dev.mailgate.proto.v1.MailboxEvent;
 import dev.mailgate.proto.v1.MailboxEventType;
+import dev.mailgate.server.sandbox.gmail.GmailSandbox;
 import dev.mailgate.server.testing.GatewayExtension;
 import dev.mailgate.server.testing.Mailboxes;
 import dev.mailgate.server.testing.ProviderMailbox;
 import dev.mailgate.server.testing.TestGateway;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +49,10 @@ class PushEventsTest {
   static final GatewayExtension gateway = new GatewayExtension(Map.of(), options -> options.withWatch(
       WatchPolicy.DEFAULT.withIntervals(Duration.ofHours(1), Duration.ofSeconds(1))
           .withPush("http://127.0.0.1:" + options.port(), Optional.of("projects/mailgate-test/topics/mailbox"),
-              options.watch().gmailPushCertsUrl())));
+              options.watch().gmailPushCertsUrl())
+          .withGmailPushServiceAccount(GmailSandbox.PUSH_SERVICE_ACCOUNT)));
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private final MailServiceGrpc.MailServiceBlockingStub mail =
       MailServiceGrpc.newBlockingStub(gateway.get().channel()).withInterceptors(TestGateway.acme());
@@ -122,6 +134,50 @@ class PushEventsTest {
     Set<String> added = new HashSet<>();
     await("both later MESSAGE_ADDED", e -> e.getType() == MailboxEventType.MAILBOX_EVENT_TYPE_MESSAGE_ADDED
         && e.getMessage().getSubject().endsWith(tag) && added.add(e.getMessage().getSubject()) && added.size() == 2);
+  }
+
+  @Test
+  void aGmailPushIsTakenOnlyFromTheConfiguredVerifiedServiceAccount() throws Exception {
+    var gmail = gateway.get().providers().sandbox().gmail();
+    int watchesBefore = gmail.calls("POST", "/users/me/watch");
+    connectAndSubscribe(ProviderMailbox.GMAIL, "gmail.test", () -> gmail.calls("POST", "/users/me/watch") > watchesBefore);
+    Thread.sleep(1_100);
+    String subject = "pushed by hand " + UUID.randomUUID();
+    gmail.dropPushes(true);
+    try {
+      ProviderMailbox.GMAIL.deliver(gateway.get(), address, Mailboxes.mail("ada@example.org", address, subject, "hello", "",
+          null));
+    } finally {
+      gmail.dropPushes(false);
+    }
+    String audience = gateway.get().options().watch().gmailAudience().orElseThrow();
+    Instant now = Instant.now();
+
+    String stranger = gmail.pushToken(audience, "pusher@another-project.iam.gserviceaccount.com", true, now,
+        now.plusSeconds(3600));
+    String unverified = gmail.pushToken(audience, GmailSandbox.PUSH_SERVICE_ACCOUNT, false, now, now.plusSeconds(3600));
+    assertThat(pushGmail(stranger)).as("another project's service account").isEqualTo(403);
+    assertThat(pushGmail(unverified)).as("an unverified email").isEqualTo(403);
+    Thread.sleep(1_500);
+    assertThat(list().getEventsList()).as("a refused push reads nothing (the gateway polls hourly)")
+        .noneMatch(e -> e.getMessage().getSubject().equals(subject));
+
+    assertThat(pushGmail(gmail.pushToken(audience, now, now.plusSeconds(3600)))).isEqualTo(204);
+    await("MESSAGE_ADDED", e -> e.getType() == MailboxEventType.MAILBOX_EVENT_TYPE_MESSAGE_ADDED
+        && e.getMessage().getSubject().equals(subject));
+  }
+
+  /** Posts a Pub/Sub push envelope naming the connection's mailbox to the gateway's /push/gmail; its status. */
+  private int pushGmail(String token) throws Exception {
+    String data = Base64.getEncoder().encodeToString(new JsonObject().put("emailAddress", address)
+        .put("historyId", "1").encode().getBytes(StandardCharsets.UTF_8));
+    String envelope = new JsonObject().put("message", new JsonObject().put("data", data).put("messageId", "7")
+        .put("publishTime", Instant.now().toString())).put("subscription", "projects/mailgate-test/subscriptions/mailbox-push")
+        .encode();
+    HttpRequest request = HttpRequest.newBuilder(URI.create(gateway.get().options().watch().publicUrl().orElseThrow()
+            + "/push/gmail")).header("content-type", "application/json").header("authorization", "Bearer " + token)
+        .POST(HttpRequest.BodyPublishers.ofString(envelope)).build();
+    return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 
   @Test

@@ -313,18 +313,19 @@ public final class MailboxWatcher implements PushInbox {
     if (tenant == null) {
       return Future.succeededFuture();
     }
-    return tenant.withDatabase(db -> connections.activeOfKinds(db, kinds(), MAX_PER_TENANT).compose(list -> {
+    return tenant.cipher().compose(cipher -> tenant.withDatabase(db -> connections.activeOfKinds(db, kinds(),
+        MAX_PER_TENANT).compose(list -> {
           List<UUID> fresh = new ArrayList<>();
           for (ConnectionRecord connection : list) {
             if (!watched.containsKey(new WatchKey(tenantId, connection.id()))) {
               fresh.add(connection.id());
             }
           }
-          return store.getAll(db, fresh).map(stored -> {
+          return store.getAll(db, cipher, fresh).map(stored -> {
             apply(tenantId, list, stored);
             return (Void) null;
           });
-        }))
+        })))
         .otherwise(failure -> {
           log.warn("tenant={} watch refresh failed: {}", tenantId, failure.getClass().getSimpleName());
           return null;
@@ -577,13 +578,14 @@ public final class MailboxWatcher implements PushInbox {
     if (w.cursor != null) {
       return Future.succeededFuture(Optional.of(w.cursor));
     }
-    return tenant.withDatabase(db -> store.get(db, w.key.connectionId())).map(stored -> {
-      if (stored.isPresent() && !w.subscribing) {
-        w.subscription = stored.get().subscription();
-        index(w);
-      }
-      return stored.map(WatchStore.Stored::cursor);
-    });
+    return tenant.cipher().compose(cipher -> tenant.withDatabase(db -> store.get(db, cipher, w.key.connectionId())))
+        .map(stored -> {
+          if (stored.isPresent() && !w.subscribing) {
+            w.subscription = stored.get().subscription();
+            index(w);
+          }
+          return stored.map(WatchStore.Stored::cursor);
+        });
   }
 
   private Future<Void> commit(Tenant tenant, UUID id, String from, Changes changes, boolean missed, int retries) {
@@ -678,8 +680,8 @@ public final class MailboxWatcher implements PushInbox {
     w.resubscribe = false;
     Optional<PushSubscription> current = w.subscription;
     access.run(tenant, w.connection, (provider, mailbox) -> w.push.get().subscribe(w.key, mailbox, current))
-        .compose(subscription -> tenant.withDatabase(db -> store.savePush(db, w.key.connectionId(), subscription))
-            .map(subscription))
+        .compose(subscription -> tenant.cipher().compose(cipher -> tenant.withDatabase(db -> store.savePush(db, cipher,
+            w.key.connectionId(), subscription))).map(subscription))
         .onComplete(result -> {
           w.subscribing = false;
           if (result.failed()) {

@@ -11,6 +11,7 @@ public final class LogLines implements AutoCloseable {
 
   private final Logger logger;
   private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
+  private final ch.qos.logback.classic.Level levelBefore;
 
   public LogLines(Class<?> loggerOf) {
     this((Logger) LoggerFactory.getLogger(loggerOf));
@@ -18,6 +19,7 @@ public final class LogLines implements AutoCloseable {
 
   private LogLines(Logger logger) {
     this.logger = logger;
+    this.levelBefore = logger.getLevel();
     lines.start();
     logger.addAppender(lines);
   }
@@ -51,6 +53,6 @@ public final class LogLines implements AutoCloseable {
   @Override
   public void close() {
     logger.detachAppender(lines);
-    logger.setLevel(null);
+    logger.setLevel(levelBefore);
   }
 }

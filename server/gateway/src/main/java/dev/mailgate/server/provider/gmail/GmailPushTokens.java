@@ -16,7 +16,8 @@ import java.util.Optional;
  * as its Cache-Control says, by google-api-client's GooglePublicKeysManager), issuer
  * accounts.google.com, the configured audience, unexpired, and a verified {@code email} claim that
  * is exactly the service account the push subscription authenticates as (anyone can have Google
- * sign a token for any audience with their own service account). Blocking (a key refresh is an HTTP call): run it on a worker.
+ * sign a token for any audience with their own service account). Blocking (a key refresh is an
+ * HTTP call): run it on a worker.
  */
 final class GmailPushTokens {
 

@@ -30,8 +30,9 @@ import java.util.Optional;
  * {@code {publicUrl}/push/graph}, with lifecycle notifications to
  * {@code {publicUrl}/push/graph/lifecycle} ({@link GraphPushRoutes}). Each subscription has its
  * own random clientState, the secret each notification must carry; it is kept with the expiry in
- * {@link PushSubscription#state} (stored encrypted by the watcher). A subscription lives {@value #LIFETIME_MINUTES} minutes (Graph
- * allows Outlook messages at most 4230) and is renewed a day before it ends.
+ * {@link PushSubscription#state} (which the watcher stores encrypted). A subscription lives
+ * {@value #LIFETIME_MINUTES} minutes (Graph allows Outlook messages at most 4230) and is renewed a
+ * day before it ends.
  */
 public final class GraphPushChannel implements PushChannel {
 

@@ -12,6 +12,7 @@ import dev.mailgate.server.cli.WatchOptions;
 import dev.mailgate.server.cli.GatewayProcess;
 import dev.mailgate.server.cli.TenantLoading;
 import dev.mailgate.server.sandbox.LocalProviders;
+import dev.mailgate.server.sandbox.gmail.GmailSandbox;
 import io.vertx.core.Vertx;
 import dev.mailgate.server.store.ConnectionRecord;
 import dev.mailgate.tenant.config.TenantConfig;
@@ -119,12 +120,14 @@ public final class DevCommand implements Callable<Integer> {
       // The in-process sandboxes push to this gateway: Graph to the URL each subscription names,
       // Gmail through the Pub/Sub push a real deployment configures (set up below).
       options = options.withWatch(options.watch().withPush(publicUrlOf(host, boundPort), Optional.of(DEV_GMAIL_TOPIC),
-          providers.gmailPushCertsUrl()));
+          providers.gmailPushCertsUrl()).withGmailPushServiceAccount(GmailSandbox.PUSH_SERVICE_ACCOUNT));
     }
     if (sandboxUrl != null && options.watch().publicUrl().isPresent()) {
-      // A `mailgate sandbox --gmail-push-endpoint` process signs Gmail's pushes with its own keys.
+      // A `mailgate sandbox --gmail-push-endpoint` process signs Gmail's pushes with its own keys,
+      // as its push subscription's service account.
       options = options.withWatch(options.watch().withPush(options.watch().publicUrl().get(),
-          options.watch().gmailTopic(), providers.gmailPushCertsUrl()));
+          options.watch().gmailTopic(), providers.gmailPushCertsUrl())
+          .withGmailPushServiceAccount(GmailSandbox.PUSH_SERVICE_ACCOUNT));
     }
     GatewayServer server = GatewayProcess.start(options, configs, resources);
     if (localPush) {

@@ -42,8 +42,15 @@ public final class WatchOptions {
 
   @Option(names = "--gmail-pubsub-topic", paramLabel = "projects/P/topics/T",
       description = "The Pub/Sub topic Gmail publishes mailbox changes to; its push subscription must deliver to "
-          + "--public-url/push/gmail with an OIDC token. Without it Gmail connections are polled only.")
+          + "--public-url/push/gmail with an OIDC token of --gmail-push-service-account. Without it Gmail "
+          + "connections are polled only.")
   String gmailTopic;
+
+  @Option(names = "--gmail-push-service-account", paramLabel = "EMAIL",
+      description = "The service account the topic's push subscription authenticates as: a push is taken only if "
+          + "its OIDC token's email claim is exactly this and verified. Required for Gmail push: without it Gmail "
+          + "connections are polled only, even with --gmail-pubsub-topic.")
+  String gmailPushServiceAccount;
 
   @Option(names = "--gmail-push-audience", paramLabel = "AUDIENCE",
       description = "The audience of the OIDC tokens Pub/Sub signs its pushes with (default: --public-url/push/gmail).")
@@ -58,6 +65,9 @@ public final class WatchOptions {
     }
     if (gmailAudience != null) {
       policy = policy.withGmailAudience(gmailAudience);
+    }
+    if (gmailPushServiceAccount != null) {
+      policy = policy.withGmailPushServiceAccount(gmailPushServiceAccount);
     }
     return options.withWatch(policy);
   }

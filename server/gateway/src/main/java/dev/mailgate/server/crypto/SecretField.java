@@ -8,5 +8,7 @@ package dev.mailgate.server.crypto;
 public enum SecretField {
   ACCESS_TOKEN,
   REFRESH_TOKEN,
-  PASSWORD
+  PASSWORD,
+  /** A watched connection's push subscription state ({@code connection_watch.push_state}: Graph's clientState). */
+  PUSH_STATE
 }

@@ -1,6 +1,7 @@
 package dev.mailgate.server.watch;
 
 import dev.mailgate.server.cluster.WatchLeases;
+import dev.mailgate.server.crypto.TokenCipher;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
 import dev.mailgate.server.events.EventLog;
@@ -354,25 +355,25 @@ public final class MailboxWatcher implements PushInbox {
     if (tenant == null) {
       return Future.succeededFuture();
     }
-    return tenant.withDatabase(db -> connections.activeOfKinds(db, kinds(), MAX_PER_TENANT).compose(list ->
-            leases.offer(tenantId, list.stream().map(ConnectionRecord::id).toList())
-                .otherwise(failure -> {
-                  log.warn("tenant={} watch leases not offered: {}", tenantId, failure.getClass().getSimpleName());
-                  return null;
-                })
-                .compose(offered -> {
-                  Map<UUID, Long> fresh = new HashMap<>();
-                  for (ConnectionRecord connection : list) {
-                    WatchKey key = new WatchKey(tenantId, connection.id());
-                    if (!watched.containsKey(key)) {
-                      leases.epoch(key).ifPresent(epoch -> fresh.put(connection.id(), epoch));
-                    }
-                  }
-                  return stored(db, fresh).map(stored -> {
-                    apply(tenantId, list, stored);
-                    return (Void) null;
-                  });
-                })))
+    return tenant.cipher().compose(cipher -> tenant.withDatabase(db -> connections.activeOfKinds(db, kinds(),
+        MAX_PER_TENANT).compose(list -> leases.offer(tenantId, list.stream().map(ConnectionRecord::id).toList())
+            .otherwise(failure -> {
+              log.warn("tenant={} watch leases not offered: {}", tenantId, failure.getClass().getSimpleName());
+              return null;
+            })
+            .compose(offered -> {
+              Map<UUID, Long> fresh = new HashMap<>();
+              for (ConnectionRecord connection : list) {
+                WatchKey key = new WatchKey(tenantId, connection.id());
+                if (!watched.containsKey(key)) {
+                  leases.epoch(key).ifPresent(epoch -> fresh.put(connection.id(), epoch));
+                }
+              }
+              return stored(db, cipher, fresh).map(stored -> {
+                apply(tenantId, list, stored);
+                return (Void) null;
+              });
+            }))))
         .otherwise(failure -> {
           log.warn("tenant={} watch refresh failed: {}", tenantId, failure.getClass().getSimpleName());
           return null;
@@ -419,7 +420,7 @@ public final class MailboxWatcher implements PushInbox {
       refresh(tenantId);
       return;
     }
-    tenant.withDatabase(db -> stored(db, epochs))
+    tenant.cipher().compose(cipher -> tenant.withDatabase(db -> stored(db, cipher, epochs)))
         .onSuccess(stored -> epochs.forEach((id, epoch) -> {
           WatchKey key = new WatchKey(tenantId, id);
           ConnectionRecord connection = candidates.getOrDefault(tenantId, Map.of()).get(id);
@@ -434,9 +435,10 @@ public final class MailboxWatcher implements PushInbox {
   }
 
   /** The stored watches of these connections; for a node with leases, raised to their epochs first. */
-  private Future<Map<UUID, WatchStore.Stored>> stored(io.vertx.sqlclient.SqlClient db, Map<UUID, Long> epochs) {
+  private Future<Map<UUID, WatchStore.Stored>> stored(io.vertx.sqlclient.SqlClient db, TokenCipher cipher,
+      Map<UUID, Long> epochs) {
     boolean fenced = epochs.values().stream().anyMatch(epoch -> epoch != WatchLeases.UNFENCED);
-    return fenced ? store.claim(db, epochs) : store.getAll(db, epochs.keySet());
+    return fenced ? store.claim(db, cipher, epochs) : store.getAll(db, cipher, epochs.keySet());
   }
 
   /** Starts watching a connection this node holds: polled at a random point of its interval, or read now. */
@@ -677,13 +679,14 @@ public final class MailboxWatcher implements PushInbox {
     if (w.cursor != null) {
       return Future.succeededFuture(Optional.of(w.cursor));
     }
-    return tenant.withDatabase(db -> store.get(db, w.key.connectionId())).map(stored -> {
-      if (stored.isPresent() && !w.subscribing) {
-        w.subscription = stored.get().subscription();
-        index(w);
-      }
-      return stored.map(WatchStore.Stored::cursor);
-    });
+    return tenant.cipher().compose(cipher -> tenant.withDatabase(db -> store.get(db, cipher, w.key.connectionId())))
+        .map(stored -> {
+          if (stored.isPresent() && !w.subscribing) {
+            w.subscription = stored.get().subscription();
+            index(w);
+          }
+          return stored.map(WatchStore.Stored::cursor);
+        });
   }
 
   private Future<Void> commit(Tenant tenant, UUID id, long epoch, String from, Changes changes, boolean missed, int retries) {
@@ -781,8 +784,8 @@ public final class MailboxWatcher implements PushInbox {
     w.resubscribe = false;
     Optional<PushSubscription> current = w.subscription;
     access.run(tenant, w.connection, (provider, mailbox) -> w.push.get().subscribe(w.key, mailbox, current))
-        .compose(subscription -> tenant.withDatabase(db -> store.savePush(db, w.key.connectionId(), subscription, w.epoch))
-            .map(subscription))
+        .compose(subscription -> tenant.cipher().compose(cipher -> tenant.withDatabase(db -> store.savePush(db, cipher,
+            w.key.connectionId(), subscription, w.epoch))).map(subscription))
         .onComplete(result -> {
           w.subscribing = false;
           if (result.failed()) {

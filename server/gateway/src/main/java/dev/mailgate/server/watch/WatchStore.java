@@ -1,5 +1,8 @@
 package dev.mailgate.server.watch;
 
+import dev.mailgate.server.crypto.SecretField;
+import dev.mailgate.server.crypto.SecretUnreadableException;
+import dev.mailgate.server.crypto.TokenCipher;
 import dev.mailgate.server.tenant.Tenant;
 import dev.mailgate.server.cluster.WatchLeases;
 import io.vertx.core.Future;
@@ -8,12 +11,15 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A tenant's watch state ({@code connection_watch}, {@code watched_messages}): each watched
@@ -24,8 +30,20 @@ import java.util.UUID;
  * node alone) and succeeds only if no higher epoch wrote before; a node that gains a lease raises
  * the stored epoch to its own first ({@link #claim}), so the node it took over from writes nothing
  * more.
+ *
+ * <p>A subscription's state (Graph's clientState: whoever knows it can make the gateway take
+ * forged notifications) is stored encrypted with the tenant's keyset as the connection's
+ * {@link SecretField#PUSH_STATE} (bound to tenant, connection and field, like its OAuth tokens),
+ * base64url in the text column. A state that does not decrypt (plaintext from before it was
+ * encrypted, a foreign or tampered value, a key gone from the keyset) reads as
+ * {@link PushSubscription#unreadable}: the watcher subscribes the mailbox again. That also
+ * migrates the plaintext rows of earlier versions, which SQL could not encrypt (the keys are not in
+ * the database).
  */
 final class WatchStore {
+
+  private static final Logger log = LoggerFactory.getLogger(WatchStore.class);
+  private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
   /** A connection's stored watch: its cursor and push subscription. */
   record Stored(String cursor, Optional<PushSubscription> subscription) {}
@@ -64,17 +82,18 @@ final class WatchStore {
       DELETE FROM {schema}.watched_messages WHERE connection_id = $1 AND message_id = ANY($2)""";
   private static final String FORGET_ALL = "DELETE FROM {schema}.watched_messages WHERE connection_id = $1";
 
-  Future<Optional<Stored>> get(SqlClient db, UUID connectionId) {
+  /** The connection's stored watch, its push state decrypted with {@code cipher} (the tenant's). */
+  Future<Optional<Stored>> get(SqlClient db, TokenCipher cipher, UUID connectionId) {
     return db.preparedQuery(GET).execute(Tuple.of(connectionId)).map(rows -> {
       if (rows.rowCount() == 0) {
         return Optional.empty();
       }
-      return Optional.of(storedOf(rows.iterator().next()));
+      return Optional.of(storedOf(rows.iterator().next(), cipher, connectionId));
     });
   }
 
   /** The stored watches of those of {@code connectionIds} that have one, in one query. */
-  Future<Map<UUID, Stored>> getAll(SqlClient db, Collection<UUID> connectionIds) {
+  Future<Map<UUID, Stored>> getAll(SqlClient db, TokenCipher cipher, Collection<UUID> connectionIds) {
     if (connectionIds.isEmpty()) {
       return Future.succeededFuture(Map.of());
     }
@@ -82,7 +101,8 @@ final class WatchStore {
         .map(rows -> {
           Map<UUID, Stored> stored = new HashMap<>();
           for (Row row : rows) {
-            stored.put(row.getUUID("connection_id"), storedOf(row));
+            UUID id = row.getUUID("connection_id");
+            stored.put(id, storedOf(row, cipher, id));
           }
           return stored;
         });
@@ -93,7 +113,7 @@ final class WatchStore {
    * lease's and answers the stored watches it raised. A connection left out has no stored watch yet,
    * or a higher epoch already wrote it (the lease moved on again).
    */
-  Future<Map<UUID, Stored>> claim(SqlClient db, Map<UUID, Long> epochs) {
+  Future<Map<UUID, Stored>> claim(SqlClient db, TokenCipher cipher, Map<UUID, Long> epochs) {
     if (epochs.isEmpty()) {
       return Future.succeededFuture(Map.of());
     }
@@ -105,17 +125,37 @@ final class WatchStore {
     return db.preparedQuery(CLAIM).execute(Tuple.tuple().addArrayOfUUID(ids).addArrayOfLong(values)).map(rows -> {
       Map<UUID, Stored> stored = new HashMap<>();
       for (Row row : rows) {
-        stored.put(row.getUUID("connection_id"), storedOf(row));
+        UUID id = row.getUUID("connection_id");
+        stored.put(id, storedOf(row, cipher, id));
       }
       return stored;
     });
   }
 
-  private static Stored storedOf(Row row) {
-    Optional<PushSubscription> subscription = row.getString("push_state") == null ? Optional.empty()
-        : Optional.of(new PushSubscription(Optional.ofNullable(row.getString("push_id")), row.getString("push_state"),
-            row.getOffsetDateTime("push_renew_at").toInstant()));
+  private static Stored storedOf(Row row, TokenCipher cipher, UUID connectionId) {
+    String sealed = row.getString("push_state");
+    Optional<PushSubscription> subscription = Optional.empty();
+    if (sealed != null) {
+      Optional<String> id = Optional.ofNullable(row.getString("push_id"));
+      subscription = Optional.of(open(cipher, connectionId, sealed)
+          .map(state -> new PushSubscription(id, state, row.getOffsetDateTime("push_renew_at").toInstant()))
+          .orElseGet(() -> PushSubscription.unreadable(id)));
+    }
     return new Stored(row.getString("cursor"), subscription);
+  }
+
+  private static String seal(TokenCipher cipher, UUID connectionId, String state) {
+    return BASE64URL.encodeToString(cipher.encrypt(connectionId, SecretField.PUSH_STATE, state));
+  }
+
+  private static Optional<String> open(TokenCipher cipher, UUID connectionId, String sealed) {
+    try {
+      return Optional.of(cipher.decrypt(connectionId, SecretField.PUSH_STATE, Base64.getUrlDecoder().decode(sealed)));
+    } catch (IllegalArgumentException | SecretUnreadableException unreadable) {
+      log.info("connection={} stored push subscription cannot be decrypted (written before it was encrypted, or "
+          + "with a key no longer in the keyset): subscribing again", connectionId);
+      return Optional.empty();
+    }
   }
 
   /** Records the first cursor (a connection watched again keeps the one it has); whether it was recorded. */
@@ -128,9 +168,11 @@ final class WatchStore {
     return tx.preparedQuery(ADVANCE).execute(Tuple.of(connectionId, from, to, epoch)).map(rows -> rows.rowCount() == 1);
   }
 
-  Future<Void> savePush(SqlClient db, UUID connectionId, PushSubscription subscription, long epoch) {
+  /** Stores the connection's subscription, its state encrypted with {@code cipher} (the tenant's); fenced by {@code epoch}. */
+  Future<Void> savePush(SqlClient db, TokenCipher cipher, UUID connectionId, PushSubscription subscription, long epoch) {
     return db.preparedQuery(SAVE_PUSH).execute(Tuple.of(connectionId, subscription.id().orElse(null),
-        subscription.state(), OffsetDateTime.ofInstant(subscription.renewAt(), ZoneOffset.UTC), epoch)).mapEmpty();
+        seal(cipher, connectionId, subscription.state()), OffsetDateTime.ofInstant(subscription.renewAt(), ZoneOffset.UTC),
+        epoch)).mapEmpty();
   }
 
   /** Applies a feed's {@link Changes#remember} and {@link Changes#forget}. */

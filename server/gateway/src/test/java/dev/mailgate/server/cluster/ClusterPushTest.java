@@ -7,6 +7,7 @@ import dev.mailgate.proto.v1.ListMailboxEventsRequest;
 import dev.mailgate.proto.v1.MailServiceGrpc;
 import dev.mailgate.proto.v1.MailboxEvent;
 import dev.mailgate.proto.v1.MailboxEventType;
+import dev.mailgate.server.sandbox.gmail.GmailSandbox;
 import dev.mailgate.server.testing.GatewayExtension;
 import dev.mailgate.server.testing.Mailboxes;
 import dev.mailgate.server.testing.ProviderMailbox;
@@ -43,7 +44,8 @@ class ClusterPushTest {
       return options
           .withWatch(WatchPolicy.DEFAULT.withIntervals(Duration.ofHours(1), Duration.ofHours(1), Duration.ofSeconds(2))
               .withPush("http://127.0.0.1:" + options.port(), Optional.of("projects/mailgate-test/topics/mailbox"),
-                  options.watch().gmailPushCertsUrl()))
+                  options.watch().gmailPushCertsUrl())
+              .withGmailPushServiceAccount(GmailSandbox.PUSH_SERVICE_ACCOUNT))
           .withCluster(ClusterPolicy.SOLO.withCoordinationDb("postgresql://" + credentials + "@" + postgres.host() + ":"
               + postgres.port() + "/" + COORDINATION).withTiming(Duration.ofSeconds(3), Duration.ofMillis(500)));
     } catch (Exception e) {

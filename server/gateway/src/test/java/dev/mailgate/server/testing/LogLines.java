@@ -11,11 +11,22 @@ public final class LogLines implements AutoCloseable {
 
   private final Logger logger;
   private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
+  private final ch.qos.logback.classic.Level levelBefore;
 
   public LogLines(Class<?> loggerOf) {
-    this.logger = (Logger) LoggerFactory.getLogger(loggerOf);
+    this((Logger) LoggerFactory.getLogger(loggerOf));
+  }
+
+  private LogLines(Logger logger) {
+    this.logger = logger;
+    this.levelBefore = logger.getLevel();
     lines.start();
     logger.addAppender(lines);
+  }
+
+  /** Captures every logger's lines (the root logger's appenders see them all). */
+  public static LogLines ofAll() {
+    return new LogLines((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME));
   }
 
   /** Also captures (and prints) the logger's DEBUG lines while open. */
@@ -31,14 +42,17 @@ public final class LogLines implements AutoCloseable {
     }
   }
 
-  /** The formatted lines so far that contain {@code text}. */
+  /** The formatted lines so far (with their exception's message, if any) that contain {@code text}. */
   public List<String> containing(String text) {
-    return all().stream().map(ILoggingEvent::getFormattedMessage).filter(line -> line.contains(text)).toList();
+    return all().stream()
+        .map(line -> line.getFormattedMessage() + (line.getThrowableProxy() == null ? ""
+            : " " + line.getThrowableProxy().getClassName() + ": " + line.getThrowableProxy().getMessage()))
+        .filter(line -> line.contains(text)).toList();
   }
 
   @Override
   public void close() {
     logger.detachAppender(lines);
-    logger.setLevel(null);
+    logger.setLevel(levelBefore);
   }
 }

@@ -17,6 +17,8 @@ import dev.mailgate.server.watch.ChangeFeed;
 import dev.mailgate.server.watch.PushChannel;
 import io.vertx.core.Future;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Gmail: connects through Google's OAuth (the tenant's {@code oauth_clients.gmail}), names the
@@ -27,6 +29,7 @@ import java.util.Optional;
 public final class GmailProviderModule implements ProviderModule {
 
   public static final ProviderKind KIND = ProviderKind.GMAIL;
+  private static final Logger log = LoggerFactory.getLogger(GmailProviderModule.class);
 
   private final OAuthSignIn signIn;
   private final ProfileClient profiles;
@@ -48,6 +51,11 @@ public final class GmailProviderModule implements ProviderModule {
     GatewayOptions options = context.options();
     GmailProvider mail = new GmailProvider(context.vertx(), options.gmailRootUrl(), options.providerThreads(),
         options.bounds().providerQueue(), options.timeouts());
+    if (options.watch().publicUrl().isPresent() && options.watch().gmailTopic().isPresent()
+        && options.watch().gmailPushServiceAccount().isEmpty()) {
+      log.warn("Gmail push is off: a Pub/Sub topic is set but no --gmail-push-service-account to check its pushes'"
+          + " tokens against; Gmail connections are polled");
+    }
     return new GmailProviderModule(signIn(options.oauth()), context.profiles(), mail, new GmailChangeFeed(mail),
         new GmailPushChannel(context.vertx(), options.watch(), mail));
   }

@@ -29,11 +29,13 @@ import org.slf4j.LoggerFactory;
  * Gmail's push notifications (Gmail's "Push notifications" guide): {@code users.watch} publishes a
  * mailbox's changes to the gateway's Pub/Sub topic, whose authenticated push subscription POSTs
  * them to {@value #PATH}. A push is taken only with a valid Google-signed OIDC token for the
- * configured audience ({@link GmailPushTokens}, verified on a small worker pool, never on the event
- * loop); it names the mailbox's address, and every watched Gmail connection of that address is told
- * to read its change feed. Answers: 204 (Pub/Sub's ack), 400 for a malformed envelope, 401 without
- * a bearer token, 403 for a refused one, 503 when the keys cannot be fetched or the pool is full
- * (Pub/Sub delivers again).
+ * configured audience and of the configured service account ({@link GmailPushTokens}, verified on a
+ * small worker pool, never on the event loop); without a configured service account there is no
+ * Gmail push at all (connections are polled). A push names the mailbox's address, and every
+ * watched Gmail connection of that address is told to read its change feed. Answers: 204 (Pub/Sub's
+ * ack), 400 for a malformed envelope, 401 without a bearer token, 403 for a refused one (another
+ * signer, audience or service account, expired, unverified email), 503 when the keys cannot be
+ * fetched or the pool is full (Pub/Sub delivers again).
  */
 public final class GmailPushChannel implements PushChannel {
 
@@ -60,7 +62,8 @@ public final class GmailPushChannel implements PushChannel {
 
   @Override
   public boolean available() {
-    return policy.publicUrl().isPresent() && policy.gmailTopic().isPresent();
+    return policy.publicUrl().isPresent() && policy.gmailTopic().isPresent()
+        && policy.gmailPushServiceAccount().isPresent();
   }
 
   @Override
@@ -90,7 +93,9 @@ public final class GmailPushChannel implements PushChannel {
   public void mount(Router router, PushInbox inbox) {
     String audience = policy.gmailAudience()
         .orElseThrow(() -> new IllegalStateException("Gmail pushes need the gateway's public URL"));
-    GmailPushTokens tokens = new GmailPushTokens(policy.gmailPushCertsUrl(), audience);
+    String serviceAccount = policy.gmailPushServiceAccount()
+        .orElseThrow(() -> new IllegalStateException("Gmail pushes need the push subscription's service account"));
+    GmailPushTokens tokens = new GmailPushTokens(policy.gmailPushCertsUrl(), audience, serviceAccount);
     verifiers = new BlockingPool(vertx, "mailgate-gmail-push", 2, 64);
     mountedInbox = inbox;
     router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))

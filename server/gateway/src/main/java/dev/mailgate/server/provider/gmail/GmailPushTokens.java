@@ -14,8 +14,10 @@ import java.util.Optional;
  * Verifies the OIDC token Pub/Sub signs each authenticated push with (Google's "Authenticate push
  * subscriptions"): RS256 by one of the keys Google publishes at the certs URL (fetched and cached
  * as its Cache-Control says, by google-api-client's GooglePublicKeysManager), issuer
- * accounts.google.com, the configured audience, unexpired, and a verified service-account email.
- * Blocking (a key refresh is an HTTP call): run it on a worker.
+ * accounts.google.com, the configured audience, unexpired, and a verified {@code email} claim that
+ * is exactly the service account the push subscription authenticates as (anyone can have Google
+ * sign a token for any audience with their own service account). Blocking (a key refresh is an
+ * HTTP call): run it on a worker.
  */
 final class GmailPushTokens {
 
@@ -25,14 +27,19 @@ final class GmailPushTokens {
 
   private final GoogleIdTokenVerifier verifier;
   private final String audience;
+  private final String serviceAccount;
 
-  /** Tokens for {@code audience}, signed by the keys at {@code certsUrl} (PEM certificates by key id). */
-  GmailPushTokens(String certsUrl, String audience) {
+  /**
+   * Tokens for {@code audience} of {@code serviceAccount}, signed by the keys at {@code certsUrl}
+   * (PEM certificates by key id).
+   */
+  GmailPushTokens(String certsUrl, String audience, String serviceAccount) {
     GooglePublicKeysManager keys = new GooglePublicKeysManager.Builder(new NetHttpTransport(),
         GsonFactory.getDefaultInstance()).setPublicCertsEncodedUrl(certsUrl).build();
     this.verifier = new GoogleIdTokenVerifier.Builder(keys).setAudience(List.of(audience)).setIssuers(ISSUERS)
         .setAcceptableTimeSkewSeconds(SKEW_SECONDS).build();
     this.audience = audience;
+    this.serviceAccount = serviceAccount;
   }
 
   /**
@@ -65,6 +72,9 @@ final class GmailPushTokens {
     }
     if (!Boolean.TRUE.equals(idToken.getPayload().getEmailVerified())) {
       return Optional.of("service account email not verified");
+    }
+    if (!serviceAccount.equals(idToken.getPayload().getEmail())) {
+      return Optional.of("email is not the push subscription's service account");
     }
     return Optional.empty();
   }

@@ -30,8 +30,9 @@ import java.util.Optional;
  * {@code {publicUrl}/push/graph}, with lifecycle notifications to
  * {@code {publicUrl}/push/graph/lifecycle} ({@link GraphPushRoutes}). Each subscription has its
  * own random clientState, the secret each notification must carry; it is kept with the expiry in
- * {@link PushSubscription#state}. A subscription lives {@value #LIFETIME_MINUTES} minutes (Graph
- * allows Outlook messages at most 4230) and is renewed a day before it ends.
+ * {@link PushSubscription#state} (which the watcher stores encrypted). A subscription lives
+ * {@value #LIFETIME_MINUTES} minutes (Graph allows Outlook messages at most 4230) and is renewed a
+ * day before it ends.
  */
 public final class GraphPushChannel implements PushChannel {
 
@@ -73,6 +74,11 @@ public final class GraphPushChannel implements PushChannel {
     if (id.isPresent() && state.isPresent()) {
       return renew(mailbox, id.get(), state.get())
           .recover(failure -> notFound(failure) ? create(mailbox) : Future.failedFuture(failure));
+    }
+    if (id.isPresent()) {
+      // Its clientState is lost (a stored state that does not decrypt): its notifications can no
+      // longer be verified, so it goes, and a new one with a new secret takes its place.
+      return unsubscribe(mailbox, current.get()).otherwiseEmpty().compose(v -> create(mailbox));
     }
     return create(mailbox);
   }

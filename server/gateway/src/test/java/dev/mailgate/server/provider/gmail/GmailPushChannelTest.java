@@ -3,6 +3,7 @@ package dev.mailgate.server.provider.gmail;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailgate.server.mail.MailboxCredential;
+import dev.mailgate.server.sandbox.gmail.GmailSandbox;
 import dev.mailgate.server.store.ProviderKind;
 import dev.mailgate.server.watch.PushInbox;
 import dev.mailgate.server.watch.PushSubscription;
@@ -32,7 +33,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The Gmail push channel against the Gmail sandbox: users.watch and users.stop, and the
  * /push/gmail route on a Vert.x router taking the sandbox's Pub/Sub pushes and refusing forged,
- * misdirected, expired and malformed ones.
+ * misdirected, expired and malformed ones, and those of another service account or an unverified
+ * email.
  */
 class GmailPushChannelTest {
 
@@ -90,7 +92,8 @@ class GmailPushChannelTest {
     fixture = new GmailSandboxFixture();
     WatchPolicy policy = new WatchPolicy(true, Duration.ofMinutes(2), Duration.ofSeconds(30), 8,
         Optional.of("https://gateway.test"), Optional.of(TOPIC), Optional.of(AUDIENCE),
-        fixture.sandbox.baseUrl() + "/oauth2/v1/certs", Duration.ofMinutes(15), 1_000);
+        fixture.sandbox.baseUrl() + "/oauth2/v1/certs", Optional.of(GmailSandbox.PUSH_SERVICE_ACCOUNT),
+        Duration.ofMinutes(15), 1_000);
     channel = new GmailPushChannel(fixture.vertx, policy, fixture.mail);
     Router router = Router.router(fixture.vertx);
     channel.mount(router, inbox);
@@ -144,11 +147,18 @@ class GmailPushChannelTest {
   }
 
   @Test
-  void availableOnlyWithAPublicUrlAndATopic() {
+  void availableOnlyWithAPublicUrlATopicAndAServiceAccount() {
     assertThat(channel.available()).isTrue();
     assertThat(new GmailPushChannel(fixture.vertx, WatchPolicy.DEFAULT, fixture.mail).available()).isFalse();
     assertThat(new GmailPushChannel(fixture.vertx, WatchPolicy.DEFAULT.withPush("https://g.test", Optional.empty(),
         WatchPolicy.GOOGLE_CERTS_URL), fixture.mail).available()).isFalse();
+    WatchPolicy withTopic = WatchPolicy.DEFAULT.withPush("https://g.test", Optional.of(TOPIC), WatchPolicy.GOOGLE_CERTS_URL);
+    assertThat(new GmailPushChannel(fixture.vertx, withTopic, fixture.mail).available())
+        .as("without the push subscription's service account any Google-signed token would do: no push").isFalse();
+    assertThat(new GmailPushChannel(fixture.vertx, withTopic.withGmailPushServiceAccount(" "), fixture.mail).available())
+        .isFalse();
+    assertThat(new GmailPushChannel(fixture.vertx, withTopic.withGmailPushServiceAccount(GmailSandbox.PUSH_SERVICE_ACCOUNT),
+        fixture.mail).available()).isTrue();
   }
 
   @Test
@@ -212,6 +222,24 @@ class GmailPushChannelTest {
     String other = fixture.gmail().pushToken("https://elsewhere.test/push", Instant.now(), Instant.now().plusSeconds(3600));
 
     assertThat(post("Bearer " + other, envelope(notificationOf(ada.emailAddress()))).statusCode()).isEqualTo(403);
+    assertNothingReachedTheInbox();
+  }
+
+  @Test
+  void aGoogleSignedTokenOfAnotherServiceAccountIsRefused() throws Exception {
+    String stranger = fixture.gmail().pushToken(AUDIENCE, "pusher@another-project.iam.gserviceaccount.com", true,
+        Instant.now(), Instant.now().plusSeconds(3600));
+
+    assertThat(post("Bearer " + stranger, envelope(notificationOf(ada.emailAddress()))).statusCode()).isEqualTo(403);
+    assertNothingReachedTheInbox();
+  }
+
+  @Test
+  void aTokenWhoseEmailIsNotVerifiedIsRefused() throws Exception {
+    String unverified = fixture.gmail().pushToken(AUDIENCE, GmailSandbox.PUSH_SERVICE_ACCOUNT, false,
+        Instant.now(), Instant.now().plusSeconds(3600));
+
+    assertThat(post("Bearer " + unverified, envelope(notificationOf(ada.emailAddress()))).statusCode()).isEqualTo(403);
     assertNothingReachedTheInbox();
   }
 

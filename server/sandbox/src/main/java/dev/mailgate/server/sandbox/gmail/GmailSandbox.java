@@ -222,7 +222,17 @@ public final class GmailSandbox {
 
   /** A push token as the sandbox signs them, for tests of what a receiver refuses (other audiences, expired). */
   public String pushToken(String audience, Instant issuedAt, Instant expiry) {
-    return pushes.token(audience, issuedAt, expiry);
+    return pushes.token(audience, PUSH_SERVICE_ACCOUNT, true, issuedAt, expiry);
+  }
+
+  /**
+   * A push token signed with the sandbox's key but naming {@code serviceAccount} in its
+   * {@code email} claim, with {@code email_verified} as given: what a push subscription of another
+   * Google Cloud project (anyone's) would send, for tests of a receiver that checks the account.
+   */
+  public String pushToken(String audience, String serviceAccount, boolean emailVerified, Instant issuedAt,
+      Instant expiry) {
+    return pushes.token(audience, serviceAccount, emailVerified, issuedAt, expiry);
   }
 
   /**

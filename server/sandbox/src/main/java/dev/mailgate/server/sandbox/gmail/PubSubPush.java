@@ -153,7 +153,7 @@ final class PubSubPush {
     return "projects/" + parts[1] + "/subscriptions/" + parts[3] + "-push";
   }
 
-  String token(String audience, Instant issuedAt, Instant expiry) {
-    return signer.token(audience, issuedAt, expiry);
+  String token(String audience, String serviceAccount, boolean emailVerified, Instant issuedAt, Instant expiry) {
+    return signer.token(audience, serviceAccount, emailVerified, issuedAt, expiry);
   }
 }

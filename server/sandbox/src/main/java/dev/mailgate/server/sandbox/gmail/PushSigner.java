@@ -31,6 +31,8 @@ final class PushSigner {
   /** The service account the sandbox's push subscription authenticates as. */
   static final String SERVICE_ACCOUNT = "gmail-push@mailgate-sandbox.iam.gserviceaccount.com";
   private static final String SERVICE_ACCOUNT_ID = "104857600000000000001";
+  /** The unique id ({@code sub}, {@code azp}) of any other service account a test names. */
+  private static final String OTHER_ACCOUNT_ID = "104857600000000000002";
   private static final String KEY_STORE = "push-signer.p12";
   private static final char[] KEY_STORE_PASSWORD = "sandbox-only".toCharArray();
   private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
@@ -65,16 +67,22 @@ final class PushSigner {
 
   /** A push token for {@code audience}, issued at {@code issuedAt}, expiring at {@code expiry}. */
   String token(String audience, Instant issuedAt, Instant expiry) {
+    return token(audience, SERVICE_ACCOUNT, true, issuedAt, expiry);
+  }
+
+  /** As {@link #token(String, Instant, Instant)}, naming {@code serviceAccount}, verified or not. */
+  String token(String audience, String serviceAccount, boolean emailVerified, Instant issuedAt, Instant expiry) {
     JsonObject header = new JsonObject().put("alg", "RS256").put("kid", keyId).put("typ", "JWT");
+    String accountId = SERVICE_ACCOUNT.equals(serviceAccount) ? SERVICE_ACCOUNT_ID : OTHER_ACCOUNT_ID;
     JsonObject claims = new JsonObject()
         .put("aud", audience)
-        .put("azp", SERVICE_ACCOUNT_ID)
-        .put("email", SERVICE_ACCOUNT)
-        .put("email_verified", true)
+        .put("azp", accountId)
+        .put("email", serviceAccount)
+        .put("email_verified", emailVerified)
         .put("exp", expiry.getEpochSecond())
         .put("iat", issuedAt.getEpochSecond())
         .put("iss", ISSUER)
-        .put("sub", SERVICE_ACCOUNT_ID);
+        .put("sub", accountId);
     String signingInput = encode(header) + "." + encode(claims);
     try {
       Signature rs256 = Signature.getInstance("SHA256withRSA");

@@ -128,6 +128,14 @@ public final class GraphSandbox {
   }
 
   /**
+   * The clientState the subscription was created with (what each of its notifications carries), for
+   * tests that check where a subscriber keeps it; empty for an unknown subscription or one without.
+   */
+  public java.util.Optional<String> clientState(String subscriptionId) {
+    return subscriptions.any(subscriptionId).map(s -> s.clientState);
+  }
+
+  /**
    * Sends the subscription the lifecycle notification {@code lifecycleEvent}: {@code missed}
    * (notifications were lost), {@code reauthorizationRequired} (no change notifications until it
    * is renewed or reauthorized) or {@code subscriptionRemoved} (it is gone).

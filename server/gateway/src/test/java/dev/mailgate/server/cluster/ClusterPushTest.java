@@ -38,16 +38,14 @@ class ClusterPushTest {
   @RegisterExtension
   static final GatewayExtension gateway = new GatewayExtension(Map.of(), options -> {
     try {
-      TestPostgres postgres = TestPostgres.get();
-      postgres.createDatabase(COORDINATION);
-      String credentials = postgres.password().isEmpty() ? postgres.user() : postgres.user() + ":" + postgres.password();
+      String coordination = TestPostgres.get().createDatabaseUri(COORDINATION);
       return options
           .withWatch(WatchPolicy.DEFAULT.withIntervals(Duration.ofHours(1), Duration.ofHours(1), Duration.ofSeconds(2))
               .withPush("http://127.0.0.1:" + options.port(), Optional.of("projects/mailgate-test/topics/mailbox"),
                   options.watch().gmailPushCertsUrl())
               .withGmailPushServiceAccount(GmailSandbox.PUSH_SERVICE_ACCOUNT))
-          .withCluster(ClusterPolicy.SOLO.withCoordinationDb("postgresql://" + credentials + "@" + postgres.host() + ":"
-              + postgres.port() + "/" + COORDINATION).withTiming(Duration.ofSeconds(3), Duration.ofMillis(500)));
+          .withCluster(ClusterPolicy.SOLO.withCoordinationDb(coordination)
+              .withTiming(Duration.ofSeconds(3), Duration.ofMillis(500)));
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

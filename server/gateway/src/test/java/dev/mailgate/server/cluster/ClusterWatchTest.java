@@ -48,14 +48,12 @@ class ClusterWatchTest {
   @RegisterExtension
   static final GatewayExtension gateway = new GatewayExtension(Map.of(), options -> {
     try {
-      TestPostgres postgres = TestPostgres.get();
-      postgres.createDatabase(COORDINATION);
-      String credentials = postgres.password().isEmpty() ? postgres.user() : postgres.user() + ":" + postgres.password();
+      String coordination = TestPostgres.get().createDatabaseUri(COORDINATION);
       return options
           .withWatch(WatchPolicy.DEFAULT.withIntervals(Duration.ofMillis(500), Duration.ofSeconds(2)))
           .withEventStreams(new EventStreamPolicy(Duration.ofMinutes(30), Duration.ofSeconds(30), Duration.ofMinutes(1)))
-          .withCluster(ClusterPolicy.SOLO.withCoordinationDb("postgresql://" + credentials + "@" + postgres.host() + ":"
-              + postgres.port() + "/" + COORDINATION).withTiming(Duration.ofSeconds(3), Duration.ofMillis(500)));
+          .withCluster(ClusterPolicy.SOLO.withCoordinationDb(coordination)
+              .withTiming(Duration.ofSeconds(3), Duration.ofMillis(500)));
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

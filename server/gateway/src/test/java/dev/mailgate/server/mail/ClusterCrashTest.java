@@ -42,9 +42,7 @@ class ClusterCrashTest {
     String database = "clcrash_" + run;
     String coordination = "clcoord_" + run;
     postgres.createDatabase(database);
-    postgres.createDatabase(coordination);
-    String credentials = postgres.password().isEmpty() ? postgres.user() : postgres.user() + ":" + postgres.password();
-    String coordinationUri = "postgresql://" + credentials + "@" + postgres.host() + ":" + postgres.port() + "/" + coordination;
+    String coordinationUri = postgres.createDatabaseUri(coordination);
     Path dir = Files.createTempDirectory("mailgate-cluster-crash");
     Path tenants = Files.createDirectories(dir.resolve("tenants"));
     Files.writeString(tenants.resolve("acme.yaml"), TestGateway.tenantYaml("acme", database, TestGateway.ACME_KEY));

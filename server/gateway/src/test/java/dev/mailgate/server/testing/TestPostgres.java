@@ -74,6 +74,13 @@ public final class TestPostgres {
     }
   }
 
+  /** Creates a new, empty database and answers its {@code postgresql://} URI (a coordination database). */
+  public String createDatabaseUri(String name) throws Exception {
+    createDatabase(name);
+    String credentials = password.isEmpty() ? user : user + ":" + password;
+    return "postgresql://" + credentials + "@" + host + ":" + port + "/" + name;
+  }
+
   /** A JDBC connection to one database, for asserting what the gateway stored. */
   public Connection jdbc(String database) throws Exception {
     return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/" + database, user, password);

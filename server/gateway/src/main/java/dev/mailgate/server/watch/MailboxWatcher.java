@@ -416,8 +416,11 @@ public final class MailboxWatcher implements PushInbox {
     if (tenant == null || stopped) {
       return;
     }
-    if (listed == null || !listed.keySet().containsAll(epochs.keySet())) {
-      refresh(tenantId);
+    if (listed == null) {
+      return; // not listed yet: its first refresh watches what this node holds by then
+    }
+    if (!listed.keySet().containsAll(epochs.keySet())) {
+      refresh(tenantId); // connected elsewhere since this node's last refresh
       return;
     }
     tenant.cipher().compose(cipher -> tenant.withDatabase(db -> stored(db, cipher, epochs)))

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 final class ClusterChannel {
 
   private static final Logger log = LoggerFactory.getLogger(ClusterChannel.class);
-  private static final long BATCH_MILLIS = 10;
+  /** At most this often a statement per channel and node (20 a second), however busy the node is. */
+  private static final long BATCH_MILLIS = 50;
   /** Beyond this many messages waiting to be sent, more are dropped. */
   private static final int MAX_PENDING = 10_000;
   /** PostgreSQL refuses NOTIFY payloads of 8,000 bytes or more. */

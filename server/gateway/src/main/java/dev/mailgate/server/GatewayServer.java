@@ -5,6 +5,9 @@ import dev.mailgate.server.api.MailApi;
 import dev.mailgate.server.api.ReportApi;
 import dev.mailgate.server.api.RpcBinder;
 import dev.mailgate.server.api.UserApi;
+import dev.mailgate.server.api.WebhookApi;
+import dev.mailgate.server.api.WebhookBodies;
+import dev.mailgate.server.webhook.Webhooks;
 import dev.mailgate.server.auth.CallerResolver;
 import dev.mailgate.server.limits.CallLimits;
 import dev.mailgate.server.grpc.ServerReflection;
@@ -84,15 +87,17 @@ public final class GatewayServer {
   private final TenantRegistry tenants;
   private final TenantCipherLoader ciphers;
   private final MailboxWatcher watcher;
+  private final Webhooks webhooks;
   private final int port;
   private final String deployment;
 
-  private GatewayServer(Vertx vertx, TenantRegistry tenants, TenantCipherLoader ciphers, MailboxWatcher watcher, int port,
-      String deployment) {
+  private GatewayServer(Vertx vertx, TenantRegistry tenants, TenantCipherLoader ciphers, MailboxWatcher watcher,
+      Webhooks webhooks, int port, String deployment) {
     this.vertx = vertx;
     this.tenants = tenants;
     this.ciphers = ciphers;
     this.watcher = watcher;
+    this.webhooks = webhooks;
     this.port = port;
     this.deployment = deployment;
   }
@@ -138,11 +143,15 @@ public final class GatewayServer {
     MailApi mail = new MailApi(mailboxAccess, new CombinedSearch(mailboxAccess),
         new SendService(vertx, mailboxAccess, new SendRequestStore(), new SendLog(), options.sendPolicy()), events);
 
+    Webhooks webhooks = Webhooks.create(vertx, tenants, eventLog, eventWakeups, new WebhookBodies(), options.egress(),
+        options.webhooks());
+
     List<Service> services = List.of(
         new UserApi(new UserService(users, grants)).service(binder),
         new ConnectionApi(connectionService).service(binder),
         mail.service(binder),
         new ReportApi(users, new SendReports()).service(binder),
+        new WebhookApi(webhooks.service()).service(binder),
         HealthService.create(vertx),
         ServerReflection.v1(),
         ServerReflection.v1alpha());
@@ -190,8 +199,9 @@ public final class GatewayServer {
             new IllegalStateException("the serving event loops bound different ports: " + ports)));
       }
       watcher.start();
+      webhooks.dispatcher().start();
       return Future.succeededFuture(
-          new GatewayServer(vertx, tenants, ciphers, watcher, ports.iterator().next(), deployment));
+          new GatewayServer(vertx, tenants, ciphers, watcher, webhooks, ports.iterator().next(), deployment));
     });
   }
 
@@ -225,9 +235,14 @@ public final class GatewayServer {
     return watcher;
   }
 
-  /** Stops watching and accepting calls, then closes every tenant pool. */
+  /** Webhook endpoints and their delivery. */
+  public Webhooks webhooks() {
+    return webhooks;
+  }
+
+  /** Stops watching, delivering and accepting calls, then closes every tenant pool. */
   public Future<Void> close() {
-    return watcher.stop().eventually(() -> vertx.undeploy(deployment)).eventually(watcher::closeProviders)
+    return watcher.stop().eventually(() -> webhooks.dispatcher().stop()).eventually(() -> vertx.undeploy(deployment)).eventually(watcher::closeProviders)
         .eventually(tenants::close).eventually(ciphers::close);
   }
 }

@@ -68,6 +68,9 @@ public final class DevCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin
   WatchOptions watching;
 
+  @picocli.CommandLine.Mixin
+  dev.mailgate.server.cli.WebhookOptions webhooks;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -109,7 +112,7 @@ public final class DevCommand implements Callable<Integer> {
         .withGmailRootUrl(providers.gmailRootUrl())
         .withGraphRootUrl(providers.graphRootUrl())
         .withEgress(EgressPolicy.strict().allowingLoopback());
-    options = watching.applyTo(tuning.applyTo(options));
+    options = webhooks.applyTo(watching.applyTo(tuning.applyTo(options)));
     boolean localPush = options.watch().publicUrl().isEmpty() && sandboxUrl == null;
     if (localPush) {
       // The in-process sandboxes push to this gateway: Graph to the URL each subscription names,

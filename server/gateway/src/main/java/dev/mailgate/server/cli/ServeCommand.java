@@ -71,6 +71,9 @@ public final class ServeCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin
   WatchOptions watching;
 
+  @picocli.CommandLine.Mixin
+  WebhookOptions webhooks;
+
   private OAuthProviders endpoints() {
     try {
       return OAuthProviders.defaults().overriding(oauthEndpoints);
@@ -92,8 +95,8 @@ public final class ServeCommand implements Callable<Integer> {
         GatewayOptions.DEFAULT_DATABASE_IDLE_TIMEOUT, AccessLog.ALL, GatewayOptions.DEFAULT_EVENT_LOOPS,
         EgressPolicy.strict(), OutboundTimeouts.DEFAULT, MemoryBounds.DEFAULT, true,
         dev.mailgate.server.mail.SendPolicy.DEFAULT, dev.mailgate.server.events.EventStreamPolicy.DEFAULT,
-        dev.mailgate.server.watch.WatchPolicy.DEFAULT);
-    options = watching.applyTo(tuning.applyTo(options));
+        dev.mailgate.server.watch.WatchPolicy.DEFAULT, dev.mailgate.server.webhook.WebhookPolicy.DEFAULT);
+    options = webhooks.applyTo(watching.applyTo(tuning.applyTo(options)));
     GatewayServer server = GatewayProcess.start(options, tenants, () -> {});
     spec.commandLine().getOut().printf("Mailgate ready on %s:%d (%s), tenants: %s%n", host, server.port(),
         options.tls() ? "TLS" : "h2c", String.join(", ", server.tenants().ids()));

@@ -1,12 +1,14 @@
 package dev.mailgate.server.crypto;
 
 /**
- * Which stored secret of a connection a ciphertext holds. Part of the associated data, so a
+ * Which stored secret of a connection (or, for {@link #WEBHOOK_SECRET}, of a webhook endpoint: its
+ * id takes the connection id's place) a ciphertext holds. Part of the associated data, so a
  * ciphertext of one field never decrypts as another. Renaming a constant makes every stored
  * ciphertext of that field unreadable.
  */
 public enum SecretField {
   ACCESS_TOKEN,
   REFRESH_TOKEN,
-  PASSWORD
+  PASSWORD,
+  WEBHOOK_SECRET
 }

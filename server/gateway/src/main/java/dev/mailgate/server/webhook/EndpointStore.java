@@ -29,7 +29,7 @@ final class EndpointStore {
       INSERT INTO {schema}.webhook_endpoints (id, url, event_types, user_ids, enabled, secret, position_tx_id, position_id)
       SELECT $1, $2, $3, $4, $5, $6, pg_snapshot_xmin(pg_current_snapshot()), 0
       FROM {schema}.mailbox_event_retention
-      RETURNING """ + COLUMNS;
+      RETURNING""" + " " + COLUMNS;
   private static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM {schema}.webhook_endpoints WHERE id = $1";
   private static final String SELECT_PAGE =
       "SELECT " + COLUMNS + " FROM {schema}.webhook_endpoints WHERE id > $1 ORDER BY id LIMIT $2";
@@ -37,13 +37,13 @@ final class EndpointStore {
       UPDATE {schema}.webhook_endpoints SET url = $2, event_types = $3, user_ids = $4, enabled = $5,
         disabled_reason = CASE WHEN $5 THEN NULL ELSE disabled_reason END, update_time = now()
       WHERE id = $1
-      RETURNING """ + COLUMNS;
+      RETURNING""" + " " + COLUMNS;
   private static final String DELETE = "DELETE FROM {schema}.webhook_endpoints WHERE id = $1";
   private static final String ROTATE = """
       UPDATE {schema}.webhook_endpoints SET previous_secret = secret, secret = $2,
         previous_secret_expire_time = now() + $3::bigint * interval '1 millisecond', update_time = now()
       WHERE id = $1
-      RETURNING """ + COLUMNS;
+      RETURNING""" + " " + COLUMNS;
   private static final String DISABLE = """
       UPDATE {schema}.webhook_endpoints SET enabled = false, disabled_reason = $2, update_time = now()
       WHERE id = $1 AND enabled""";

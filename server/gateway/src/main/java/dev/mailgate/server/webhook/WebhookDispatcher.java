@@ -59,20 +59,34 @@ public final class WebhookDispatcher {
     this.policy = policy;
   }
 
-  /** Starts every tenant's loop, spread over the first moments so that they do not all query at once. */
+  /**
+   * Starts every tenant's loop (unless the policy waits for a webhook call to touch a tenant), spread
+   * over the first moments so that they do not all query at once.
+   */
   public void start() {
+    if (!policy.scanAllTenants()) {
+      return;
+    }
     long spread = Math.max(1, Math.min(policy.idleInterval().toMillis(), 2_000));
     for (String id : tenants.ids()) {
-      TenantLoop loop = new TenantLoop(id);
-      loops.put(id, loop);
+      TenantLoop loop = loops.computeIfAbsent(id, TenantLoop::new);
       vertx.setTimer(1 + ThreadLocalRandom.current().nextLong(spread), t -> loop.run());
     }
   }
 
   /** Something changed for the tenant's webhooks on this node (an endpoint, a test event, a replay): run now. */
   public void kick(String tenantId) {
-    TenantLoop loop = loops.get(tenantId);
-    if (loop != null) {
+    if (stopped || tenants.find(tenantId).isEmpty()) {
+      return;
+    }
+    boolean[] created = {false};
+    TenantLoop loop = loops.computeIfAbsent(tenantId, id -> {
+      created[0] = true;
+      return new TenantLoop(id);
+    });
+    if (created[0]) {
+      vertx.runOnContext(v -> loop.run());
+    } else {
       loop.wake();
     }
   }
@@ -121,7 +135,7 @@ public final class WebhookDispatcher {
           log.warn("tenant={} webhook delivery cycle failed: {}", tenantId, done.cause().toString());
         }
         Duration wait = busy ? Duration.ZERO
-            : done.succeeded() && done.result() == Cycle.IDLE ? policy.idleInterval() : policy.pollInterval();
+            : done.failed() || done.result() == Cycle.IDLE ? policy.idleInterval() : policy.pollInterval();
         Promise<Void> next = Promise.promise();
         synchronized (this) {
           running = false;

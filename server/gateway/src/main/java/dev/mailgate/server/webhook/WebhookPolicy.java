@@ -17,17 +17,19 @@ import java.util.List;
  * @param maxBodyBytes the largest body sent; larger events lose their message summary's bulky parts
  * @param defaultGracePeriod how long a rotated-out secret keeps signing unless the caller says otherwise
  * @param retention how long finished (succeeded or dead-lettered) deliveries stay listed
+ * @param scanAllTenants whether every tenant is checked from the start (production: another node may have
+ *     created the endpoints); otherwise a tenant is checked once a webhook call on this node touched it
  */
 public record WebhookPolicy(List<Duration> retrySchedule, double jitter, Duration attemptTimeout,
     Duration pollInterval, Duration idleInterval, int batchSize, int maxInFlight, int maxBodyBytes,
-    Duration defaultGracePeriod, Duration retention) {
+    Duration defaultGracePeriod, Duration retention, boolean scanAllTenants) {
 
   /** 5 s, 5 min, 30 min, 2 h, 8 h, 24 h, 36 h: about three days from the first attempt to the last. */
   public static final List<Duration> DEFAULT_SCHEDULE = List.of(Duration.ofSeconds(5), Duration.ofMinutes(5),
       Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofHours(8), Duration.ofHours(24), Duration.ofHours(36));
 
   public static final WebhookPolicy DEFAULT = new WebhookPolicy(DEFAULT_SCHEDULE, 0.2, Duration.ofSeconds(15),
-      Duration.ofSeconds(1), Duration.ofSeconds(30), 32, 64, 20_000, Duration.ofHours(24), Duration.ofDays(7));
+      Duration.ofSeconds(1), Duration.ofSeconds(30), 32, 64, 20_000, Duration.ofHours(24), Duration.ofDays(7), true);
 
   public WebhookPolicy {
     retrySchedule = List.copyOf(retrySchedule);
@@ -42,13 +44,19 @@ public record WebhookPolicy(List<Duration> retrySchedule, double jitter, Duratio
   /** This policy with another retry schedule (tests and dev mode use seconds). */
   public WebhookPolicy withRetrySchedule(List<Duration> schedule) {
     return new WebhookPolicy(schedule, jitter, attemptTimeout, pollInterval, idleInterval, batchSize, maxInFlight,
-        maxBodyBytes, defaultGracePeriod, retention);
+        maxBodyBytes, defaultGracePeriod, retention, scanAllTenants);
   }
 
   /** This policy with other check intervals. */
   public WebhookPolicy withIntervals(Duration poll, Duration idle) {
     return new WebhookPolicy(retrySchedule, jitter, attemptTimeout, poll, idle, batchSize, maxInFlight,
-        maxBodyBytes, defaultGracePeriod, retention);
+        maxBodyBytes, defaultGracePeriod, retention, scanAllTenants);
+  }
+
+  /** This policy checking every tenant from the start, or only those a webhook call on this node touched. */
+  public WebhookPolicy withScanAllTenants(boolean all) {
+    return new WebhookPolicy(retrySchedule, jitter, attemptTimeout, pollInterval, idleInterval, batchSize, maxInFlight,
+        maxBodyBytes, defaultGracePeriod, retention, all);
   }
 
   /** How many attempts a delivery gets in all. */

@@ -60,7 +60,7 @@ class WebhookServiceTest {
 
   @RegisterExtension
   static final GatewayExtension gateway = new GatewayExtension(Map.of(), options -> options.withWebhooks(
-      WebhookPolicy.DEFAULT.withRetrySchedule(List.of(Duration.ofMillis(300), Duration.ofMillis(300),
+      options.webhooks().withRetrySchedule(List.of(Duration.ofMillis(300), Duration.ofMillis(300),
           Duration.ofMillis(300))).withIntervals(Duration.ofMillis(100), Duration.ofMillis(500))));
 
   private WebhookServiceGrpc.WebhookServiceBlockingStub webhooks() {
@@ -198,6 +198,36 @@ class WebhookServiceTest {
       assertThat(dead.get(0).getAttempts()).isEqualTo(4);
       assertThat(dead.get(0).getLastStatusCode()).isEqualTo(503);
       assertThat(dead.get(0).getLastError()).contains("503");
+    }
+  }
+
+  @Test
+  void twoGatewaysOnOneDatabaseShareTheDeliveriesInOrderWithoutDuplicates() throws Exception {
+    try (TestReceiver receiver = new TestReceiver();
+        TestGateway.Sibling sibling = gateway.get().startSibling(options -> options.withWebhooks(
+            options.webhooks().withScanAllTenants(true)))) {
+      List<ConnectionRecord> connections = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        connections.add(newConnection("shared"));
+      }
+      create(receiver.url(), connections.stream().map(ConnectionRecord::userId).toList());
+      Map<String, List<Long>> appended = new java.util.HashMap<>();
+      for (int round = 0; round < 5; round++) {
+        for (ConnectionRecord connection : connections) {
+          appended.computeIfAbsent(connection.id().toString(), c -> new ArrayList<>())
+              .addAll(appendAdded(connection, 2));
+        }
+      }
+      List<TestReceiver.Received> accepted = receiver.awaitAccepted(40, WAIT);
+      Thread.sleep(500);
+      Map<String, List<Long>> received = new java.util.HashMap<>();
+      for (TestReceiver.Received r : receiver.accepted()) {
+        MailboxEvent event = parse(r.body());
+        received.computeIfAbsent(event.getConnectionId(), c -> new ArrayList<>()).add(event.getSequence());
+      }
+      assertThat(accepted).hasSize(40);
+      assertThat(receiver.accepted().stream().map(TestReceiver.Received::id).distinct()).hasSize(40);
+      assertThat(received).isEqualTo(appended);
     }
   }
 

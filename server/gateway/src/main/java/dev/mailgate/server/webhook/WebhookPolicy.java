@@ -59,6 +59,12 @@ public record WebhookPolicy(List<Duration> retrySchedule, double jitter, Duratio
         maxBodyBytes, defaultGracePeriod, retention, all);
   }
 
+  /** This policy with another limit on one attempt (tests use short ones). */
+  public WebhookPolicy withAttemptTimeout(Duration timeout) {
+    return new WebhookPolicy(retrySchedule, jitter, timeout, pollInterval, idleInterval, batchSize, maxInFlight,
+        maxBodyBytes, defaultGracePeriod, retention, scanAllTenants);
+  }
+
   /** How many attempts a delivery gets in all. */
   public int maxAttempts() {
     return retrySchedule.size() + 1;

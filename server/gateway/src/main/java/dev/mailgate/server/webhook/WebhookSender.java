@@ -28,12 +28,14 @@ import java.util.concurrent.TimeUnit;
  */
 final class WebhookSender {
 
+  private final Vertx vertx;
   private final HttpClient http;
   private final BlockingPool resolver;
   private final EgressPolicy egress;
   private final WebhookPolicy policy;
 
   WebhookSender(Vertx vertx, EgressPolicy egress, WebhookPolicy policy) {
+    this.vertx = vertx;
     this.egress = egress;
     this.policy = policy;
     int timeout = (int) policy.attemptTimeout().toMillis();
@@ -43,7 +45,7 @@ final class WebhookSender {
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
         .setForceSni(true)
         .setVerifyHost(true)
-        .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(4));
+        .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(4).setMaxWaitQueueSize(policy.maxInFlight()));
     this.resolver = new BlockingPool(vertx, "mailgate-webhook-dns", 4, policy.maxInFlight());
   }
 
@@ -85,14 +87,20 @@ final class WebhookSender {
         .putHeader("webhook-timestamp", Long.toString(timestamp))
         .putHeader("webhook-signature", signature);
     long timeout = policy.attemptTimeout().toMillis();
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
     return http.request(request)
-        .compose(sent -> sent.send(body))
-        .compose(response -> {
-          response.handler(ignored -> { });
-          return response.end().map(ended -> AttemptResult.answered(response.statusCode()));
+        .compose(sent -> {
+          // The whole attempt, answer included, within the timeout: past it the request is reset.
+          long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+          long timer = vertx.setTimer(left, t -> sent.reset());
+          return sent.send(body)
+              .compose(response -> {
+                response.handler(ignored -> { });
+                return response.end().map(ended -> AttemptResult.answered(response.statusCode()));
+              })
+              .andThen(done -> vertx.cancelTimer(timer));
         })
-        .timeout(timeout, TimeUnit.MILLISECONDS)
-        .otherwise(error -> AttemptResult.failed(error instanceof java.util.concurrent.TimeoutException
+        .otherwise(error -> AttemptResult.failed(System.nanoTime() - deadline >= 0
             ? "no answer within " + policy.attemptTimeout().toSeconds() + " s"
             : "the request failed: " + error.getClass().getSimpleName() + ": " + error.getMessage()));
   }

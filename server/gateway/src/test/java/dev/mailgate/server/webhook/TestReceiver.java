@@ -25,12 +25,21 @@ final class TestReceiver implements AutoCloseable {
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final Deque<Integer> answers = new ArrayDeque<>();
   private volatile int otherwise = 200;
+  private volatile long firstDelayMillis;
+  private final java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
 
   TestReceiver() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
     server.setExecutor(threads);
     server.createContext("/", exchange -> {
       String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      if (started.getAndIncrement() == 0 && firstDelayMillis > 0) {
+        try {
+          Thread.sleep(firstDelayMillis);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       int status;
       synchronized (answers) {
         status = answers.isEmpty() ? otherwise : answers.poll();
@@ -53,6 +62,12 @@ final class TestReceiver implements AutoCloseable {
     synchronized (answers) {
       answers.addAll(List.of(statuses));
     }
+    return this;
+  }
+
+  /** Answers the first request only after this long. */
+  TestReceiver delayFirst(Duration delay) {
+    firstDelayMillis = delay.toMillis();
     return this;
   }
 

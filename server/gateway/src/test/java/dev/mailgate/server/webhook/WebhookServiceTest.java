@@ -61,7 +61,8 @@ class WebhookServiceTest {
   @RegisterExtension
   static final GatewayExtension gateway = new GatewayExtension(Map.of(), options -> options.withWebhooks(
       options.webhooks().withRetrySchedule(List.of(Duration.ofMillis(300), Duration.ofMillis(300),
-          Duration.ofMillis(300))).withIntervals(Duration.ofMillis(100), Duration.ofMillis(500))));
+          Duration.ofMillis(300))).withIntervals(Duration.ofMillis(100), Duration.ofMillis(500))
+      .withAttemptTimeout(Duration.ofSeconds(2))));
 
   private WebhookServiceGrpc.WebhookServiceBlockingStub webhooks() {
     return WebhookServiceGrpc.newBlockingStub(gateway.get().channel()).withInterceptors(TestGateway.acme());
@@ -178,6 +179,21 @@ class WebhookServiceTest {
       WebhookDelivery first = listed.get(listed.size() - 1);
       assertThat(first.getAttempts()).isEqualTo(3);
       assertThat(first.getStatus()).isEqualTo(WebhookDeliveryStatus.WEBHOOK_DELIVERY_STATUS_SUCCEEDED);
+    }
+  }
+
+  @Test
+  void anAnswerAfterTheAttemptTimeoutIsAFailureAndTheEventIsSentAgain() throws Exception {
+    try (TestReceiver receiver = new TestReceiver().delayFirst(Duration.ofSeconds(3))) {
+      ConnectionRecord connection = newConnection("slow");
+      String id = create(receiver.url(), List.of(connection.userId())).getWebhookEndpoint().getWebhookEndpointId();
+      appendAdded(connection, 1);
+      List<TestReceiver.Received> accepted = receiver.awaitAccepted(2, WAIT);
+      assertThat(accepted).hasSize(2);
+      assertThat(accepted.get(0).id()).isEqualTo(accepted.get(1).id());
+      WebhookDelivery delivery = awaitDeliveries(id, 1).get(0);
+      assertThat(delivery.getStatus()).isEqualTo(WebhookDeliveryStatus.WEBHOOK_DELIVERY_STATUS_SUCCEEDED);
+      assertThat(delivery.getAttempts()).isEqualTo(2);
     }
   }
 

@@ -52,10 +52,10 @@ final class EndpointStore {
       UPDATE {schema}.webhook_endpoints SET position_tx_id = $2::text::xid8, position_id = $3
       WHERE id = $1 AND (position_tx_id, position_id) > ($2::text::xid8, $3::bigint)""";
   private static final String ANY_ENABLED = "SELECT EXISTS (SELECT 1 FROM {schema}.webhook_endpoints WHERE enabled) AS any";
-  /** The enabled endpoints no other node is queueing for, held until the transaction ends. */
+  /** The next enabled endpoints after an id that no other node is queueing for, held until the transaction ends. */
   private static final String CLAIM_FOR_QUEUEING = """
       SELECT id, event_types, user_ids, position_tx_id::text AS position_tx_id, position_id
-      FROM {schema}.webhook_endpoints WHERE enabled ORDER BY update_time LIMIT $1 FOR UPDATE SKIP LOCKED""";
+      FROM {schema}.webhook_endpoints WHERE enabled AND id > $2 ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED""";
   private static final String MOVE = """
       UPDATE {schema}.webhook_endpoints SET position_tx_id = $2::text::xid8, position_id = $3 WHERE id = $1""";
 
@@ -113,8 +113,9 @@ final class EndpointStore {
     return db.preparedQuery(ANY_ENABLED).execute().map(rows -> rows.iterator().next().getBoolean("any"));
   }
 
-  Future<List<Queueing>> claimForQueueing(SqlClient tx, int limit) {
-    return tx.preparedQuery(CLAIM_FOR_QUEUEING).execute(Tuple.of(limit)).map(rows -> {
+  /** Up to {@code limit} enabled endpoints with ids above {@code after}, skipping those another node holds. */
+  Future<List<Queueing>> claimForQueueing(SqlClient tx, UUID after, int limit) {
+    return tx.preparedQuery(CLAIM_FOR_QUEUEING).execute(Tuple.of(limit, after)).map(rows -> {
       List<Queueing> claimed = new ArrayList<>();
       for (Row row : rows) {
         claimed.add(new Queueing(row.getUUID("id"), types(row), List.of(row.getArrayOfStrings("user_ids")),

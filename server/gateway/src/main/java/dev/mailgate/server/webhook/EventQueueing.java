@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,17 +39,28 @@ final class EventQueueing {
     this.policy = policy;
   }
 
-  /** Queues the next events of up to a batch of endpoints; true if some endpoint has more to read at once. */
+  /**
+   * Queues the next events of every enabled endpoint, a batch of endpoints per transaction in id
+   * order; true if some endpoint has more to read at once.
+   */
   Future<Boolean> queue(Tenant tenant) {
-    return tenant.cipher().compose(cipher -> tenant.withTransaction(tx ->
-        endpoints.claimForQueueing(tx, policy.batchSize()).compose(claimed -> {
-          Future<Boolean> more = Future.succeededFuture(false);
-          for (EndpointStore.Queueing endpoint : claimed) {
-            more = more.compose(before -> queueOne(tenant, tx, cipher, endpoint).map(full -> before || full));
-          }
-          return more;
-        })));
+    return tenant.cipher().compose(cipher -> queueAfter(tenant, cipher, DeliveryStore.NO_CONNECTION, false));
   }
+
+  private Future<Boolean> queueAfter(Tenant tenant, TokenCipher cipher, UUID after, boolean moreSoFar) {
+    return tenant.withTransaction(tx -> endpoints.claimForQueueing(tx, after, policy.batchSize()).compose(claimed -> {
+      Future<Boolean> more = Future.succeededFuture(false);
+      for (EndpointStore.Queueing endpoint : claimed) {
+        more = more.compose(before -> queueOne(tenant, tx, cipher, endpoint).map(full -> before || full));
+      }
+      return more.map(full -> new Page(full, claimed.size() < policy.batchSize() ? null
+          : claimed.get(claimed.size() - 1).id()));
+    })).compose(page -> page.last() == null ? Future.succeededFuture(moreSoFar || page.more())
+        : queueAfter(tenant, cipher, page.last(), moreSoFar || page.more()));
+  }
+
+  /** What one transaction's batch of endpoints left: more events to read, and the last endpoint if a batch may follow. */
+  private record Page(boolean more, UUID last) {}
 
   private Future<Boolean> queueOne(Tenant tenant, SqlClient tx, TokenCipher cipher, EndpointStore.Queueing endpoint) {
     EventScope scope = EventScope.tenant(endpoint.userIds(), List.of(), endpoint.eventTypes());

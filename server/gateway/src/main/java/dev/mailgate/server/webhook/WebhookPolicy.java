@@ -65,6 +65,12 @@ public record WebhookPolicy(List<Duration> retrySchedule, double jitter, Duratio
         maxBodyBytes, defaultGracePeriod, retention, scanAllTenants);
   }
 
+  /** This policy with another batch size (tests use small ones to page through endpoints and deliveries). */
+  public WebhookPolicy withBatchSize(int size) {
+    return new WebhookPolicy(retrySchedule, jitter, attemptTimeout, pollInterval, idleInterval, size, maxInFlight,
+        maxBodyBytes, defaultGracePeriod, retention, scanAllTenants);
+  }
+
   /** How many attempts a delivery gets in all. */
   public int maxAttempts() {
     return retrySchedule.size() + 1;

@@ -52,7 +52,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * WebhookService through gRPC on the production wiring, with receivers on loopback (the test
  * gateway's egress policy is dev mode's: loopback allowed, names resolved only through the test's
- * table, nothing leaves this machine) and retries a few hundred milliseconds apart.
+ * table, nothing leaves this machine), retries a few hundred milliseconds apart, and batches of 3
+ * (so that queueing pages through the class's many endpoints, and claims through deliveries).
  */
 class WebhookServiceTest {
 
@@ -62,7 +63,7 @@ class WebhookServiceTest {
   static final GatewayExtension gateway = new GatewayExtension(Map.of(), options -> options.withWebhooks(
       options.webhooks().withRetrySchedule(List.of(Duration.ofMillis(300), Duration.ofMillis(300),
           Duration.ofMillis(300))).withIntervals(Duration.ofMillis(100), Duration.ofMillis(500))
-      .withAttemptTimeout(Duration.ofSeconds(2))));
+      .withAttemptTimeout(Duration.ofSeconds(2)).withBatchSize(3)));
 
   private WebhookServiceGrpc.WebhookServiceBlockingStub webhooks() {
     return WebhookServiceGrpc.newBlockingStub(gateway.get().channel()).withInterceptors(TestGateway.acme());

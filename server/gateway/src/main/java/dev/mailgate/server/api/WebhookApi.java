@@ -66,7 +66,8 @@ public final class WebhookApi {
     List<EventType> types = types(checks, endpoint.getEventTypesList());
     users(checks, endpoint.getUserIdsList());
     checks.orThrow();
-    return webhooks.create(caller.tenant(), endpoint.getUrl(), types, endpoint.getUserIdsList(), endpoint.getEnabled())
+    boolean enabled = !endpoint.hasEnabled() || endpoint.getEnabled();
+    return webhooks.create(caller.tenant(), endpoint.getUrl(), types, endpoint.getUserIdsList(), enabled)
         .map(created -> CreateWebhookEndpointResponse.newBuilder()
             .setWebhookEndpoint(WebhookProtos.endpoint(created.endpoint()))
             .setSecret(created.secret())

@@ -71,12 +71,14 @@ class WebhookServiceTest {
 
   @Test
   void endpointsAreCreatedListedReadUpdatedRotatedAndDeleted() {
-    CreateWebhookEndpointResponse created = create("https://127.0.0.1:9/created", List.of("someone"),
-        MailboxEventType.MAILBOX_EVENT_TYPE_MESSAGE_ADDED);
+    CreateWebhookEndpointResponse created = webhooks().createWebhookEndpoint(CreateWebhookEndpointRequest.newBuilder()
+        .setWebhookEndpoint(WebhookEndpoint.newBuilder().setUrl("https://127.0.0.1:9/created").addUserIds("someone")
+            .addEventTypes(MailboxEventType.MAILBOX_EVENT_TYPE_MESSAGE_ADDED))
+        .build());
     WebhookEndpoint endpoint = created.getWebhookEndpoint();
     assertThat(created.getSecret()).startsWith("whsec_");
     assertThat(Base64.getDecoder().decode(created.getSecret().substring(6))).hasSize(24);
-    assertThat(endpoint.getEnabled()).isTrue();
+    assertThat(endpoint.getEnabled()).as("enabled when the request leaves it unset").isTrue();
     assertThat(endpoint.getEventTypesList()).containsExactly(MailboxEventType.MAILBOX_EVENT_TYPE_MESSAGE_ADDED);
 
     String id = endpoint.getWebhookEndpointId();

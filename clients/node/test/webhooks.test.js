@@ -70,7 +70,27 @@ describe('webhooks in dev mode via the Node.js client', { timeout: 300_000 }, ()
     });
     acme = createClients({ address: gateway.address, ...ACME });
     connection = await connectSandboxGmail(acme, 'alice', 'alice@example.com');
+    await watcherIsLive();
   }, { timeout: 150_000 });
+
+  /**
+   * Waits until alice's new connection is watched: mail that arrives before the watcher took the
+   * mailbox's starting point produces no event, so a warm-up message is sent until one appears.
+   */
+  async function watcherIsLive() {
+    let { next_cursor: cursor } = await acme.mail.listMailboxEvents({ user_id: 'alice', connection_id: '-' });
+    const end = Date.now() + 60_000;
+    while (Date.now() < end) {
+      await mailAlice(`warm-up ${randomUUID().slice(0, 8)}`);
+      for (let i = 0; i < 20; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        const page = await acme.mail.listMailboxEvents({ user_id: 'alice', connection_id: '-', cursor });
+        cursor = page.next_cursor;
+        if (page.events.some((e) => e.message?.subject?.startsWith('warm-up'))) return;
+      }
+    }
+    throw new Error("alice's connection was not watched within 60 s");
+  }
 
   after(async () => {
     acme?.close();

@@ -26,6 +26,7 @@ const PROTO_FILES = [
   'mailgate/v1/connection_service.proto',
   'mailgate/v1/mail_service.proto',
   'mailgate/v1/report_service.proto',
+  'mailgate/v1/webhook_service.proto',
   'mailgate/v1/error_reason.proto',
 ];
 
@@ -71,10 +72,10 @@ export function mailgateInterceptor({ tenantId, apiKey, requestId } = {}) {
 }
 
 /**
- * Creates the four Mailgate service clients on one shared channel.
+ * Creates the five Mailgate service clients on one shared channel.
  *
- * Returns { users, connections, mail, reports, raw, channel, close } where users/connections/
- * mail/reports have one promise-returning method per RPC, named in lowerCamelCase
+ * Returns { users, connections, mail, reports, webhooks, raw, channel, close } where users/
+ * connections/mail/reports/webhooks have one promise-returning method per RPC, named in lowerCamelCase
  * (users.createUser(request, options)). Server-streaming RPCs (mail.watchMailbox) return the
  * grpc-js stream. `raw` holds the plain grpc-js clients.
  *
@@ -101,6 +102,7 @@ export function createClients({
     connections: new v1.ConnectionService(address, credentials, clientOptions),
     mail: new v1.MailService(address, credentials, clientOptions),
     reports: new v1.ReportService(address, credentials, clientOptions),
+    webhooks: new v1.WebhookService(address, credentials, clientOptions),
   };
 
   return {
@@ -108,6 +110,7 @@ export function createClients({
     connections: promisifyClient(raw.connections, defaultTimeoutMs),
     mail: promisifyClient(raw.mail, defaultTimeoutMs),
     reports: promisifyClient(raw.reports, defaultTimeoutMs),
+    webhooks: promisifyClient(raw.webhooks, defaultTimeoutMs),
     raw,
     channel,
     close() {

@@ -299,7 +299,7 @@ describe('Mailgate gateway (dev mode) via the Node.js client', { timeout: 300_00
   });
 
   for (const version of ['v1', 'v1alpha']) {
-    test(`server reflection ${version} lists the four Mailgate services and grpc.health.v1.Health`, async () => {
+    test(`server reflection ${version} lists the five Mailgate services and grpc.health.v1.Health`, async () => {
       const channel = new grpc.Channel(gateway.address, grpc.credentials.createInsecure(), {});
       try {
         const reflection = new GrpcReflection(
@@ -314,6 +314,7 @@ describe('Mailgate gateway (dev mode) via the Node.js client', { timeout: 300_00
           'mailgate.v1.ConnectionService',
           'mailgate.v1.MailService',
           'mailgate.v1.ReportService',
+          'mailgate.v1.WebhookService',
           'grpc.health.v1.Health',
         ]) {
           assert.ok(services.includes(name), `${name} missing from ${JSON.stringify(services)}`);

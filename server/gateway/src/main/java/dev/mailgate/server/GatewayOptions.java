@@ -12,6 +12,7 @@ import dev.mailgate.server.provider.outlook.OutlookProvider;
 import java.nio.file.Path;
 import dev.mailgate.server.events.EventStreamPolicy;
 import dev.mailgate.server.watch.WatchPolicy;
+import dev.mailgate.server.webhook.WebhookPolicy;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -42,13 +43,14 @@ import java.util.Optional;
  * @param sendPolicy the time limits of send claims (lease, provider call limit, filing window)
  * @param eventStreams the timing of event streams (maximum age, heartbeat, catch-up reads)
  * @param watch how connected mailboxes are watched for changes (polling, push)
+ * @param webhooks how webhooks are delivered (retry schedule, timeouts, bounds)
  */
 public record GatewayOptions(String host, int port, Optional<Path> tlsCertificate, Optional<Path> tlsKey,
     int migrationThreads, MasterKey masterKey, Path keysetDirectory, OAuthProviders oauth, String gmailRootUrl,
     String graphRootUrl, int providerThreads, int databaseConnections, Duration databaseIdleTimeout,
     AccessLog accessLog, int eventLoops, EgressPolicy egress, OutboundTimeouts timeouts, MemoryBounds bounds,
     boolean rateLimits, SendPolicy sendPolicy, EventStreamPolicy eventStreams, WatchPolicy watch,
-    ClusterPolicy cluster) {
+    ClusterPolicy cluster, WebhookPolicy webhooks) {
 
   public static final int DEFAULT_DATABASE_CONNECTIONS = 50;
   /** One serving event loop per core, as Vert.x recommends for servers. */
@@ -70,7 +72,7 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
         OAuthProviders.defaults(), GmailProvider.GOOGLE_ROOT_URL, OutlookProvider.GRAPH_ROOT_URL, 16,
         DEFAULT_DATABASE_CONNECTIONS, DEFAULT_DATABASE_IDLE_TIMEOUT, AccessLog.ALL, DEFAULT_EVENT_LOOPS,
         EgressPolicy.strict(), OutboundTimeouts.DEFAULT, MemoryBounds.DEFAULT, true,
-        SendPolicy.DEFAULT, EventStreamPolicy.DEFAULT, WatchPolicy.DEFAULT, ClusterPolicy.SOLO);
+        SendPolicy.DEFAULT, EventStreamPolicy.DEFAULT, WatchPolicy.DEFAULT, ClusterPolicy.SOLO, WebhookPolicy.DEFAULT);
   }
 
   /** For dev mode and tests: a master key file and keysets under {@code directory}, made if missing. */
@@ -168,6 +170,11 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
     return copy(c -> c.cluster = policy);
   }
 
+  /** Another way of delivering webhooks (tests and dev mode use short retry schedules). */
+  public GatewayOptions withWebhooks(WebhookPolicy policy) {
+    return copy(c -> c.webhooks = policy);
+  }
+
   /** These options with {@code change} applied to a copy of their values. */
   private GatewayOptions copy(java.util.function.Consumer<Values> change) {
     Values values = new Values(this);
@@ -200,6 +207,7 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
     EventStreamPolicy eventStreams;
     WatchPolicy watch;
     ClusterPolicy cluster;
+    WebhookPolicy webhooks;
 
     Values(GatewayOptions o) {
       host = o.host;
@@ -225,12 +233,13 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
       eventStreams = o.eventStreams;
       watch = o.watch;
       cluster = o.cluster;
+      webhooks = o.webhooks;
     }
 
     GatewayOptions build() {
       return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory, oauth,
           gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, accessLog,
-          eventLoops, egress, timeouts, bounds, rateLimits, sendPolicy, eventStreams, watch, cluster);
+          eventLoops, egress, timeouts, bounds, rateLimits, sendPolicy, eventStreams, watch, cluster, webhooks);
     }
   }
 

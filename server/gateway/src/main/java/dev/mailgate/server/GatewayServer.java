@@ -5,6 +5,9 @@ import dev.mailgate.server.api.MailApi;
 import dev.mailgate.server.api.ReportApi;
 import dev.mailgate.server.api.RpcBinder;
 import dev.mailgate.server.api.UserApi;
+import dev.mailgate.server.api.WebhookApi;
+import dev.mailgate.server.api.WebhookBodies;
+import dev.mailgate.server.webhook.Webhooks;
 import dev.mailgate.server.auth.CallerResolver;
 import dev.mailgate.server.limits.CallLimits;
 import dev.mailgate.server.grpc.ServerReflection;
@@ -86,17 +89,18 @@ public final class GatewayServer {
   private final TenantCipherLoader ciphers;
   private final MailboxWatcher watcher;
   private final Cluster cluster;
+  private final Webhooks webhooks;
   private final int port;
   private final String deployment;
 
   private GatewayServer(Vertx vertx, TenantRegistry tenants, TenantCipherLoader ciphers, MailboxWatcher watcher,
-      Cluster cluster, int port,
-      String deployment) {
+      Cluster cluster, Webhooks webhooks, int port, String deployment) {
     this.vertx = vertx;
     this.tenants = tenants;
     this.ciphers = ciphers;
     this.watcher = watcher;
     this.cluster = cluster;
+    this.webhooks = webhooks;
     this.port = port;
     this.deployment = deployment;
   }
@@ -143,11 +147,15 @@ public final class GatewayServer {
     MailApi mail = new MailApi(mailboxAccess, new CombinedSearch(mailboxAccess),
         new SendService(vertx, mailboxAccess, new SendRequestStore(), new SendLog(), options.sendPolicy()), events);
 
+    Webhooks webhooks = Webhooks.create(vertx, tenants, eventLog, eventWakeups, new WebhookBodies(), options.egress(),
+        options.webhooks());
+
     List<Service> services = List.of(
         new UserApi(new UserService(users, grants)).service(binder),
         new ConnectionApi(connectionService).service(binder),
         mail.service(binder),
         new ReportApi(users, new SendReports()).service(binder),
+        new WebhookApi(webhooks.service()).service(binder),
         HealthService.create(vertx),
         ServerReflection.v1(),
         ServerReflection.v1alpha());
@@ -196,7 +204,9 @@ public final class GatewayServer {
       }
       return joining.map(cluster -> {
         watcher.start(cluster.leases());
-        return new GatewayServer(vertx, tenants, ciphers, watcher, cluster, ports.iterator().next(), deployment);
+        webhooks.dispatcher().start();
+        return new GatewayServer(vertx, tenants, ciphers, watcher, cluster, webhooks, ports.iterator().next(),
+            deployment);
       }).onFailure(failure -> vertx.undeploy(deployment));
     });
   }
@@ -231,9 +241,15 @@ public final class GatewayServer {
     return watcher;
   }
 
-  /** Stops watching (giving this node's leases up) and accepting calls, then closes every tenant pool. */
+  /** Webhook endpoints and their delivery. */
+  public Webhooks webhooks() {
+    return webhooks;
+  }
+
+  /** Stops watching (giving this node's leases up), delivering and accepting calls, then closes every tenant pool. */
   public Future<Void> close() {
-    return watcher.stop().eventually(cluster::leave).eventually(() -> vertx.undeploy(deployment))
-        .eventually(watcher::closeProviders).eventually(tenants::close).eventually(ciphers::close);
+    return watcher.stop().eventually(cluster::leave).eventually(() -> webhooks.dispatcher().stop())
+        .eventually(() -> vertx.undeploy(deployment)).eventually(watcher::closeProviders).eventually(tenants::close)
+        .eventually(ciphers::close);
   }
 }

@@ -70,6 +70,9 @@ public final class DevCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin
   WatchOptions watching;
 
+  @picocli.CommandLine.Mixin
+  dev.mailgate.server.cli.WebhookOptions webhooks;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -114,7 +117,7 @@ public final class DevCommand implements Callable<Integer> {
         .withEgress(EgressPolicy.strict().allowingLoopback())
         .withCluster(ClusterPolicy.SOLO.withCoordinationDb("postgresql://" + EmbeddedDatabase.USER + "@" + database.host()
             + ":" + database.port() + "/" + COORDINATION_DATABASE));
-    options = watching.applyTo(tuning.applyTo(options));
+    options = webhooks.applyTo(watching.applyTo(tuning.applyTo(options)));
     boolean localPush = options.watch().publicUrl().isEmpty() && sandboxUrl == null;
     if (localPush) {
       // The in-process sandboxes push to this gateway: Graph to the URL each subscription names,

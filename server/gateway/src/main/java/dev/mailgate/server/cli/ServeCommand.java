@@ -75,6 +75,9 @@ public final class ServeCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin
   ClusterOptions clustering;
 
+  @picocli.CommandLine.Mixin
+  WebhookOptions webhooks;
+
   private OAuthProviders endpoints() {
     try {
       return OAuthProviders.defaults().overriding(oauthEndpoints);
@@ -96,8 +99,8 @@ public final class ServeCommand implements Callable<Integer> {
         GatewayOptions.DEFAULT_DATABASE_IDLE_TIMEOUT, AccessLog.ALL, GatewayOptions.DEFAULT_EVENT_LOOPS,
         EgressPolicy.strict(), OutboundTimeouts.DEFAULT, MemoryBounds.DEFAULT, true,
         dev.mailgate.server.mail.SendPolicy.DEFAULT, dev.mailgate.server.events.EventStreamPolicy.DEFAULT,
-        dev.mailgate.server.watch.WatchPolicy.DEFAULT, ClusterPolicy.SOLO);
-    options = clustering.applyTo(watching.applyTo(tuning.applyTo(options)));
+        dev.mailgate.server.watch.WatchPolicy.DEFAULT, ClusterPolicy.SOLO, dev.mailgate.server.webhook.WebhookPolicy.DEFAULT);
+    options = clustering.applyTo(webhooks.applyTo(watching.applyTo(tuning.applyTo(options))));
     GatewayServer server = GatewayProcess.start(options, tenants, () -> {});
     spec.commandLine().getOut().printf("Mailgate ready on %s:%d (%s), tenants: %s%n", host, server.port(),
         options.tls() ? "TLS" : "h2c", String.join(", ", server.tenants().ids()));

@@ -1,7 +1,8 @@
 package dev.mailgate.server.crypto;
 
 /**
- * Which stored secret of a connection a ciphertext holds. Part of the associated data, so a
+ * Which stored secret of a connection (or, for {@link #WEBHOOK_SECRET}, of a webhook endpoint: its
+ * id takes the connection id's place) a ciphertext holds. Part of the associated data, so a
  * ciphertext of one field never decrypts as another. Renaming a constant makes every stored
  * ciphertext of that field unreadable.
  */
@@ -10,5 +11,7 @@ public enum SecretField {
   REFRESH_TOKEN,
   PASSWORD,
   /** A watched connection's push subscription state ({@code connection_watch.push_state}: Graph's clientState). */
-  PUSH_STATE
+  PUSH_STATE,
+  /** A webhook endpoint's signing secret. */
+  WEBHOOK_SECRET
 }

@@ -70,7 +70,8 @@ public final class EgressGuard {
     return policy.allowLoopback() + "|" + allowed.stream().map(IpRange::toString).collect(Collectors.joining(","));
   }
 
-  DialObserver observer() {
+  /** What sees each checked address before a connection is made to it (callers that dial themselves call it). */
+  public DialObserver observer() {
     return policy.observer();
   }
 }

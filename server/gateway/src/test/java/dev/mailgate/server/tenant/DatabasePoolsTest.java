@@ -170,7 +170,9 @@ class DatabasePoolsTest {
     for (Class<?> holder : List.of(ConnectionStore.class, CredentialStore.class, UserStore.class,
         dev.mailgate.server.events.EventLog.class,
         SendRequestStore.class, SendLog.class, SendReports.class,
-        Class.forName("dev.mailgate.server.oauth.AuthorizationStates"))) {
+        Class.forName("dev.mailgate.server.oauth.AuthorizationStates"),
+        Class.forName("dev.mailgate.server.webhook.EndpointStore"),
+        Class.forName("dev.mailgate.server.webhook.DeliveryStore"))) {
       for (Field field : holder.getDeclaredFields()) {
         if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
           field.setAccessible(true);

@@ -112,6 +112,9 @@ public final class TestGateway implements AutoCloseable {
     // among those that tests count or fail on purpose. Gmail's push tokens are signed by the
     // sandbox's keys, should a test turn push on.
     options = options.withWatch(WatchPolicy.OFF.withGmailCertsUrl(providers.gmailPushCertsUrl()));
+    // Likewise webhook delivery checks only the tenants a webhook call touched, not every tenant
+    // database from the start.
+    options = options.withWebhooks(options.webhooks().withScanAllTenants(false));
     options = tweak.apply(options);
     GatewayServer server = GatewayServer.start(vertx, options, loaded.tenants()).await(60, TimeUnit.SECONDS);
     if (options.watch().gmailTopic().isPresent() && options.watch().publicUrl().isPresent()) {

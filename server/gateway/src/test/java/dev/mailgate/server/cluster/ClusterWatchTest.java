@@ -37,7 +37,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Several gateway nodes on one coordination database: the watched connections are split among them
  * by leases (each holds its share, within 20 %), a stream on one node receives the events the
  * others detect (woken through the coordination database, not its catch-up interval), a node that
- * leaves hands its connections to the others, and a node whose lease was taken over writes nothing.
+ * leaves hands its connections to the others, one that joins takes its share, and a node whose
+ * lease was taken over writes nothing.
  */
 class ClusterWatchTest {
 
@@ -181,6 +182,10 @@ class ClusterWatchTest {
       Set<String> second2 = deliverToEach(connections, "second");
       assertThat(stream.await(second2, 20)).as("after a node left, its connections are watched by the others")
           .containsAll(second2);
+      // A node that joins a running cluster takes its share.
+      try (TestGateway.Sibling joining = gateway.get().startSibling()) {
+        await("a joining node takes its share within a minute", 60, unchecked(() -> evenlySpread(3)));
+      }
       stream.context.cancel(null);
     } finally {
       if (third != null) {

@@ -21,6 +21,9 @@ import picocli.CommandLine.Spec;
         + "'Provider sandbox ready on URL'; pass that URL to dev --sandbox-url.")
 public final class SandboxCommand implements Callable<Integer> {
 
+  /** How often the Graph sandbox's notification counts are printed (when they changed). */
+  static final long STATS_EVERY_MILLIS = 5_000;
+
   @Spec
   CommandSpec spec;
 
@@ -67,6 +70,15 @@ public final class SandboxCommand implements Callable<Integer> {
     out.printf("Provider sandbox ready on %s/ (Gmail API root; bearer: any unexpired JWT whose sub is the mailbox)%n",
         sandbox.baseUrl());
     out.flush();
+    String[] last = {""};
+    vertx.setPeriodic(STATS_EVERY_MILLIS, t -> {
+      String stats = sandbox.graph().notificationStats();
+      if (!stats.equals(last[0])) {
+        last[0] = stats;
+        out.printf("Graph notifications: %s%n", stats);
+        out.flush();
+      }
+    });
     GatewayProcess.awaitShutdown();
     return 0;
   }

@@ -1,5 +1,7 @@
 package dev.mailgate.server.dev;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import dev.mailgate.server.cli.GatewayProcess;
 import dev.mailgate.server.sandbox.ProviderSandbox;
 import io.vertx.core.Vertx;
@@ -43,6 +45,12 @@ public final class SandboxCommand implements Callable<Integer> {
           + "with the keys at this sandbox's /oauth2/v1/certs. Default: pushes go nowhere.")
   String gmailPushEndpoint;
 
+  @Option(names = "--mail-server",
+      description = "Also run an IMAP/SMTP server (GreenMail, plain, on the sandbox's host) in this process and print "
+          + "'Mail server (GreenMail) on HOST: IMAP PORT, SMTP PORT'; an account is made by the first mail delivered "
+          + "to it (login and password: the address). For benchmarks that keep IMAP's server out of the gateway's JVM.")
+  boolean mailServer;
+
   @Override
   public Integer call() throws Exception {
     Vertx vertx = Vertx.vertx();
@@ -56,10 +64,21 @@ public final class SandboxCommand implements Callable<Integer> {
     if (gmailPushEndpoint != null) {
       sandbox.gmail().pushTo(gmailPushEndpoint, gmailPushEndpoint);
     }
+    GreenMail mail = null;
+    if (mailServer) {
+      mail = new GreenMail(new ServerSetup[] {
+          new ServerSetup(0, host, ServerSetup.PROTOCOL_SMTP).dynamicPort(),
+          new ServerSetup(0, host, ServerSetup.PROTOCOL_IMAP).dynamicPort()});
+      mail.start();
+    }
+    GreenMail started = mail;
     DemoMail.seed(sandbox, null);
     DemoMail.fillGmail(sandbox, gmailMessages);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
+        if (started != null) {
+          started.stop();
+        }
         sandbox.close().await(10, TimeUnit.SECONDS);
         vertx.close().await(10, TimeUnit.SECONDS);
       } catch (Exception ignored) {
@@ -69,6 +88,10 @@ public final class SandboxCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.printf("Provider sandbox ready on %s/ (Gmail API root; bearer: any unexpired JWT whose sub is the mailbox)%n",
         sandbox.baseUrl());
+    if (started != null) {
+      out.printf("Mail server (GreenMail) on %s: IMAP %d, SMTP %d%n", host, started.getImap().getPort(),
+          started.getSmtp().getPort());
+    }
     out.flush();
     String[] last = {""};
     vertx.setPeriodic(STATS_EVERY_MILLIS, t -> {

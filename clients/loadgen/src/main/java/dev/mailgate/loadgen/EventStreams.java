@@ -32,6 +32,7 @@ final class EventStreams implements AutoCloseable {
   private final Tenants.Credentials credentials;
   private final List<GrpcClient> clients = new ArrayList<>();
   private final List<Stream> streams = new ArrayList<>();
+  private volatile boolean closing;
 
   EventStreams(Vertx vertx, String hostPort, Tenants.Credentials credentials) {
     this.vertx = vertx;
@@ -54,6 +55,8 @@ final class EventStreams implements AutoCloseable {
     volatile long lastCountedNanos;
     volatile String lastCursor = "";
     volatile String ended;
+    /** How often the gateway ended the stream at its maximum age and it was called again from its cursor. */
+    final AtomicLong reopened = new AtomicLong();
     private final Consumer<Received> listener;
 
     Stream(String countedTag, Consumer<Received> listener) {
@@ -108,6 +111,16 @@ final class EventStreams implements AutoCloseable {
     GrpcClient client = clients.get(clients.size() - 1);
     Stream stream = new Stream(countedTag, listener);
     streams.add(stream);
+    call(client, stream, cursor);
+    return stream;
+  }
+
+  /**
+   * Calls WatchTenant for {@code stream}. A stream the gateway ends with OK (its maximum age, 30
+   * minutes by default, so that load balancers can rebalance) is called again from the last cursor
+   * it received, as a backend does; a long scale run outlives one stream.
+   */
+  private void call(GrpcClient client, Stream stream, String cursor) {
     client.request(address, MailServiceGrpcClient.WatchTenant).compose(call -> {
       call.headers().set("x-tenant-id", credentials.tenantId()).set("authorization", credentials.authorization());
       return call.send(request(cursor));
@@ -115,17 +128,22 @@ final class EventStreams implements AutoCloseable {
       response.handler(stream::received);
       response.exceptionHandler(e -> stream.ended = "failed: " + e.getMessage());
       response.end().onComplete(done -> {
+        if (stream.ended == null && response.status() == io.vertx.grpc.common.GrpcStatus.OK && !closing) {
+          stream.reopened.incrementAndGet();
+          call(client, stream, stream.lastCursor.isEmpty() ? cursor : stream.lastCursor);
+          return;
+        }
         if (stream.ended == null) {
           stream.ended = "ended with " + response.status()
               + (response.statusMessage() == null ? "" : ": " + response.statusMessage());
         }
       });
     }).onFailure(e -> stream.ended = "could not open: " + e.getMessage());
-    return stream;
   }
 
   @Override
   public synchronized void close() {
+    closing = true;
     for (GrpcClient client : clients) {
       try {
         client.close().await(10, TimeUnit.SECONDS);

@@ -19,6 +19,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -46,6 +47,8 @@ final class EventsBench {
   /** The topic the push gateway names in Gmail watch requests (the sandbox accepts any well-formed one). */
   static final String PUBSUB_TOPIC = "projects/mailgate-bench/topics/mailbox-events";
   private static final Pattern SANDBOX_READY = Pattern.compile("Provider sandbox ready on (\\S+)");
+  private static final Pattern MAIL_SERVER_READY = Pattern.compile(
+      "Mail server \\(GreenMail\\) on (\\S+): IMAP (\\d+), SMTP (\\d+)");
   private static final int DELIVERY_CONCURRENCY = 16;
   /** A pause longer than Gmail's one-push-a-second-per-mailbox limit. */
   static final long PUSH_QUIET_MILLIS = 2_000;
@@ -117,6 +120,9 @@ final class EventsBench {
         if (push) {
           command.addAll(List.of("--gmail-push-endpoint", "http://127.0.0.1:" + port + "/push/gmail"));
         }
+        if (options.mailServer.equals("process")) {
+          command.add("--mail-server");
+        }
         g.sandbox = ChildProcess.start("sandbox", command, dir.resolve("sandbox.log"));
         mine.accept(g.sandbox);
         sandboxUrl = g.sandbox.await(SANDBOX_READY, Duration.ofSeconds(60)).group(1);
@@ -137,9 +143,15 @@ final class EventsBench {
       out.printf("gateway (pid %d) ready on %s%n", g.gateway.process.pid(), g.gateway.address);
       out.flush();
       g.rss = new RssSampler(g.gateway.process.pid());
-      int[] greenMail = g.gateway.greenMailPorts.orElseThrow(() -> new IllegalStateException(
-          "the gateway did not print GreenMail's ports; see " + g.gateway.process.log()));
-      g.mailServer = new MailboxConnector.MailServer("127.0.0.1", greenMail[0], greenMail[1]);
+      if (options.mailServer.equals("process") && g.sandbox != null) {
+        Matcher mail = g.sandbox.await(MAIL_SERVER_READY, Duration.ofSeconds(10));
+        g.mailServer = new MailboxConnector.MailServer(mail.group(1), Integer.parseInt(mail.group(2)),
+            Integer.parseInt(mail.group(3)));
+      } else {
+        int[] greenMail = g.gateway.greenMailPorts.orElseThrow(() -> new IllegalStateException(
+            "the gateway did not print GreenMail's ports; see " + g.gateway.process.log()));
+        g.mailServer = new MailboxConnector.MailServer("127.0.0.1", greenMail[0], greenMail[1]);
+      }
       String sandboxRoot = sandboxUrl != null ? sandboxUrl : g.gateway.gmailRootUrl;
       g.connector = new MailboxConnector(vertx, g.gateway.address, g.credentials());
       g.delivery = new SandboxDelivery(vertx, sandboxRoot, g.mailServer.host(), g.mailServer.smtpPort(), 4);

@@ -78,6 +78,11 @@ final class EventsOptions {
       description = "events: the provider sandbox in a process of its own (process) or in the gateway's JVM (in-gateway) (${DEFAULT-VALUE})")
   String sandbox;
 
+  @Option(names = "--mail-server", defaultValue = "gateway",
+      description = "events: the IMAP/SMTP server (GreenMail) of dev mode in the gateway's JVM (gateway), or one in the "
+          + "sandbox process (process: needs --sandbox process; the gateway's RSS and CPU then leave it out) (${DEFAULT-VALUE})")
+  String mailServer;
+
   int imapConnections() {
     return imapConnections >= 0 ? imapConnections : connections / 10;
   }

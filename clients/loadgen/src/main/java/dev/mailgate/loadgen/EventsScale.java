@@ -1,10 +1,15 @@
 package dev.mailgate.loadgen;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code bench events} scale, on the push gateway: {@code --connections} Gmail and Outlook
@@ -17,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 final class EventsScale {
 
   private final EventsBench bench;
+  private static final String GRAPH_NOTIFICATIONS = "Graph notifications:";
+
   private final EventsGateway g;
   private final List<BenchMailbox> latencyBoxes;
   private final BenchSection section;
@@ -45,6 +52,7 @@ final class EventsScale {
         + "public API (OAuth flow; CreateImapConnection)", (boxes.size() - latencyBoxes.size()) / connectSeconds, 1,
         "/s", true));
     int notWatched = bench.probe(g, boxes, options.scaleRate);
+    graphNotifications(null);
     TimeUnit.MILLISECONDS.sleep(EventsBench.PUSH_QUIET_MILLIS);
     section.checks.add(BenchCheck.atMost("events", "scale, " + size, "connections whose probe did not show its event "
         + "within the probe window (polling interval + 15 s) of " + boxes.size(), notWatched, 0, "", 0, true));
@@ -75,6 +83,7 @@ final class EventsScale {
           : BenchCheck.info("events", load, metric, s.p99Ms(), 0, " ms", true));
     }
     section.checks.add(bench.missingCheck(load, ledger, timeout));
+    graphNotifications(load);
 
     Duration idle = LoadgenCli.parseDuration(options.idle);
     bench.out().printf("idle: the gateway's CPU over %d s without new mail ...%n", idle.toSeconds());
@@ -88,5 +97,37 @@ final class EventsScale {
     section.checks.add(BenchCheck.atMost("events", "scale, " + size + ", no new mail for " + idle.toSeconds() + " s",
         "gateway JVM CPU, % of one core (PostgreSQL " + Report.fmt(cores.getOrDefault("postgres", 0.0) * 100, 1) + " %)",
         cores.getOrDefault("gateway", 0.0) * 100, 1, " %", EventsBench.MAX_IDLE_CPU_PERCENT, true));
+  }
+
+  /**
+   * The sandbox process's last count of Graph notifications (it prints one every 5 s when they
+   * change): printed, and with {@code load}, judged: a dropped notification is an event the gateway
+   * could only find at its next poll.
+   */
+  private void graphNotifications(String load) throws IOException {
+    if (g.sandbox == null) {
+      return;
+    }
+    String last = null;
+    for (String line : Files.readAllLines(g.sandbox.log(), StandardCharsets.UTF_8)) {
+      if (line.startsWith(GRAPH_NOTIFICATIONS)) {
+        last = line;
+      }
+    }
+    if (last == null) {
+      return;
+    }
+    bench.out().printf("  sandbox: %s%n", last);
+    bench.out().flush();
+    if (load == null) {
+      return;
+    }
+    section.checks.add(BenchCheck.atMost("events", load, "Graph notifications the sandbox dropped (" + last
+        .substring(GRAPH_NOTIFICATIONS.length()).trim() + ")", count(last, "dropped"), 0, "", 0, true));
+  }
+
+  private static long count(String line, String name) {
+    Matcher m = Pattern.compile("\\b" + name + "=(\\d+)").matcher(line);
+    return m.find() ? Long.parseLong(m.group(1)) : 0;
   }
 }

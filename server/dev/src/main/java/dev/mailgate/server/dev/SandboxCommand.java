@@ -1,5 +1,7 @@
 package dev.mailgate.server.dev;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import dev.mailgate.server.cli.GatewayProcess;
 import dev.mailgate.server.sandbox.ProviderSandbox;
 import io.vertx.core.Vertx;
@@ -21,6 +23,9 @@ import picocli.CommandLine.Spec;
         + "'Provider sandbox ready on URL'; pass that URL to dev --sandbox-url.")
 public final class SandboxCommand implements Callable<Integer> {
 
+  /** How often the Graph sandbox's notification counts are printed (when they changed). */
+  static final long STATS_EVERY_MILLIS = 5_000;
+
   @Spec
   CommandSpec spec;
 
@@ -40,6 +45,12 @@ public final class SandboxCommand implements Callable<Integer> {
           + "with the keys at this sandbox's /oauth2/v1/certs. Default: pushes go nowhere.")
   String gmailPushEndpoint;
 
+  @Option(names = "--mail-server",
+      description = "Also run an IMAP/SMTP server (GreenMail, plain, on the sandbox's host) in this process and print "
+          + "'Mail server (GreenMail) on HOST: IMAP PORT, SMTP PORT'; an account is made by the first mail delivered "
+          + "to it (login and password: the address). For benchmarks that keep IMAP's server out of the gateway's JVM.")
+  boolean mailServer;
+
   @Override
   public Integer call() throws Exception {
     Vertx vertx = Vertx.vertx();
@@ -53,10 +64,21 @@ public final class SandboxCommand implements Callable<Integer> {
     if (gmailPushEndpoint != null) {
       sandbox.gmail().pushTo(gmailPushEndpoint, gmailPushEndpoint);
     }
+    GreenMail mail = null;
+    if (mailServer) {
+      mail = new GreenMail(new ServerSetup[] {
+          new ServerSetup(0, host, ServerSetup.PROTOCOL_SMTP).dynamicPort(),
+          new ServerSetup(0, host, ServerSetup.PROTOCOL_IMAP).dynamicPort()});
+      mail.start();
+    }
+    GreenMail started = mail;
     DemoMail.seed(sandbox, null);
     DemoMail.fillGmail(sandbox, gmailMessages);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
+        if (started != null) {
+          started.stop();
+        }
         sandbox.close().await(10, TimeUnit.SECONDS);
         vertx.close().await(10, TimeUnit.SECONDS);
       } catch (Exception ignored) {
@@ -66,7 +88,20 @@ public final class SandboxCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.printf("Provider sandbox ready on %s/ (Gmail API root; bearer: any unexpired JWT whose sub is the mailbox)%n",
         sandbox.baseUrl());
+    if (started != null) {
+      out.printf("Mail server (GreenMail) on %s: IMAP %d, SMTP %d%n", host, started.getImap().getPort(),
+          started.getSmtp().getPort());
+    }
     out.flush();
+    String[] last = {""};
+    vertx.setPeriodic(STATS_EVERY_MILLIS, t -> {
+      String stats = sandbox.graph().notificationStats();
+      if (!stats.equals(last[0])) {
+        last[0] = stats;
+        out.printf("Graph notifications: %s%n", stats);
+        out.flush();
+      }
+    });
     GatewayProcess.awaitShutdown();
     return 0;
   }

@@ -42,7 +42,10 @@ import java.util.Set;
  * was moved (archived, trashed): one LABELS_CHANGED. One removed and listed nowhere is looked up by
  * its immutable id: gone (404) is MESSAGE_DELETED, else it moved to a folder not watched
  * (LABELS_CHANGED with that folder's label). A delta link Graph no longer has (410
- * syncStateNotFound) starts that folder again at now and reports the history lost.
+ * syncStateNotFound) reports the history lost and starts that folder again from the time the
+ * cursor last covered every folder ({@link GraphDeltaCursor#readAt}), reporting the mail received
+ * since (Exchange drops sync states when its cache overflows: an idle mailbox's new mail must not
+ * be lost with them); a cursor without that time starts the folder again at now.
  */
 public final class GraphChangeFeed implements ChangeFeed {
 
@@ -76,17 +79,19 @@ public final class GraphChangeFeed implements ChangeFeed {
 
   @Override
   public Future<Changes> start(MailboxCredential mailbox, KnownMessages known) {
-    return anchorAll(mailbox, WATCHED).map(links -> Changes.at(new GraphDeltaCursor(links).encode()));
+    Instant at = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    return anchorAll(mailbox, WATCHED).map(links -> Changes.at(new GraphDeltaCursor(links, at).encode()));
   }
 
   @Override
   public Future<Changes> changes(MailboxCredential mailbox, String cursor, KnownMessages known) {
     Optional<GraphDeltaCursor> parsed = GraphDeltaCursor.decode(cursor);
     if (parsed.isEmpty()) {
-      return anchorAll(mailbox, WATCHED).map(links -> new Changes(List.of(), new GraphDeltaCursor(links).encode(),
+      Instant at = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+      return anchorAll(mailbox, WATCHED).map(links -> new Changes(List.of(), new GraphDeltaCursor(links, at).encode(),
           true, false, Map.of(), Set.of()));
     }
-    Read read = new Read(parsed.get().links());
+    Read read = new Read(parsed.get().links(), parsed.get().readAt(), clock.instant());
     return readFolders(mailbox, read, 0)
         .compose(v -> folders.of(mailbox))
         .compose(labels -> compare(mailbox, read, known, labels));
@@ -100,9 +105,15 @@ public final class GraphChangeFeed implements ChangeFeed {
     int entries;
     boolean more;
     boolean historyLost;
+    /** Before when every folder's changes were covered by the cursor's links (null: unknown). */
+    final Instant coveredUntil;
+    /** When this read started: its cursor covers every change before, once all folders are read to their end. */
+    final Instant started;
 
-    Read(Map<String, String> links) {
+    Read(Map<String, String> links, Instant coveredUntil, Instant started) {
       this.links = new LinkedHashMap<>(links);
+      this.coveredUntil = coveredUntil;
+      this.started = started;
     }
   }
 
@@ -125,6 +136,9 @@ public final class GraphChangeFeed implements ChangeFeed {
             return Future.failedFuture(failure);
           }
           read.historyLost = true;
+          if (read.coveredUntil != null) {
+            return recover(mailbox, read, folder);
+          }
           return anchor(mailbox, folder).map(anchored -> {
             anchored.ifPresentOrElse(l -> read.links.put(folder, l), () -> read.links.remove(folder));
             return null;
@@ -133,9 +147,34 @@ public final class GraphChangeFeed implements ChangeFeed {
         .compose(v -> readFolders(mailbox, read, index + 1));
   }
 
+  /**
+   * A folder whose sync state Graph lost (410) starts again with a first round over the mail
+   * received since {@link Read#coveredUntil} (down to its second, as Graph dates mail; the same
+   * clock as a watch's start at now) instead of at now, its entries read as changes: mail that arrived while the state was lost is still
+   * reported (what the watcher already knows compares equal); changes to older mail are what the
+   * history-lost signal covers. A folder the mailbox no longer has is left out.
+   */
+  private Future<Void> recover(MailboxCredential mailbox, Read read, String folder) {
+    String from = read.coveredUntil.truncatedTo(ChronoUnit.SECONDS).toString();
+    Call first = new Call(HttpMethod.GET, GraphPaths.folder(folder) + "/messages/delta",
+        Map.of("$select", FIELDS, "$filter", "receivedDateTime ge " + from), prefer(pageSize), null);
+    return readPages(mailbox, read, folder, first)
+        .recover(failure -> {
+          if (failure instanceof GatewayException known && known.reason() == Reason.MESSAGE_NOT_FOUND) {
+            read.links.remove(folder);
+            return Future.succeededFuture();
+          }
+          return Future.failedFuture(failure);
+        });
+  }
+
   /** Follows one folder's links until its delta link or the bound, remembering the entries. */
   private Future<Void> readPages(MailboxCredential mailbox, Read read, String folder, String link) {
-    return graph.json(mailbox, page(link)).compose(page -> {
+    return readPages(mailbox, read, folder, page(link));
+  }
+
+  private Future<Void> readPages(MailboxCredential mailbox, Read read, String folder, Call call) {
+    return graph.json(mailbox, call).compose(page -> {
       page.getJsonArray("value", new JsonArray()).forEach(entry -> {
         JsonObject message = (JsonObject) entry;
         String id = message.getString("id");
@@ -203,7 +242,8 @@ public final class GraphChangeFeed implements ChangeFeed {
           Instant now = clock.instant();
           deleted.forEach(id -> events.add(new Dated(now, NewEvent.deleted(id, ""))));
           events.sort(Comparator.comparing(Dated::at));
-          String cursor = new GraphDeltaCursor(read.links).encode();
+          // A read stopped at the bound leaves folders behind: the cursor covers only what the last full read did.
+          String cursor = new GraphDeltaCursor(read.links, read.more ? read.coveredUntil : read.started).encode();
           return new Changes(events.stream().map(Dated::event).toList(), cursor, read.historyLost, read.more,
               remember, deleted);
         });

@@ -195,18 +195,35 @@ class GraphChangeFeedTest {
   }
 
   @Test
-  void aLostSyncStateStartsAgainAtNowWithHistoryLost() {
+  void aLostSyncStateReportsTheMailReceivedSinceTheLastReadWithHistoryLost() throws Exception {
+    String seen = deliver("seen");
+    Thread.sleep(1_100); // the recovery reads from the last read's second on: the mail before it is older
+    read();
+    String meanwhile = deliver("meanwhile");
+    graph.sandbox.expireDeltaTokens();
+
+    Changes lost = read();
+    assertThat(lost.historyLost()).isTrue();
+    assertThat(only(lost).type()).isEqualTo(EventType.MESSAGE_ADDED);
+    assertThat(only(lost).message().orElseThrow().messageId()).isEqualTo(meanwhile).isNotEqualTo(seen);
+
+    String id = deliver("after");
+    Changes after = read();
+    assertThat(after.historyLost()).isFalse();
+    assertThat(only(after).message().orElseThrow().messageId()).isEqualTo(id);
+  }
+
+  @Test
+  void aLostSyncStateOfACursorWithoutItsReadTimeStartsAgainAtNow() {
+    JsonObject old = new JsonObject(cursor);
+    old.remove("at");
+    cursor = old.encode();
     deliver("lost");
     graph.sandbox.expireDeltaTokens();
 
     Changes lost = read();
     assertThat(lost.historyLost()).isTrue();
     assertThat(lost.events()).isEmpty();
-
-    String id = deliver("after");
-    Changes after = read();
-    assertThat(after.historyLost()).isFalse();
-    assertThat(only(after).message().orElseThrow().messageId()).isEqualTo(id);
   }
 
   @Test

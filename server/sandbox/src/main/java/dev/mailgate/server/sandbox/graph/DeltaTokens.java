@@ -5,10 +5,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.LinkedHashMap;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -17,12 +21,22 @@ import java.util.function.Predicate;
  * retention and in a bounded cache as Exchange keeps them ("dependent on the size of the internal
  * delta token cache"): an older one is gone and answers 410 Gone syncStateNotFound. A token can be
  * used again until then (a client that failed to store a round repeats it).
+ *
+ * <p>The cache is the mailbox's, per folder: each folder keeps its {@value #PER_FOLDER} newest
+ * states, so one mailbox's rounds never push out another's link (a cache shared by every mailbox,
+ * as this sandbox had, answered 410 to the idle mailboxes of a gateway watching 2,500). Beyond that,
+ * for the sandbox's own memory, at most {@value #SUPERSEDED_CAPACITY} superseded states (ones with
+ * a newer state in their folder) are kept in all, the oldest going first; a folder's newest state
+ * goes only with its retention or {@link #expireAll}.
  */
 final class DeltaTokens {
 
   /** How long the sandbox keeps a sync state by default. */
   static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
-  private static final int CAPACITY = 10_000;
+  /** How many states one mailbox folder keeps: its newest and a few before it. */
+  static final int PER_FOLDER = 8;
+  /** How many superseded states all mailboxes keep together. */
+  static final int SUPERSEDED_CAPACITY = 100_000;
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /**
@@ -44,7 +58,11 @@ final class DeltaTokens {
   record State(Scope scope, Map<String, String> seen, List<String> pending, Instant created) {}
 
   private final Clock clock;
-  private final Map<String, State> states = new LinkedHashMap<>();
+  private final Map<String, State> states = new HashMap<>();
+  /** Each mailbox folder's tokens, oldest first. */
+  private final Map<String, ArrayDeque<String>> byFolder = new HashMap<>();
+  /** Tokens that are not their folder's newest, oldest first. */
+  private final Set<String> superseded = new LinkedHashSet<>();
   private Duration retention = DEFAULT_RETENTION;
 
   DeltaTokens(Clock clock) {
@@ -58,6 +76,8 @@ final class DeltaTokens {
   /** Forgets every sync state at once (what Exchange may do at any time). */
   synchronized void expireAll() {
     states.clear();
+    byFolder.clear();
+    superseded.clear();
   }
 
   synchronized String put(State state) {
@@ -65,8 +85,24 @@ final class DeltaTokens {
     RANDOM.nextBytes(bytes);
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     states.put(token, state);
-    if (states.size() > CAPACITY) {
-      states.remove(states.keySet().iterator().next());
+    ArrayDeque<String> folder = byFolder.computeIfAbsent(folderKey(state.scope()), k -> new ArrayDeque<>());
+    if (!folder.isEmpty()) {
+      superseded.add(folder.peekLast());
+    }
+    folder.addLast(token);
+    while (folder.size() > PER_FOLDER) {
+      String oldest = folder.pollFirst();
+      states.remove(oldest);
+      superseded.remove(oldest);
+    }
+    while (superseded.size() > SUPERSEDED_CAPACITY) {
+      Iterator<String> oldest = superseded.iterator();
+      String gone = oldest.next();
+      oldest.remove();
+      State goneState = states.remove(gone);
+      if (goneState != null) {
+        byFolder.getOrDefault(folderKey(goneState.scope()), new ArrayDeque<>()).remove(gone);
+      }
     }
     return token;
   }
@@ -78,13 +114,35 @@ final class DeltaTokens {
       return Optional.empty();
     }
     if (state.created().plus(retention).isBefore(Instant.now(clock)) || retention.isZero()) {
-      states.remove(token);
+      forget(token, state);
       return Optional.empty();
     }
     if (!state.scope().mailbox().equals(mailbox) || !state.scope().folderId().equals(folderId)) {
       return Optional.empty();
     }
     return Optional.of(state);
+  }
+
+  private void forget(String token, State state) {
+    states.remove(token);
+    superseded.remove(token);
+    String key = folderKey(state.scope());
+    ArrayDeque<String> folder = byFolder.get(key);
+    if (folder != null) {
+      folder.remove(token);
+      if (folder.isEmpty()) {
+        byFolder.remove(key);
+      }
+    }
+  }
+
+  private static String folderKey(Scope scope) {
+    return scope.mailbox() + "\n" + scope.folderId();
+  }
+
+  /** How many states are kept now. */
+  synchronized int size() {
+    return states.size();
   }
 
   Instant now() {

@@ -121,6 +121,29 @@ public final class GraphSandbox {
     return subscriptions.delivered();
   }
 
+  /**
+   * What became of the change and lifecycle notifications so far, as one line: how many were queued,
+   * delivered (2xx), attempts that failed (by cause), notifications waiting for a retry, and dropped
+   * ones (retry window over, endpoint marked drop, too many pending).
+   */
+  public String notificationStats() {
+    return subscriptions.sender().stats().toString();
+  }
+
+  /** How many notifications were given up so far (never delivered). */
+  public long notificationsDropped() {
+    return subscriptions.sender().stats().dropped();
+  }
+
+  /**
+   * How long an undelivered notification is retried (Graph: 4 hours) and the first pause before a
+   * retry (1 s here, doubling up to 15 minutes); for tests that watch a notification being given up.
+   */
+  public GraphSandbox notificationRetries(Duration window, Duration firstRetry) {
+    subscriptions.sender().retryWindow(window, firstRetry);
+    return this;
+  }
+
   /** The ids of the active subscriptions on {@code mailbox}'s mail. */
   public java.util.List<String> subscriptionIds(String mailbox) {
     return mailboxes.existing(mailbox).map(box -> subscriptions.of(box.address()).stream().map(s -> s.id).toList())

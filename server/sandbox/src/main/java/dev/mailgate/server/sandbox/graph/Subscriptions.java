@@ -6,8 +6,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,15 +15,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The subscriptions of all sandbox mailboxes and the delivery of their notifications
  * (https://learn.microsoft.com/graph/change-notifications-delivery-webhooks): the validation
  * handshake before a subscription is created, change notifications POSTed asynchronously to the
- * notificationUrl for each change in the subscribed resource (retried with backoff while the
- * endpoint answers other than 2xx, and lost after that, or always while {@link #dropNotifications}
- * is on), and lifecycle notifications (https://learn.microsoft.com/graph/change-notifications-lifecycle-events)
+ * notificationUrl for each change in the subscribed resource (by {@link NotificationSender}: retried
+ * with backoff for hours while the endpoint answers other than 2xx; lost always while
+ * {@link #dropNotifications} is on), and lifecycle notifications (https://learn.microsoft.com/graph/change-notifications-lifecycle-events)
  * to the lifecycleNotificationUrl. A subscription whose access token expired gets one
  * reauthorizationRequired and no change notifications until it is renewed.
  */
@@ -34,37 +31,17 @@ final class Subscriptions {
   static final Duration MAX_LIFETIME = Duration.ofMinutes(4230);
   static final Duration MIN_LIFETIME = Duration.ofMinutes(45);
   static final Duration VALIDATION_TIMEOUT = Duration.ofSeconds(10);
-  /** Graph counts a notification the endpoint does not answer within 3 seconds as failed. */
-  static final Duration NOTIFICATION_TIMEOUT = Duration.ofSeconds(3);
   static final String TENANT_ID = "f8cdef31-a31e-4b4a-93e4-5f571e91255a";
   static final String APPLICATION_ID = "24d3b144-21ae-4080-943f-7067b395b913";
   private static final int MAX_SUBSCRIPTIONS = 10_000;
-  private static final int ATTEMPTS = 4;
-  private static final long FIRST_BACKOFF_MILLIS = 200;
 
   private final Map<String, Subscription> byId = new ConcurrentHashMap<>();
-  private final AtomicInteger delivered = new AtomicInteger();
-  private volatile Vertx vertx;
-  private volatile HttpClient http;
+  private final NotificationSender sender = new NotificationSender();
   private volatile boolean drop;
 
   /** The HTTP client that calls subscribers, made on first use from the server's Vert.x. */
-  synchronized HttpClient http(Vertx from) {
-    if (http == null) {
-      vertx = from;
-      http = from.createHttpClient();
-    }
-    return http;
-  }
-
-  /** POSTs {@code body} to {@code url}: the status and the answer's text. */
-  private static Future<Map.Entry<Integer, String>> post(HttpClient client, String url, String contentType, Buffer body,
-      Duration timeout) {
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
-        .setIdleTimeout(timeout.toMillis()).setConnectTimeout(timeout.toMillis())
-        .putHeader("content-type", contentType);
-    return client.request(options).compose(request -> request.send(body))
-        .compose(response -> response.body().map(text -> Map.entry(response.statusCode(), text.toString())));
+  HttpClient http(Vertx from) {
+    return sender.http(from);
   }
 
   void dropNotifications(boolean on) {
@@ -72,7 +49,11 @@ final class Subscriptions {
   }
 
   int delivered() {
-    return delivered.get();
+    return (int) sender.stats().delivered();
+  }
+
+  NotificationSender sender() {
+    return sender;
   }
 
   Optional<Subscription> get(String id, String mailbox) {
@@ -114,7 +95,7 @@ final class Subscriptions {
         + UUID.randomUUID();
     String separator = url.contains("?") ? "&" : "?";
     String target = url + separator + "validationToken=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
-    Future<Map.Entry<Integer, String>> answer = post(http(from), target, "text/plain; charset=utf-8", Buffer.buffer(),
+    Future<Map.Entry<Integer, String>> answer = NotificationSender.post(http(from), target, "text/plain; charset=utf-8", Buffer.buffer(),
         VALIDATION_TIMEOUT);
     return answer.timeout(VALIDATION_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
         .recover(unreachable -> Future.failedFuture(validationFailed()))
@@ -168,7 +149,7 @@ final class Subscriptions {
           .put("resourceData", resourceData)
           .put("clientState", s.clientState)
           .put("tenantId", TENANT_ID);
-      post(s.notificationUrl, new JsonObject().put("value", new JsonArray().add(notification)), 1);
+      post(s.notificationUrl, new JsonObject().put("value", new JsonArray().add(notification)));
     }
   }
 
@@ -201,24 +182,17 @@ final class Subscriptions {
         .put("tenantId", TENANT_ID)
         .put("clientState", s.clientState)
         .put("lifecycleEvent", event);
-    post(s.lifecycleNotificationUrl, new JsonObject().put("value", new JsonArray().add(notification)), 1);
+    post(s.lifecycleNotificationUrl, new JsonObject().put("value", new JsonArray().add(notification)));
   }
 
   private void requireReauthorization(Subscription s) {
     lifecycle(s, "reauthorizationRequired");
   }
 
-  private void post(String url, JsonObject body, int attempt) {
-    HttpClient client = http;
-    if (client == null || drop) {
+  private void post(String url, JsonObject body) {
+    if (drop) {
       return;
     }
-    post(client, url, "application/json", body.toBuffer(), NOTIFICATION_TIMEOUT).onComplete(done -> {
-      if (done.succeeded() && done.result().getKey() / 100 == 2) {
-        delivered.incrementAndGet();
-      } else if (attempt < ATTEMPTS) {
-        vertx.setTimer(FIRST_BACKOFF_MILLIS << (attempt - 1), t -> post(url, body, attempt + 1));
-      }
-    });
+    sender.send(url, body);
   }
 }

@@ -172,4 +172,20 @@ class DeltaApiTest {
     assertThat(get(ada, "/mailFolders/inbox/messages/delta", IMMUTABLE).headers().get("Preference-Applied"))
         .isEqualTo(IMMUTABLE);
   }
+
+  @Test
+  void aMailboxLinkSurvivesAnotherMailboxsRoundsAndAFolderKeepsOnlyItsNewestLinks() {
+    String ada = SandboxServer.newAddress("ada");
+    String linus = SandboxServer.newAddress("linus");
+    Round adaFirst = round(ada, "/mailFolders/inbox/messages/delta");
+    Round linusFirst = round(linus, "/mailFolders/inbox/messages/delta");
+    Round linusRound = linusFirst;
+    for (int i = 0; i < DeltaTokens.PER_FOLDER + 2; i++) {
+      linusRound = round(linus, linusRound.deltaLink());
+    }
+
+    assertThat(get(ada, adaFirst.deltaLink(), IMMUTABLE).statusCode()).isEqualTo(200);
+    assertThat(get(linus, linusRound.deltaLink(), IMMUTABLE).statusCode()).isEqualTo(200);
+    assertThat(get(linus, linusFirst.deltaLink(), IMMUTABLE).statusCode()).isEqualTo(410);
+  }
 }

@@ -82,6 +82,7 @@ class SubscriptionsApiTest {
     lifecycle.clear();
     failures.set(0);
     server.sandbox.dropNotifications(false);
+    server.sandbox.notificationRetries(java.time.Duration.ofHours(4), java.time.Duration.ofMillis(50));
   }
 
   private static String url(String path) {
@@ -203,6 +204,35 @@ class SubscriptionsApiTest {
     deliver(ada);
     Thread.sleep(300);
     assertThat(notifications).hasSize(1);
+  }
+
+  @Test
+  void aNotificationToAnEndpointThatKeepsFailingIsRetriedLaterInsteadOfLost() throws Exception {
+    String ada = SandboxServer.newAddress("ada");
+    assertThat(subscribe(server.as(ada), subscription("me/messages", Instant.now().plusSeconds(7200), "/hook"))
+        .statusCode()).isEqualTo(201);
+    long dropped = server.sandbox.notificationsDropped();
+    failures.set(6); // Graph retries for hours; the sandbox used to give up after 4 quick attempts
+    deliver(ada);
+
+    await(() -> notifications.size() == 1);
+    assertThat(server.sandbox.notificationsDropped()).isEqualTo(dropped);
+    assertThat(server.sandbox.notificationStats()).contains("HTTP 503=");
+  }
+
+  @Test
+  void aNotificationIsDroppedAndCountedOnlyAfterTheRetryWindow() throws Exception {
+    String ada = SandboxServer.newAddress("ada");
+    assertThat(subscribe(server.as(ada), subscription("me/messages", Instant.now().plusSeconds(7200), "/hook"))
+        .statusCode()).isEqualTo(201);
+    long dropped = server.sandbox.notificationsDropped();
+    server.sandbox.notificationRetries(java.time.Duration.ofMillis(400), java.time.Duration.ofMillis(50));
+    failures.set(1_000);
+    deliver(ada);
+
+    await(() -> server.sandbox.notificationsDropped() == dropped + 1);
+    assertThat(notifications).isEmpty();
+    assertThat(server.sandbox.notificationStats()).contains("dropped: retry window over=");
   }
 
   @Test

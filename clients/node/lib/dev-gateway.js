@@ -6,6 +6,7 @@
 // called, and also (SIGKILL) if this process exits or is interrupted without calling stop().
 
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -154,4 +155,14 @@ export async function connectSandboxGmail(clients, userId, email) {
   if (callback.status !== 200) throw new Error(`the OAuth callback answered ${callback.status}`);
   const { connections } = await clients.connections.listConnections({ user_id: userId });
   return connections.find((c) => c.email_address === email);
+}
+
+/** The user mails their own connected mailbox (the sandbox delivers it to their inbox), with a fresh request id. */
+export async function mailSelf(clients, userId, connection, subject) {
+  await clients.mail.sendMessage({
+    user_id: userId,
+    connection_id: connection.connection_id,
+    request_id: randomUUID(),
+    content: { to: [{ address: connection.email_address }], subject, text_body: 'hello' },
+  });
 }

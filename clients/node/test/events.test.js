@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createClients } from '../lib/mailgate.js';
-import { connectSandboxGmail, startDevGateway } from '../lib/dev-gateway.js';
+import { connectSandboxGmail, mailSelf, startDevGateway } from '../lib/dev-gateway.js';
 import { watchWithResume } from '../examples/resume-watch.js';
 
 const ACME = { tenantId: 'acme', apiKey: 'mgk_dev_acme_5f2c9a7e41d8' };
@@ -28,14 +28,7 @@ describe('mailbox events in dev mode via the Node.js client', { timeout: 300_000
   });
 
   /** alice mails herself: the sandbox delivers the message into her inbox. */
-  async function mailAlice(subject) {
-    await acme.mail.sendMessage({
-      user_id: 'alice',
-      connection_id: connection.connection_id,
-      request_id: randomUUID(),
-      content: { to: [{ address: 'alice@example.com' }], subject, text_body: 'hello' },
-    });
-  }
+  const mailAlice = (subject) => mailSelf(acme, 'alice', connection, subject);
 
   test('arrivals resume from the saved cursor after a disconnect, each once', async () => {
     const tag = randomUUID().slice(0, 8);

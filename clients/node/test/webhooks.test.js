@@ -9,7 +9,7 @@ import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { createClients, decodeError } from '../lib/mailgate.js';
-import { connectSandboxGmail, startDevGateway } from '../lib/dev-gateway.js';
+import { connectSandboxGmail, mailSelf, startDevGateway } from '../lib/dev-gateway.js';
 
 const ACME = { tenantId: 'acme', apiKey: 'mgk_dev_acme_5f2c9a7e41d8' };
 
@@ -98,14 +98,7 @@ describe('webhooks in dev mode via the Node.js client', { timeout: 300_000 }, ()
   });
 
   /** alice mails herself: the sandbox delivers the message into her inbox. */
-  async function mailAlice(subject) {
-    await acme.mail.sendMessage({
-      user_id: 'alice',
-      connection_id: connection.connection_id,
-      request_id: randomUUID(),
-      content: { to: [{ address: 'alice@example.com' }], subject, text_body: 'hello' },
-    });
-  }
+  const mailAlice = (subject) => mailSelf(acme, 'alice', connection, subject);
 
   async function createEndpoint(url) {
     return acme.webhooks.createWebhookEndpoint({

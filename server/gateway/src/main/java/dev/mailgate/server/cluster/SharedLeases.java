@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * renews all its leases in one statement (a lease it no longer finds is lost), and moves toward its
  * share: the number of leases divided by the nodes alive, rounded up. Below it, it claims unowned and
  * expired leases ({@code FOR UPDATE SKIP LOCKED}, so nodes claiming at once never wait for each
- * other), each claim raising the lease's epoch; more than a tenth above it, it gives the excess up
- * so that a node that just started gets its share at once. Leases are made for every connection a
- * tenant's refresh lists, by whichever node reads it.
+ * other), each claim raising the lease's epoch; more than a tenth above it (rounded down), it gives
+ * the excess up so that a node that just started gets its share at once. Leases are made for every
+ * connection a tenant's refresh lists, by whichever node reads it.
  *
  * <p>Lease operations run one after another on the watcher's context; a failing coordination
  * database stops nothing: the node keeps what it holds (its writes stay fenced by their epochs) and
@@ -155,7 +155,7 @@ final class SharedLeases implements WatchLeases {
       return claim((int) Math.min(CLAIM_BATCH, share - held.size()));
     }
     long excess = held.size() - share;
-    if (excess > Math.max(1, share / 10)) {
+    if (excess > share / 10) { // a tenth of slack, none for small shares (3 leases on 2 nodes: 2 and 1)
       return db.pool().preparedQuery(RELEASE).execute(Tuple.of(nodeId, (int) excess)).map(rows -> {
         rows.forEach(row -> lose(key(row)));
         log.info("node {} gave up {} leases ({} nodes, {} leases)", nodeId, rows.rowCount(), liveNodes, totalLeases);

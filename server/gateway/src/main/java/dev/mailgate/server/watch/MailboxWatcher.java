@@ -183,6 +183,7 @@ public final class MailboxWatcher implements PushInbox {
 
         @Override
         public void lost(WatchKey key) {
+          takenOver.remove(key);
           Watched w = watched.get(key);
           if (w != null) {
             forget(w);
@@ -451,7 +452,7 @@ public final class MailboxWatcher implements PushInbox {
       return;
     }
     ProviderModule module = providers.module(connection.provider()).orElse(null);
-      ChangeFeed feed = module == null ? null : module.capability(ChangeFeed.class).orElse(null);
+    ChangeFeed feed = module == null ? null : module.capability(ChangeFeed.class).orElse(null);
     if (feed == null) {
       return;
     }

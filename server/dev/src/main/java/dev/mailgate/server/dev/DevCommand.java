@@ -115,7 +115,7 @@ public final class DevCommand implements Callable<Integer> {
         .withGmailRootUrl(providers.gmailRootUrl())
         .withGraphRootUrl(providers.graphRootUrl())
         .withEgress(EgressPolicy.strict().allowingLoopback())
-        .withCluster(ClusterPolicy.SOLO.withCoordinationDb("postgresql://" + EmbeddedDatabase.USER + "@" + database.host()
+        .withCluster(ClusterPolicy.DEFAULT.withCoordinationDb("postgresql://" + EmbeddedDatabase.USER + "@" + database.host()
             + ":" + database.port() + "/" + COORDINATION_DATABASE));
     options = webhooks.applyTo(watching.applyTo(tuning.applyTo(options)));
     boolean localPush = options.watch().publicUrl().isEmpty() && sandboxUrl == null;

@@ -99,7 +99,7 @@ public final class ServeCommand implements Callable<Integer> {
         GatewayOptions.DEFAULT_DATABASE_IDLE_TIMEOUT, AccessLog.ALL, GatewayOptions.DEFAULT_EVENT_LOOPS,
         EgressPolicy.strict(), OutboundTimeouts.DEFAULT, MemoryBounds.DEFAULT, true,
         dev.mailgate.server.mail.SendPolicy.DEFAULT, dev.mailgate.server.events.EventStreamPolicy.DEFAULT,
-        dev.mailgate.server.watch.WatchPolicy.DEFAULT, ClusterPolicy.SOLO, dev.mailgate.server.webhook.WebhookPolicy.DEFAULT);
+        dev.mailgate.server.watch.WatchPolicy.DEFAULT, ClusterPolicy.DEFAULT, dev.mailgate.server.webhook.WebhookPolicy.DEFAULT);
     options = clustering.applyTo(webhooks.applyTo(watching.applyTo(tuning.applyTo(options))));
     GatewayServer server = GatewayProcess.start(options, tenants, () -> {});
     spec.commandLine().getOut().printf("Mailgate ready on %s:%d (%s), tenants: %s%n", host, server.port(),

@@ -15,7 +15,8 @@ import java.util.Optional;
  */
 public record ClusterPolicy(Optional<String> coordinationDb, Duration leaseTime, Duration renewInterval) {
 
-  public static final ClusterPolicy SOLO = new ClusterPolicy(Optional.empty(), Duration.ofSeconds(20), Duration.ofSeconds(5));
+  /** Alone (no coordination database), with the default lease timing for when one is named. */
+  public static final ClusterPolicy DEFAULT = new ClusterPolicy(Optional.empty(), Duration.ofSeconds(20), Duration.ofSeconds(5));
 
   public ClusterPolicy {
     if (renewInterval.isNegative() || renewInterval.isZero() || leaseTime.compareTo(renewInterval.multipliedBy(2)) < 0) {

@@ -44,7 +44,7 @@ class ClusterPushTest {
               .withPush("http://127.0.0.1:" + options.port(), Optional.of("projects/mailgate-test/topics/mailbox"),
                   options.watch().gmailPushCertsUrl())
               .withGmailPushServiceAccount(GmailSandbox.PUSH_SERVICE_ACCOUNT))
-          .withCluster(ClusterPolicy.SOLO.withCoordinationDb(coordination)
+          .withCluster(ClusterPolicy.DEFAULT.withCoordinationDb(coordination)
               .withTiming(Duration.ofSeconds(3), Duration.ofMillis(500)));
     } catch (Exception e) {
       throw new IllegalStateException(e);

@@ -53,7 +53,7 @@ class ClusterWatchTest {
       return options
           .withWatch(WatchPolicy.DEFAULT.withIntervals(Duration.ofMillis(500), Duration.ofSeconds(2)))
           .withEventStreams(new EventStreamPolicy(Duration.ofMinutes(30), Duration.ofSeconds(30), Duration.ofMinutes(1)))
-          .withCluster(ClusterPolicy.SOLO.withCoordinationDb(coordination)
+          .withCluster(ClusterPolicy.DEFAULT.withCoordinationDb(coordination)
               .withTiming(Duration.ofSeconds(3), Duration.ofMillis(500)));
     } catch (Exception e) {
       throw new IllegalStateException(e);

@@ -61,7 +61,7 @@ public final class CrashableGateway {
     String coordination = System.getProperty("crash.coordinationDb");
     if (coordination != null) {
       Duration lease = Duration.ofMillis(Long.getLong("crash.clusterLeaseMillis", 3000));
-      options = options.withCluster(dev.mailgate.server.cluster.ClusterPolicy.SOLO.withCoordinationDb(coordination)
+      options = options.withCluster(dev.mailgate.server.cluster.ClusterPolicy.DEFAULT.withCoordinationDb(coordination)
           .withTiming(lease, lease.dividedBy(4)));
     }
     GatewayServer.start(Vertx.vertx(), options, loaded.tenants()).await(120, TimeUnit.SECONDS);

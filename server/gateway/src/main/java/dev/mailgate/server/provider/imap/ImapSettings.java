@@ -92,6 +92,7 @@ public record ImapSettings(String imapHost, int imapPort, Security imapSecurity,
     props.put(p + "connectiontimeout", Integer.toString(timeouts.connectMillis()));
     props.put(p + "timeout", Integer.toString(timeouts.totalMillis()));
     props.put(p + "writetimeout", Integer.toString(timeouts.totalMillis()));
+    props.put(p + "executor.writetimeout", WriteTimeouts.SCHEDULER);
     props.put(p + "peek", "true");
     props.put(p + "fetchsize", Integer.toString(256 * 1024));
     props.put(p + "connectionpoolsize", Integer.toString(poolSize));
@@ -122,6 +123,7 @@ public record ImapSettings(String imapHost, int imapPort, Security imapSecurity,
     props.put(p + "connectiontimeout", Integer.toString(timeouts.connectMillis()));
     props.put(p + "timeout", Integer.toString(timeouts.totalMillis()));
     props.put(p + "writetimeout", Integer.toString(timeouts.totalMillis()));
+    props.put(p + "executor.writetimeout", WriteTimeouts.SCHEDULER);
     props.put(p + "ssl.checkserveridentity", "true");
     guarded(props, p, sockets);
     if (smtpSecurity == Security.STARTTLS) {

@@ -75,6 +75,29 @@ class ImapConnectionPoolTest {
     }
   }
 
+  @Test
+  void openConnectionsShareOneWriteTimeoutThreadInsteadOfOneEach() throws Exception {
+    ImapProvider pooled = server.newProvider(Duration.ofMinutes(5), 50);
+    try {
+      long before = clientSideThreads();
+      for (int i = 0; i < 30; i++) {
+        MailboxCredential mailbox = server.newMailbox("threads");
+        await(pooled.search(mailbox, "", List.of(), 10, Optional.empty()));
+      }
+      assertThat(pooled.pooledConnections()).isEqualTo(30);
+      // Jakarta Mail's own write timeout starts a thread per open socket: 30 or more here.
+      assertThat(clientSideThreads() - before).isLessThan(10);
+    } finally {
+      pooled.close().await(20, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  /** Live threads but the in-process GreenMail server's, which has one per client connection. */
+  private static long clientSideThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> !t.getName().startsWith("imap:") && !t.getName().startsWith("smtp:")).count();
+  }
+
   private static IMAPStore pooledStore(MailboxCredential mailbox) throws Exception {
     ImapSettings settings = ImapSettings.fromMap(mailbox.settings());
     try (ImapConnection lease = server.provider().connections().open(settings, mailbox.emailAddress(),

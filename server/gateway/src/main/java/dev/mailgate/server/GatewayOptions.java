@@ -44,18 +44,21 @@ import java.util.Optional;
  * @param eventStreams the timing of event streams (maximum age, heartbeat, catch-up reads)
  * @param watch how connected mailboxes are watched for changes (polling, push)
  * @param webhooks how webhooks are delivered (retry schedule, timeouts, bounds)
+ * @param drainTimeout how long a stopping gateway lets the calls in flight finish before it closes
  */
 public record GatewayOptions(String host, int port, Optional<Path> tlsCertificate, Optional<Path> tlsKey,
     int migrationThreads, MasterKey masterKey, Path keysetDirectory, OAuthProviders oauth, String gmailRootUrl,
     String graphRootUrl, int providerThreads, int databaseConnections, Duration databaseIdleTimeout,
     AccessLog accessLog, int eventLoops, EgressPolicy egress, OutboundTimeouts timeouts, MemoryBounds bounds,
     boolean rateLimits, SendPolicy sendPolicy, EventStreamPolicy eventStreams, WatchPolicy watch,
-    ClusterPolicy cluster, WebhookPolicy webhooks) {
+    ClusterPolicy cluster, WebhookPolicy webhooks, Duration drainTimeout) {
 
   public static final int DEFAULT_DATABASE_CONNECTIONS = 50;
   /** One serving event loop per core, as Vert.x recommends for servers. */
   public static final int DEFAULT_EVENT_LOOPS = Runtime.getRuntime().availableProcessors();
   public static final Duration DEFAULT_DATABASE_IDLE_TIMEOUT = Duration.ofSeconds(60);
+  /** Within Kubernetes' default 30 s grace period, with time left to close pools and leases. */
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(20);
 
   public GatewayOptions {
     if (tlsCertificate.isPresent() != tlsKey.isPresent()) {
@@ -63,6 +66,9 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
     }
     if (eventLoops < 1) {
       throw new IllegalArgumentException("at least one event loop must serve");
+    }
+    if (drainTimeout.isNegative()) {
+      throw new IllegalArgumentException("the drain timeout must not be negative");
     }
   }
 
@@ -72,7 +78,8 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
         OAuthProviders.defaults(), GmailProvider.GOOGLE_ROOT_URL, OutlookProvider.GRAPH_ROOT_URL, 16,
         DEFAULT_DATABASE_CONNECTIONS, DEFAULT_DATABASE_IDLE_TIMEOUT, AccessLog.ALL, DEFAULT_EVENT_LOOPS,
         EgressPolicy.strict(), OutboundTimeouts.DEFAULT, MemoryBounds.DEFAULT, true,
-        SendPolicy.DEFAULT, EventStreamPolicy.DEFAULT, WatchPolicy.DEFAULT, ClusterPolicy.DEFAULT, WebhookPolicy.DEFAULT);
+        SendPolicy.DEFAULT, EventStreamPolicy.DEFAULT, WatchPolicy.DEFAULT, ClusterPolicy.DEFAULT, WebhookPolicy.DEFAULT,
+        DEFAULT_DRAIN_TIMEOUT);
   }
 
   /** For dev mode and tests: a master key file and keysets under {@code directory}, made if missing. */
@@ -123,6 +130,11 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
   /** Another number of serving event loops. */
   public GatewayOptions withEventLoops(int loops) {
     return copy(c -> c.eventLoops = loops);
+  }
+
+  /** Another time for calls in flight to finish when the gateway stops. */
+  public GatewayOptions withDrainTimeout(Duration timeout) {
+    return copy(c -> c.drainTimeout = timeout);
   }
 
   /** Another egress policy (dev mode allows loopback; tests resolve their own names). */
@@ -208,6 +220,7 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
     WatchPolicy watch;
     ClusterPolicy cluster;
     WebhookPolicy webhooks;
+    Duration drainTimeout;
 
     Values(GatewayOptions o) {
       host = o.host;
@@ -234,12 +247,13 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
       watch = o.watch;
       cluster = o.cluster;
       webhooks = o.webhooks;
+      drainTimeout = o.drainTimeout;
     }
 
     GatewayOptions build() {
       return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory, oauth,
           gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, accessLog,
-          eventLoops, egress, timeouts, bounds, rateLimits, sendPolicy, eventStreams, watch, cluster, webhooks);
+          eventLoops, egress, timeouts, bounds, rateLimits, sendPolicy, eventStreams, watch, cluster, webhooks, drainTimeout);
     }
   }
 

@@ -57,10 +57,11 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
-import io.vertx.grpc.health.HealthService;
+import dev.mailgate.server.lifecycle.GatewayHealth;
+import dev.mailgate.server.lifecycle.HealthRoutes;
+import dev.mailgate.server.lifecycle.Lifecycle;
 import dev.mailgate.server.grpc.SizedGrpcServers;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.grpc.server.Service;
@@ -92,9 +93,14 @@ public final class GatewayServer {
   private final Webhooks webhooks;
   private final int port;
   private final String deployment;
+  private final Lifecycle lifecycle;
+  private final EventApi events;
+  private final List<ServingVerticle> instances;
+  private final Duration drainTimeout;
 
   private GatewayServer(Vertx vertx, TenantRegistry tenants, TenantCipherLoader ciphers, MailboxWatcher watcher,
-      Cluster cluster, Webhooks webhooks, int port, String deployment) {
+      Cluster cluster, Webhooks webhooks, int port, String deployment, Lifecycle lifecycle, EventApi events,
+      List<ServingVerticle> instances, Duration drainTimeout) {
     this.vertx = vertx;
     this.tenants = tenants;
     this.ciphers = ciphers;
@@ -103,10 +109,15 @@ public final class GatewayServer {
     this.webhooks = webhooks;
     this.port = port;
     this.deployment = deployment;
+    this.lifecycle = lifecycle;
+    this.events = events;
+    this.instances = List.copyOf(instances);
+    this.drainTimeout = drainTimeout;
   }
 
   /** Starts the gateway for these tenants; the future completes once the port is bound. */
   public static Future<GatewayServer> start(Vertx vertx, GatewayOptions options, List<TenantConfig> configs) {
+    Lifecycle lifecycle = new Lifecycle();
     EventWakeups eventWakeups = new EventWakeups(vertx);
     Future<Cluster> joining = Cluster.join(vertx, options.cluster(), eventWakeups);
     TenantCipherLoader ciphers = new TenantCipherLoader(vertx, new TenantKeysets(options.masterKey(), options.keysetDirectory()));
@@ -156,7 +167,7 @@ public final class GatewayServer {
         mail.service(binder),
         new ReportApi(users, new SendReports()).service(binder),
         new WebhookApi(webhooks.service()).service(binder),
-        HealthService.create(vertx),
+        new GatewayHealth(vertx, lifecycle),
         ServerReflection.v1(),
         ServerReflection.v1alpha());
     // Sizes are refused before decoding: 4 MiB by default, more only where a method binds more
@@ -170,7 +181,7 @@ public final class GatewayServer {
     services.forEach(grpc::add);
 
     Router router = Router.router(vertx);
-    router.get("/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "SERVING")));
+    new HealthRoutes(lifecycle, joining).mount(router);
     router.get(CallbackRoute.PATH).handler(new CallbackRoute(tenants, authorizations));
     MailboxWatcher watcher = new MailboxWatcher(vertx, tenants, providers, mailboxAccess, connections, eventLog,
         eventWakeups, options.watch());
@@ -205,8 +216,9 @@ public final class GatewayServer {
       return joining.map(cluster -> {
         watcher.start(cluster.leases());
         webhooks.dispatcher().start();
+        lifecycle.serve();
         return new GatewayServer(vertx, tenants, ciphers, watcher, cluster, webhooks, ports.iterator().next(),
-            deployment);
+            deployment, lifecycle, events, instances, options.drainTimeout());
       }).onFailure(failure -> vertx.undeploy(deployment));
     });
   }
@@ -246,10 +258,18 @@ public final class GatewayServer {
     return webhooks;
   }
 
-  /** Stops watching (giving this node's leases up), delivering and accepting calls, then closes every tenant pool. */
+  /**
+   * Stops gracefully: reports NOT_SERVING, ends event streams with UNAVAILABLE / GATEWAY_DRAINING,
+   * stops accepting connections and lets the calls in flight finish (HTTP/2 GOAWAY) for up to the
+   * drain timeout; then stops watching (giving this node's leases up) and delivering, and closes
+   * every tenant pool.
+   */
   public Future<Void> close() {
-    return watcher.stop().eventually(cluster::leave).eventually(() -> webhooks.dispatcher().stop())
-        .eventually(() -> vertx.undeploy(deployment)).eventually(watcher::closeProviders).eventually(tenants::close)
-        .eventually(ciphers::close);
+    lifecycle.drain();
+    events.drain();
+    List<Future<Void>> drained = instances.stream().map(instance -> instance.shutdown(drainTimeout)).toList();
+    return Future.join(drained).<Void>mapEmpty().eventually(watcher::stop).eventually(cluster::leave)
+        .eventually(() -> webhooks.dispatcher().stop()).eventually(() -> vertx.undeploy(deployment))
+        .eventually(watcher::closeProviders).eventually(tenants::close).eventually(ciphers::close);
   }
 }

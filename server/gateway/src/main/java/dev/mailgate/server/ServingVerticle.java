@@ -34,6 +34,15 @@ final class ServingVerticle extends VerticleBase {
         .onSuccess(bound -> server = bound);
   }
 
+  /**
+   * Stops accepting connections and shuts the open ones down (HTTP/2 GOAWAY: no new calls), letting
+   * their calls in flight finish for up to {@code timeout}, then closes what is left.
+   */
+  Future<Void> shutdown(java.time.Duration timeout) {
+    return server == null ? Future.succeededFuture()
+        : server.shutdown(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
   /** The bound port (the actual one when the verticle was asked for port 0). */
   int port() {
     return server.actualPort();

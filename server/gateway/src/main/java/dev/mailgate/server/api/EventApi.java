@@ -41,6 +41,7 @@ public final class EventApi {
   private final EventRetention retention;
   private final EventWakeups wakeups;
   private final EventStreamPolicy policy;
+  private volatile boolean draining;
 
   public EventApi(Vertx vertx, MailboxAccess access, EventLog log, EventRetention retention, EventWakeups wakeups,
       EventStreamPolicy policy) {
@@ -146,6 +147,16 @@ public final class EventApi {
 
   EventWakeups wakeups() {
     return wakeups;
+  }
+
+  /** The gateway is stopping: every stream ends with UNAVAILABLE / GATEWAY_DRAINING at its next step, now. */
+  public void drain() {
+    draining = true;
+    wakeups.wakeAll();
+  }
+
+  boolean draining() {
+    return draining;
   }
 
   EventStreamPolicy policy() {

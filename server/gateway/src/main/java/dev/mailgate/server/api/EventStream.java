@@ -1,6 +1,8 @@
 package dev.mailgate.server.api;
 
 import dev.mailgate.proto.v1.MailboxEvent;
+import dev.mailgate.server.error.GatewayException;
+import dev.mailgate.server.error.Reason;
 import dev.mailgate.server.events.EventPage;
 import dev.mailgate.server.events.LogPosition;
 import io.vertx.core.Future;
@@ -14,7 +16,9 @@ import java.util.List;
  * a slow client makes the stream wait instead of the gateway buffer (see {@link ResponseStream}).
  * Caught up, it waits for a wake-up of the tenant's log or the catch-up interval, whichever comes
  * first, and sends a HEARTBEAT with its cursor when it has been silent for the heartbeat interval.
- * It ends with OK after the policy's maximum age, and stops when the client goes away.
+ * It ends with OK after the policy's maximum age, with UNAVAILABLE / GATEWAY_DRAINING when the
+ * gateway stops (the client reconnects, to another node, with its cursor), and stops when the
+ * client goes away.
  */
 final class EventStream {
 
@@ -41,6 +45,12 @@ final class EventStream {
   private void next(LogPosition after) {
     if (out.closed().isComplete() || System.nanoTime() - endNanos >= 0) {
       done.tryComplete();
+      return;
+    }
+    if (api.draining()) {
+      done.tryFail(GatewayException.retryable(Reason.GATEWAY_DRAINING,
+          "this gateway node is stopping; open the stream again with the cursor of the last event received",
+          Duration.ZERO, null));
       return;
     }
     api.read(scope, after, EventApi.STREAM_PAGE)

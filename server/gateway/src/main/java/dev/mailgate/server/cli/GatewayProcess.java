@@ -11,8 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a gateway in this process until the JVM is asked to stop (Ctrl-C, SIGTERM), then closes
- * the server, its pools, Vert.x and whatever else the command opened, in that order.
+ * Runs a gateway in this process until the JVM is asked to stop (Ctrl-C, SIGTERM), then drains it
+ * (see {@link GatewayServer#close()}) and closes its pools, Vert.x and whatever else the command
+ * opened, in that order.
  */
 public final class GatewayProcess {
 
@@ -32,7 +33,8 @@ public final class GatewayProcess {
       resources.close();
       throw e;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, resources), "mailgate-shutdown"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, options, resources),
+        "mailgate-shutdown"));
     return server;
   }
 
@@ -41,10 +43,10 @@ public final class GatewayProcess {
     new CountDownLatch(1).await();
   }
 
-  private static void stop(GatewayServer server, AutoCloseable resources) {
-    log.info("stopping");
+  private static void stop(GatewayServer server, GatewayOptions options, AutoCloseable resources) {
+    log.info("stopping: draining calls for up to {} s", options.drainTimeout().toSeconds());
     try {
-      server.close().await(20, TimeUnit.SECONDS);
+      server.close().await(options.drainTimeout().toSeconds() + 20, TimeUnit.SECONDS);
       // Awaited on its own: a future chained on an event-loop context would never complete once
       // Vert.x has stopped its event loops.
       server.vertx().close().await(20, TimeUnit.SECONDS);

@@ -1,16 +1,9 @@
 package dev.mailgate.server.cli;
 
 import dev.mailgate.server.GatewayOptions;
-import dev.mailgate.server.cluster.ClusterPolicy;
-import dev.mailgate.server.MemoryBounds;
-import dev.mailgate.server.OutboundTimeouts;
-import dev.mailgate.server.egress.EgressPolicy;
-import dev.mailgate.server.api.AccessLog;
 import dev.mailgate.server.GatewayServer;
 import dev.mailgate.server.crypto.FileMasterKey;
 import dev.mailgate.server.oauth.OAuthProviders;
-import dev.mailgate.server.provider.gmail.GmailProvider;
-import dev.mailgate.server.provider.outlook.OutlookProvider;
 import java.nio.file.Files;
 import picocli.CommandLine.ParameterException;
 import dev.mailgate.tenant.config.TenantConfig;
@@ -18,7 +11,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -93,13 +85,14 @@ public final class ServeCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(),
           "no master key at " + masterKey + "; create one with `mailgate keys create-master-key --master-key " + masterKey + "`");
     }
-    GatewayOptions options = new GatewayOptions(host, port, Optional.ofNullable(tlsCertificate),
-        Optional.ofNullable(tlsKey), 2, FileMasterKey.load(masterKey), keysetDir, endpoints(),
-        GmailProvider.GOOGLE_ROOT_URL, OutlookProvider.GRAPH_ROOT_URL, providerThreads, GatewayOptions.DEFAULT_DATABASE_CONNECTIONS,
-        GatewayOptions.DEFAULT_DATABASE_IDLE_TIMEOUT, AccessLog.ALL, GatewayOptions.DEFAULT_EVENT_LOOPS,
-        EgressPolicy.strict(), OutboundTimeouts.DEFAULT, MemoryBounds.DEFAULT, true,
-        dev.mailgate.server.mail.SendPolicy.DEFAULT, dev.mailgate.server.events.EventStreamPolicy.DEFAULT,
-        dev.mailgate.server.watch.WatchPolicy.DEFAULT, ClusterPolicy.DEFAULT, dev.mailgate.server.webhook.WebhookPolicy.DEFAULT);
+    GatewayOptions options = GatewayOptions.plaintext(host, port, FileMasterKey.load(masterKey), keysetDir)
+        .withOAuth(endpoints()).withProviderThreads(providerThreads);
+    if (tlsCertificate != null || tlsKey != null) {
+      if (tlsCertificate == null || tlsKey == null) {
+        throw new ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
+      }
+      options = options.withTls(tlsCertificate, tlsKey);
+    }
     options = clustering.applyTo(webhooks.applyTo(watching.applyTo(tuning.applyTo(options))));
     GatewayServer server = GatewayProcess.start(options, tenants, () -> {});
     spec.commandLine().getOut().printf("Mailgate ready on %s:%d (%s), tenants: %s%n", host, server.port(),

@@ -65,6 +65,12 @@ public final class TuningOptions {
           + "reconnects with its cursor, ISO-8601 (default: ${DEFAULT-VALUE}).", converter = DurationConverter.class)
   Duration streamMaxAge = EventStreamPolicy.DEFAULT.maxAge();
 
+  @Option(names = "--drain-timeout", paramLabel = "DURATION",
+      description = "How long a stopping gateway (SIGTERM) lets calls in flight finish, after it reports NOT_SERVING, "
+          + "stops accepting connections and ends event streams with UNAVAILABLE / GATEWAY_DRAINING, ISO-8601 "
+          + "(default: ${DEFAULT-VALUE}).", converter = DurationConverter.class)
+  Duration drainTimeout = GatewayOptions.DEFAULT_DRAIN_TIMEOUT;
+
   /** on or off (lowercase, as typed on the command line). */
   enum OnOff { on, off }
 
@@ -78,7 +84,8 @@ public final class TuningOptions {
         .withBounds(options.bounds().withProviderQueue(providerQueue).withDatabaseWaiters(databaseWaiters)
             .withCacheEntries(cacheEntries))
         .withRateLimits(rateLimits == OnOff.on)
-        .withEventStreams(options.eventStreams().withMaxAge(streamMaxAge));
+        .withEventStreams(options.eventStreams().withMaxAge(streamMaxAge))
+        .withDrainTimeout(drainTimeout);
   }
 
   static final class AccessLogConverter implements picocli.CommandLine.ITypeConverter<AccessLog> {

@@ -37,6 +37,11 @@ public final class Cluster {
     return leases;
   }
 
+  /** Succeeds when the coordination database answers within {@code timeoutMillis} (at once without one). */
+  public Future<Void> reachable(long timeoutMillis) {
+    return db == null ? Future.succeededFuture() : db.ping(timeoutMillis);
+  }
+
   /** Gives up this node's leases and disconnects. */
   public Future<Void> leave() {
     return leases.stop().eventually(() -> db == null ? Future.succeededFuture() : db.close());

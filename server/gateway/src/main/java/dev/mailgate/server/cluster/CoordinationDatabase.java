@@ -58,6 +58,11 @@ public final class CoordinationDatabase {
     return subscriber;
   }
 
+  /** Answers a trivial query within {@code timeoutMillis}: the database can be reached now. */
+  Future<Void> ping(long timeoutMillis) {
+    return pool.query("SELECT 1").execute().<Void>mapEmpty().timeout(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
   public Future<Void> close() {
     return subscriber.close().eventually(pool::close);
   }

@@ -44,6 +44,11 @@ public final class EventWakeups {
     relay.accept(tenantId);
   }
 
+  /** Wakes every reader of every tenant (the gateway is stopping). */
+  public void wakeAll() {
+    waiting.values().forEach(waiters -> waiters.forEach(Promise::tryComplete));
+  }
+
   /** Also tells the other gateway nodes of every {@link #appended}. */
   public void relayTo(Consumer<String> other) {
     relay = other;

@@ -94,12 +94,14 @@ public final class GatewayServer {
   private final int port;
   private final String deployment;
   private final Lifecycle lifecycle;
+  private final GatewayHealth health;
   private final EventApi events;
   private final List<ServingVerticle> instances;
   private final Duration drainTimeout;
+  private Future<Void> closing;
 
   private GatewayServer(Vertx vertx, TenantRegistry tenants, TenantCipherLoader ciphers, MailboxWatcher watcher,
-      Cluster cluster, Webhooks webhooks, int port, String deployment, Lifecycle lifecycle, EventApi events,
+      Cluster cluster, Webhooks webhooks, int port, String deployment, Lifecycle lifecycle, GatewayHealth health, EventApi events,
       List<ServingVerticle> instances, Duration drainTimeout) {
     this.vertx = vertx;
     this.tenants = tenants;
@@ -110,6 +112,7 @@ public final class GatewayServer {
     this.port = port;
     this.deployment = deployment;
     this.lifecycle = lifecycle;
+    this.health = health;
     this.events = events;
     this.instances = List.copyOf(instances);
     this.drainTimeout = drainTimeout;
@@ -118,6 +121,7 @@ public final class GatewayServer {
   /** Starts the gateway for these tenants; the future completes once the port is bound. */
   public static Future<GatewayServer> start(Vertx vertx, GatewayOptions options, List<TenantConfig> configs) {
     Lifecycle lifecycle = new Lifecycle();
+    GatewayHealth health = new GatewayHealth(vertx, lifecycle);
     EventWakeups eventWakeups = new EventWakeups(vertx);
     Future<Cluster> joining = Cluster.join(vertx, options.cluster(), eventWakeups);
     TenantCipherLoader ciphers = new TenantCipherLoader(vertx, new TenantKeysets(options.masterKey(), options.keysetDirectory()));
@@ -167,7 +171,7 @@ public final class GatewayServer {
         mail.service(binder),
         new ReportApi(users, new SendReports()).service(binder),
         new WebhookApi(webhooks.service()).service(binder),
-        new GatewayHealth(vertx, lifecycle),
+        health,
         ServerReflection.v1(),
         ServerReflection.v1alpha());
     // Sizes are refused before decoding: 4 MiB by default, more only where a method binds more
@@ -218,7 +222,7 @@ public final class GatewayServer {
         webhooks.dispatcher().start();
         lifecycle.serve();
         return new GatewayServer(vertx, tenants, ciphers, watcher, cluster, webhooks, ports.iterator().next(),
-            deployment, lifecycle, events, instances, options.drainTimeout());
+            deployment, lifecycle, health, events, instances, options.drainTimeout());
       }).onFailure(failure -> vertx.undeploy(deployment));
     });
   }
@@ -264,12 +268,17 @@ public final class GatewayServer {
    * drain timeout; then stops watching (giving this node's leases up) and delivering, and closes
    * every tenant pool.
    */
-  public Future<Void> close() {
+  public synchronized Future<Void> close() {
+    if (closing != null) {
+      return closing;
+    }
     lifecycle.drain();
+    health.drain();
     events.drain();
     List<Future<Void>> drained = instances.stream().map(instance -> instance.shutdown(drainTimeout)).toList();
-    return Future.join(drained).<Void>mapEmpty().eventually(watcher::stop).eventually(cluster::leave)
+    closing = Future.join(drained).<Void>mapEmpty().eventually(watcher::stop).eventually(cluster::leave)
         .eventually(() -> webhooks.dispatcher().stop()).eventually(() -> vertx.undeploy(deployment))
         .eventually(watcher::closeProviders).eventually(tenants::close).eventually(ciphers::close);
+    return closing;
   }
 }

@@ -5,16 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mailgate.proto.v1.Connection;
 import dev.mailgate.proto.v1.EmailAddress;
 import dev.mailgate.proto.v1.MailServiceGrpc;
+import dev.mailgate.proto.v1.MailboxEvent;
 import dev.mailgate.proto.v1.MessageContent;
 import dev.mailgate.proto.v1.Provider;
 import dev.mailgate.proto.v1.SendMessageRequest;
 import dev.mailgate.proto.v1.SendMessageResponse;
 import dev.mailgate.proto.v1.WatchTenantRequest;
+import dev.mailgate.server.cluster.ClusterPolicy;
+import dev.mailgate.server.events.EventStreamPolicy;
 import dev.mailgate.server.testing.GatewayExtension;
 import dev.mailgate.server.testing.GrpcAssertions;
 import dev.mailgate.server.testing.GrpcAssertions.Failure;
 import dev.mailgate.server.testing.Mailboxes;
 import dev.mailgate.server.testing.TestGateway;
+import dev.mailgate.server.testing.TestPostgres;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
@@ -51,15 +55,18 @@ class GracefulShutdownTest {
     String userId = Mailboxes.newUserId("drain");
     Connection connection = Mailboxes.connect(gateway.get(), TestGateway.acme(), userId, Provider.PROVIDER_GMAIL,
         userId + "@gmail.test");
-    TestGateway.Sibling node = gateway.get().startSibling(o -> o.withDrainTimeout(Duration.ofSeconds(10)));
+    TestGateway.Sibling node = gateway.get().startSibling(o -> o.withDrainTimeout(Duration.ofSeconds(10))
+        .withEventStreams(new EventStreamPolicy(Duration.ofMinutes(5), Duration.ofMillis(200), Duration.ofSeconds(1))));
     try {
       assertThat(http(node, "/readyz").statusCode()).isEqualTo(200);
       LinkedBlockingQueue<ServingStatus> health = new LinkedBlockingQueue<>();
       HealthGrpc.newStub(node.channel()).watch(HealthCheckRequest.newBuilder().setService("").build(), observer(health));
       assertThat(health.poll(5, TimeUnit.SECONDS)).isEqualTo(ServingStatus.SERVING);
+      LinkedBlockingQueue<MailboxEvent> events = new LinkedBlockingQueue<>();
       CompletableFuture<Failure> stream = CompletableFuture.supplyAsync(() -> GrpcAssertions.failure(() ->
           MailServiceGrpc.newBlockingStub(node.channel()).withInterceptors(TestGateway.acme())
-              .watchTenant(WatchTenantRequest.getDefaultInstance()).forEachRemaining(event -> {})));
+              .watchTenant(WatchTenantRequest.getDefaultInstance()).forEachRemaining(events::add)));
+      assertThat(events.poll(10, TimeUnit.SECONDS)).as("the stream's first heartbeat").isNotNull();
 
       gateway.get().providers().sandbox().gmail().latency(PROVIDER_LATENCY);
       List<CompletableFuture<SendMessageResponse>> sends = new ArrayList<>();
@@ -82,7 +89,7 @@ class GracefulShutdownTest {
         assertThat(send.get(15, TimeUnit.SECONDS).getMessageId()).isNotEmpty();
       }
       closed.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      assertThat(Duration.ofNanos(System.nanoTime() - stopping)).isLessThan(Duration.ofSeconds(12));
+      assertThat(Duration.ofNanos(System.nanoTime() - stopping)).isLessThan(Duration.ofSeconds(9)); // not held until the drain timeout (10 s)
       long pending = gateway.get().onTenantData("acme", sql -> sql.preparedQuery(
               "SELECT count(*) FROM send_requests WHERE request_id = ANY($1) AND state <> 'SENT'")
           .execute(io.vertx.sqlclient.Tuple.of(requestIds.toArray(String[]::new)))
@@ -105,6 +112,27 @@ class GracefulShutdownTest {
       assertThat(ready.statusCode()).isEqualTo(200);
       assertThat(HealthGrpc.newBlockingStub(node.channel()).check(HealthCheckRequest.newBuilder().setService("").build())
           .getStatus()).isEqualTo(ServingStatus.SERVING);
+    } finally {
+      node.close();
+    }
+  }
+
+  @Test
+  void aNodeWhoseCoordinationDatabaseStopsAnsweringIsNotReady() throws Exception {
+    String database = "coordination_readyz";
+    String uri = TestPostgres.get().createDatabaseUri(database);
+    TestGateway.Sibling node = gateway.get().startSibling(o -> o.withCluster(ClusterPolicy.DEFAULT.withCoordinationDb(uri)));
+    try (var admin = TestPostgres.get().jdbc("postgres"); var sql = admin.createStatement()) {
+      assertThat(http(node, "/readyz").statusCode()).isEqualTo(200);
+
+      sql.execute("ALTER DATABASE " + database + " ALLOW_CONNECTIONS false");
+      sql.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + database + "'");
+
+      HttpResponse<String> ready = http(node, "/readyz");
+      assertThat(ready.statusCode()).isEqualTo(503);
+      assertThat(ready.body()).contains("coordination database");
+      assertThat(http(node, "/healthz").statusCode()).isEqualTo(200);
+      sql.execute("ALTER DATABASE " + database + " ALLOW_CONNECTIONS true");
     } finally {
       node.close();
     }

@@ -1,0 +1,106 @@
+package dev.mailgate.server.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailgate.server.testing.GatewayExtension;
+import dev.mailgate.server.testing.TestGateway;
+import dev.mailgate.server.testing.TestPostgres;
+import dev.mailgate.server.watch.WatchPolicy;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A measurement, not a CI test (run it with {@code -Dmailgate.coordinationload=10000}): that many
+ * ACTIVE Gmail connections in tenant acme, three gateway nodes on one coordination database with
+ * the production lease timing (20 s leases renewed every 5 s), each node offering the connections
+ * from its refresh and holding its share of the leases; then the coordination database's committed
+ * transactions ({@code pg_stat_database.xact_commit}, every statement is its own transaction there)
+ * and rows updated over 60 s with no new connections and no mail. The connections have no stored
+ * credentials, so their feed reads fail in the tenant database and the watchers stop reading them;
+ * the leases stay held and renewed, which is what the coordination database sees either way.
+ */
+@EnabledIfSystemProperty(named = "mailgate.coordinationload", matches = "\\d+")
+class CoordinationLoadRun {
+
+  private static final String COORDINATION = "coord_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+  private static final int NODES = Integer.getInteger("mailgate.coordinationload.nodes", 3);
+  private static final Duration WINDOW = Duration.ofSeconds(Integer.getInteger("mailgate.coordinationload.seconds", 60));
+
+  @RegisterExtension
+  static final GatewayExtension gateway = new GatewayExtension(Map.of(), options -> {
+    try {
+      return options
+          // Refreshed every 10 minutes: the run's connection list stays as it is during the window.
+          .withWatch(WatchPolicy.DEFAULT.withIntervals(Duration.ofMinutes(2), Duration.ofMinutes(10)))
+          .withCluster(ClusterPolicy.DEFAULT.withCoordinationDb(TestPostgres.get().createDatabaseUri(COORDINATION)));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  });
+
+  private static long[] counters() throws Exception {
+    try (var db = TestPostgres.get().jdbc(COORDINATION);
+        ResultSet rows = db.createStatement().executeQuery("SELECT xact_commit, xact_rollback, tup_updated, "
+            + "tup_inserted, tup_deleted FROM pg_stat_database WHERE datname = current_database()")) {
+      rows.next();
+      return new long[] {rows.getLong(1), rows.getLong(2), rows.getLong(3), rows.getLong(4), rows.getLong(5)};
+    }
+  }
+
+  private static long[] leases() throws Exception {
+    try (var db = TestPostgres.get().jdbc(COORDINATION);
+        ResultSet rows = db.createStatement().executeQuery("SELECT count(*), count(*) FILTER (WHERE owner IS NOT NULL "
+            + "AND expire_time > now()), count(DISTINCT owner) FROM watch_leases")) {
+      rows.next();
+      return new long[] {rows.getLong(1), rows.getLong(2), rows.getLong(3)};
+    }
+  }
+
+  @Test
+  void coordinationStatementsAtManyLeases() throws Exception {
+    int connections = Integer.getInteger("mailgate.coordinationload");
+    gateway.get().onTenantData("acme", db -> db.query("""
+        INSERT INTO {schema}.users (external_id, email) VALUES ('coordload', 'coordload@example.com');
+        INSERT INTO {schema}.connections (id, user_id, provider, email_address, status)
+          SELECT gen_random_uuid(), u.id, 'GMAIL', 'coordload' || n || '@gmail.test', 'ACTIVE'
+          FROM {schema}.users u, generate_series(1, %d) n WHERE u.external_id = 'coordload'""".formatted(connections))
+        .execute().map(rows -> rows.rowCount()));
+    TestGateway.Sibling[] siblings = new TestGateway.Sibling[NODES - 1];
+    try {
+      for (int i = 0; i < siblings.length; i++) {
+        siblings[i] = gateway.get().startSibling();
+      }
+      long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+      long[] held;
+      do {
+        Thread.sleep(1_000);
+        held = leases();
+      } while ((held[1] < connections || held[2] < NODES) && System.nanoTime() < deadline);
+      System.out.printf("leases: %d, held: %d, owners: %d%n", held[0], held[1], held[2]);
+      assertThat(held[1]).isGreaterThanOrEqualTo(connections);
+      Thread.sleep(15_000); // the claims' aftermath (feed reads failing, balance) settles
+      long[] before = counters();
+      long start = System.nanoTime();
+      Thread.sleep(WINDOW.toMillis());
+      long[] after = counters();
+      double seconds = (System.nanoTime() - start) / 1e9;
+      held = leases();
+      System.out.printf("COORDINATION LOAD: %d leases held by %d nodes over %.1f s: xact_commit %.2f/s (%.2f/s per node),"
+          + " xact_rollback %.2f/s, tup_updated %.0f/s, tup_inserted %.2f/s, tup_deleted %.2f/s%n", held[1], held[2],
+          seconds, (after[0] - before[0]) / seconds, (after[0] - before[0]) / seconds / NODES,
+          (after[1] - before[1]) / seconds, (after[2] - before[2]) / seconds, (after[3] - before[3]) / seconds,
+          (after[4] - before[4]) / seconds);
+    } finally {
+      for (TestGateway.Sibling sibling : siblings) {
+        if (sibling != null) {
+          sibling.close();
+        }
+      }
+    }
+  }
+}

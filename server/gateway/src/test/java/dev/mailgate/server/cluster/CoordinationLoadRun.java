@@ -20,9 +20,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the production lease timing (20 s leases renewed every 5 s), each node offering the connections
  * from its refresh and holding its share of the leases; then the coordination database's committed
  * transactions ({@code pg_stat_database.xact_commit}, every statement is its own transaction there)
- * and rows updated over 60 s with no new connections and no mail. The connections have no stored
- * credentials, so their feed reads fail in the tenant database and the watchers stop reading them;
- * the leases stay held and renewed, which is what the coordination database sees either way.
+ * and rows updated over 60 s with no new connections and no mail. Each connection has an access
+ * token the Gmail sandbox accepts (an unsigned JWT naming the mailbox, valid for an hour), stored
+ * encrypted as a sign-in stores it, so the watchers read the sandbox mailboxes as they would real ones.
  */
 @EnabledIfSystemProperty(named = "mailgate.coordinationload", matches = "\\d+")
 class CoordinationLoadRun {
@@ -61,6 +61,36 @@ class CoordinationLoadRun {
     }
   }
 
+  private static void storeSandboxTokens() {
+    var tenant = gateway.get().server().tenants().find("acme").orElseThrow();
+    var cipher = TestGateway.await(tenant.cipher());
+    java.util.List<io.vertx.sqlclient.Row> rows = new java.util.ArrayList<>();
+    gateway.get().onTenantData("acme", db -> db.query("SELECT id, email_address FROM {schema}.connections "
+        + "WHERE email_address LIKE 'coordload%'").execute().map(set -> {
+          set.forEach(rows::add);
+          return rows.size();
+        }));
+    java.time.Instant expire = java.time.Instant.now().plus(Duration.ofHours(1));
+    var store = new dev.mailgate.server.store.CredentialStore();
+    for (int from = 0; from < rows.size(); from += 500) {
+      java.util.List<io.vertx.sqlclient.Row> chunk = rows.subList(from, Math.min(rows.size(), from + 500));
+      gateway.get().onTenantData("acme", db -> io.vertx.core.Future.all(chunk.stream().map(row -> {
+        UUID id = row.getUUID("id");
+        String token = sandboxToken(row.getString("email_address"), expire);
+        return store.save(db, id, cipher.encrypt(id, dev.mailgate.server.crypto.SecretField.ACCESS_TOKEN, token),
+            cipher.encrypt(id, dev.mailgate.server.crypto.SecretField.REFRESH_TOKEN, "refresh-" + id), expire);
+      }).toList()).map(all -> all.size()));
+    }
+  }
+
+  /** What the Gmail sandbox accepts as an access token for {@code mailbox}: an unsigned JWT naming it. */
+  private static String sandboxToken(String mailbox, java.time.Instant expire) {
+    java.util.Base64.Encoder base64 = java.util.Base64.getUrlEncoder().withoutPadding();
+    String header = base64.encodeToString("{\"alg\":\"none\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    String claims = new io.vertx.core.json.JsonObject().put("sub", mailbox).put("exp", expire.getEpochSecond()).encode();
+    return header + "." + base64.encodeToString(claims.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + ".sig";
+  }
+
   @Test
   void coordinationStatementsAtManyLeases() throws Exception {
     int connections = Integer.getInteger("mailgate.coordinationload");
@@ -70,6 +100,7 @@ class CoordinationLoadRun {
           SELECT gen_random_uuid(), u.id, 'GMAIL', 'coordload' || n || '@gmail.test', 'ACTIVE'
           FROM {schema}.users u, generate_series(1, %d) n WHERE u.external_id = 'coordload'""".formatted(connections))
         .execute().map(rows -> rows.rowCount()));
+    storeSandboxTokens();
     TestGateway.Sibling[] siblings = new TestGateway.Sibling[NODES - 1];
     try {
       for (int i = 0; i < siblings.length; i++) {

@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
  *       (live while the feeds produce, and replayed from a cursor: the log alone);</li>
  *   <li>push ({@code --public-url} of the gateway itself and a Pub/Sub topic name; IMAP IDLE):
  *       latency per provider, then scale: many watched connections, mail spread over them at a
- *       fixed rate, the gateway's memory, delivery and latency, and its CPU with no new mail.</li>
+ *       fixed rate, the gateway's memory, delivery and latency, and its CPU with no new mail; and
+ *       webhooks ({@link EventsWebhooks}): the same mail's signed POSTs at a receiver in this process.</li>
  * </ol>
  * Every mailbox is connected through the gateway's public API ({@link MailboxConnector}) and
  * proven watched by a probe message whose event arrives before it is measured.
@@ -88,11 +89,14 @@ final class EventsBench {
         recordMemory(gateway, section, "polling gateway", false);
       }
     }
-    if (options.runs("latency") || options.runs("scale")) {
+    if (options.runs("latency") || options.runs("scale") || options.runs("webhooks")) {
       try (EventsGateway gateway = start(dir.resolve("push"), true, Duration.parse(options.pushPollInterval), track)) {
         List<BenchMailbox> boxes = latencyMailboxes(gateway);
         if (options.runs("latency")) {
           latency(gateway, boxes, "push", MAX_PUSH_P99_MS, section);
+        }
+        if (options.runs("webhooks")) {
+          new EventsWebhooks(this, gateway, boxes, section).run();
         }
         if (options.runs("scale")) {
           new EventsScale(this, gateway, boxes, section).run();

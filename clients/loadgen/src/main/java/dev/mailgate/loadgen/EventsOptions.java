@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 final class EventsOptions {
 
   @Option(names = "--events-parts", split = ",", defaultValue = "latency,throughput,scale",
-      description = "events: which parts to run: latency, throughput, scale (${DEFAULT-VALUE})")
+      description = "events: which parts to run: latency, throughput, scale, webhooks (${DEFAULT-VALUE}; webhooks: "
+          + "delivery into a sandbox mailbox -> signed POST at a receiver in this process, on the push gateway)")
   List<String> parts = List.of("latency", "throughput", "scale");
 
   @Option(names = "--connections", defaultValue = "200",
@@ -82,6 +83,11 @@ final class EventsOptions {
       description = "events: the IMAP/SMTP server (GreenMail) of dev mode in the gateway's JVM (gateway), or one in the "
           + "sandbox process (process: needs --sandbox process; the gateway's RSS and CPU then leave it out) (${DEFAULT-VALUE})")
   String mailServer;
+
+  @Option(names = "--webhook-rounds", defaultValue = "3",
+      description = "events webhooks: rounds of --latency-messages per provider; p50 and p99 are judged on the median"
+          + " of the rounds (${DEFAULT-VALUE})")
+  int webhookRounds;
 
   int imapConnections() {
     return imapConnections >= 0 ? imapConnections : connections / 10;

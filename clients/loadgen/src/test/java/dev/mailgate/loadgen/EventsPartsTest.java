@@ -89,4 +89,21 @@ class EventsPartsTest {
     String mime = SandboxDelivery.mime("a@x.example", "b@y.example", "mgbench push 1");
     assertThat(mime).contains("\r\nSubject: mgbench push 1\r\n").doesNotEndWith("\r\n").doesNotContain("\n\n");
   }
+
+  @Test
+  void theWebhookReceiverVerifiesTheStandardWebhooksTestVectorAndRejectsTamperingAndOldTimestamps() {
+    WebhookReceiver receiver = new WebhookReceiver(null);
+    receiver.secret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+    String id = "msg_p5jXN8AQM9LWM0D4loKWxJek";
+    io.vertx.core.buffer.Buffer body = io.vertx.core.buffer.Buffer.buffer("{\"test\": 2432232314}");
+    String signature = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
+    long sent = 1614265330;
+
+    assertThat(receiver.verify(id, "1614265330", signature, body, sent + 10)).isTrue();
+    assertThat(receiver.verify(id, "1614265330", "v1,bm90IGl0 " + signature, body, sent)).as("one of two").isTrue();
+    assertThat(receiver.verify(id, "1614265330", signature, io.vertx.core.buffer.Buffer.buffer("{\"test\": 1}"), sent))
+        .as("tampered body").isFalse();
+    assertThat(receiver.verify(id, "1614265330", signature, body, sent + 301)).as("too old").isFalse();
+    assertThat(receiver.verify(id, "1614265330", null, body, sent)).isFalse();
+  }
 }

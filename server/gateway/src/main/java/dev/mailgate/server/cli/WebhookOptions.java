@@ -21,8 +21,20 @@ public final class WebhookOptions {
       converter = TuningOptions.DurationConverter.class)
   Duration pollInterval = WebhookPolicy.DEFAULT.pollInterval();
 
+  @Option(names = "--webhook-max-in-flight", paramLabel = "N",
+      description = "The most webhook attempts this gateway makes at once, over all tenants and endpoints "
+          + "(default: ${DEFAULT-VALUE}).")
+  int maxInFlight = WebhookPolicy.DEFAULT.maxInFlight();
+
+  @Option(names = "--webhook-max-in-flight-per-endpoint", paramLabel = "N",
+      description = "The most webhook attempts this gateway makes at once to one endpoint (one per connection at "
+          + "most: a connection's events go one after another), so that a slow endpoint holds no more than this "
+          + "many of the --webhook-max-in-flight slots (default: ${DEFAULT-VALUE}).")
+  int maxInFlightPerEndpoint = WebhookPolicy.DEFAULT.maxInFlightPerEndpoint();
+
   public GatewayOptions applyTo(GatewayOptions options) {
-    WebhookPolicy policy = options.webhooks().withIntervals(pollInterval, options.webhooks().idleInterval());
+    WebhookPolicy policy = options.webhooks().withIntervals(pollInterval, options.webhooks().idleInterval())
+        .withInFlightLimits(maxInFlight, Math.min(maxInFlightPerEndpoint, maxInFlight));
     if (retrySchedule != null) {
       policy = policy.withRetrySchedule(retrySchedule);
     }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -23,20 +24,27 @@ final class DeliveryStore {
       VALUES ($1, $2, $3, $4, $5)""";
   /**
    * Claims due deliveries that are first in line for their endpoint and connection, skipping rows
-   * another node holds, and leases them for one attempt: the next attempt is pushed past the
-   * longest an attempt takes (a node that dies mid-attempt leaves the delivery to be retried then).
+   * another node holds, at most {@code $3} minus this node's attempts in flight to an endpoint
+   * ({@code $4}, {@code $5}) per endpoint (so a slow endpoint cannot take the whole batch), the
+   * longest due first; and leases them for one attempt: the next attempt is pushed past the longest
+   * an attempt takes (a node that dies mid-attempt leaves the delivery to be retried then).
    */
   private static final String CLAIM = """
       WITH due AS (
-        SELECT d.id FROM {schema}.webhook_deliveries d
-        JOIN {schema}.webhook_endpoints e ON e.id = d.endpoint_id
-        WHERE d.status = 'PENDING' AND d.next_attempt_time <= now() AND e.enabled
-          AND NOT EXISTS (SELECT 1 FROM {schema}.webhook_deliveries p
-            WHERE p.endpoint_id = d.endpoint_id AND p.connection_id = d.connection_id
-              AND p.status = 'PENDING' AND p.id < d.id)
-        ORDER BY d.next_attempt_time
-        LIMIT $1
-        FOR UPDATE OF d SKIP LOCKED)
+        SELECT c.id FROM {schema}.webhook_endpoints e
+        LEFT JOIN unnest($4::uuid[], $5::int[]) AS busy (endpoint_id, attempts) ON busy.endpoint_id = e.id
+        CROSS JOIN LATERAL (
+          SELECT d.id, d.next_attempt_time FROM {schema}.webhook_deliveries d
+          WHERE d.endpoint_id = e.id AND d.status = 'PENDING' AND d.next_attempt_time <= now()
+            AND NOT EXISTS (SELECT 1 FROM {schema}.webhook_deliveries p
+              WHERE p.endpoint_id = d.endpoint_id AND p.connection_id = d.connection_id
+                AND p.status = 'PENDING' AND p.id < d.id)
+          ORDER BY d.next_attempt_time
+          LIMIT greatest(0, $3 - coalesce(busy.attempts, 0))
+          FOR UPDATE SKIP LOCKED) c
+        WHERE e.enabled
+        ORDER BY c.next_attempt_time
+        LIMIT $1)
       UPDATE {schema}.webhook_deliveries d
       SET attempts = d.attempts + 1, next_attempt_time = now() + $2::bigint * interval '1 millisecond',
         update_time = now()
@@ -76,8 +84,21 @@ final class DeliveryStore {
     return db.preparedQuery(INSERT).executeBatch(batch).mapEmpty();
   }
 
-  Future<List<ClaimedDelivery>> claim(SqlClient db, int limit, Duration lease) {
-    return db.preparedQuery(CLAIM).execute(Tuple.of(limit, lease.toMillis())).map(rows -> {
+  /**
+   * Claims up to {@code limit} due deliveries, at most {@code perEndpoint} minus {@code busy}'s count
+   * (this node's attempts in flight to that endpoint) of any one endpoint.
+   */
+  Future<List<ClaimedDelivery>> claim(SqlClient db, int limit, Duration lease, int perEndpoint,
+      Map<UUID, Integer> busy) {
+    UUID[] endpointIds = new UUID[busy.size()];
+    Integer[] attempts = new Integer[busy.size()];
+    int i = 0;
+    for (Map.Entry<UUID, Integer> entry : busy.entrySet()) {
+      endpointIds[i] = entry.getKey();
+      attempts[i++] = entry.getValue();
+    }
+    Tuple args = Tuple.of(limit, lease.toMillis(), perEndpoint).addArrayOfUUID(endpointIds).addArrayOfInteger(attempts);
+    return db.preparedQuery(CLAIM).execute(args).map(rows -> {
       List<ClaimedDelivery> claimed = new ArrayList<>();
       for (Row row : rows) {
         Buffer previous = row.getBuffer("previous_secret");

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,7 +28,10 @@ import org.slf4j.LoggerFactory;
  * A tenant with endpoints runs again after the poll interval, at once when this node appends events
  * or an answer frees a connection's next delivery; a tenant without is checked at the idle interval
  * or when a call on this node changes its endpoints. At most {@code maxInFlight} attempts run at a
- * time over all tenants; nothing here blocks an event loop.
+ * time over all tenants, and at most {@code maxInFlightPerEndpoint} of them to one endpoint (the claim
+ * leaves an endpoint's deliveries beyond that in the database), so an endpoint that answers slowly
+ * holds only its own share of the slots while the others keep being served; nothing here blocks an
+ * event loop.
  */
 public final class WebhookDispatcher {
 
@@ -44,6 +48,8 @@ public final class WebhookDispatcher {
   private final WebhookSender sender;
   private final WebhookPolicy policy;
   private final AtomicInteger inFlight = new AtomicInteger();
+  /** This node's attempts in flight per endpoint; an endpoint leaves the map when its last one ends. */
+  private final Map<UUID, Integer> inFlightByEndpoint = new ConcurrentHashMap<>();
   private final Map<String, TenantLoop> loops = new ConcurrentHashMap<>();
   private volatile boolean stopped;
 
@@ -178,18 +184,24 @@ public final class WebhookDispatcher {
 
   private enum Cycle { IDLE, ACTIVE, BUSY }
 
-  /** Claims and starts up to a batch of due deliveries (as many as the in-flight limit allows); true if it was full. */
+  /** Claims and starts up to a batch of due deliveries (as many as the in-flight limits allow); true if it was full. */
   private Future<Boolean> deliverDue(Tenant tenant) {
-    int free = Math.min(policy.batchSize(), policy.maxInFlight() - inFlight.get());
+    int free = reserve(policy.batchSize());
     if (free <= 0) {
       return Future.succeededFuture(false);
     }
     Duration lease = policy.attemptTimeout().plusSeconds(30);
-    return tenant.cipher().compose(cipher -> tenant.withDatabase(db -> deliveries.claim(db, free, lease))
+    Map<UUID, Integer> busy = Map.copyOf(inFlightByEndpoint);
+    boolean[] reserved = {true};
+    return tenant.cipher().compose(cipher -> tenant.withDatabase(db -> deliveries.claim(db, free, lease,
+            policy.maxInFlightPerEndpoint(), busy))
         .map(claimed -> {
+          reserved[0] = false;
+          inFlight.addAndGet(claimed.size() - free);
           for (ClaimedDelivery delivery : claimed) {
-            inFlight.incrementAndGet();
+            inFlightByEndpoint.merge(delivery.endpointId(), 1, Integer::sum);
             attempt(tenant, cipher, delivery).onComplete(done -> {
+              inFlightByEndpoint.computeIfPresent(delivery.endpointId(), (id, n) -> n == 1 ? null : n - 1);
               inFlight.decrementAndGet();
               if (done.failed()) {
                 log.warn("tenant={} webhook_endpoint={} delivery={} answer not recorded (retried after its lease): {}",
@@ -199,7 +211,26 @@ public final class WebhookDispatcher {
             });
           }
           return claimed.size() == free && free == policy.batchSize();
-        }));
+        }))
+        .onFailure(failed -> {
+          if (reserved[0]) {
+            inFlight.addAndGet(-free);
+          }
+        });
+  }
+
+  /** Takes up to {@code wanted} of the node's free attempt slots (the claim gives back those it did not fill). */
+  private int reserve(int wanted) {
+    while (true) {
+      int now = inFlight.get();
+      int free = Math.min(wanted, policy.maxInFlight() - now);
+      if (free <= 0) {
+        return 0;
+      }
+      if (inFlight.compareAndSet(now, now + free)) {
+        return free;
+      }
+    }
   }
 
   private Future<Void> attempt(Tenant tenant, TokenCipher cipher, ClaimedDelivery delivery) {

@@ -45,7 +45,10 @@ final class WebhookSender {
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
         .setForceSni(true)
         .setVerifyHost(true)
-        .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(4).setMaxWaitQueueSize(policy.maxInFlight()));
+        .setKeepAlive(true),
+        // No limit of its own per host: the dispatcher bounds the attempts per endpoint and in all, and a
+        // smaller pool would make one endpoint's slow answers hold up another endpoint on the same host.
+        new PoolOptions().setHttp1MaxSize(policy.maxInFlight()).setMaxWaitQueueSize(policy.maxInFlight()));
     this.resolver = new BlockingPool(vertx, "mailgate-webhook-dns", 4, policy.maxInFlight());
   }
 

@@ -18,24 +18,38 @@ import java.util.concurrent.Executors;
  */
 final class TestReceiver implements AutoCloseable {
 
-  record Received(String id, String timestamp, String signature, String contentType, String body, int answered) {}
+  /** One request: its headers and body, the status it was answered, and when it arrived ({@link System#nanoTime}). */
+  record Received(String id, String timestamp, String signature, String contentType, String body, int answered,
+      long arrivedNanos) {}
 
   private final HttpServer server;
-  private final java.util.concurrent.ExecutorService threads = Executors.newFixedThreadPool(2);
+  private final java.util.concurrent.ExecutorService threads;
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final Deque<Integer> answers = new ArrayDeque<>();
   private volatile int otherwise = 200;
   private volatile long firstDelayMillis;
+  private volatile long everyDelayMillis;
   private final java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger mostInFlight = new java.util.concurrent.atomic.AtomicInteger();
 
   TestReceiver() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-    server.setExecutor(threads);
+    this(2);
+  }
+
+  /** A receiver answering up to {@code threads} requests at once. */
+  TestReceiver(int threads) throws IOException {
+    this.threads = Executors.newFixedThreadPool(threads);
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+    server.setExecutor(this.threads);
     server.createContext("/", exchange -> {
+      long arrived = System.nanoTime();
+      mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
       String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      if (started.getAndIncrement() == 0 && firstDelayMillis > 0) {
+      long delay = started.getAndIncrement() == 0 && firstDelayMillis > 0 ? firstDelayMillis : everyDelayMillis;
+      if (delay > 0) {
         try {
-          Thread.sleep(firstDelayMillis);
+          Thread.sleep(delay);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
@@ -46,7 +60,8 @@ final class TestReceiver implements AutoCloseable {
       }
       var h = exchange.getRequestHeaders();
       received.add(new Received(h.getFirst("webhook-id"), h.getFirst("webhook-timestamp"),
-          h.getFirst("webhook-signature"), h.getFirst("content-type"), body, status));
+          h.getFirst("webhook-signature"), h.getFirst("content-type"), body, status, arrived));
+      inFlight.decrementAndGet();
       exchange.sendResponseHeaders(status, -1);
       exchange.close();
     });
@@ -69,6 +84,22 @@ final class TestReceiver implements AutoCloseable {
   TestReceiver delayFirst(Duration delay) {
     firstDelayMillis = delay.toMillis();
     return this;
+  }
+
+  /** Answers every request only after this long. */
+  TestReceiver delayEach(Duration delay) {
+    everyDelayMillis = delay.toMillis();
+    return this;
+  }
+
+  /** The most requests this receiver was answering at once. */
+  int mostInFlight() {
+    return mostInFlight.get();
+  }
+
+  /** The requests it is answering now. */
+  int inFlight() {
+    return inFlight.get();
   }
 
   /** Answers every request not covered by {@link #answer} with this status. */

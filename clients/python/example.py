@@ -58,7 +58,7 @@ def search(mg, connection, query):
     ).messages
 
 
-def failure_reason(call, *args, **kwargs):
+def expect_failure(call, *args, **kwargs):
     """Makes a call that must fail and returns its decoded error (code, ErrorInfo reason, ...)."""
     try:
         call(*args, **kwargs)
@@ -136,7 +136,7 @@ def main(address):
         print(f"sent {first.message_id}, the same request_id again gave {again.message_id}")
         print(f"search: {len(search(mg, connection, f'subject:{run}'))} message(s) with subject 'hello {run}'")
 
-        error = failure_reason(send_to_self, mg, connection, f"other {run}", request_id)
+        error = expect_failure(send_to_self, mg, connection, f"other {run}", request_id)
         print(f"the request_id with another message: {error.code.name} {error.reason}")
 
         cursor = wait_until_watched(mg, connection)

@@ -2,9 +2,9 @@
 
     /usr/bin/python3 generate_stubs.py [OUT_DIR] [GOOGLE_PROTOS_DIR]
 
-OUT_DIR defaults to target/generated. GOOGLE_PROTOS_DIR (default target/google-common-protos)
+OUT_DIR defaults to target/generated. GOOGLE_PROTOS_DIR (default proto/target/google-common-protos)
 holds the google/api and google/rpc .proto files, unpacked by Maven from the
-proto-google-common-protos jar (clients/python/pom.xml); Debian packages no Python build of them.
+proto-google-common-protos jar (proto/pom.xml); Debian packages no Python build of them.
 
 The compiler is Debian's protoc (protobuf-compiler) with Debian's grpc_python_plugin
 (protobuf-compiler-grpc): the same protobuf release (3.21.12) as the python3-protobuf runtime and
@@ -21,6 +21,7 @@ import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
 PROTO_DIR = HERE.parent.parent / "proto" / "src" / "main" / "proto"
+GOOGLE_PROTOS_DIR = HERE.parent.parent / "proto" / "target" / "google-common-protos"
 PROTOC = "protoc"
 GRPC_PLUGIN = "/usr/bin/grpc_python_plugin"
 # Not imported by mailgate.v1, but the client decodes them from grpc-status-details-bin.
@@ -45,7 +46,7 @@ def imported_closure(roots, include_dirs):
 
 def main():
     out_dir = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else HERE / "target" / "generated").resolve()
-    google_dir = pathlib.Path(sys.argv[2] if len(sys.argv) > 2 else HERE / "target" / "google-common-protos").resolve()
+    google_dir = pathlib.Path(sys.argv[2] if len(sys.argv) > 2 else GOOGLE_PROTOS_DIR).resolve()
     include_dirs = [PROTO_DIR, google_dir]
     roots = sorted(str(p.relative_to(PROTO_DIR)) for p in (PROTO_DIR / "mailgate" / "v1").glob("*.proto"))
     files = imported_closure(roots + ERROR_PROTOS, include_dirs)

@@ -22,5 +22,5 @@ if [[ ${#missing[@]} -gt 0 ]]; then
   exit 0
 fi
 
-$python generate_stubs.py target/generated target/google-common-protos
+$python generate_stubs.py
 PYTHONPATH="$PWD/target/generated:$PWD" $python -m unittest discover -s tests -v

@@ -60,7 +60,7 @@ class PythonClientExampleTest(unittest.TestCase):
         tag = uuid.uuid4().hex[:8]
         request_id = str(uuid.uuid4())
         sent = example.send_to_self(self.mg, connection, f"first {tag}", request_id)
-        error = example.failure_reason(example.send_to_self, self.mg, connection, f"second {tag}", request_id)
+        error = example.expect_failure(example.send_to_self, self.mg, connection, f"second {tag}", request_id)
         self.assertEqual(
             (error.code, error.domain, error.reason),
             (grpc.StatusCode.ALREADY_EXISTS, "mailgate", "IDEMPOTENCY_KEY_REUSED"),
@@ -72,7 +72,7 @@ class PythonClientExampleTest(unittest.TestCase):
     def test_connection_of_another_user_is_not_found_with_connection_not_found(self):
         _, connection = self.new_user_with_gmail()
         other, _ = self.new_user_with_gmail()
-        error = example.failure_reason(
+        error = example.expect_failure(
             self.mg.connections.GetConnection,
             connection_service_pb2.GetConnectionRequest(user_id=other.user_id, connection_id=connection.connection_id),
         )
@@ -81,13 +81,13 @@ class PythonClientExampleTest(unittest.TestCase):
         )
 
     def test_empty_user_id_is_invalid_argument_with_a_field_violation(self):
-        error = example.failure_reason(self.mg.users.CreateUser, user_service_pb2.CreateUserRequest(user_id=""))
+        error = example.expect_failure(self.mg.users.CreateUser, user_service_pb2.CreateUserRequest(user_id=""))
         self.assertEqual((error.code, error.reason), (grpc.StatusCode.INVALID_ARGUMENT, "INVALID_ARGUMENT"))
         self.assertIn("user_id", [field for field, _ in error.field_violations])
 
     def test_wrong_api_key_is_unauthenticated_api_key_invalid(self):
         with MailgateClient(self.gateway.address, tenant_id="acme", api_key="mgk_dev_acme_000000000000") as wrong:
-            error = example.failure_reason(wrong.users.GetUser, user_service_pb2.GetUserRequest(user_id="alice"))
+            error = example.expect_failure(wrong.users.GetUser, user_service_pb2.GetUserRequest(user_id="alice"))
         self.assertEqual((error.code, error.reason), (grpc.StatusCode.UNAUTHENTICATED, "API_KEY_INVALID"))
 
     def test_watch_mailbox_resumes_from_the_saved_cursor_without_the_events_before_it(self):
@@ -115,7 +115,7 @@ class PythonClientExampleTest(unittest.TestCase):
             mail_service_pb2.ListMailboxEventsRequest(user_id=connection.user_id, connection_id=connection.connection_id)
         ).next_cursor
         tampered = cursor[:-2] + ("AA" if cursor[-2:] != "AA" else "BB")
-        error = example.failure_reason(
+        error = example.expect_failure(
             lambda: list(
                 self.mg.mail.WatchMailbox(
                     mail_service_pb2.WatchMailboxRequest(

@@ -1,0 +1,1 @@
+"""A small Mailgate client over the generated stubs (generate_stubs.py puts them in target/generated)."""

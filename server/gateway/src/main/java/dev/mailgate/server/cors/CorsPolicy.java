@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.Collection;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -39,6 +40,9 @@ public final class CorsPolicy {
   /** How long a browser may reuse a preflight's answer (Chromium caps it at two hours). */
   static final String MAX_AGE_SECONDS = "600";
 
+  /** The path of a gRPC call: {@code /package.Service/Method}. */
+  private static final Pattern GRPC_METHOD = Pattern.compile("/[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)+/[A-Za-z_][A-Za-z0-9_]*");
+
   private final Set<String> origins;
 
   private CorsPolicy(Set<String> origins) {
@@ -57,13 +61,14 @@ public final class CorsPolicy {
   }
 
   /**
-   * Answers {@code request} if it is a CORS preflight and returns true; returns false, having done
-   * nothing, for any other request.
+   * Answers {@code request} if it is a CORS preflight for a gRPC method ({@code /pkg.Service/Method})
+   * and returns true; returns false, having done nothing, for any other request (other routes
+   * decide their own cross-origin access; without it, the browser refuses).
    */
   public boolean answeredPreflight(HttpServerRequest request) {
     String origin = request.getHeader("origin");
     if (request.method() != HttpMethod.OPTIONS || origin == null
-        || request.getHeader("access-control-request-method") == null) {
+        || request.getHeader("access-control-request-method") == null || !GRPC_METHOD.matcher(request.path()).matches()) {
       return false;
     }
     MultiMap headers = request.response().headers();

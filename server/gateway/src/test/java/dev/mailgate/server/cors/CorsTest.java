@@ -63,8 +63,13 @@ class CorsTest {
   }
 
   private static HttpClientResponse preflight(String origin, String method, String headers) throws Exception {
+    return preflight("/" + LIST_USERS, origin, method, headers);
+  }
+
+  private static HttpClientResponse preflight(String path, String origin, String method, String headers)
+      throws Exception {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.OPTIONS).setHost("127.0.0.1")
-        .setPort(gateway.get().port()).setURI("/" + LIST_USERS)
+        .setPort(gateway.get().port()).setURI(path)
         .putHeader("origin", origin)
         .putHeader("access-control-request-method", method)
         .putHeader("access-control-request-headers", headers);
@@ -109,6 +114,15 @@ class CorsTest {
       assertThat(response.statusCode()).as(origin).isEqualTo(403);
       assertThat(response.headers().names()).as(origin).noneMatch(name -> name.toLowerCase().startsWith("access-control-"));
       assertThat(list(response.headers(), "vary")).as(origin).contains("origin");
+    }
+  }
+
+  @Test
+  void onlyGrpcMethodPathsAreOpenedToPreflights() throws Exception {
+    for (String path : List.of("/healthz", "/oauth2/callback", "/")) {
+      HttpClientResponse response = preflight(path, SHOP, "POST", "content-type");
+
+      assertThat(response.getHeader("access-control-allow-origin")).as(path).isNull();
     }
   }
 

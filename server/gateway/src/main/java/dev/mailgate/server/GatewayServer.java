@@ -9,6 +9,7 @@ import dev.mailgate.server.api.WebhookApi;
 import dev.mailgate.server.api.WebhookBodies;
 import dev.mailgate.server.webhook.Webhooks;
 import dev.mailgate.server.auth.CallerResolver;
+import dev.mailgate.server.cors.CorsPolicy;
 import dev.mailgate.server.limits.CallLimits;
 import dev.mailgate.server.grpc.ServerReflection;
 import dev.mailgate.server.crypto.TenantKeysets;
@@ -194,9 +195,16 @@ public final class GatewayServer {
       module.capability(PushChannel.class).filter(PushChannel::available).ifPresent(channel -> channel.mount(router, watcher));
     }
 
+    // Browser pages may call from their tenants' allowed origins only (preflights answered here).
+    CorsPolicy cors = CorsPolicy.of(configs);
     Handler<HttpServerRequest> handler = request -> {
+      if (cors.answeredPreflight(request)) {
+        return;
+      }
       String contentType = request.getHeader("content-type");
+      // application/grpc(+proto), and gRPC-Web: application/grpc-web(+proto), application/grpc-web-text(+proto).
       if (contentType != null && contentType.startsWith("application/grpc")) {
+        cors.allowResponse(request);
         grpc.handle(request);
       } else {
         router.handle(request);

@@ -2,6 +2,7 @@ package dev.mailgate.tenant.config;
 
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,11 +24,13 @@ import static java.util.Collections.unmodifiableMap;
  * @param source            the YAML file this configuration came from
  * @param egress            address blocks this tenant's connections may reach beyond the gateway's default
  * @param events            how long the tenant's mailbox events are kept
+ * @param allowedOrigins    web origins whose pages may call the gateway from a browser (gRPC-Web
+ *                          with CORS), each in {@link BrowserOrigin#canonical canonical form}; empty = none
  */
 public record TenantConfig(String id, DatabaseConfig database, List<ApiKey> apiKeys,
     Map<OAuthProvider, OAuthClientConfig> oauthClients, List<String> allowedReturnUrls,
     Optional<Path> tokenKeysetFile, Optional<RateLimits> rateLimits, Path source, EgressConfig egress,
-    EventsConfig events) {
+    EventsConfig events, List<String> allowedOrigins) {
 
   /** What a tenant id looks like: lowercase letters, digits and '-', 1 to 63 characters. */
   public static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
@@ -48,6 +51,24 @@ public record TenantConfig(String id, DatabaseConfig database, List<ApiKey> apiK
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(egress, "egress");
     Objects.requireNonNull(events, "events");
+    allowedOrigins = List.copyOf(allowedOrigins);
+  }
+
+  /** A tenant no browser page may call. */
+  public TenantConfig(String id, DatabaseConfig database, List<ApiKey> apiKeys,
+      Map<OAuthProvider, OAuthClientConfig> oauthClients, List<String> allowedReturnUrls,
+      Optional<Path> tokenKeysetFile, Optional<RateLimits> rateLimits, Path source, EgressConfig egress,
+      EventsConfig events) {
+    this(id, database, apiKeys, oauthClients, allowedReturnUrls, tokenKeysetFile, rateLimits, source, egress,
+        events, List.of());
+  }
+
+  /** This tenant with {@code origins} (canonical, see {@link BrowserOrigin}) added to its allowed origins. */
+  public TenantConfig withAllowedOrigins(List<String> origins) {
+    LinkedHashSet<String> all = new LinkedHashSet<>(allowedOrigins);
+    origins.forEach(origin -> all.add(BrowserOrigin.canonical(origin)));
+    return new TenantConfig(id, database, apiKeys, oauthClients, allowedReturnUrls, tokenKeysetFile, rateLimits,
+        source, egress, events, List.copyOf(all));
   }
 
   /** A tenant with the default event retention. */

@@ -15,7 +15,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
 final class TenantFileParser {
 
   private static final List<String> KEYS = List.of("id", "database", "api_keys", "oauth_clients",
-      "allowed_return_urls", "token_keyset", "rate_limits", "egress", "events");
+      "allowed_return_urls", "token_keyset", "rate_limits", "egress", "events", "allowed_origins");
   private static final List<String> EVENTS_KEYS = List.of("retention_days");
   private static final List<String> FILE_REFERENCE_KEYS = List.of("file");
   private static final List<String> RATE_LIMIT_KEYS = List.of("requests_per_second", "burst", "per_user",
@@ -47,11 +47,12 @@ final class TenantFileParser {
     Optional<RateLimits> rateLimits = rateLimits(root);
     EgressConfig egress = egress(root);
     EventsConfig events = events(root);
+    List<String> origins = allowedOrigins(root);
     if (context.hasErrors() || id.isEmpty() || database.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(new TenantConfig(id.get(), database.get(), apiKeys, oauthClients,
-        returnUrls, tokenKeyset, rateLimits, context.file(), egress, events));
+        returnUrls, tokenKeyset, rateLimits, context.file(), egress, events, origins));
   }
 
   private Optional<String> id(MappingReader root) {
@@ -92,6 +93,32 @@ final class TenantFileParser {
       });
     }
     return urls;
+  }
+
+  /** Absent: no browser page may call. Each entry must be an origin; duplicates (after canonical form) are errors. */
+  private List<String> allowedOrigins(MappingReader root) {
+    List<String> origins = new ArrayList<>();
+    List<Node> items = root.list("allowed_origins", false).orElse(List.of());
+    for (int i = 0; i < items.size(); i++) {
+      String field = root.field("allowed_origins") + "[" + i + "]";
+      if (ParseContext.isAbsent(items.get(i))) {
+        context.error(field, "must not be empty");
+        continue;
+      }
+      context.scalar(field, items.get(i)).ifPresent(origin -> {
+        try {
+          String canonical = BrowserOrigin.canonical(origin.text());
+          if (origins.contains(canonical)) {
+            context.error(field, "repeats an earlier origin" + origin.was());
+          } else {
+            origins.add(canonical);
+          }
+        } catch (IllegalArgumentException invalid) {
+          context.error(field, invalid.getMessage() + origin.was());
+        }
+      });
+    }
+    return origins;
   }
 
   private Optional<Path> tokenKeyset(MappingReader root) {

@@ -85,6 +85,8 @@ class ExampleTenantsTest {
     assertThat(outlook.clientId()).isEqualTo("acme-outlook-dev");
     assertThat(outlook.clientSecret().reveal()).isEqualTo("acme-outlook-s3cret");
     assertThat(acme.allowedReturnUrls()).containsExactly("http://localhost:3000/connected");
+    assertThat(acme.allowedOrigins()).containsExactly("http://localhost:3000", "http://127.0.0.1:3000",
+        "http://localhost:5173", "http://127.0.0.1:5173");
     assertThat(acme.rateLimits()).contains(RateLimits.of(50, 100));
     assertThat(acme.tokenKeysetFile()).isEqualTo(Optional.empty());
     assertThat(acme.source()).isEqualTo(TENANTS.resolve("acme.yaml"));

@@ -57,6 +57,12 @@ final class DevBanner {
       out.printf("  tenant %-8s database %-18s api key %s%n", tenant.id(), tenant.database().name(),
           devKey(tenant).orElse("(not a published dev key)"));
     }
+    for (TenantConfig tenant : tenants) {
+      if (!tenant.source().startsWith("bench") && !tenant.allowedOrigins().isEmpty()) {
+        out.printf("  browser pages (gRPC-Web) may call %s from %s (add more: --allow-origin ORIGIN)%n", tenant.id(),
+            String.join(", ", tenant.allowedOrigins()));
+      }
+    }
     demo.ifPresent(connection -> out.printf(
         "  demo data in acme: users alice and bob; alice's connection %s (%s until she authorizes)%n",
         connection.id(), connection.status()));

@@ -15,6 +15,7 @@ import dev.mailgate.server.sandbox.LocalProviders;
 import dev.mailgate.server.sandbox.gmail.GmailSandbox;
 import io.vertx.core.Vertx;
 import dev.mailgate.server.store.ConnectionRecord;
+import dev.mailgate.tenant.config.BrowserOrigin;
 import dev.mailgate.tenant.config.TenantConfig;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -64,6 +65,11 @@ public final class DevCommand implements Callable<Integer> {
           + "instead of starting one in this process.")
   String sandboxUrl;
 
+  @Option(names = "--allow-origin", paramLabel = "ORIGIN",
+      description = "Also let browser pages on ORIGIN (scheme://host[:port]) call the tenants loaded from files "
+          + "over gRPC-Web, beside their allowed_origins; repeatable.")
+  List<String> allowOrigins = new java.util.ArrayList<>();
+
   @picocli.CommandLine.Mixin
   TuningOptions tuning;
 
@@ -77,6 +83,13 @@ public final class DevCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     Path tenants = Optional.ofNullable(tenantsDir).orElseGet(DevCommand::exampleTenants);
+    for (String origin : allowOrigins) {
+      try {
+        BrowserOrigin.canonical(origin);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--allow-origin " + origin + ": " + e.getMessage());
+      }
+    }
     out.println("Starting embedded PostgreSQL in " + dataDir.toAbsolutePath() + " ...");
     out.flush();
     int boundPort = port == 0 ? FreePort.pick() : port;
@@ -94,7 +107,8 @@ public final class DevCommand implements Callable<Integer> {
       resources = chain(providers, resources);
       DemoMail.seed(providers.sandbox(), providers.mailServer());
       String publicUrl = publicUrlOf(host, boundPort);
-      configs = TenantLoading.load(spec, tenants, new DevEnvironment(database, publicUrl));
+      configs = TenantLoading.load(spec, tenants, new DevEnvironment(database, publicUrl)).stream()
+          .map(tenant -> tenant.withAllowedOrigins(allowOrigins)).toList();
       for (TenantConfig tenant : configs) {
         database.createDatabase(tenant.database().name());
       }

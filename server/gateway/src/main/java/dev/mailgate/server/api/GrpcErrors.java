@@ -100,6 +100,7 @@ public final class GrpcErrors {
           SEND_IN_PROGRESS, GATEWAY_DRAINING -> GrpcStatus.UNAVAILABLE;
       case NOT_IMPLEMENTED -> GrpcStatus.UNIMPLEMENTED;
       case INTERNAL -> GrpcStatus.INTERNAL;
+      case ORIGIN_NOT_ALLOWED -> GrpcStatus.PERMISSION_DENIED;
     };
   }
 

@@ -18,7 +18,10 @@ import java.util.Optional;
  * The one place that decides who is calling. It rejects by default: a call passes only with an
  * {@code x-tenant-id} naming a known tenant and a bearer API key whose SHA-256 matches one of
  * that tenant's key hashes (compared in constant time). An unknown tenant and a wrong key give
- * the same answer, so tenant ids cannot be probed.
+ * the same answer, so tenant ids cannot be probed. A call from a browser page (one with an
+ * {@code Origin} header) must also come from an origin on that tenant's {@code allowed_origins},
+ * else it is refused with PERMISSION_DENIED; this is checked after the key, so it tells nothing
+ * to a caller without one.
  *
  * <p>Keys that matched are remembered (per tenant and key, at most {@code cacheEntries} pairs, each
  * for at most {@code cacheExpiry}; the least used go first), so a busy client is not hashed on
@@ -57,7 +60,7 @@ public final class CallerResolver {
     // Only well-formed tenant ids that matched a key are remembered, so a hit needs no other check.
     Tenant remembered = verified.getIfPresent(tenantId + '\n' + key);
     if (remembered != null) {
-      return new Caller(remembered, requestId);
+      return new Caller(fromAllowedOrigin(remembered, headers), requestId);
     }
     boolean wellFormed = TenantConfig.TENANT_ID.matcher(tenantId).matches();
     byte[] presented = ApiKeys.sha256(key);
@@ -67,7 +70,17 @@ public final class CallerResolver {
       throw new GatewayException(Reason.API_KEY_INVALID, "invalid tenant or API key");
     }
     verified.put(tenantId + '\n' + key, tenant.get());
-    return new Caller(tenant.get(), requestId);
+    return new Caller(fromAllowedOrigin(tenant.get(), headers), requestId);
+  }
+
+  /** The tenant, if the call carries no {@code Origin} or one on the tenant's allowed origins. */
+  private static Tenant fromAllowedOrigin(Tenant tenant, MultiMap headers) {
+    String origin = headers.get(Metadata.ORIGIN);
+    if (origin != null && !tenant.config().allowedOrigins().contains(origin)) {
+      throw new GatewayException(Reason.ORIGIN_NOT_ALLOWED,
+          "this tenant's allowed_origins does not list the origin of the calling page");
+    }
+    return tenant;
   }
 
   /** Compares against every key of the tenant (or a dummy when there is none) without early exit. */

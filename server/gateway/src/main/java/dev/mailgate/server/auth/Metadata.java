@@ -9,6 +9,8 @@ public final class Metadata {
   public static final String AUTHORIZATION = "authorization";
   /** An optional caller-chosen id, echoed in the response headers and written to the logs. */
   public static final String REQUEST_ID = "x-request-id";
+  /** The web origin of the page that made the call; browsers set it, server backends do not. */
+  public static final String ORIGIN = "origin";
 
   private Metadata() {}
 }

@@ -61,6 +61,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.grpc.health.HealthService;
+import dev.mailgate.server.grpc.HttpJsonCalls;
 import dev.mailgate.server.grpc.SizedGrpcServers;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.grpc.server.Service;
@@ -179,10 +180,13 @@ public final class GatewayServer {
       module.capability(PushChannel.class).filter(PushChannel::available).ifPresent(channel -> channel.mount(router, watcher));
     }
 
+    HttpJsonCalls httpJson = new HttpJsonCalls(services, grpc::handle);
     Handler<HttpServerRequest> handler = request -> {
       String contentType = request.getHeader("content-type");
       if (contentType != null && contentType.startsWith("application/grpc")) {
         grpc.handle(request);
+      } else if (HttpJsonCalls.accepts(request)) {
+        httpJson.handle(request);
       } else {
         router.handle(request);
       }

@@ -5,6 +5,7 @@ import dev.mailgate.server.auth.CallerResolver;
 import dev.mailgate.server.auth.Metadata;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
+import dev.mailgate.server.grpc.HttpJsonCalls;
 import com.google.protobuf.Descriptors;
 import com.google.protobuf.Message;
 import dev.mailgate.server.limits.CallLimits;
@@ -12,6 +13,7 @@ import dev.mailgate.server.limits.TenantLimiter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
@@ -271,7 +273,12 @@ public final class RpcBinder {
     String given = request.headers().get(Metadata.REQUEST_ID);
     String requestId = given != null && REQUEST_ID.matcher(given).matches() ? given : newRequestId();
     request.response().headers().set(Metadata.REQUEST_ID, requestId);
-    return new RpcCall(method.fullMethodName(), requestId, System.nanoTime(), accessLog);
+    // The transcoder sends no response headers of its own: an HTTP/JSON call gets its id here.
+    HttpServerResponse httpJson = HttpJsonCalls.current(request.headers()).orElse(null);
+    if (httpJson != null && !httpJson.headWritten()) {
+      httpJson.putHeader(Metadata.REQUEST_ID, requestId);
+    }
+    return new RpcCall(method.fullMethodName(), requestId, System.nanoTime(), accessLog, httpJson);
   }
 
   /**

@@ -8,12 +8,17 @@ import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.http.HttpServerRequestInternal;
 import io.vertx.core.internal.http.HttpServerRequestWrapper;
+import io.vertx.core.json.JsonObject;
 import io.vertx.grpc.server.Service;
+import io.vertx.grpc.transcoding.MethodTranscodingOptions;
+import io.vertx.grpc.transcoding.impl.PathMatcher;
+import io.vertx.grpc.transcoding.impl.PathMatcherBuilder;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -33,7 +38,9 @@ import java.util.Set;
  * path has a verb but no variable ({@code /v1/connections:completeAuthorization}) is mounted at
  * {@code /v1/connections}, a prefix the server never reaches from the request path, so that one
  * request path is handed on as {@code /v1/connections/:completeAuthorization}, which the
- * server's prefix walk reaches and the rule's own matcher still reads as the verb.
+ * server's prefix walk reaches and the rule's own matcher still reads as the verb. A path that no
+ * rule matches is answered here with 404 (the 5.0 server's answer is a bare 500). The rules are
+ * matched with the transcoder's own matcher, so this agrees with what the server does.
  */
 public final class HttpJsonCalls implements Handler<HttpServerRequest> {
 
@@ -43,12 +50,27 @@ public final class HttpJsonCalls implements Handler<HttpServerRequest> {
   private static final Object RESPONSE = new Object();
 
   private final Handler<HttpServerRequest> grpc;
-  private final Set<String> unreachableVerbPaths;
+  private final PathMatcher rules;
+  private final Set<String> unreachableVerbPaths = new HashSet<>();
 
   /** Calls to the rules of {@code services}, handed on to {@code grpc}. */
   public HttpJsonCalls(List<Service> services, Handler<HttpServerRequest> grpc) {
     this.grpc = grpc;
-    this.unreachableVerbPaths = verbPathsWithoutVariables(services);
+    PathMatcherBuilder matcher = new PathMatcherBuilder();
+    for (Service service : services) {
+      for (Descriptors.MethodDescriptor method : service.descriptor().getMethods()) {
+        if (method.getOptions().hasExtension(AnnotationsProto.http)) {
+          HttpRule rule = method.getOptions().getExtension(AnnotationsProto.http);
+          String path = pathOf(rule);
+          matcher.register(new MethodTranscodingOptions().setHttpMethod(HttpMethod.valueOf(methodOf(rule)))
+              .setPath(path).setBody(rule.getBody()), method.getFullName());
+          if (path.lastIndexOf(':') > path.lastIndexOf('/') && !path.contains("{")) {
+            unreachableVerbPaths.add(path);
+          }
+        }
+      }
+    }
+    this.rules = matcher.build();
   }
 
   /** Whether {@code request} is an HTTP/JSON call. */
@@ -62,9 +84,16 @@ public final class HttpJsonCalls implements Handler<HttpServerRequest> {
     if (type == null || type.isBlank() || type.toLowerCase().startsWith(JSON)) {
       request.headers().set(HttpHeaders.CONTENT_TYPE, JSON);
     }
+    String path = request.path();
+    if (rules.lookup(request.method().name(), path, request.query()) == null) {
+      // Vert.x 5.0 answers a path no rule matches with a bare 500.
+      request.response().setStatusCode(404).putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+          .end(new JsonObject().put("code", 5).put("message", "no method of mailgate.v1 at " + request.method() + " "
+              + path).encode());
+      return;
+    }
     HttpServerRequestInternal internal = (HttpServerRequestInternal) request;
     internal.context().putLocal(RESPONSE, request.response());
-    String path = request.path();
     int colon = path.lastIndexOf(':');
     if (colon > path.lastIndexOf('/') && unreachableVerbPaths.contains(path)) {
       grpc.handle(new RewrittenPath(internal, path.substring(0, colon) + "/" + path.substring(colon)));
@@ -86,29 +115,21 @@ public final class HttpJsonCalls implements Handler<HttpServerRequest> {
     return Optional.ofNullable(internal.<HttpServerResponse>getLocal(RESPONSE));
   }
 
-  /** The paths of the rules with a custom verb and no variable: Vert.x 5.0 mounts them out of reach. */
-  private static Set<String> verbPathsWithoutVariables(List<Service> services) {
-    Set<String> paths = new HashSet<>();
-    for (Service service : services) {
-      for (Descriptors.MethodDescriptor method : service.descriptor().getMethods()) {
-        if (method.getOptions().hasExtension(AnnotationsProto.http)) {
-          HttpRule rule = method.getOptions().getExtension(AnnotationsProto.http);
-          String path = switch (rule.getPatternCase()) {
-            case GET -> rule.getGet();
-            case POST -> rule.getPost();
-            case PUT -> rule.getPut();
-            case PATCH -> rule.getPatch();
-            case DELETE -> rule.getDelete();
-            case CUSTOM -> rule.getCustom().getPath();
-            default -> "";
-          };
-          if (path.lastIndexOf(':') > path.lastIndexOf('/') && !path.contains("{")) {
-            paths.add(path);
-          }
-        }
-      }
-    }
-    return Set.copyOf(paths);
+  private static String pathOf(HttpRule rule) {
+    return switch (rule.getPatternCase()) {
+      case GET -> rule.getGet();
+      case POST -> rule.getPost();
+      case PUT -> rule.getPut();
+      case PATCH -> rule.getPatch();
+      case DELETE -> rule.getDelete();
+      case CUSTOM -> rule.getCustom().getPath();
+      case PATTERN_NOT_SET -> "";
+    };
+  }
+
+  private static String methodOf(HttpRule rule) {
+    return rule.getPatternCase() == HttpRule.PatternCase.CUSTOM ? rule.getCustom().getKind()
+        : rule.getPatternCase().name();
   }
 
   /** The same request under another path (the query string is kept). */

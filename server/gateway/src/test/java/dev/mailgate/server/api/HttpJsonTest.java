@@ -150,6 +150,15 @@ class HttpJsonTest {
   }
 
   @Test
+  void pathWithoutARuleIsNotFound() throws Exception {
+    for (String path : List.of("/v1/nowhere", "/v1/users/alice/connections/c1:check")) {
+      Answer answer = acmeGet(path);
+      assertThat(answer.status()).as(path).isEqualTo(404);
+      assertThat(answer.body().getInteger("code")).isEqualTo(Status.Code.NOT_FOUND.value());
+    }
+  }
+
+  @Test
   void badJsonBodyIsInvalidArgument() throws Exception {
     String carol = Mailboxes.newUserId("carol");
     Answer answer = call("POST", "/v1/users", "{\"userId\": \"" + carol + "\",", "x-tenant-id", "acme",

@@ -180,7 +180,7 @@ public final class GatewayServer {
       module.capability(PushChannel.class).filter(PushChannel::available).ifPresent(channel -> channel.mount(router, watcher));
     }
 
-    HttpJsonCalls httpJson = new HttpJsonCalls(services, grpc::handle);
+    HttpJsonCalls httpJson = new HttpJsonCalls(services, grpc.limitedTo(HttpJsonCalls.MAX_REQUEST_BYTES));
     Handler<HttpServerRequest> handler = request -> {
       String contentType = request.getHeader("content-type");
       if (contentType != null && contentType.startsWith("application/grpc")) {

@@ -164,7 +164,7 @@ public final class RpcBinder {
   private <Req, Resp> void handleUnary(ServiceMethod<Req, Resp> method, GrpcServerRequest<Req, Resp> request,
       int maxRequestBytes, Descriptors.FieldDescriptor userIdField, UnaryRpc<Req, Resp> rpc) {
     RpcCall call = begin(method, request);
-    call.refuseOversized(request, maxRequestBytes);
+    call.refuseOversized(request, call.httpJson() ? Math.min(maxRequestBytes, HttpJsonCalls.MAX_REQUEST_BYTES) : maxRequestBytes);
     admit(call, request, userIdField)
         .compose(admitted -> {
           try {

@@ -38,6 +38,11 @@ final class RpcCall {
     this.httpJson = httpJson;
   }
 
+  /** Whether this is an HTTP/JSON call. */
+  boolean httpJson() {
+    return httpJson != null;
+  }
+
   /** Ends the call with the status {@link GrpcErrors} maps {@code error} to, unless it has ended already. */
   void fail(GrpcServerRequest<?, ?> request, Throwable error) {
     if (answered) {

@@ -112,6 +112,24 @@ class HttpJsonTest {
     assertThat(again.status()).isEqualTo(200);
     assertThat(first.body().getString("messageId")).isNotEmpty().isEqualTo(again.body().getString("messageId"));
     assertThat(gateway.get().providers().sandbox().gmail().count(address, "SENT")).isEqualTo(1);
+
+    // HTTP/JSON bodies are capped at 1 MiB for every method (the transcoder parses JSON on the event loop).
+    Answer attached = acme("POST", path, sendWithAttachment("http-send-2", 600 * 1024));
+    assertThat(attached.status()).as(attached.body().encode()).isEqualTo(200);
+    Answer tooLarge = acme("POST", path, sendWithAttachment("http-send-3", 2 * 1024 * 1024));
+    assertThat(tooLarge.status()).isEqualTo(400);
+    assertThat(tooLarge.errorInfo().getString("reason")).isEqualTo("INVALID_ARGUMENT");
+    assertThat(tooLarge.body().encode()).contains("larger than the " + 1024 * 1024 + " bytes");
+    assertThat(gateway.get().providers().sandbox().gmail().count(address, "SENT")).isEqualTo(2);
+  }
+
+  private static JsonObject sendWithAttachment(String requestId, int bytes) {
+    return new JsonObject().put("requestId", requestId).put("content", new JsonObject()
+        .put("to", new JsonArray().add(new JsonObject().put("address", "bob@example.org")))
+        .put("subject", "attached").put("textBody", "see the file")
+        .put("attachments", new JsonArray().add(new JsonObject().put("filename", "zeros.bin")
+            .put("mimeType", "application/octet-stream")
+            .put("data", java.util.Base64.getEncoder().encodeToString(new byte[bytes])))));
   }
 
   @Test

@@ -45,7 +45,8 @@ const packageCache = new Map();
 export function loadMailgateProtos(protoDir = DEFAULT_PROTO_DIR) {
   let pkg = packageCache.get(protoDir);
   if (!pkg) {
-    const definition = protoLoader.loadSync(PROTO_FILES, { ...LOADER_OPTIONS, includeDirs: [protoDir] });
+    // google/api/annotations.proto (the HTTP rules) comes from google-proto-files.
+    const definition = protoLoader.loadSync(PROTO_FILES, { ...LOADER_OPTIONS, includeDirs: [protoDir, getProtoPath('..')] });
     pkg = grpc.loadPackageDefinition(definition).mailgate.v1;
     packageCache.set(protoDir, pkg);
   }

@@ -63,6 +63,7 @@ import io.vertx.ext.web.Router;
 import dev.mailgate.server.lifecycle.GatewayHealth;
 import dev.mailgate.server.lifecycle.HealthRoutes;
 import dev.mailgate.server.lifecycle.Lifecycle;
+import dev.mailgate.server.grpc.HttpJsonCalls;
 import dev.mailgate.server.grpc.SizedGrpcServers;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.grpc.server.Service;
@@ -197,6 +198,7 @@ public final class GatewayServer {
 
     // Browser pages may call from their tenants' allowed origins only (preflights answered here).
     CorsPolicy cors = CorsPolicy.of(configs);
+    HttpJsonCalls httpJson = new HttpJsonCalls(services, grpc.limitedTo(HttpJsonCalls.MAX_REQUEST_BYTES));
     Handler<HttpServerRequest> handler = request -> {
       if (cors.answeredPreflight(request)) {
         return;
@@ -206,6 +208,8 @@ public final class GatewayServer {
       if (contentType != null && contentType.startsWith("application/grpc")) {
         cors.allowResponse(request);
         grpc.handle(request);
+      } else if (HttpJsonCalls.accepts(request)) {
+        httpJson.handle(request);
       } else {
         router.handle(request);
       }

@@ -11,6 +11,7 @@ import dev.mailgate.server.error.FieldViolation;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
 import dev.mailgate.server.tenant.DatabaseUnavailable;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.grpc.common.CodecException;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerResponse;
@@ -43,10 +44,25 @@ public final class GrpcErrors {
    * known); returns what was sent, for the access log.
    */
   static Sent fail(GrpcServerResponse<?, ?> response, Throwable error, String requestId, String tenantId) {
+    return fail(response, null, error, requestId, tenantId);
+  }
+
+  /**
+   * As {@link #fail(GrpcServerResponse, Throwable, String, String)}; an HTTP/JSON call
+   * ({@code httpJson} not null) is answered on its HTTP response instead, with the same
+   * {@code google.rpc.Status} in its JSON form (see {@link HttpJsonErrors}).
+   */
+  static Sent fail(GrpcServerResponse<?, ?> response, HttpServerResponse httpJson, Throwable error, String requestId,
+      String tenantId) {
     GatewayException failure = toGatewayException(error, requestId, tenantId);
     GrpcStatus code = statusOf(failure.reason());
+    Status details = details(failure, code);
+    if (httpJson != null) {
+      HttpJsonErrors.end(httpJson, code, details, failure.retryDelay());
+      return new Sent(code, failure.reason());
+    }
     response.trailers().set(STATUS_DETAILS_KEY,
-        Base64.getEncoder().withoutPadding().encodeToString(details(failure, code).toByteArray()));
+        Base64.getEncoder().withoutPadding().encodeToString(details.toByteArray()));
     response.status(code).statusMessage(failure.getMessage()).end();
     return new Sent(code, failure.reason());
   }

@@ -5,6 +5,7 @@ import dev.mailgate.server.auth.CallerResolver;
 import dev.mailgate.server.auth.Metadata;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
+import dev.mailgate.server.grpc.HttpJsonCalls;
 import com.google.protobuf.Descriptors;
 import com.google.protobuf.Message;
 import dev.mailgate.server.limits.CallLimits;
@@ -12,6 +13,7 @@ import dev.mailgate.server.limits.TenantLimiter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
@@ -162,7 +164,7 @@ public final class RpcBinder {
   private <Req, Resp> void handleUnary(ServiceMethod<Req, Resp> method, GrpcServerRequest<Req, Resp> request,
       int maxRequestBytes, Descriptors.FieldDescriptor userIdField, UnaryRpc<Req, Resp> rpc) {
     RpcCall call = begin(method, request);
-    call.refuseOversized(request, maxRequestBytes);
+    call.refuseOversized(request, call.httpJson() ? Math.min(maxRequestBytes, HttpJsonCalls.MAX_REQUEST_BYTES) : maxRequestBytes);
     admit(call, request, userIdField)
         .compose(admitted -> {
           try {
@@ -271,7 +273,12 @@ public final class RpcBinder {
     String given = request.headers().get(Metadata.REQUEST_ID);
     String requestId = given != null && REQUEST_ID.matcher(given).matches() ? given : newRequestId();
     request.response().headers().set(Metadata.REQUEST_ID, requestId);
-    return new RpcCall(method.fullMethodName(), requestId, System.nanoTime(), accessLog);
+    // The transcoder sends no response headers of its own: an HTTP/JSON call gets its id here.
+    HttpServerResponse httpJson = HttpJsonCalls.current(request.headers()).orElse(null);
+    if (httpJson != null && !httpJson.headWritten()) {
+      httpJson.putHeader(Metadata.REQUEST_ID, requestId);
+    }
+    return new RpcCall(method.fullMethodName(), requestId, System.nanoTime(), accessLog, httpJson);
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.mailgate.server.api;
 import dev.mailgate.server.auth.Metadata;
 import dev.mailgate.server.error.FieldViolation;
 import dev.mailgate.server.error.GatewayException;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.MessageSizeOverflowException;
 import io.vertx.grpc.server.GrpcServerRequest;
@@ -22,16 +23,24 @@ final class RpcCall {
   final String requestId;
   private final long start;
   private final AccessLog accessLog;
+  /** The HTTP response of an HTTP/JSON call (failures are answered on it as JSON); null for gRPC. */
+  private final HttpServerResponse httpJson;
   String tenantId = "-";
 
   /** Set once the call has its answer (or has ended without one), so that nothing answers it twice. */
   boolean answered;
 
-  RpcCall(String rpc, String requestId, long start, AccessLog accessLog) {
+  RpcCall(String rpc, String requestId, long start, AccessLog accessLog, HttpServerResponse httpJson) {
     this.rpc = rpc;
     this.requestId = requestId;
     this.start = start;
     this.accessLog = accessLog;
+    this.httpJson = httpJson;
+  }
+
+  /** Whether this is an HTTP/JSON call. */
+  boolean httpJson() {
+    return httpJson != null;
   }
 
   /** Ends the call with the status {@link GrpcErrors} maps {@code error} to, unless it has ended already. */
@@ -41,7 +50,7 @@ final class RpcCall {
     }
     answered = true;
     request.response().trailers().set(Metadata.REQUEST_ID, requestId);
-    GrpcErrors.Sent sent = GrpcErrors.fail(request.response(), error, requestId, tenantId);
+    GrpcErrors.Sent sent = GrpcErrors.fail(request.response(), httpJson, error, requestId, tenantId);
     log(sent.status(), sent.reason().name());
   }
 

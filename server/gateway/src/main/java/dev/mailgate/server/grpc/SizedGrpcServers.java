@@ -1,5 +1,6 @@
 package dev.mailgate.server.grpc;
 
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.grpc.server.GrpcServer;
@@ -55,13 +56,24 @@ public final class SizedGrpcServers {
   }
 
   public void handle(HttpServerRequest request) {
-    String path = request.path();
+    serverFor(request.path()).handle(request);
+  }
+
+  /**
+   * A handler serving every request with one limit, whatever its path (HTTP/JSON calls, whose
+   * path is not the method's). Made at wiring time: the servers are not added to while serving.
+   */
+  public Handler<HttpServerRequest> limitedTo(int bytes) {
+    return server(bytes)::handle;
+  }
+
+  private GrpcServer serverFor(String path) {
     GrpcServer server = byPath.get(path);
     if (server == null) {
       int slash = path.lastIndexOf('/');
       server = slash > 0 ? byPath.getOrDefault(path.substring(0, slash), fallback) : fallback;
     }
-    server.handle(request);
+    return server;
   }
 
   private GrpcServer server(int bytes) {

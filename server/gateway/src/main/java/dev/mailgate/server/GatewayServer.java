@@ -1,5 +1,7 @@
 package dev.mailgate.server;
 
+import dev.mailgate.server.agent.AgentTokens;
+import dev.mailgate.server.api.AgentAccessApi;
 import dev.mailgate.server.api.ConnectionApi;
 import dev.mailgate.server.api.MailApi;
 import dev.mailgate.server.api.ReportApi;
@@ -117,7 +119,9 @@ public final class GatewayServer {
     ConnectionStateChanges stateChanges = new ConnectionStateChanges(credentials, connections, eventLog, eventWakeups);
     TenantRegistry tenants = new TenantRegistry(vertx, configs, ciphers, options.databaseConnections(),
         options.databaseIdleTimeout(), options.migrationThreads(), options.bounds().databaseWaiters(), stateChanges);
-    RpcBinder binder = new RpcBinder(new CallerResolver(tenants, options.bounds()),
+    AgentTokens agentTokens = new AgentTokens();
+    CallerResolver callers = new CallerResolver(tenants, agentTokens, options.bounds());
+    RpcBinder binder = new RpcBinder(callers,
         options.rateLimits() ? CallLimits.enforcing(vertx) : CallLimits.off(), options.accessLog());
     OutboundTimeouts timeouts = options.timeouts();
     WebClient webClient = WebClient.create(vertx, new WebClientOptions()
@@ -156,6 +160,7 @@ public final class GatewayServer {
         mail.service(binder),
         new ReportApi(users, new SendReports()).service(binder),
         new WebhookApi(webhooks.service()).service(binder),
+        new AgentAccessApi(agentTokens).service(binder),
         HealthService.create(vertx),
         ServerReflection.v1(),
         ServerReflection.v1alpha());

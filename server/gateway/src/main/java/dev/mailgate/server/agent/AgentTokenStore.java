@@ -45,15 +45,18 @@ final class AgentTokenStore {
 
   /** The user's internal id if it exists, with how many of {@code connections} it owns. */
   Future<Optional<long[]>> owned(SqlClient db, String userId, List<UUID> connections) {
-    return db.preparedQuery(OWNED).execute(Tuple.of(userId, connections.toArray(UUID[]::new))).map(rows ->
+    return db.preparedQuery(OWNED).execute(Tuple.tuple().addString(userId)
+        .addArrayOfUUID(connections.toArray(UUID[]::new))).map(rows ->
         rows.rowCount() == 0 ? Optional.empty() : Optional.of(new long[] {
             rows.iterator().next().getLong("id"), rows.iterator().next().getInteger("owned")}));
   }
 
   Future<AgentTokenRecord> insert(SqlClient db, UUID id, long userKey, byte[] sha256, List<UUID> connections,
       Set<AgentScope> scopes, Instant expireTime) {
-    Tuple values = Tuple.of(id, userKey, io.vertx.core.buffer.Buffer.buffer(sha256), connections.toArray(UUID[]::new),
-        scopes.stream().map(Enum::name).sorted().toArray(String[]::new), OffsetDateTime.ofInstant(expireTime, ZoneOffset.UTC));
+    Tuple values = Tuple.tuple().addUUID(id).addLong(userKey).addBuffer(io.vertx.core.buffer.Buffer.buffer(sha256))
+        .addArrayOfUUID(connections.toArray(UUID[]::new))
+        .addArrayOfString(scopes.stream().map(Enum::name).sorted().toArray(String[]::new))
+        .addOffsetDateTime(OffsetDateTime.ofInstant(expireTime, ZoneOffset.UTC));
     return db.preparedQuery(INSERT).execute(values).map(rows -> toRecord(rows.iterator().next()));
   }
 

@@ -6,6 +6,7 @@ import dev.mailgate.server.api.ConnectionApi;
 import dev.mailgate.server.api.MailApi;
 import dev.mailgate.server.api.ReportApi;
 import dev.mailgate.server.api.RpcBinder;
+import dev.mailgate.server.api.mcp.McpEndpoint;
 import dev.mailgate.server.api.UserApi;
 import dev.mailgate.server.api.WebhookApi;
 import dev.mailgate.server.api.WebhookBodies;
@@ -83,6 +84,8 @@ public final class GatewayServer {
   /** The services any caller may use without a tenant or key: their requests are small. */
   static final List<String> UNAUTHENTICATED_SERVICES = List.of("grpc.health.v1.Health",
       "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection");
+  /** This build's version, as the MCP endpoint names it. */
+  static final String VERSION = java.util.Objects.requireNonNullElse(GatewayServer.class.getPackage().getImplementationVersion(), "dev");
   /** The largest request the unauthenticated services accept. */
   public static final int UNAUTHENTICATED_MAX_REQUEST_BYTES = 64 * 1024;
 
@@ -92,11 +95,13 @@ public final class GatewayServer {
   private final MailboxWatcher watcher;
   private final Cluster cluster;
   private final Webhooks webhooks;
+  private final McpEndpoint mcp;
   private final int port;
   private final String deployment;
 
   private GatewayServer(Vertx vertx, TenantRegistry tenants, TenantCipherLoader ciphers, MailboxWatcher watcher,
-      Cluster cluster, Webhooks webhooks, int port, String deployment) {
+      Cluster cluster, Webhooks webhooks, McpEndpoint mcp, int port, String deployment) {
+    this.mcp = mcp;
     this.vertx = vertx;
     this.tenants = tenants;
     this.ciphers = ciphers;
@@ -196,6 +201,8 @@ public final class GatewayServer {
     // shares by the port asked for, so "port 0" becomes one free port picked first.
     HttpServerOptions http = httpOptions(options);
     int port = options.port() == 0 ? FreePort.pick() : options.port();
+    // AI agents: MCP on /mcp, whose tools call this gateway's own gRPC API with the agent token.
+    McpEndpoint mcp = McpEndpoint.mount(vertx, router, callers, options.host(), port, options.tls(), VERSION);
     List<ServingVerticle> instances = new CopyOnWriteArrayList<>();
     return vertx.deployVerticle(() -> {
       ServingVerticle instance = new ServingVerticle(http, handler, port, options.host());
@@ -210,7 +217,7 @@ public final class GatewayServer {
       return joining.map(cluster -> {
         watcher.start(cluster.leases());
         webhooks.dispatcher().start();
-        return new GatewayServer(vertx, tenants, ciphers, watcher, cluster, webhooks, ports.iterator().next(),
+        return new GatewayServer(vertx, tenants, ciphers, watcher, cluster, webhooks, mcp, ports.iterator().next(),
             deployment);
       }).onFailure(failure -> vertx.undeploy(deployment));
     });
@@ -254,7 +261,7 @@ public final class GatewayServer {
   /** Stops watching (giving this node's leases up), delivering and accepting calls, then closes every tenant pool. */
   public Future<Void> close() {
     return watcher.stop().eventually(cluster::leave).eventually(() -> webhooks.dispatcher().stop())
-        .eventually(() -> vertx.undeploy(deployment)).eventually(watcher::closeProviders).eventually(tenants::close)
+        .eventually(() -> vertx.undeploy(deployment)).eventually(mcp::close).eventually(watcher::closeProviders).eventually(tenants::close)
         .eventually(ciphers::close);
   }
 }

@@ -62,8 +62,12 @@ final class GatewayLoopback {
 
   private static <Resp> Future<Resp> read(GrpcClientResponse<?, Resp> response) {
     AtomicReference<Resp> last = new AtomicReference<>();
+    io.vertx.core.Promise<Void> ended = io.vertx.core.Promise.promise();
     response.handler(last::set);
-    return response.end().transform(ended -> {
+    // An answer that cannot be decoded must end the tool call, not leave it waiting.
+    response.exceptionHandler(failure -> ended.tryFail(failure));
+    response.end().onComplete(ended::tryComplete, ended::tryFail);
+    return ended.future().transform(done -> {
       GrpcStatus status = response.status();
       if (status == GrpcStatus.OK && last.get() != null) {
         return Future.succeededFuture(last.get());

@@ -1,7 +1,7 @@
 package dev.mailgate.server.api.mcp;
 
 import dev.mailgate.proto.v1.CheckConnectionRequest;
-import dev.mailgate.proto.v1.ConnectionServiceGrpcService;
+import dev.mailgate.proto.v1.ConnectionServiceGrpcClient;
 import dev.mailgate.proto.v1.CreateDraftRequest;
 import dev.mailgate.proto.v1.GetAttachmentRequest;
 import dev.mailgate.proto.v1.GetMessageRequest;
@@ -10,7 +10,7 @@ import dev.mailgate.proto.v1.ListConnectionsRequest;
 import dev.mailgate.proto.v1.ListDraftsRequest;
 import dev.mailgate.proto.v1.ListLabelsRequest;
 import dev.mailgate.proto.v1.ListMailboxEventsRequest;
-import dev.mailgate.proto.v1.MailServiceGrpcService;
+import dev.mailgate.proto.v1.MailServiceGrpcClient;
 import dev.mailgate.proto.v1.ModifyMessageRequest;
 import dev.mailgate.proto.v1.SearchMessagesRequest;
 import dev.mailgate.proto.v1.SendDraftRequest;
@@ -49,59 +49,59 @@ final class MailTools {
   static List<MailTool<?, ?>> all(McpJsonMapper json) {
     return List.of(
         new MailTool<>(tool(json, "list_connections", "List the mailboxes this token may use.", true, false, PAGE),
-            ConnectionServiceGrpcService.ListConnections, ListConnectionsRequest::newBuilder, same()),
+            ConnectionServiceGrpcClient.ListConnections, ListConnectionsRequest::newBuilder, same()),
         new MailTool<>(tool(json, "check_connection", "Check that a mailbox still works (its credentials are valid).",
             true, false, CONNECTION, "connection_id"),
-            ConnectionServiceGrpcService.CheckConnection, CheckConnectionRequest::newBuilder, same()),
+            ConnectionServiceGrpcClient.CheckConnection, CheckConnectionRequest::newBuilder, same()),
         new MailTool<>(tool(json, "search_messages", "Search one mailbox or all of them with the provider's query "
                 + "syntax (for example 'from:ada is:unread'); newest first.", true, false,
             ANY_CONNECTION + ",\"query\":{\"type\":\"string\"},\"label_ids\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"
                 + PAGE),
-            MailServiceGrpcService.SearchMessages, SearchMessagesRequest::newBuilder, allConnectionsByDefault()),
+            MailServiceGrpcClient.SearchMessages, SearchMessagesRequest::newBuilder, allConnectionsByDefault()),
         new MailTool<>(tool(json, "get_message", "Read one message: headers, text and HTML bodies, attachment list.",
             true, false, CONNECTION + "," + MESSAGE + ",\"view\":{\"type\":\"string\",\"enum\":[\"metadata\",\"full\",\"raw\"]}",
             "connection_id", "message_id"),
-            MailServiceGrpcService.GetMessage, GetMessageRequest::newBuilder, MailTools::view),
+            MailServiceGrpcClient.GetMessage, GetMessageRequest::newBuilder, MailTools::view),
         new MailTool<>(tool(json, "get_thread", "Read a whole conversation.", true, false,
             CONNECTION + ",\"thread_id\":{\"type\":\"string\"}", "connection_id", "thread_id"),
-            MailServiceGrpcService.GetThread, GetThreadRequest::newBuilder, same()),
+            MailServiceGrpcClient.GetThread, GetThreadRequest::newBuilder, same()),
         new MailTool<>(tool(json, "get_attachment", "Download one attachment (data is base64).", true, false,
             CONNECTION + "," + MESSAGE + ",\"attachment_id\":{\"type\":\"string\"}", "connection_id", "message_id",
             "attachment_id"),
-            MailServiceGrpcService.GetAttachment, GetAttachmentRequest::newBuilder, same()),
+            MailServiceGrpcClient.GetAttachment, GetAttachmentRequest::newBuilder, same()),
         new MailTool<>(tool(json, "send_message", "Send a message. Idempotent: the same request_id with the same "
                 + "content returns the first send's result and never sends twice.", false, true,
             CONNECTION + "," + REQUEST_ID + "," + CONTENT, "connection_id", "request_id", "to"),
-            MailServiceGrpcService.SendMessage, SendMessageRequest::newBuilder, MailTools::content),
+            MailServiceGrpcClient.SendMessage, SendMessageRequest::newBuilder, MailTools::content),
         new MailTool<>(tool(json, "create_draft", "Save a draft without sending it.", false, false,
             CONNECTION + "," + CONTENT, "connection_id"),
-            MailServiceGrpcService.CreateDraft, CreateDraftRequest::newBuilder, MailTools::content),
+            MailServiceGrpcClient.CreateDraft, CreateDraftRequest::newBuilder, MailTools::content),
         new MailTool<>(tool(json, "list_drafts", "List the mailbox's drafts.", true, false, CONNECTION + "," + PAGE,
             "connection_id"),
-            MailServiceGrpcService.ListDrafts, ListDraftsRequest::newBuilder, same()),
+            MailServiceGrpcClient.ListDrafts, ListDraftsRequest::newBuilder, same()),
         new MailTool<>(tool(json, "send_draft", "Send a saved draft (idempotent by request_id).", false, true,
             CONNECTION + ",\"draft_id\":{\"type\":\"string\"}," + REQUEST_ID, "connection_id", "draft_id", "request_id"),
-            MailServiceGrpcService.SendDraft, SendDraftRequest::newBuilder, same()),
+            MailServiceGrpcClient.SendDraft, SendDraftRequest::newBuilder, same()),
         new MailTool<>(tool(json, "list_labels", "List the mailbox's labels or folders, with unread counts.", true,
             false, CONNECTION, "connection_id"),
-            MailServiceGrpcService.ListLabels, ListLabelsRequest::newBuilder, same()),
+            MailServiceGrpcClient.ListLabels, ListLabelsRequest::newBuilder, same()),
         new MailTool<>(tool(json, "modify_labels", "Add or remove labels (remove UNREAD marks a message read).", false,
             false, CONNECTION + "," + MESSAGE + ",\"add_label_ids\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"
                 + "\"remove_label_ids\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}", "connection_id", "message_id"),
-            MailServiceGrpcService.ModifyMessage, ModifyMessageRequest::newBuilder, same()),
+            MailServiceGrpcClient.ModifyMessage, ModifyMessageRequest::newBuilder, same()),
         new MailTool<>(tool(json, "archive_message", "Archive a message (take it out of the inbox).", false, false,
             CONNECTION + "," + MESSAGE, "connection_id", "message_id"),
-            MailServiceGrpcService.ModifyMessage, ModifyMessageRequest::newBuilder, arguments -> {
+            MailServiceGrpcClient.ModifyMessage, ModifyMessageRequest::newBuilder, arguments -> {
               arguments.put("remove_label_ids", List.of("INBOX"));
               return arguments;
             }),
         new MailTool<>(tool(json, "trash_message", "Move a message to the trash.", false, true,
             CONNECTION + "," + MESSAGE, "connection_id", "message_id"),
-            MailServiceGrpcService.TrashMessage, TrashMessageRequest::newBuilder, same()),
+            MailServiceGrpcClient.TrashMessage, TrashMessageRequest::newBuilder, same()),
         new MailTool<>(tool(json, "list_mailbox_events", "Read what changed (new mail, label changes, deletions) "
                 + "after a cursor; pass the returned next_cursor next time. An empty cursor starts from now.", true, false,
             ANY_CONNECTION + ",\"cursor\":{\"type\":\"string\"},\"page_size\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":1000}"),
-            MailServiceGrpcService.ListMailboxEvents, ListMailboxEventsRequest::newBuilder, allConnectionsByDefault()));
+            MailServiceGrpcClient.ListMailboxEvents, ListMailboxEventsRequest::newBuilder, allConnectionsByDefault()));
   }
 
   private static McpSchema.Tool tool(McpJsonMapper json, String name, String description, boolean readOnly,

@@ -158,8 +158,8 @@ describe('MCP for AI agents in dev mode', { timeout: 300_000 }, () => {
     const client = await connectMcp(created.token);
     assert.ok(!(await client.callTool({ name: 'list_connections', arguments: {} })).isError);
     await acme.agents.revokeAgentToken({ user_id: 'alice', agent_token_id: created.agent_token.agent_token_id });
-    await assert.rejects(client.callTool({ name: 'list_connections', arguments: {} }), /401/);
-    await assert.rejects(connectMcp(created.token), /401/);
+    // The SDK client surfaces a 401 on a POST only as a request that never gets its answer, so the
+    // refusal itself is checked on the wire.
 
     const answer = await post(created.token);
     assert.equal(answer.status, 401);
@@ -181,6 +181,6 @@ describe('MCP for AI agents in dev mode', { timeout: 300_000 }, () => {
     await sleep(Math.max(0, expires - Date.now() + 1500));
     const answer = await post(shortLived.token);
     assert.equal(answer.status, 401);
-    await assert.rejects(connectMcp(shortLived.token), /401/);
+    assert.match(answer.headers.get('www-authenticate'), /error="invalid_token"/);
   }, { timeout: 90_000 });
 });

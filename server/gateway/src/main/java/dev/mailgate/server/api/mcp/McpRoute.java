@@ -124,9 +124,14 @@ public final class McpRoute implements McpStatelessServerTransport, Handler<Rout
         error == null ? "an agent token is required: Authorization: Bearer mga_..." : "invalid, expired or revoked agent token");
   }
 
-  private void error(HttpServerResponse response, int status, Object id, int code, String message) {
-    write(response, status, new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, id, null,
-        new McpSchema.JSONRPCResponse.JSONRPCError(code, message)));
+  /** A JSON-RPC error answer; {@code id} is null when the request's id is not known (yet). */
+  private static void error(HttpServerResponse response, int status, Object id, int code, String message) {
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    response.setStatusCode(status).putHeader("content-type", "application/json")
+        .end(new io.vertx.core.json.JsonObject().put("jsonrpc", McpSchema.JSONRPC_VERSION).put("id", id)
+            .put("error", new io.vertx.core.json.JsonObject().put("code", code).put("message", message)).encode());
   }
 
   private void write(HttpServerResponse response, int status, Object body) {
@@ -135,7 +140,8 @@ public final class McpRoute implements McpStatelessServerTransport, Handler<Rout
     }
     try {
       response.setStatusCode(status).putHeader("content-type", "application/json").end(json.writeValueAsString(body));
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      log.warn("an MCP answer could not be written: {}", e.toString());
       response.setStatusCode(500).end();
     }
   }

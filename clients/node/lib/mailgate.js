@@ -27,6 +27,7 @@ const PROTO_FILES = [
   'mailgate/v1/mail_service.proto',
   'mailgate/v1/report_service.proto',
   'mailgate/v1/webhook_service.proto',
+  'mailgate/v1/agent_access_service.proto',
   'mailgate/v1/error_reason.proto',
 ];
 
@@ -104,6 +105,7 @@ export function createClients({
     mail: new v1.MailService(address, credentials, clientOptions),
     reports: new v1.ReportService(address, credentials, clientOptions),
     webhooks: new v1.WebhookService(address, credentials, clientOptions),
+    agents: new v1.AgentAccessService(address, credentials, clientOptions),
   };
 
   return {
@@ -112,6 +114,7 @@ export function createClients({
     mail: promisifyClient(raw.mail, defaultTimeoutMs),
     reports: promisifyClient(raw.reports, defaultTimeoutMs),
     webhooks: promisifyClient(raw.webhooks, defaultTimeoutMs),
+    agents: promisifyClient(raw.agents, defaultTimeoutMs),
     raw,
     channel,
     close() {

@@ -1,9 +1,12 @@
 package dev.mailgate.server;
 
+import dev.mailgate.server.agent.AgentTokens;
+import dev.mailgate.server.api.AgentAccessApi;
 import dev.mailgate.server.api.ConnectionApi;
 import dev.mailgate.server.api.MailApi;
 import dev.mailgate.server.api.ReportApi;
 import dev.mailgate.server.api.RpcBinder;
+import dev.mailgate.server.api.mcp.McpEndpoint;
 import dev.mailgate.server.api.UserApi;
 import dev.mailgate.server.api.WebhookApi;
 import dev.mailgate.server.api.WebhookBodies;
@@ -84,6 +87,8 @@ public final class GatewayServer {
   /** The services any caller may use without a tenant or key: their requests are small. */
   static final List<String> UNAUTHENTICATED_SERVICES = List.of("grpc.health.v1.Health",
       "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection");
+  /** This build's version, as the MCP endpoint names it. */
+  static final String VERSION = java.util.Objects.requireNonNullElse(GatewayServer.class.getPackage().getImplementationVersion(), "dev");
   /** The largest request the unauthenticated services accept. */
   public static final int UNAUTHENTICATED_MAX_REQUEST_BYTES = 64 * 1024;
 
@@ -93,6 +98,7 @@ public final class GatewayServer {
   private final MailboxWatcher watcher;
   private final Cluster cluster;
   private final Webhooks webhooks;
+  private final McpEndpoint mcp;
   private final int port;
   private final String deployment;
   private final Lifecycle lifecycle;
@@ -103,8 +109,9 @@ public final class GatewayServer {
   private Future<Void> closing;
 
   private GatewayServer(Vertx vertx, TenantRegistry tenants, TenantCipherLoader ciphers, MailboxWatcher watcher,
-      Cluster cluster, Webhooks webhooks, int port, String deployment, Lifecycle lifecycle, GatewayHealth health, EventApi events,
-      List<ServingVerticle> instances, Duration drainTimeout) {
+      Cluster cluster, Webhooks webhooks, McpEndpoint mcp, int port, String deployment, Lifecycle lifecycle,
+      GatewayHealth health, EventApi events, List<ServingVerticle> instances, Duration drainTimeout) {
+    this.mcp = mcp;
     this.vertx = vertx;
     this.tenants = tenants;
     this.ciphers = ciphers;
@@ -134,7 +141,9 @@ public final class GatewayServer {
     ConnectionStateChanges stateChanges = new ConnectionStateChanges(credentials, connections, eventLog, eventWakeups);
     TenantRegistry tenants = new TenantRegistry(vertx, configs, ciphers, options.databaseConnections(),
         options.databaseIdleTimeout(), options.migrationThreads(), options.bounds().databaseWaiters(), stateChanges);
-    RpcBinder binder = new RpcBinder(new CallerResolver(tenants, options.bounds()),
+    AgentTokens agentTokens = new AgentTokens();
+    CallerResolver callers = new CallerResolver(tenants, agentTokens, options.bounds());
+    RpcBinder binder = new RpcBinder(callers,
         options.rateLimits() ? CallLimits.enforcing(vertx) : CallLimits.off(), options.accessLog());
     OutboundTimeouts timeouts = options.timeouts();
     WebClient webClient = WebClient.create(vertx, new WebClientOptions()
@@ -173,6 +182,7 @@ public final class GatewayServer {
         mail.service(binder),
         new ReportApi(users, new SendReports()).service(binder),
         new WebhookApi(webhooks.service()).service(binder),
+        new AgentAccessApi(agentTokens).service(binder),
         health,
         ServerReflection.v1(),
         ServerReflection.v1alpha());
@@ -218,6 +228,8 @@ public final class GatewayServer {
     // shares by the port asked for, so "port 0" becomes one free port picked first.
     HttpServerOptions http = httpOptions(options);
     int port = options.port() == 0 ? FreePort.pick() : options.port();
+    // AI agents: MCP on /mcp, whose tools call this gateway's own gRPC API with the agent token.
+    McpEndpoint mcp = McpEndpoint.mount(vertx, router, callers, options.host(), port, options.tls(), VERSION);
     List<ServingVerticle> instances = new CopyOnWriteArrayList<>();
     return vertx.deployVerticle(() -> {
       ServingVerticle instance = new ServingVerticle(http, handler, port, options.host());
@@ -233,7 +245,7 @@ public final class GatewayServer {
         watcher.start(cluster.leases());
         webhooks.dispatcher().start();
         lifecycle.serve();
-        return new GatewayServer(vertx, tenants, ciphers, watcher, cluster, webhooks, ports.iterator().next(),
+        return new GatewayServer(vertx, tenants, ciphers, watcher, cluster, webhooks, mcp, ports.iterator().next(),
             deployment, lifecycle, health, events, instances, options.drainTimeout());
       }).onFailure(failure -> vertx.undeploy(deployment));
     });
@@ -289,7 +301,7 @@ public final class GatewayServer {
     events.drain();
     List<Future<Void>> drained = instances.stream().map(instance -> instance.shutdown(drainTimeout)).toList();
     closing = Future.join(drained).<Void>mapEmpty().eventually(watcher::stop).eventually(cluster::leave)
-        .eventually(() -> webhooks.dispatcher().stop()).eventually(() -> vertx.undeploy(deployment))
+        .eventually(() -> webhooks.dispatcher().stop()).eventually(() -> vertx.undeploy(deployment)).eventually(mcp::close)
         .eventually(watcher::closeProviders).eventually(tenants::close).eventually(ciphers::close);
     return closing;
   }

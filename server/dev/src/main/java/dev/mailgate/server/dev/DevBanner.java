@@ -93,6 +93,11 @@ final class DevBanner {
         mailServer.getImap().getPort(), mailServer.getSmtp().getPort());
     out.printf("  grpcurl -plaintext %s -d '{\"user_id\":\"alice\",\"email_address\":\"alice@example.com\",\"imap_host\":\"127.0.0.1\",\"imap_port\":%d,\"imap_security\":\"IMAP_SECURITY_NONE\",\"smtp_host\":\"127.0.0.1\",\"smtp_port\":%d,\"smtp_security\":\"IMAP_SECURITY_NONE\",\"username\":\"alice@example.com\",\"password\":\"%s\"}' %s mailgate.v1.ConnectionService/CreateImapConnection%n",
         auth, mailServer.getImap().getPort(), mailServer.getSmtp().getPort(), DemoMail.imapPassword("alice@example.com"), address);
+    out.printf("%nPoint an MCP client (AI agent) at alice's mailboxes: mint a short-lived agent token, then use it as the bearer:%n");
+    out.printf("  grpcurl -plaintext %s -d '{\"user_id\":\"alice\",\"scopes\":[\"AGENT_SCOPE_READ\",\"AGENT_SCOPE_DRAFT\"],\"ttl\":\"3600s\"}' %s mailgate.v1.AgentAccessService/CreateAgentToken%n", auth, address);
+    out.printf("  MCP server (Streamable HTTP): http://%s/mcp  header  Authorization: Bearer <token, mga_...>%n", address);
+    out.printf("  for example: npx @modelcontextprotocol/inspector --transport http --server-url http://%s/mcp --header \"Authorization: Bearer <token>\"%n", address);
+    out.printf("  add AGENT_SCOPE_MODIFY and AGENT_SCOPE_SEND to let it archive, trash and send; RevokeAgentToken ends it at once%n");
     out.printf("%nPress Ctrl-C to stop.%n");
     out.flush();
   }

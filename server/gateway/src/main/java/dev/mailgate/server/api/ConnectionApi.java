@@ -111,7 +111,7 @@ public final class ConnectionApi {
     int limit = PageSize.TENANT_ROWS.of(request.getPageSize());
     return tokens.open(request.getPageToken()).map(token -> token.map(ConnectionApi::decodeCursor))
         .compose(after -> connections.list(caller.tenant(), request.getUserId(), limit, after))
-        .compose(page -> tokens.next(nextCursor(page)).map(next -> toResponse(page, next)));
+        .compose(page -> tokens.next(nextCursor(page)).map(next -> toResponse(page, next, caller)));
   }
 
   Future<Connection> getConnection(Caller caller, GetConnectionRequest request) {
@@ -151,9 +151,11 @@ public final class ConnectionApi {
     return Optional.of(ChronoUnit.MICROS.between(Instant.EPOCH, last.createTime()) + " " + last.id());
   }
 
-  private static ListConnectionsResponse toResponse(Page<ConnectionRecord> page, String nextPageToken) {
+  /** One page; an agent token limited to some connections sees only those (a page may then hold fewer). */
+  private static ListConnectionsResponse toResponse(Page<ConnectionRecord> page, String nextPageToken, Caller caller) {
     ListConnectionsResponse.Builder response = ListConnectionsResponse.newBuilder().setNextPageToken(nextPageToken);
-    page.items().forEach(connection -> response.addConnections(ConnectionProtos.toProto(connection)));
+    page.items().stream().filter(connection -> caller.agent().map(grant -> grant.allows(connection.id())).orElse(true))
+        .forEach(connection -> response.addConnections(ConnectionProtos.toProto(connection)));
     return response.build();
   }
 }

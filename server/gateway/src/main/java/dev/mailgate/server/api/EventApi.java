@@ -114,7 +114,11 @@ public final class EventApi {
     Tenant tenant = caller.tenant();
     EventCursors cursors = EventCursors.mailbox(tenant, userId, connectionId);
     if (connectionId.equals("-")) {
-      return Future.succeededFuture(new Scope(tenant, EventScope.user(userId), cursors, userId, ""));
+      // An agent token limited to some connections reads only theirs (the binder checked the user).
+      EventScope events = caller.agent().filter(grant -> !grant.allConnections())
+          .map(grant -> EventScope.tenant(List.of(userId), grant.connections().stream().sorted().toList(), List.of()))
+          .orElse(EventScope.user(userId));
+      return Future.succeededFuture(new Scope(tenant, events, cursors, userId, ""));
     }
     return access.owned(tenant, userId, connectionId).map(connection ->
         new Scope(tenant, EventScope.connection(connection.id()), cursors, userId, connection.id().toString()));

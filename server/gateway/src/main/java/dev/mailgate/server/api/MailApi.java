@@ -93,7 +93,8 @@ public final class MailApi {
         .providerIds("label_ids", request.getLabelIdsList()).pageSize(request.getPageSize()).orThrow();
     int pageSize = PageSize.MAILBOX.of(request.getPageSize());
     Future<List<ConnectionRecord>> connections = request.getConnectionId().equals("-")
-        ? access.active(caller.tenant(), request.getUserId())
+        ? access.active(caller.tenant(), request.getUserId()).map(all -> all.stream()
+            .filter(c -> caller.agent().map(grant -> grant.allows(c.id())).orElse(true)).toList())
         : access.owned(caller.tenant(), request.getUserId(), request.getConnectionId()).map(List::of);
     return connections.compose(searched -> {
       PageTokens tokens = PageTokens.of(caller.tenant(), "SearchMessages", request.getUserId(),

@@ -231,31 +231,29 @@ public final class RpcBinder {
 
   /**
    * Resolves the caller (failing closed before anything else runs), takes the tenant's rate, reads
-   * the one request message, then takes its user's rate and an in-flight slot.
+   * the one request message, holds an agent token to what it allows ({@link AgentRestrictions}),
+   * then takes its user's rate and an in-flight slot.
    */
   private <Req> Future<Admission<Req>> admit(RpcCall call, GrpcServerRequest<Req, ?> request,
       Descriptors.FieldDescriptor userIdField) {
-    Caller caller;
-    try {
-      caller = callers.resolve(request.headers(), call.requestId);
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
-    }
-    call.tenantId = caller.tenant().id();
-    TenantLimiter limiter = limits.of(caller.tenant());
     Future<Req> last = onlyMessage(request);
-    return limiter.admit()
+    return callers.resolve(request.headers(), call.requestId).compose(caller -> {
+      call.tenantId = caller.tenant().id();
+      TenantLimiter limiter = limits.of(caller.tenant());
+      return limiter.admit()
         .compose(admitted -> last)
         .compose(message -> {
           if (call.answered) {
             return Future.failedFuture(new IllegalStateException("already answered"));
           }
+          caller.agent().ifPresent(grant -> AgentRestrictions.check(grant, call.rpc, message));
           if (userIdField != null && limiter.limitsUsers() && message instanceof Message proto
               && proto.getField(userIdField) instanceof String userId && !userId.isEmpty()) {
             limiter.admitUser(userId);
           }
           return Future.succeededFuture(new Admission<>(caller, message, limiter, limiter.enter()));
         });
+    });
   }
 
   /**

@@ -10,6 +10,9 @@ import dev.mailgate.server.tenant.TenantRegistry;
 import dev.mailgate.tenant.config.ApiKey;
 import dev.mailgate.tenant.config.ApiKeys;
 import dev.mailgate.tenant.config.TenantConfig;
+import dev.mailgate.server.agent.AgentTokenFormat;
+import dev.mailgate.server.agent.AgentTokens;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import java.security.MessageDigest;
 import java.util.Optional;
@@ -35,17 +38,57 @@ public final class CallerResolver {
 
   private final TenantRegistry tenants;
   private final Cache<String, Tenant> verified;
+  private final AgentTokens agentTokens;
 
-  public CallerResolver(TenantRegistry tenants, MemoryBounds bounds) {
+  public CallerResolver(TenantRegistry tenants, AgentTokens agentTokens, MemoryBounds bounds) {
     this.tenants = tenants;
+    this.agentTokens = agentTokens;
     this.verified = Caffeine.newBuilder()
         .maximumSize(bounds.cacheEntries())
         .expireAfterWrite(bounds.cacheExpiry())
         .build();
   }
 
-  /** Resolves the caller or throws a {@link GatewayException} with an UNAUTHENTICATED reason. */
-  public Caller resolve(MultiMap headers, String requestId) {
+  /**
+   * Resolves the caller, or fails with a {@link GatewayException} with an UNAUTHENTICATED reason.
+   * A bearer credential shaped like an agent token ({@code mga_<tenant>_...}) is verified against
+   * the hashes in its tenant's database ({@link #resolveAgent}); anything else is an API key.
+   */
+  public Future<Caller> resolve(MultiMap headers, String requestId) {
+    String authorization = trimmed(headers.get(Metadata.AUTHORIZATION));
+    if (authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
+        && AgentTokenFormat.looksLikeAgentToken(authorization.substring(BEARER.length()).trim())) {
+      return resolveAgent(authorization.substring(BEARER.length()).trim(),
+          trimmed(headers.get(Metadata.TENANT_ID)), requestId);
+    }
+    try {
+      return Future.succeededFuture(resolveApiKey(headers, requestId));
+    } catch (GatewayException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /**
+   * Resolves an agent token: the tenant it names (which must match {@code x-tenant-id} if that is
+   * sent) must exist and hold the token's hash, neither expired nor revoked. Every failure is the
+   * same AGENT_TOKEN_INVALID. Nothing is remembered, so a revocation counts from the next call.
+   */
+  public Future<Caller> resolveAgent(String token, String tenantHeader, String requestId) {
+    Optional<Tenant> tenant = AgentTokenFormat.tenantOf(token)
+        .filter(named -> tenantHeader.isEmpty() || tenantHeader.equals(named))
+        .flatMap(tenants::find);
+    if (tenant.isEmpty()) {
+      return Future.failedFuture(invalidAgentToken());
+    }
+    return agentTokens.verify(tenant.get(), token).map(grant -> new Caller(tenant.get(), requestId,
+        Optional.of(grant.orElseThrow(CallerResolver::invalidAgentToken))));
+  }
+
+  private static GatewayException invalidAgentToken() {
+    return new GatewayException(Reason.AGENT_TOKEN_INVALID, "invalid, expired or revoked agent token");
+  }
+
+  private Caller resolveApiKey(MultiMap headers, String requestId) {
     String tenantId = trimmed(headers.get(Metadata.TENANT_ID));
     if (tenantId.isEmpty()) {
       throw new GatewayException(Reason.TENANT_MISSING, "missing x-tenant-id metadata");

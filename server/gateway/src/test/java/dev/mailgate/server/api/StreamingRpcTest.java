@@ -81,7 +81,8 @@ class StreamingRpcTest {
   @BeforeAll
   static void serve() throws Exception {
     var vertx = gateway.get().server().vertx();
-    RpcBinder binder = new RpcBinder(new CallerResolver(gateway.get().server().tenants(), gateway.get().options().bounds()),
+    RpcBinder binder = new RpcBinder(new CallerResolver(gateway.get().server().tenants(), new dev.mailgate.server.agent.AgentTokens(),
+        gateway.get().options().bounds()),
         CallLimits.enforcing(vertx), AccessLog.ALL);
     RpcBinder.Binding binding = binder.service(MailServiceGrpcService.SERVICE_NAME, MailServiceGrpcService.SERVICE_DESCRIPTOR)
         .serverStreaming(MailServiceGrpcService.WatchMailbox, (caller, request, stream) -> run(request, stream));

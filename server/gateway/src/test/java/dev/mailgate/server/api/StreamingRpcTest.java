@@ -87,7 +87,7 @@ class StreamingRpcTest {
     RpcBinder.Binding binding = binder.service(MailServiceGrpcService.SERVICE_NAME, MailServiceGrpcService.SERVICE_DESCRIPTOR)
         .serverStreaming(MailServiceGrpcService.WatchMailbox, (caller, request, stream) -> run(request, stream));
     for (Field field : MailServiceGrpcService.class.getFields()) {
-      if (field.getType() == ServiceMethod.class && !field.getName().equals("WatchMailbox")) {
+      if (ServiceMethod.class.isAssignableFrom(field.getType()) && !field.getName().equals("WatchMailbox")) {
         binding.notYet((ServiceMethod<?, ?>) field.get(null), "not under test");
       }
     }

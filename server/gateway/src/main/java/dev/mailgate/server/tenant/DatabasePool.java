@@ -104,6 +104,13 @@ final class DatabasePool {
     return pool != null;
   }
 
+  /** What an operator (or a failing test) needs to see of an open pool: its calls and how long it has been unused. */
+  @Override
+  public synchronized String toString() {
+    return name + (pool == null ? " closed" : " open, " + inFlight + " calls using it, unused for "
+        + (clock.get() - lastUsed) / 1_000_000 + " ms");
+  }
+
   /** When the pool was last used, for choosing which idle pool to close first. */
   synchronized long lastUsed() {
     return lastUsed;

@@ -14,6 +14,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -100,6 +101,11 @@ public final class DatabasePools {
 
   public long openPools() {
     return pools.values().stream().filter(DatabasePool::isOpen).count();
+  }
+
+  /** The open pools, each with its calls in flight and how long it has been unused. */
+  public List<String> describeOpen() {
+    return pools.values().stream().filter(DatabasePool::isOpen).map(DatabasePool::toString).toList();
   }
 
   private Pool build(Location location, int size) {

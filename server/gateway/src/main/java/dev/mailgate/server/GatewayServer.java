@@ -2,6 +2,7 @@ package dev.mailgate.server;
 
 import dev.mailgate.server.agent.AgentTokens;
 import dev.mailgate.server.api.AgentAccessApi;
+import dev.mailgate.server.api.CallObserver;
 import dev.mailgate.server.api.ConnectionApi;
 import dev.mailgate.server.api.MailApi;
 import dev.mailgate.server.api.ReportApi;
@@ -72,6 +73,7 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.grpc.server.Service;
 import java.util.concurrent.TimeUnit;
 import io.vertx.grpc.server.GrpcServerOptions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -143,8 +145,11 @@ public final class GatewayServer {
         options.databaseIdleTimeout(), options.migrationThreads(), options.bounds().databaseWaiters(), stateChanges);
     AgentTokens agentTokens = new AgentTokens();
     CallerResolver callers = new CallerResolver(tenants, agentTokens, options.bounds());
+    // What hears about every call (metrics, traces, audit), in this order.
+    List<CallObserver> callObservers = new ArrayList<>();
     RpcBinder binder = new RpcBinder(callers,
-        options.rateLimits() ? CallLimits.enforcing(vertx) : CallLimits.off(), options.accessLog());
+        options.rateLimits() ? CallLimits.enforcing(vertx) : CallLimits.off(), options.accessLog(),
+        CallObserver.all(callObservers));
     OutboundTimeouts timeouts = options.timeouts();
     WebClient webClient = WebClient.create(vertx, new WebClientOptions()
         .setConnectTimeout(timeouts.connectMillis())

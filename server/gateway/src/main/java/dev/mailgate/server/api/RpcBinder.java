@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  * implementation runs, the tenant's limits are applied ({@link CallLimits}: its rate, then its
  * user's rate when the request names a {@code user_id}, then its cap on calls in flight), failures
  * go through {@link GrpcErrors}, and one access-log line is written per call when it ends
- * ({@link AccessLog} says which). A unary call holds its in-flight slot until its work ends; a
+ * ({@link AccessLog} says which) and the {@link CallObserver} hears it. A unary call holds its in-flight slot until its work ends; a
  * stream holds it until the stream ends, however it ends (see {@link ResponseStream}). Health and
  * reflection are not bound here: they are neither authenticated nor limited.
  */
@@ -67,11 +67,13 @@ public final class RpcBinder {
   private final CallerResolver callers;
   private final CallLimits limits;
   private final AccessLog accessLog;
+  private final CallObserver observer;
 
-  public RpcBinder(CallerResolver callers, CallLimits limits, AccessLog accessLog) {
+  public RpcBinder(CallerResolver callers, CallLimits limits, AccessLog accessLog, CallObserver observer) {
     this.callers = callers;
     this.limits = limits;
     this.accessLog = accessLog;
+    this.observer = observer;
   }
 
   /** The methods bound with a request limit other than {@link #DEFAULT_MAX_REQUEST_BYTES}, by full method name. */
@@ -251,7 +253,9 @@ public final class RpcBinder {
               && proto.getField(userIdField) instanceof String userId && !userId.isEmpty()) {
             limiter.admitUser(userId);
           }
-          return Future.succeededFuture(new Admission<>(caller, message, limiter, limiter.enter()));
+          Admission<Req> admission = new Admission<>(caller, message, limiter, limiter.enter());
+          call.observation.admitted(caller, message);
+          return Future.succeededFuture(admission);
         });
     });
   }
@@ -276,7 +280,10 @@ public final class RpcBinder {
     if (httpJson != null && !httpJson.headWritten()) {
       httpJson.putHeader(Metadata.REQUEST_ID, requestId);
     }
-    return new RpcCall(method.fullMethodName(), requestId, System.nanoTime(), accessLog, httpJson);
+    long start = System.nanoTime();
+    CallObserver.Observation observation = observer.begin(new CallObserver.CallStart(method.fullMethodName(), requestId,
+        request.headers(), httpJson != null, start));
+    return new RpcCall(method.fullMethodName(), requestId, start, accessLog, httpJson, observation);
   }
 
   /**

@@ -25,17 +25,21 @@ final class RpcCall {
   private final AccessLog accessLog;
   /** The HTTP response of an HTTP/JSON call (failures are answered on it as JSON); null for gRPC. */
   private final HttpServerResponse httpJson;
+  /** Metrics, traces and audit: told when the caller is admitted and when the call ends. */
+  final CallObserver.Observation observation;
   String tenantId = "-";
 
   /** Set once the call has its answer (or has ended without one), so that nothing answers it twice. */
   boolean answered;
 
-  RpcCall(String rpc, String requestId, long start, AccessLog accessLog, HttpServerResponse httpJson) {
+  RpcCall(String rpc, String requestId, long start, AccessLog accessLog, HttpServerResponse httpJson,
+      CallObserver.Observation observation) {
     this.rpc = rpc;
     this.requestId = requestId;
     this.start = start;
     this.accessLog = accessLog;
     this.httpJson = httpJson;
+    this.observation = observation;
   }
 
   /** Whether this is an HTTP/JSON call. */
@@ -69,8 +73,12 @@ final class RpcCall {
     log(status, null);
   }
 
-  /** The access-log line; a failed call's ends with {@code reason=<ErrorInfo reason>}. */
+  /**
+   * The call has ended: its observers hear it, and the access-log line is written (a failed
+   * call's ends with {@code reason=<ErrorInfo reason>}).
+   */
   void log(GrpcStatus status, String reason) {
+    observation.ended(status, reason);
     if (!accessLog.logs(status)) {
       return;
     }

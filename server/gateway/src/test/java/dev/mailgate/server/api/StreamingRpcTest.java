@@ -83,7 +83,7 @@ class StreamingRpcTest {
     var vertx = gateway.get().server().vertx();
     RpcBinder binder = new RpcBinder(new CallerResolver(gateway.get().server().tenants(), new dev.mailgate.server.agent.AgentTokens(),
         gateway.get().options().bounds()),
-        CallLimits.enforcing(vertx), AccessLog.ALL);
+        CallLimits.enforcing(vertx), AccessLog.ALL, CallObserver.NONE);
     RpcBinder.Binding binding = binder.service(MailServiceGrpcService.SERVICE_NAME, MailServiceGrpcService.SERVICE_DESCRIPTOR)
         .serverStreaming(MailServiceGrpcService.WatchMailbox, (caller, request, stream) -> run(request, stream));
     for (Field field : MailServiceGrpcService.class.getFields()) {

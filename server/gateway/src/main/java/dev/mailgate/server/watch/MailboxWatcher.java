@@ -87,6 +87,12 @@ public final class MailboxWatcher implements PushInbox {
   private final WatchStore store = new WatchStore();
   /** Each tenant's watchable connections as its last refresh listed them (those held or not). */
   private final Map<String, Map<UUID, ConnectionRecord>> candidates = new HashMap<>();
+  /**
+   * The tenants whose list is being read, each with whether another read was asked for meanwhile:
+   * asks that come while one runs become one more read after it, so a burst of connects reads the
+   * list a few times instead of once per connect (each read holds the whole list in memory).
+   */
+  private final Map<String, Boolean> refreshing = new HashMap<>();
   /** Connections gained from a node whose lease expired: read at once (pushes meant for it were lost). */
   private final Set<WatchKey> takenOver = new HashSet<>();
   private final Map<WatchKey, Watched> watched = new HashMap<>();
@@ -347,11 +353,32 @@ public final class MailboxWatcher implements PushInbox {
     }
   }
 
-  /** Reads the tenant's watchable connections and starts or stops watching to match; never fails. */
+  /**
+   * Reads the tenant's watchable connections and starts or stops watching to match; never fails.
+   * While a read of the tenant runs, a new ask only makes sure one more read follows it.
+   */
   private Future<Void> refresh(String tenantId) {
     if (stopped) {
       return Future.succeededFuture();
     }
+    synchronized (refreshing) {
+      if (refreshing.putIfAbsent(tenantId, Boolean.FALSE) != null) {
+        refreshing.put(tenantId, Boolean.TRUE);
+        return Future.succeededFuture();
+      }
+    }
+    return readList(tenantId).onComplete(done -> {
+      boolean again;
+      synchronized (refreshing) {
+        again = refreshing.remove(tenantId);
+      }
+      if (again) {
+        refresh(tenantId);
+      }
+    });
+  }
+
+  private Future<Void> readList(String tenantId) {
     Tenant tenant = tenants.find(tenantId).orElse(null);
     if (tenant == null) {
       return Future.succeededFuture();

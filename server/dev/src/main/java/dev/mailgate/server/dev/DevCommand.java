@@ -103,7 +103,7 @@ public final class DevCommand implements Callable<Integer> {
     LocalProviders providers;
     List<TenantConfig> configs;
     try {
-      providers = LocalProviders.start(providersVertx, true, Optional.ofNullable(sandboxUrl));
+      providers = LocalProviders.start(providersVertx, true, Optional.ofNullable(sandboxUrl)).discardRecordedRequests();
       resources = chain(providers, resources);
       DemoMail.seed(providers.sandbox(), providers.mailServer());
       String publicUrl = publicUrlOf(host, boundPort);

@@ -93,6 +93,9 @@ public final class MailboxWatcher implements PushInbox {
    * list a few times instead of once per connect (each read holds the whole list in memory).
    */
   private final Map<String, Boolean> refreshing = new HashMap<>();
+  /** Each tenant's list reads in progress, and the most one tenant has had at once (for tests). */
+  private final Map<String, Integer> listReads = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicInteger mostListReads = new java.util.concurrent.atomic.AtomicInteger();
   /** Connections gained from a node whose lease expired: read at once (pushes meant for it were lost). */
   private final Set<WatchKey> takenOver = new HashSet<>();
   private final Map<WatchKey, Watched> watched = new HashMap<>();
@@ -367,7 +370,9 @@ public final class MailboxWatcher implements PushInbox {
         return Future.succeededFuture();
       }
     }
+    mostListReads.accumulateAndGet(listReads.merge(tenantId, 1, Integer::sum), Math::max);
     return readList(tenantId).onComplete(done -> {
+      listReads.merge(tenantId, -1, Integer::sum);
       boolean again;
       synchronized (refreshing) {
         again = refreshing.remove(tenantId);
@@ -376,6 +381,11 @@ public final class MailboxWatcher implements PushInbox {
         refresh(tenantId);
       }
     });
+  }
+
+  /** The most reads of one tenant's list that have run at once. */
+  int mostListReadsAtOnce() {
+    return mostListReads.get();
   }
 
   private Future<Void> readList(String tenantId) {

@@ -2,10 +2,13 @@ package dev.mailgate.server.grpc;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The OpenAPI description of the HTTP/JSON calls, at {@code GET /openapi.json}, for anyone (no
@@ -16,6 +19,8 @@ import java.io.UncheckedIOException;
  */
 public final class OpenApiDocument {
 
+  private static final Logger log = LoggerFactory.getLogger(OpenApiDocument.class);
+
   /** Where the gateway serves it. */
   public static final String PATH = "/openapi.json";
   /** Where it is on the class path (the proto module's jar). */
@@ -23,9 +28,19 @@ public final class OpenApiDocument {
 
   private OpenApiDocument() {}
 
-  /** Serves the document on {@code router}; fails at once if the jar lacks it. */
+  /**
+   * Serves the document on {@code router}. A build whose proto jar lacks it (an outdated jar on
+   * the class path) still serves the API, and answers 404 here with the reason.
+   */
   public static void mount(Router router) {
     Buffer document = load();
+    if (document == null) {
+      log.warn("{} is not on the class path (an outdated mailgate-proto jar?): {} answers 404", RESOURCE, PATH);
+      router.get(PATH).handler(ctx -> ctx.response().setStatusCode(404)
+          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .end(new JsonObject().put("code", 5).put("message", "this build has no OpenAPI description").encode()));
+      return;
+    }
     router.get(PATH).handler(ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .putHeader(HttpHeaders.CACHE_CONTROL, "max-age=300")
@@ -34,10 +49,7 @@ public final class OpenApiDocument {
 
   private static Buffer load() {
     try (InputStream in = OpenApiDocument.class.getClassLoader().getResourceAsStream(RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException(RESOURCE + " is not on the class path (the mailgate-proto jar carries it)");
-      }
-      return Buffer.buffer(in.readAllBytes());
+      return in == null ? null : Buffer.buffer(in.readAllBytes());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

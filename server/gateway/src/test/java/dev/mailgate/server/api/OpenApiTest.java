@@ -94,15 +94,32 @@ class OpenApiTest {
     String alice = "openapi-" + UUID.randomUUID().toString().substring(0, 8);
     Map<String, String> credentials = Map.of("tenant", "acme", "key", TestGateway.ACME_KEY);
 
-    HttpResponse<String> created = call("CreateUser", Map.of(), new JsonObject().put("userId", alice), credentials);
+    HttpResponse<String> created = call("CreateUser", Map.of(), Map.of(), new JsonObject().put("userId", alice), credentials);
     assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
     assertThat(new JsonObject(created.body()).getString("userId")).isEqualTo(alice);
 
-    HttpResponse<String> listed = call("ListConnections", Map.of("user_id", alice), null, credentials);
+    HttpResponse<String> listed = call("ListConnections", Map.of("user_id", alice), Map.of(), null, credentials);
     assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
-    HttpResponse<String> user = call("GetUser", Map.of("user_id", alice), null, credentials);
+    HttpResponse<String> user = call("GetUser", Map.of("user_id", alice), Map.of(), null, credentials);
     assertThat(user.statusCode()).as(user.body()).isEqualTo(200);
     assertThat(new JsonObject(user.body()).getString("userId")).isEqualTo(alice);
+  }
+
+  @Test
+  void queryParametersNamedByTheDocumentAreRead() throws Exception {
+    Map<String, String> credentials = Map.of("tenant", "acme", "key", TestGateway.ACME_KEY);
+    for (int i = 0; i < 2; i++) {
+      String user = "openapi-page-" + UUID.randomUUID().toString().substring(0, 8);
+      assertThat(call("CreateUser", Map.of(), Map.of(), new JsonObject().put("userId", user), credentials).statusCode())
+          .isEqualTo(200);
+    }
+
+    HttpResponse<String> page = call("ListUsers", Map.of(), Map.of("page_size", "1"), null, credentials);
+
+    assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+    JsonObject body = new JsonObject(page.body());
+    assertThat(body.getJsonArray("users")).hasSize(1);
+    assertThat(body.getString("nextPageToken")).isNotBlank();
   }
 
   @Test
@@ -115,24 +132,33 @@ class OpenApiTest {
 
   /**
    * Calls the operation {@code operationId} the way a client generated from the document would:
-   * its path with the path parameters filled in, its verb, a JSON body if it takes one, and every
-   * header a security requirement of the document names, with the value its description asks for.
+   * its path with the path parameters filled in, the query parameters it names, its verb, a JSON
+   * body if it takes one, and every header a security requirement of the document names, with the
+   * value its description asks for.
    */
-  private static HttpResponse<String> call(String operationId, Map<String, String> pathParameters, JsonObject body,
-      Map<String, String> credentials) throws Exception {
+  private static HttpResponse<String> call(String operationId, Map<String, String> pathParameters,
+      Map<String, String> queryParameters, JsonObject body, Map<String, String> credentials) throws Exception {
     String[] found = find(operationId);
     String path = found[0];
     String verb = found[1];
     JsonObject operation = document.getJsonObject("paths").getJsonObject(path).getJsonObject(verb);
+    StringBuilder query = new StringBuilder();
+    List<String> queryNames = new ArrayList<>();
     for (Object p : operation.getJsonArray("parameters", new JsonArray())) {
       JsonObject parameter = (JsonObject) p;
+      String name = parameter.getString("name");
       if ("path".equals(parameter.getString("in"))) {
-        String name = parameter.getString("name");
         assertThat(pathParameters).as(operationId + " path parameter " + name).containsKey(name);
         path = path.replace("{" + name + "}", pathParameters.get(name));
+      } else if ("query".equals(parameter.getString("in"))) {
+        queryNames.add(name);
+        if (queryParameters.containsKey(name)) {
+          query.append(query.isEmpty() ? "?" : "&").append(name).append('=').append(queryParameters.get(name));
+        }
       }
     }
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path))
+    assertThat(queryNames).as(operationId + " query parameters").containsAll(queryParameters.keySet());
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path + query))
         .method(verb.toUpperCase(), body == null ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(body.encode()));
     if (body != null) {

@@ -68,6 +68,7 @@ import dev.mailgate.server.lifecycle.GatewayHealth;
 import dev.mailgate.server.lifecycle.HealthRoutes;
 import dev.mailgate.server.lifecycle.Lifecycle;
 import dev.mailgate.server.grpc.HttpJsonCalls;
+import dev.mailgate.server.grpc.OpenApiDocument;
 import dev.mailgate.server.grpc.SizedGrpcServers;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.grpc.server.Service;
@@ -204,6 +205,8 @@ public final class GatewayServer {
     Router router = Router.router(vertx);
     new HealthRoutes(lifecycle, joining).mount(router);
     router.get(CallbackRoute.PATH).handler(new CallbackRoute(tenants, authorizations));
+    // The OpenAPI description of the HTTP/JSON calls, generated from the proto (no tenant or key).
+    OpenApiDocument.mount(router);
     MailboxWatcher watcher = new MailboxWatcher(vertx, tenants, providers, mailboxAccess, connections, eventLog,
         eventWakeups, options.watch());
     stateChanges.onConnectionsChanged(watcher::connectionsChanged);

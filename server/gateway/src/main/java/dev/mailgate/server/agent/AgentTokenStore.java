@@ -43,6 +43,17 @@ final class AgentTokenStore {
         RETURNING t.*)
       SELECT\s""" + COLUMNS + " FROM revoked t JOIN {schema}.users u ON u.id = t.user_id";
 
+  /**
+   * Deletes up to $2 tokens that expired more than $1 seconds ago, oldest first (by the expiry
+   * index). Every token expires at most {@link AgentTokens#MAX_TTL} after it was minted, so a
+   * revoked one goes too, at the latest that long after its revocation. SKIP LOCKED: a purge never
+   * waits for a revocation in flight, nor for another purge.
+   */
+  private static final String PURGE = """
+      DELETE FROM {schema}.agent_tokens WHERE id IN (
+        SELECT id FROM {schema}.agent_tokens WHERE expire_time < now() - make_interval(secs => $1)
+        ORDER BY expire_time LIMIT $2 FOR UPDATE SKIP LOCKED)""";
+
   /** The user's internal id if it exists, with how many of {@code connections} it owns. */
   Future<Optional<long[]>> owned(SqlClient db, String userId, List<UUID> connections) {
     return db.preparedQuery(OWNED).execute(Tuple.tuple().addString(userId)
@@ -68,6 +79,11 @@ final class AgentTokenStore {
   Future<Optional<AgentTokenRecord>> revoke(SqlClient db, String userId, UUID id) {
     return db.preparedQuery(REVOKE).execute(Tuple.of(userId, id)).map(rows ->
         rows.rowCount() == 0 ? Optional.empty() : Optional.of(toRecord(rows.iterator().next())));
+  }
+
+  /** Deletes up to {@code max} tokens that expired more than {@code retention} ago; returns how many. */
+  Future<Integer> purge(SqlClient db, java.time.Duration retention, int max) {
+    return db.preparedQuery(PURGE).execute(Tuple.of((double) retention.toSeconds(), max)).map(rows -> rows.rowCount());
   }
 
   private static AgentTokenRecord toRecord(Row row) {

@@ -174,7 +174,8 @@ class DatabasePoolsTest {
         SendRequestStore.class, SendLog.class, SendReports.class,
         Class.forName("dev.mailgate.server.oauth.AuthorizationStates"),
         Class.forName("dev.mailgate.server.webhook.EndpointStore"),
-        Class.forName("dev.mailgate.server.webhook.DeliveryStore"))) {
+        Class.forName("dev.mailgate.server.webhook.DeliveryStore"),
+        Class.forName("dev.mailgate.server.agent.AgentTokenStore"))) {
       for (Field field : holder.getDeclaredFields()) {
         if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
           field.setAccessible(true);

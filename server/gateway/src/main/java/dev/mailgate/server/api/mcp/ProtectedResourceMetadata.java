@@ -9,8 +9,14 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * OAuth 2.0 Protected Resource Metadata (RFC 9728) for the MCP endpoint, at the well-known path
  * and at its {@code /mcp}-suffixed form, as the MCP authorization specification has clients look it
- * up. Mailgate runs no authorization server: agent tokens are minted by the tenant's backend with
- * {@code AgentAccessService.CreateAgentToken}, so the metadata names none and says so.
+ * up. Mailgate runs no OAuth authorization server: agent tokens are minted by the tenant's backend
+ * with {@code AgentAccessService.CreateAgentToken} and handed to the agent. So the document leaves
+ * {@code authorization_servers} out, which RFC 9728 (section 2) allows: an empty array would claim a
+ * list of servers that has nothing in it, and naming one that does not exist would send an MCP
+ * client into an OAuth flow that cannot succeed. The MCP authorization specification (2025-11-25)
+ * wants at least one authorization server for its OAuth flow; Mailgate's agents skip that flow and
+ * send the minted token. {@code resource_documentation} is a URL, as RFC 9728 wants: the gateway's
+ * OpenAPI description, whose AgentAccessService section says how tokens are minted and revoked.
  */
 final class ProtectedResourceMetadata {
 
@@ -35,9 +41,7 @@ final class ProtectedResourceMetadata {
         .put("resource_name", "Mailgate MCP")
         .put("bearer_methods_supported", new JsonArray().add("header"))
         .put("scopes_supported", new JsonArray().add("read").add("modify").add("draft").add("send"))
-        .put("authorization_servers", new JsonArray())
-        .put("resource_documentation",
-            "Agent tokens (mga_...) are minted by the tenant's backend with mailgate.v1.AgentAccessService/CreateAgentToken."));
+        .put("resource_documentation", origin(ctx) + "/openapi.json"));
   }
 
   private static String origin(RoutingContext ctx) {

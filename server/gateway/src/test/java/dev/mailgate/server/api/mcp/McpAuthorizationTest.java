@@ -62,5 +62,27 @@ class McpAuthorizationTest {
     JsonObject metadata = new JsonObject(answer.body());
     assertThat(metadata.getString("resource")).isEqualTo(base() + "/mcp");
     assertThat(metadata.getJsonArray("bearer_methods_supported").getList()).contains("header");
+    assertThat(answer.headers().firstValue("content-type").orElseThrow()).startsWith("application/json");
+  }
+
+  @Test
+  void theMetadataNamesNoAuthorizationServerBecauseTheTenantBackendMintsAgentTokens() throws Exception {
+    for (String path : new String[] {"/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/mcp"}) {
+      HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base() + path))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      JsonObject metadata = new JsonObject(answer.body());
+
+      // RFC 9728 makes the member optional; an empty list would claim servers that do not exist.
+      assertThat(metadata.containsKey("authorization_servers")).as(path).isFalse();
+      assertThat(metadata.getJsonArray("scopes_supported").getList()).as(path)
+          .containsExactly("read", "modify", "draft", "send");
+      // resource_documentation is a URL (RFC 9728), and it answers: the OpenAPI description.
+      String documentation = metadata.getString("resource_documentation");
+      assertThat(documentation).as(path).isEqualTo(base() + "/openapi.json");
+      HttpResponse<String> documented = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(documentation))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(documented.statusCode()).as(documentation).isEqualTo(200);
+      assertThat(documented.body()).contains("CreateAgentToken");
+    }
   }
 }

@@ -8,25 +8,18 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
-import os from 'node:os';
+import { statSync } from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium, screenshotDir, skipWithoutChromium } from '../lib/chromium.js';
 import { createClients } from '../lib/mailgate.js';
 import { startDevGateway } from '../lib/dev-gateway.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const ACME = { tenantId: 'acme', apiKey: 'mgk_dev_acme_5f2c9a7e41d8' };
 const RETURN_URL = 'http://localhost:3000/connected'; // on acme's allow list
 const RUN = randomBytes(4).toString('hex'); // keeps user ids unique across runs
 const TEST = { timeout: 60_000 };
 
-const haveChromium = existsSync(CHROMIUM);
-const skip = !haveChromium && process.env.CI !== 'true'
-  ? `${CHROMIUM} not found: skipping the browser consent tests (apt-get install chromium)`
-  : false;
+const skip = skipWithoutChromium('browser consent tests');
 
 describe('consent flow in a real browser (Chromium)', { skip, timeout: 300_000 }, () => {
   let gateway;
@@ -35,10 +28,9 @@ describe('consent flow in a real browser (Chromium)', { skip, timeout: 300_000 }
   let replayable; // a /oauth2/callback URL that has already been used, from test a or b
 
   before(async () => {
-    if (!haveChromium) throw new Error(`${CHROMIUM} not found; the browser consent tests are required in CI`);
     gateway = await startDevGateway({ timeoutMs: 110_000 });
     acme = createClients({ address: gateway.address, ...ACME });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium('browser consent tests');
   }, { timeout: 120_000 });
 
   after(async () => {
@@ -97,7 +89,7 @@ describe('consent flow in a real browser (Chromium)', { skip, timeout: 300_000 }
       assert.equal(response.status(), 200, `callback answered ${response.status()}: ${body}`);
       assert.equal(await page.locator('h1').innerText(), 'Mailbox connected', `page text: ${body}`);
 
-      const shot = path.join(mkdtempSync(path.join(os.tmpdir(), 'mailgate-consent-')), 'connected.png');
+      const shot = path.join(screenshotDir(), 'consent-connected.png');
       await page.screenshot({ path: shot, fullPage: true });
       assert.ok(statSync(shot).size > 0, `empty screenshot ${shot}`);
       t.diagnostic(`screenshot: ${shot}`);

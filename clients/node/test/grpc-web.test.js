@@ -12,23 +12,16 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import http from 'node:http';
-import { chromium } from 'playwright-core';
+import { launchChromium, skipWithoutChromium } from '../lib/chromium.js';
 import { createClients } from '../lib/mailgate.js';
 import { connectSandboxGmail, mailSelf, startDevGateway } from '../lib/dev-gateway.js';
 import { buildGrpcWebPage } from '../lib/grpc-web-bundle.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const ACME = { tenantId: 'acme', apiKey: 'mgk_dev_acme_5f2c9a7e41d8' };
 const TEST = { timeout: 90_000 };
 
-const haveChromium = existsSync(CHROMIUM);
-const skip = !haveChromium && process.env.CI !== 'true'
-  ? `${CHROMIUM} not found: skipping the gRPC-Web browser tests (apt-get install chromium)`
-  : false;
+const skip = skipWithoutChromium('gRPC-Web browser tests');
 
 /** Serves the page and its script on 127.0.0.1 (a free port); resolves with { origin, close() }. */
 async function servePage({ html, script }) {
@@ -59,7 +52,6 @@ describe('gRPC-Web from a page on another origin (Chromium)', { skip, timeout: 4
   let gatewayUrl;
 
   before(async () => {
-    if (!haveChromium) throw new Error(`${CHROMIUM} not found; the gRPC-Web browser tests are required in CI`);
     const page = await buildGrpcWebPage();
     allowedPage = await servePage(page);
     refusedPage = await servePage(page);
@@ -70,7 +62,7 @@ describe('gRPC-Web from a page on another origin (Chromium)', { skip, timeout: 4
     gatewayUrl = `http://${gateway.address}`;
     acme = createClients({ address: gateway.address, ...ACME });
     connection = await connectSandboxGmail(acme, 'alice', 'alice@example.com');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium('gRPC-Web browser tests');
   }, { timeout: 180_000 });
 
   after(async () => {

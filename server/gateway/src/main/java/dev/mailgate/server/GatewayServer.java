@@ -46,7 +46,9 @@ import dev.mailgate.server.provider.imap.ImapProviderModule;
 import dev.mailgate.server.provider.outlook.OutlookProviderModule;
 import dev.mailgate.server.store.ConnectionStore;
 import dev.mailgate.server.store.SendLog;
+import dev.mailgate.server.dashboard.DashboardRoutes;
 import dev.mailgate.server.store.SendReports;
+import dev.mailgate.server.store.TenantOverview;
 import dev.mailgate.server.store.SendRequestStore;
 import dev.mailgate.server.store.CredentialStore;
 import dev.mailgate.server.tenant.TenantCipherLoader;
@@ -186,7 +188,7 @@ public final class GatewayServer {
         new UserApi(new UserService(users, grants)).service(binder),
         new ConnectionApi(connectionService).service(binder),
         mail.service(binder),
-        new ReportApi(users, new SendReports()).service(binder),
+        new ReportApi(users, connections, new SendReports(), new TenantOverview()).service(binder),
         new WebhookApi(webhooks.service()).service(binder),
         new AgentAccessApi(agentTokens).service(binder),
         health,
@@ -204,6 +206,8 @@ public final class GatewayServer {
 
     Router router = Router.router(vertx);
     new HealthRoutes(lifecycle, joining).mount(router);
+    // The tenant dashboard's static page; it reads reports through the HTTP/JSON API with a dashboard key.
+    DashboardRoutes.load().mount(router);
     router.get(CallbackRoute.PATH).handler(new CallbackRoute(tenants, authorizations));
     // The OpenAPI description of the HTTP/JSON calls, generated from the proto (no tenant or key).
     OpenApiDocument.mount(router);

@@ -11,9 +11,10 @@ import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
- * Reads the {@code api_keys} list of a tenant file. The file holds only SHA-256 hashes of the
- * keys, so a value in {@code sha256} is never repeated in an error: it might be a key pasted by
- * mistake.
+ * Reads the {@code api_keys} list of a tenant file, and its {@code dashboard_keys} list (the keys
+ * that sign in to the read-only dashboard), which has the same form. The file holds only SHA-256
+ * hashes of the keys, so a value in {@code sha256} is never repeated in an error: it might be a
+ * key pasted by mistake. A dashboard key must not also be an API key.
  */
 final class ApiKeysParser {
 
@@ -24,21 +25,39 @@ final class ApiKeysParser {
   private ApiKeysParser() {
   }
 
+  /** The {@code api_keys}: required, at least one. */
   static List<ApiKey> parse(MappingReader root) {
+    return parse(root, "api_keys", true, "api key");
+  }
+
+  /** The optional {@code dashboard_keys}; none of them may have the hash of one of {@code apiKeys}. */
+  static List<ApiKey> parseDashboardKeys(MappingReader root, List<ApiKey> apiKeys) {
+    List<ApiKey> keys = parse(root, "dashboard_keys", false, "dashboard key");
+    for (int i = 0; i < keys.size(); i++) {
+      ApiKey key = keys.get(i);
+      if (apiKeys.stream().anyMatch(api -> java.security.MessageDigest.isEqual(api.sha256(), key.sha256()))) {
+        root.context().error(root.field("dashboard_keys") + "[" + i + "].sha256",
+            "same key hash as an api key: a dashboard key must be a key of its own");
+      }
+    }
+    return keys;
+  }
+
+  private static List<ApiKey> parse(MappingReader root, String listName, boolean required, String what) {
     ParseContext context = root.context();
-    Optional<List<Node>> items = root.list("api_keys", true);
+    Optional<List<Node>> items = root.list(listName, required);
     if (items.isEmpty()) {
       return List.of();
     }
     if (items.get().isEmpty()) {
-      context.error(root.field("api_keys"), "must contain at least one key");
+      context.error(root.field(listName), "must contain at least one key");
       return List.of();
     }
     List<ApiKey> keys = new ArrayList<>();
     Map<String, String> fieldByName = new HashMap<>();
     Map<String, String> fieldByHash = new HashMap<>();
     for (int i = 0; i < items.get().size(); i++) {
-      String path = root.field("api_keys") + "[" + i + "]";
+      String path = root.field(listName) + "[" + i + "]";
       Optional<MappingReader> item = MappingReader.of(context, path, items.get().get(i), KEYS);
       if (item.isEmpty()) {
         continue;
@@ -46,9 +65,9 @@ final class ApiKeysParser {
       Optional<String> name = name(item.get());
       Optional<String> hash = hash(item.get());
       name.ifPresent(n -> unique(context, fieldByName, n, item.get().field("name"),
-          "duplicate api key name " + n));
+          "duplicate " + what + " name " + n));
       hash.ifPresent(h -> unique(context, fieldByHash, h, item.get().field("sha256"),
-          "same key hash as another api key"));
+          "same key hash as another " + what));
       if (name.isPresent() && hash.isPresent()) {
         keys.add(new ApiKey(name.get(), HexFormat.of().parseHex(hash.get())));
       }

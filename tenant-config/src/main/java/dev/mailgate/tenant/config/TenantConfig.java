@@ -26,11 +26,13 @@ import static java.util.Collections.unmodifiableMap;
  * @param events            how long the tenant's mailbox events are kept
  * @param allowedOrigins    web origins whose pages may call the gateway from a browser (gRPC-Web
  *                          with CORS), each in {@link BrowserOrigin#canonical canonical form}; empty = none
+ * @param dashboardKeys     SHA-256 hashes of the keys that sign in to the tenant's dashboard, which
+ *                          may only read reports; hashed like API keys, never equal to one; may be empty
  */
 public record TenantConfig(String id, DatabaseConfig database, List<ApiKey> apiKeys,
     Map<OAuthProvider, OAuthClientConfig> oauthClients, List<String> allowedReturnUrls,
     Optional<Path> tokenKeysetFile, Optional<RateLimits> rateLimits, Path source, EgressConfig egress,
-    EventsConfig events, List<String> allowedOrigins) {
+    EventsConfig events, List<String> allowedOrigins, List<ApiKey> dashboardKeys) {
 
   /** What a tenant id looks like: lowercase letters, digits and '-', 1 to 63 characters. */
   public static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
@@ -52,6 +54,16 @@ public record TenantConfig(String id, DatabaseConfig database, List<ApiKey> apiK
     Objects.requireNonNull(egress, "egress");
     Objects.requireNonNull(events, "events");
     allowedOrigins = List.copyOf(allowedOrigins);
+    dashboardKeys = List.copyOf(dashboardKeys);
+  }
+
+  /** A tenant without dashboard keys. */
+  public TenantConfig(String id, DatabaseConfig database, List<ApiKey> apiKeys,
+      Map<OAuthProvider, OAuthClientConfig> oauthClients, List<String> allowedReturnUrls,
+      Optional<Path> tokenKeysetFile, Optional<RateLimits> rateLimits, Path source, EgressConfig egress,
+      EventsConfig events, List<String> allowedOrigins) {
+    this(id, database, apiKeys, oauthClients, allowedReturnUrls, tokenKeysetFile, rateLimits, source, egress,
+        events, allowedOrigins, List.of());
   }
 
   /** A tenant no browser page may call. */
@@ -68,7 +80,7 @@ public record TenantConfig(String id, DatabaseConfig database, List<ApiKey> apiK
     LinkedHashSet<String> all = new LinkedHashSet<>(allowedOrigins);
     origins.forEach(origin -> all.add(BrowserOrigin.canonical(origin)));
     return new TenantConfig(id, database, apiKeys, oauthClients, allowedReturnUrls, tokenKeysetFile, rateLimits,
-        source, egress, events, List.copyOf(all));
+        source, egress, events, List.copyOf(all), dashboardKeys);
   }
 
   /** A tenant with the default event retention. */

@@ -15,7 +15,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
 final class TenantFileParser {
 
   private static final List<String> KEYS = List.of("id", "database", "api_keys", "oauth_clients",
-      "allowed_return_urls", "token_keyset", "rate_limits", "egress", "events", "allowed_origins");
+      "allowed_return_urls", "token_keyset", "rate_limits", "egress", "events", "allowed_origins", "dashboard_keys");
   private static final List<String> EVENTS_KEYS = List.of("retention_days");
   private static final List<String> FILE_REFERENCE_KEYS = List.of("file");
   private static final List<String> RATE_LIMIT_KEYS = List.of("requests_per_second", "burst", "per_user",
@@ -41,6 +41,7 @@ final class TenantFileParser {
     Optional<String> id = id(root);
     Optional<DatabaseConfig> database = DatabaseConfigParser.parse(root);
     List<ApiKey> apiKeys = ApiKeysParser.parse(root);
+    List<ApiKey> dashboardKeys = ApiKeysParser.parseDashboardKeys(root, apiKeys);
     Map<OAuthProvider, OAuthClientConfig> oauthClients = OAuthClientsParser.parse(root);
     List<String> returnUrls = allowedReturnUrls(root);
     Optional<Path> tokenKeyset = tokenKeyset(root);
@@ -52,7 +53,7 @@ final class TenantFileParser {
       return Optional.empty();
     }
     return Optional.of(new TenantConfig(id.get(), database.get(), apiKeys, oauthClients,
-        returnUrls, tokenKeyset, rateLimits, context.file(), egress, events, origins));
+        returnUrls, tokenKeyset, rateLimits, context.file(), egress, events, origins, dashboardKeys));
   }
 
   private Optional<String> id(MappingReader root) {

@@ -42,6 +42,9 @@ class ExampleTenantsTest {
     });
     assertThat(globex.apiKeys()).singleElement()
         .satisfies(key -> assertThat(key.matches("mgk_dev_globex_b83e06d2c7a4")).isTrue());
+    assertThat(acme.dashboardKeys()).singleElement()
+        .satisfies(key -> assertThat(key.matches("mgd_dev_acme_7c41e09b2d5f")).isTrue());
+    assertThat(globex.dashboardKeys()).isEmpty();
   }
 
   @Test

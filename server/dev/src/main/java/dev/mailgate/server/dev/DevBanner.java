@@ -18,6 +18,8 @@ final class DevBanner {
   static final Map<String, String> DEV_KEYS = Map.of(
       "acme", "mgk_dev_acme_5f2c9a7e41d8",
       "globex", "mgk_dev_globex_b83e06d2c7a4");
+  /** acme's published dev dashboard key (see tenant-config/tenants/README.md): it reads reports only. */
+  static final String ACME_DASHBOARD_KEY = "mgd_dev_acme_7c41e09b2d5f";
 
   private final PrintWriter out;
   private final String host;
@@ -62,6 +64,12 @@ final class DevBanner {
         out.printf("  browser pages (gRPC-Web) may call %s from %s (add more: --allow-origin ORIGIN)%n", tenant.id(),
             String.join(", ", tenant.allowedOrigins()));
       }
+    }
+    byte[] dashboardHash = ApiKeys.sha256(ACME_DASHBOARD_KEY);
+    if (tenants.stream().anyMatch(t -> t.id().equals("acme")
+        && t.dashboardKeys().stream().anyMatch(k -> MessageDigest.isEqual(k.sha256(), dashboardHash)))) {
+      out.printf("  dashboard: http://%s/dashboard  (tenant acme, dashboard key %s: reads reports only)%n", address,
+          ACME_DASHBOARD_KEY);
     }
     demo.ifPresent(connection -> out.printf(
         "  demo data in acme: users alice and bob; alice's connection %s (%s until she authorizes)%n",

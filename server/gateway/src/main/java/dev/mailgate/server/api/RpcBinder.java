@@ -233,8 +233,9 @@ public final class RpcBinder {
 
   /**
    * Resolves the caller (failing closed before anything else runs), takes the tenant's rate, reads
-   * the one request message, holds an agent token to what it allows ({@link AgentRestrictions}),
-   * then takes its user's rate and an in-flight slot.
+   * the one request message, holds an agent token to what it allows ({@link AgentRestrictions}) and
+   * a dashboard key to the report methods ({@link DashboardRestrictions}), then takes its user's
+   * rate and an in-flight slot.
    */
   private <Req> Future<Admission<Req>> admit(RpcCall call, GrpcServerRequest<Req, ?> request,
       Descriptors.FieldDescriptor userIdField) {
@@ -249,6 +250,9 @@ public final class RpcBinder {
             return Future.failedFuture(new IllegalStateException("already answered"));
           }
           caller.agent().ifPresent(grant -> AgentRestrictions.check(grant, call.rpc, message));
+          if (caller.dashboard()) {
+            DashboardRestrictions.check(call.rpc);
+          }
           if (userIdField != null && limiter.limitsUsers() && message instanceof Message proto
               && proto.getField(userIdField) instanceof String userId && !userId.isEmpty()) {
             limiter.admitUser(userId);
@@ -275,10 +279,11 @@ public final class RpcBinder {
     String given = request.headers().get(Metadata.REQUEST_ID);
     String requestId = given != null && REQUEST_ID.matcher(given).matches() ? given : newRequestId();
     request.response().headers().set(Metadata.REQUEST_ID, requestId);
-    // The transcoder sends no response headers of its own: an HTTP/JSON call gets its id here.
+    // The transcoder sends no response headers of its own: an HTTP/JSON call gets its id here, and
+    // no cache (a browser's or a proxy's) keeps an answer, which holds a tenant's data.
     HttpServerResponse httpJson = HttpJsonCalls.current(request.headers()).orElse(null);
     if (httpJson != null && !httpJson.headWritten()) {
-      httpJson.putHeader(Metadata.REQUEST_ID, requestId);
+      httpJson.putHeader(Metadata.REQUEST_ID, requestId).putHeader("cache-control", "no-store");
     }
     long start = System.nanoTime();
     CallObserver.Observation observation = observer.begin(new CallObserver.CallStart(method.fullMethodName(), requestId,

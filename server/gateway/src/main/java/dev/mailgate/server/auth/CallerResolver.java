@@ -15,13 +15,16 @@ import dev.mailgate.server.agent.AgentTokens;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * The one place that decides who is calling. It rejects by default: a call passes only with an
  * {@code x-tenant-id} naming a known tenant and a bearer API key whose SHA-256 matches one of
- * that tenant's key hashes (compared in constant time). An unknown tenant and a wrong key give
- * the same answer, so tenant ids cannot be probed. A call from a browser page (one with an
+ * that tenant's key hashes (compared in constant time). A key that matches one of the tenant's
+ * dashboard key hashes instead makes a {@linkplain Caller#dashboard dashboard caller}, which
+ * {@code RpcBinder} lets read reports only. An unknown tenant and a wrong key (API or dashboard)
+ * give the same answer, so tenant ids cannot be probed. A call from a browser page (one with an
  * {@code Origin} header) must also come from an origin on that tenant's {@code allowed_origins},
  * else it is refused with PERMISSION_DENIED; this is checked after the key, so it tells nothing
  * to a caller without one.
@@ -37,7 +40,7 @@ public final class CallerResolver {
   private static final byte[] NO_KEY = new byte[32];
 
   private final TenantRegistry tenants;
-  private final Cache<String, Tenant> verified;
+  private final Cache<String, KeyMatch> verified;
   private final AgentTokens agentTokens;
 
   public CallerResolver(TenantRegistry tenants, AgentTokens agentTokens, MemoryBounds bounds) {
@@ -101,19 +104,30 @@ public final class CallerResolver {
     }
     String key = authorization.substring(BEARER.length()).trim();
     // Only well-formed tenant ids that matched a key are remembered, so a hit needs no other check.
-    Tenant remembered = verified.getIfPresent(tenantId + '\n' + key);
+    KeyMatch remembered = verified.getIfPresent(tenantId + '\n' + key);
     if (remembered != null) {
-      return new Caller(fromAllowedOrigin(remembered, headers), requestId);
+      return remembered.caller(fromAllowedOrigin(remembered.tenant(), headers), requestId);
     }
     boolean wellFormed = TenantConfig.TENANT_ID.matcher(tenantId).matches();
     byte[] presented = ApiKeys.sha256(key);
     Optional<Tenant> tenant = wellFormed ? tenants.find(tenantId) : Optional.empty();
-    boolean valid = matchesAny(tenant.map(t -> t.config()).orElse(null), presented);
-    if (tenant.isEmpty() || !valid) {
+    TenantConfig config = tenant.map(t -> t.config()).orElse(null);
+    boolean apiKey = matchesAny(config == null ? null : config.apiKeys(), presented);
+    boolean dashboardKey = matchesAny(config == null ? null : config.dashboardKeys(), presented);
+    if (tenant.isEmpty() || !(apiKey || dashboardKey)) {
       throw new GatewayException(Reason.API_KEY_INVALID, "invalid tenant or API key");
     }
-    verified.put(tenantId + '\n' + key, tenant.get());
-    return new Caller(fromAllowedOrigin(tenant.get(), headers), requestId);
+    // A tenant file never holds one hash in both lists, so a match is one or the other.
+    KeyMatch match = new KeyMatch(tenant.get(), !apiKey);
+    verified.put(tenantId + '\n' + key, match);
+    return match.caller(fromAllowedOrigin(tenant.get(), headers), requestId);
+  }
+
+  /** A tenant and key that matched: an API key, or a dashboard key. */
+  private record KeyMatch(Tenant tenant, boolean dashboard) {
+    Caller caller(Tenant allowed, String requestId) {
+      return dashboard ? Caller.dashboard(allowed, requestId) : new Caller(allowed, requestId);
+    }
   }
 
   /** The tenant, if the call carries no {@code Origin} or one on the tenant's allowed origins. */
@@ -126,14 +140,14 @@ public final class CallerResolver {
     return tenant;
   }
 
-  /** Compares against every key of the tenant (or a dummy when there is none) without early exit. */
-  private static boolean matchesAny(TenantConfig tenant, byte[] presented) {
+  /** Compares against every one of the keys (or a dummy when there is no tenant) without early exit. */
+  private static boolean matchesAny(List<ApiKey> keys, byte[] presented) {
     boolean match = false;
-    if (tenant == null) {
+    if (keys == null) {
       MessageDigest.isEqual(NO_KEY, presented);
       return false;
     }
-    for (ApiKey key : tenant.apiKeys()) {
+    for (ApiKey key : keys) {
       match |= MessageDigest.isEqual(key.sha256(), presented);
     }
     return match;

@@ -36,11 +36,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code mailgate keys}: rotates a tenant's token keyset and moves its stored secrets to the new
- * primary key. Never prints a secret: only tenant ids, key ids, connection ids and counts.
+ * primary key, and makes dashboard keys. Never prints a secret, except the new dashboard key that
+ * {@code create-dashboard-key} makes and shows once: otherwise only tenant ids, key ids, connection
+ * ids and counts.
  */
 @Command(name = "keys", mixinStandardHelpOptions = true,
-    description = "Manages the keysets that encrypt each tenant's stored tokens and passwords.",
-    subcommands = {KeysCommand.CreateMasterKey.class, KeysCommand.Rotate.class, KeysCommand.Reencrypt.class})
+    description = "Manages the keysets that encrypt each tenant's stored tokens and passwords, and makes dashboard keys.",
+    subcommands = {KeysCommand.CreateMasterKey.class, KeysCommand.Rotate.class, KeysCommand.Reencrypt.class,
+        DashboardKeyCommand.class})
 public final class KeysCommand implements Runnable {
 
   @Spec
@@ -48,7 +51,7 @@ public final class KeysCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "Missing required subcommand: create-master-key, rotate or reencrypt");
+    throw new ParameterException(spec.commandLine(), "Missing required subcommand: create-master-key, rotate, reencrypt or create-dashboard-key");
   }
 
   /** The options every {@code keys} subcommand takes, and what they lead to. */

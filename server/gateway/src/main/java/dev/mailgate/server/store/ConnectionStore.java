@@ -65,9 +65,21 @@ public final class ConnectionStore {
       UPDATE {schema}.connections SET status = 'NEEDS_REAUTH', update_time = now()
       WHERE id = (SELECT id FROM {schema}.connections WHERE id = $1 AND status = 'ACTIVE' FOR UPDATE SKIP LOCKED)""";
 
+  private static final String NEEDING_REAUTH = "SELECT " + COLUMNS + """
+       FROM {schema}.connections c JOIN {schema}.users u ON u.id = c.user_id
+      WHERE c.status = 'NEEDS_REAUTH'
+      ORDER BY c.update_time DESC, c.id
+      LIMIT $1""";
+
   /** The largest time a cursor can hold; the first page starts below it. */
   private static final OffsetDateTime END_OF_TIME = OffsetDateTime.of(9999, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
   private static final UUID MAX_UUID = new UUID(-1L, -1L);
+
+  /** The tenant's connections whose user must authorize again, most recently changed first, at most {@code limit}. */
+  public Future<List<ConnectionRecord>> needingReauth(SqlClient db, int limit) {
+    return db.preparedQuery(NEEDING_REAUTH).execute(Tuple.of(limit))
+        .map(rows -> StreamSupport.stream(rows.spliterator(), false).map(ConnectionStore::toConnection).toList());
+  }
 
   /** Returns the connection if it belongs to the user; fails with CONNECTION_NOT_FOUND otherwise. */
   public Future<ConnectionRecord> getOwned(SqlClient db, String userId, String connectionId) {

@@ -27,6 +27,11 @@ public final class SendReports {
   public record Entry(String userId, UUID connectionId, List<String> recipients, String subject, String messageId,
       boolean success, String error, Instant sendTime) {}
 
+  /** Who sent in a range, tenant-wide: how many distinct users, and the ones with the most attempts. */
+  public record Senders(long activeUsers, List<Sender> top) {}
+
+  public record Sender(String userId, long attempts, long failed) {}
+
   private static final int TOP = 10;
   private static final int RECENT = 20;
 
@@ -43,6 +48,24 @@ public final class SendReports {
   private static final String RECENT_SENDS = "SELECT u.external_id, l.connection_id, l.recipients, l.subject,"
       + " l.provider_message_id, l.status, l.error, l.send_time " + SCOPE + " ORDER BY l.send_time DESC, l.id DESC LIMIT "
       + RECENT;
+
+  /** $1, $2: the range. */
+  private static final String ACTIVE_USERS = "SELECT count(DISTINCT l.user_id) AS n FROM {schema}.send_log l"
+      + " WHERE l.send_time >= $1 AND l.send_time < $2";
+  private static final String TOP_SENDERS = "SELECT u.external_id, count(*) AS n,"
+      + " count(*) FILTER (WHERE l.status = 'FAILED') AS failed"
+      + " FROM {schema}.send_log l JOIN {schema}.users u ON u.id = l.user_id"
+      + " WHERE l.send_time >= $1 AND l.send_time < $2 GROUP BY u.external_id ORDER BY 2 DESC, 1 LIMIT " + TOP;
+
+  /** The tenant's senders in the range: how many users sent, and the top 10 by attempts. */
+  public Future<Senders> senders(SqlClient db, Instant start, Instant end) {
+    Tuple range = Tuple.of(start.atOffset(ZoneOffset.UTC), end.atOffset(ZoneOffset.UTC));
+    Future<Long> active = db.preparedQuery(ACTIVE_USERS).execute(range)
+        .map(rows -> rows.iterator().next().getLong("n"));
+    Future<List<Sender>> top = db.preparedQuery(TOP_SENDERS).execute(range).map(rows -> stream(rows)
+        .map(r -> new Sender(r.getString("external_id"), r.getLong("n"), r.getLong("failed"))).toList());
+    return Future.all(active, top).map(all -> new Senders(active.result(), top.result()));
+  }
 
   public Future<Report> report(SqlClient db, Instant start, Instant end, Optional<String> userId) {
     Tuple range = Tuple.of(start.atOffset(ZoneOffset.UTC), end.atOffset(ZoneOffset.UTC), userId.orElse(null));

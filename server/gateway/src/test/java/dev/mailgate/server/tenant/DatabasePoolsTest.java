@@ -171,7 +171,7 @@ class DatabasePoolsTest {
     List<String> statements = new ArrayList<>();
     for (Class<?> holder : List.of(ConnectionStore.class, CredentialStore.class, UserStore.class,
         dev.mailgate.server.events.EventLog.class,
-        SendRequestStore.class, SendLog.class, SendReports.class,
+        SendRequestStore.class, SendLog.class, SendReports.class, dev.mailgate.server.store.TenantOverview.class,
         Class.forName("dev.mailgate.server.oauth.AuthorizationStates"),
         Class.forName("dev.mailgate.server.webhook.EndpointStore"),
         Class.forName("dev.mailgate.server.webhook.DeliveryStore"),

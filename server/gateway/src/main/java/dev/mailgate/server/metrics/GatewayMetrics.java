@@ -12,6 +12,7 @@ import dev.mailgate.server.webhook.WebhookDispatcher;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -25,6 +26,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -52,6 +54,7 @@ public final class GatewayMetrics {
   static final String EVENTS_WRITTEN = "mailgate.events.written";
   static final String WEBHOOK_ATTEMPTS = "mailgate.webhook.attempts";
   static final String WEBHOOK_IN_FLIGHT = "mailgate.webhook.attempts.in.flight";
+  static final String WEBHOOK_LAG = "mailgate.webhook.delivery.lag";
 
   private final PrometheusMeterRegistry registry;
   private final MetricsPolicy policy;
@@ -136,11 +139,23 @@ public final class GatewayMetrics {
     });
   }
 
-  /** Webhook delivery attempts by outcome, and those in flight. */
+  /**
+   * Webhook delivery attempts by outcome, those in flight, and the event lag at the endpoints: how
+   * long after its event was queued each delivery arrived (retries included).
+   */
   public void webhooks(WebhookDispatcher dispatcher) {
-    dispatcher.onAttempt(outcome -> count(WEBHOOK_ATTEMPTS,
-        "Webhook delivery attempts by outcome (delivered, retried, dead_lettered, gone: endpoint disabled)",
-        "outcome", outcome, null, null));
+    Timer lag = Timer.builder(WEBHOOK_LAG)
+        .description("Time from an event's queueing for a webhook endpoint to its delivery (retries included)")
+        .serviceLevelObjectives(Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1),
+            Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofHours(1))
+        .register(registry);
+    dispatcher.onAttempt((outcome, sinceQueued) -> {
+      count(WEBHOOK_ATTEMPTS, "Webhook delivery attempts by outcome (delivered, retried, dead_lettered, gone: endpoint "
+          + "disabled)", "outcome", outcome, null, null);
+      if (outcome.equals("delivered")) {
+        lag.record(sinceQueued.isNegative() ? Duration.ZERO : sinceQueued);
+      }
+    });
     Gauge.builder(WEBHOOK_IN_FLIGHT, dispatcher, WebhookDispatcher::attemptsInFlight)
         .description("Webhook delivery attempts in flight on this node").register(registry);
   }

@@ -16,9 +16,11 @@ import dev.mailgate.server.testing.GrpcAssertions;
 import dev.mailgate.server.testing.LogLines;
 import dev.mailgate.server.testing.Mailboxes;
 import dev.mailgate.server.testing.TestGateway;
+import dev.mailgate.server.testing.TestPostgres;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.net.URI;
+import java.sql.PreparedStatement;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -95,6 +97,13 @@ class MetricsTest {
     String sender = Mailboxes.newUserId("metrics-sender");
     String senderAddress = sender + "@gmail.test";
     Connection connection = Mailboxes.connect(gw, TestGateway.acme(), sender, Provider.PROVIDER_GMAIL, senderAddress);
+    // Its access token has expired: the send refreshes it first.
+    try (var db = TestPostgres.get().jdbc(gw.database("acme"));
+        PreparedStatement expire = db.prepareStatement(
+            "UPDATE connections SET access_token_expire_time = now() - interval '1 minute' WHERE id = ?::uuid")) {
+      expire.setString(1, connection.getConnectionId());
+      assertThat(expire.executeUpdate()).isEqualTo(1);
+    }
     MailServiceGrpc.newBlockingStub(gw.channel()).withInterceptors(TestGateway.acme()).sendMessage(
         SendMessageRequest.newBuilder().setUserId(sender).setConnectionId(connection.getConnectionId())
             .setRequestId(UUID.randomUUID().toString())
@@ -119,6 +128,8 @@ class MetricsTest {
     assertThat(delta(before, after, "mailgate_sends_total", Map.of("kind", "message", "outcome", "sent"))).isEqualTo(1);
     assertThat(delta(before, after, "mailgate_provider_calls_seconds_count",
         Map.of("provider", "gmail", "operation", "send", "outcome", "ok"))).isEqualTo(1);
+    assertThat(delta(before, after, "mailgate_token_refreshes_total", Map.of("provider", "gmail", "outcome", "ok")))
+        .isEqualTo(1);
 
     // The database pools against the cap, and what Vert.x, the JVM and the process report.
     assertThat(after.sum("mailgate_db_connections_cap", Map.of())).isEqualTo(gw.options().databaseConnections());

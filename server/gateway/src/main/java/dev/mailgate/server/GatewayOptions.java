@@ -4,6 +4,7 @@ import dev.mailgate.server.api.AccessLog;
 import dev.mailgate.server.cluster.ClusterPolicy;
 import dev.mailgate.server.egress.EgressPolicy;
 import dev.mailgate.server.mail.SendPolicy;
+import dev.mailgate.server.metrics.MetricsPolicy;
 import dev.mailgate.server.crypto.FileMasterKey;
 import dev.mailgate.server.crypto.MasterKey;
 import dev.mailgate.server.oauth.OAuthProviders;
@@ -45,13 +46,14 @@ import java.util.Optional;
  * @param watch how connected mailboxes are watched for changes (polling, push)
  * @param webhooks how webhooks are delivered (retry schedule, timeouts, bounds)
  * @param drainTimeout how long a stopping gateway lets the calls in flight finish before it closes
+ * @param metrics whether {@code /metrics} is served (behind which token) and with a tenant label or not
  */
 public record GatewayOptions(String host, int port, Optional<Path> tlsCertificate, Optional<Path> tlsKey,
     int migrationThreads, MasterKey masterKey, Path keysetDirectory, OAuthProviders oauth, String gmailRootUrl,
     String graphRootUrl, int providerThreads, int databaseConnections, Duration databaseIdleTimeout,
     AccessLog accessLog, int eventLoops, EgressPolicy egress, OutboundTimeouts timeouts, MemoryBounds bounds,
     boolean rateLimits, SendPolicy sendPolicy, EventStreamPolicy eventStreams, WatchPolicy watch,
-    ClusterPolicy cluster, WebhookPolicy webhooks, Duration drainTimeout) {
+    ClusterPolicy cluster, WebhookPolicy webhooks, Duration drainTimeout, MetricsPolicy metrics) {
 
   public static final int DEFAULT_DATABASE_CONNECTIONS = 50;
   /** One serving event loop per core, as Vert.x recommends for servers. */
@@ -79,7 +81,7 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
         DEFAULT_DATABASE_CONNECTIONS, DEFAULT_DATABASE_IDLE_TIMEOUT, AccessLog.ALL, DEFAULT_EVENT_LOOPS,
         EgressPolicy.strict(), OutboundTimeouts.DEFAULT, MemoryBounds.DEFAULT, true,
         SendPolicy.DEFAULT, EventStreamPolicy.DEFAULT, WatchPolicy.DEFAULT, ClusterPolicy.DEFAULT, WebhookPolicy.DEFAULT,
-        DEFAULT_DRAIN_TIMEOUT);
+        DEFAULT_DRAIN_TIMEOUT, MetricsPolicy.OFF);
   }
 
   /** For dev mode and tests: a master key file and keysets under {@code directory}, made if missing. */
@@ -187,6 +189,11 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
     return copy(c -> c.webhooks = policy);
   }
 
+  /** Another way of serving metrics ({@code /metrics} behind a token, the tenant label). */
+  public GatewayOptions withMetrics(MetricsPolicy policy) {
+    return copy(c -> c.metrics = policy);
+  }
+
   /** These options with {@code change} applied to a copy of their values. */
   private GatewayOptions copy(java.util.function.Consumer<Values> change) {
     Values values = new Values(this);
@@ -221,6 +228,7 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
     ClusterPolicy cluster;
     WebhookPolicy webhooks;
     Duration drainTimeout;
+    MetricsPolicy metrics;
 
     Values(GatewayOptions o) {
       host = o.host;
@@ -248,12 +256,14 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
       cluster = o.cluster;
       webhooks = o.webhooks;
       drainTimeout = o.drainTimeout;
+      metrics = o.metrics;
     }
 
     GatewayOptions build() {
       return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory, oauth,
           gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, accessLog,
-          eventLoops, egress, timeouts, bounds, rateLimits, sendPolicy, eventStreams, watch, cluster, webhooks, drainTimeout);
+          eventLoops, egress, timeouts, bounds, rateLimits, sendPolicy, eventStreams, watch, cluster, webhooks, drainTimeout,
+          metrics);
     }
   }
 

@@ -34,6 +34,7 @@ import dev.mailgate.server.provider.ProviderModule;
 import dev.mailgate.server.watch.MailboxWatcher;
 import dev.mailgate.server.watch.PushChannel;
 import dev.mailgate.server.mail.SendService;
+import dev.mailgate.server.metrics.GatewayMetrics;
 import dev.mailgate.server.connect.ConnectionChecker;
 import dev.mailgate.server.cluster.Cluster;
 import dev.mailgate.server.connect.ConnectionService;
@@ -111,12 +112,15 @@ public final class GatewayServer {
   private final EventApi events;
   private final List<ServingVerticle> instances;
   private final Duration drainTimeout;
+  private final GatewayMetrics metrics;
   private Future<Void> closing;
 
   private GatewayServer(Vertx vertx, TenantRegistry tenants, TenantCipherLoader ciphers, MailboxWatcher watcher,
       Cluster cluster, Webhooks webhooks, McpEndpoint mcp, int port, String deployment, Lifecycle lifecycle,
-      GatewayHealth health, EventApi events, List<ServingVerticle> instances, Duration drainTimeout) {
+      GatewayHealth health, EventApi events, List<ServingVerticle> instances, Duration drainTimeout,
+      GatewayMetrics metrics) {
     this.mcp = mcp;
+    this.metrics = metrics;
     this.vertx = vertx;
     this.tenants = tenants;
     this.ciphers = ciphers;
@@ -150,6 +154,10 @@ public final class GatewayServer {
     CallerResolver callers = new CallerResolver(tenants, agentTokens, options.bounds());
     // What hears about every call (metrics, traces, audit), in this order.
     List<CallObserver> callObservers = new ArrayList<>();
+    GatewayMetrics metrics = GatewayMetrics.create(vertx, options.metrics());
+    callObservers.add(metrics.calls());
+    metrics.databasePools(tenants.pools());
+    metrics.events(eventLog);
     RpcBinder binder = new RpcBinder(callers,
         options.rateLimits() ? CallLimits.enforcing(vertx) : CallLimits.off(), options.accessLog(),
         CallObserver.all(callObservers));
@@ -168,6 +176,8 @@ public final class GatewayServer {
     AccessTokens accessTokens = new AccessTokens(oauthClients, credentials, stateChanges, Duration.ofMinutes(2), timeouts,
         options.bounds());
     ProviderCredentials providerCredentials = new ProviderCredentials(providers, accessTokens, credentials);
+    providerCredentials.decorate(metrics::provider);
+    metrics.tokenRefreshes(accessTokens);
     AuthorizationFlow authorizations = new AuthorizationFlow(oauthClients, profiles, users, connections, credentials,
         stateChanges);
     ProviderGrants grants = new ProviderGrants(oauthClients, credentials);
@@ -208,12 +218,15 @@ public final class GatewayServer {
     new HealthRoutes(lifecycle, joining).mount(router);
     // The tenant dashboard's static page; it reads reports through the HTTP/JSON API with a dashboard key.
     DashboardRoutes.load().mount(router);
+    metrics.mount(vertx, router);
     router.get(CallbackRoute.PATH).handler(new CallbackRoute(tenants, authorizations));
     // The OpenAPI description of the HTTP/JSON calls, generated from the proto (no tenant or key).
     OpenApiDocument.mount(router);
     MailboxWatcher watcher = new MailboxWatcher(vertx, tenants, providers, mailboxAccess, connections, eventLog,
         eventWakeups, options.watch());
     stateChanges.onConnectionsChanged(watcher::connectionsChanged);
+    metrics.watcher(watcher);
+    metrics.webhooks(webhooks.dispatcher());
     for (ProviderModule module : providers.modules()) {
       module.capability(PushChannel.class).filter(PushChannel::available).ifPresent(channel -> channel.mount(router, watcher));
     }
@@ -258,7 +271,7 @@ public final class GatewayServer {
         webhooks.dispatcher().start();
         lifecycle.serve();
         return new GatewayServer(vertx, tenants, ciphers, watcher, cluster, webhooks, mcp, ports.iterator().next(),
-            deployment, lifecycle, health, events, instances, options.drainTimeout());
+            deployment, lifecycle, health, events, instances, options.drainTimeout(), metrics);
       }).onFailure(failure -> vertx.undeploy(deployment));
     });
   }
@@ -293,6 +306,11 @@ public final class GatewayServer {
     return watcher;
   }
 
+  /** The gateway's meters (what {@code /metrics} serves). */
+  public GatewayMetrics metrics() {
+    return metrics;
+  }
+
   /** Webhook endpoints and their delivery. */
   public Webhooks webhooks() {
     return webhooks;
@@ -314,7 +332,8 @@ public final class GatewayServer {
     List<Future<Void>> drained = instances.stream().map(instance -> instance.shutdown(drainTimeout)).toList();
     closing = Future.join(drained).<Void>mapEmpty().eventually(watcher::stop).eventually(cluster::leave)
         .eventually(() -> webhooks.dispatcher().stop()).eventually(() -> vertx.undeploy(deployment)).eventually(mcp::close)
-        .eventually(watcher::closeProviders).eventually(tenants::close).eventually(ciphers::close);
+        .eventually(watcher::closeProviders).eventually(tenants::close).eventually(ciphers::close)
+        .andThen(done -> metrics.close());
     return closing;
   }
 }

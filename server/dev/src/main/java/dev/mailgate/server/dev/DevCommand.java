@@ -10,6 +10,8 @@ import dev.mailgate.server.GatewayServer;
 import dev.mailgate.server.cli.TuningOptions;
 import dev.mailgate.server.cli.WatchOptions;
 import dev.mailgate.server.cli.GatewayProcess;
+import dev.mailgate.server.metrics.MetricsOptions;
+import dev.mailgate.server.metrics.MetricsPolicy;
 import dev.mailgate.server.cli.TenantLoading;
 import dev.mailgate.server.sandbox.LocalProviders;
 import dev.mailgate.server.sandbox.gmail.GmailSandbox;
@@ -79,6 +81,12 @@ public final class DevCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin
   dev.mailgate.server.cli.WebhookOptions webhooks;
 
+  @picocli.CommandLine.Mixin
+  MetricsOptions metrics;
+
+  /** Dev mode's published metrics token (like its API keys), unless --metrics-token-file names another. */
+  static final String DEV_METRICS_TOKEN = "mgm_dev_metrics_7c41e9a2b5d0";
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -132,6 +140,7 @@ public final class DevCommand implements Callable<Integer> {
         .withCluster(ClusterPolicy.DEFAULT.withCoordinationDb("postgresql://" + EmbeddedDatabase.USER + "@" + database.host()
             + ":" + database.port() + "/" + COORDINATION_DATABASE));
     options = webhooks.applyTo(watching.applyTo(tuning.applyTo(options)));
+    options = metrics.applyTo(metrics.given() ? options : options.withMetrics(MetricsPolicy.protectedBy(DEV_METRICS_TOKEN)));
     boolean localPush = options.watch().publicUrl().isEmpty() && sandboxUrl == null;
     if (localPush) {
       // The in-process sandboxes push to this gateway: Graph to the URL each subscription names,
@@ -154,6 +163,10 @@ public final class DevCommand implements Callable<Integer> {
     Optional<ConnectionRecord> demo = DemoData.seed(server.tenants().find(DemoData.TENANT)).await(60, TimeUnit.SECONDS);
     new DevBanner(out, host, server.port(), database, configs, demo, providers.mailServer(),
         providers.gmailRootUrl()).print();
+    out.printf("%nPrometheus metrics (/metrics, bearer token%s):%n  curl -H \"Authorization: Bearer %s\" http://%s:%d/metrics%n",
+        metrics.given() ? " from --metrics-token-file" : "", metrics.given() ? "$(head -1 " + metrics.tokenFile() + ")"
+            : DEV_METRICS_TOKEN, host, server.port());
+    out.flush();
     GatewayProcess.awaitShutdown();
     return 0;
   }

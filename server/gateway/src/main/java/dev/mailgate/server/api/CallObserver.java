@@ -33,6 +33,10 @@ public interface CallObserver {
   /** One call's observation. */
   interface Observation {
 
+    /** The caller was resolved (authenticated), before its limits were applied. */
+    default void identified(Caller caller) {
+    }
+
     /** The caller was resolved and admitted by its limits, and the request message was read. */
     default void admitted(Caller caller, Object request) {
     }
@@ -52,6 +56,11 @@ public interface CallObserver {
     return call -> {
       List<Observation> each = observers.stream().map(observer -> observer.begin(call)).toList();
       return new Observation() {
+        @Override
+        public void identified(Caller caller) {
+          each.forEach(one -> one.identified(caller));
+        }
+
         @Override
         public void admitted(Caller caller, Object request) {
           each.forEach(one -> one.admitted(caller, request));

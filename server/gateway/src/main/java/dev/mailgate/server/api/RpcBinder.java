@@ -242,6 +242,7 @@ public final class RpcBinder {
     Future<Req> last = onlyMessage(request);
     return callers.resolve(request.headers(), call.requestId).compose(caller -> {
       call.tenantId = caller.tenant().id();
+      call.observation.identified(caller);
       TenantLimiter limiter = limits.of(caller.tenant());
       return limiter.admit()
         .compose(admitted -> last)

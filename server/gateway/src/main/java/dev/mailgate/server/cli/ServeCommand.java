@@ -3,6 +3,7 @@ package dev.mailgate.server.cli;
 import dev.mailgate.server.GatewayOptions;
 import dev.mailgate.server.GatewayServer;
 import dev.mailgate.server.crypto.FileMasterKey;
+import dev.mailgate.server.metrics.MetricsOptions;
 import dev.mailgate.server.oauth.OAuthProviders;
 import java.nio.file.Files;
 import picocli.CommandLine.ParameterException;
@@ -70,6 +71,9 @@ public final class ServeCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin
   WebhookOptions webhooks;
 
+  @picocli.CommandLine.Mixin
+  MetricsOptions metrics;
+
   private OAuthProviders endpoints() {
     try {
       return OAuthProviders.defaults().overriding(oauthEndpoints);
@@ -94,6 +98,11 @@ public final class ServeCommand implements Callable<Integer> {
       options = options.withTls(tlsCertificate, tlsKey);
     }
     options = clustering.applyTo(webhooks.applyTo(watching.applyTo(tuning.applyTo(options))));
+    try {
+      options = metrics.applyTo(options);
+    } catch (java.io.UncheckedIOException | IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--metrics-token-file: " + e.getMessage());
+    }
     GatewayServer server = GatewayProcess.start(options, tenants, () -> {});
     spec.commandLine().getOut().printf("Mailgate ready on %s:%d (%s), tenants: %s%n", host, server.port(),
         options.tls() ? "TLS" : "h2c", String.join(", ", server.tenants().ids()));

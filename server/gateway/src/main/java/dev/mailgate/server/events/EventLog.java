@@ -93,6 +93,14 @@ public final class EventLog {
         RETURNING 1)
       SELECT count(*) AS deleted FROM deleted""";
 
+  /** Hears every successful append (its events' types, before the transaction commits): metrics. */
+  private volatile java.util.function.Consumer<List<NewEvent>> appends = events -> { };
+
+  /** Tells {@code listener} of the events each append wrote (in a transaction that may still roll back). */
+  public void onAppended(java.util.function.Consumer<List<NewEvent>> listener) {
+    this.appends = listener;
+  }
+
   /**
    * Appends events of one connection in the caller's transaction and returns their sequences.
    *
@@ -123,7 +131,10 @@ public final class EventLog {
             sequences.add(first + i);
             batch.add(Tuple.of(UUID.randomUUID(), connectionId, first + i, event.type().name(), EventPayload.of(event)));
           }
-          return tx.preparedQuery(INSERT).executeBatch(batch).map(inserted -> List.copyOf(sequences));
+          return tx.preparedQuery(INSERT).executeBatch(batch).map(inserted -> {
+            appends.accept(events);
+            return List.copyOf(sequences);
+          });
         });
   }
 

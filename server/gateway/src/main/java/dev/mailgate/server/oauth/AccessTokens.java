@@ -57,6 +57,10 @@ public final class AccessTokens {
 
   private record Cached(String token, Instant expires) {}
 
+  /** Hears each call to a token endpoint: the provider, and ok, invalid_grant or failed (metrics). */
+  private volatile java.util.function.BiConsumer<dev.mailgate.server.store.ProviderKind, String> refreshes =
+      (provider, outcome) -> { };
+
   public AccessTokens(OAuthClients clients, CredentialStore credentials, ConnectionStateChanges states, Duration margin,
       OutboundTimeouts timeouts, MemoryBounds bounds) {
     this.decrypted = Caffeine.newBuilder()
@@ -68,6 +72,11 @@ public final class AccessTokens {
     this.states = states;
     this.margin = margin;
     this.transactionLimit = timeouts.total().plus(DATABASE_MARGIN);
+  }
+
+  /** Tells {@code listener} of every refresh this gateway makes at a token endpoint, and its outcome. */
+  public void onRefresh(java.util.function.BiConsumer<dev.mailgate.server.store.ProviderKind, String> listener) {
+    this.refreshes = listener;
   }
 
   /**
@@ -181,11 +190,13 @@ public final class AccessTokens {
           String access = principal.getString("access_token");
           String rotated = principal.getString("refresh_token");
           Instant expires = Instant.now().plusSeconds(principal.getLong("expires_in", 3600L));
+          refreshes.accept(stored.provider(), "ok");
           byte[] newRefresh = rotated == null || rotated.equals(refreshToken) ? null
               : cipher.encrypt(id, SecretField.REFRESH_TOKEN, rotated);
           return credentials.save(tx, id, cipher.encrypt(id, SecretField.ACCESS_TOKEN, access), newRefresh, expires)
               .map(new Outcome(access, null));
         }, failure -> {
+          refreshes.accept(stored.provider(), isInvalidGrant(failure) ? "invalid_grant" : "failed");
           if (isInvalidGrant(failure)) {
             log.info("tenant={} connection={} refresh refused (invalid_grant): needs re-authorization", tenant.id(), id);
             return states.markNeedsReauth(tx, id).map(new Outcome(null, needsReauth()));

@@ -27,6 +27,10 @@ public final class ProviderCredentials implements MailboxProviders {
   private final ProviderRegistry registry;
   private final AccessTokens tokens;
   private final CredentialStore credentials;
+  /** Each kind's operations as {@link #decorate} wrapped them (metrics), made on first use. */
+  private final java.util.Map<ProviderKind, MailProvider> decorated = new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile java.util.function.BiFunction<ProviderKind, MailProvider, MailProvider> decorator =
+      (kind, operations) -> operations;
 
   public ProviderCredentials(ProviderRegistry registry, AccessTokens tokens, CredentialStore credentials) {
     this.registry = registry;
@@ -36,7 +40,14 @@ public final class ProviderCredentials implements MailboxProviders {
 
   @Override
   public Optional<MailProvider> operations(ProviderKind kind) {
-    return registry.module(kind).map(ProviderModule::mail);
+    return registry.module(kind).map(module -> decorated.computeIfAbsent(kind,
+        k -> decorator.apply(k, module.mail())));
+  }
+
+  /** Wraps every provider's operations (the metrics' timing); set while wiring, before any call. */
+  public void decorate(java.util.function.BiFunction<ProviderKind, MailProvider, MailProvider> wrapper) {
+    this.decorator = wrapper;
+    decorated.clear();
   }
 
   @Override

@@ -41,6 +41,11 @@ final class ConnectionBudget {
     return capacity;
   }
 
+  /** Reservations waiting for connections to be given back. */
+  synchronized int waiting() {
+    return waiters.size();
+  }
+
   /** Connections reserved by open pools right now. */
   synchronized int reserved() {
     return capacity - available;

@@ -100,6 +100,16 @@ final class DatabasePool {
     }
   }
 
+  /** Calls holding one of the open pool's connections (at most its size). */
+  synchronized int callsUsing() {
+    return pool == null ? 0 : Math.min(inFlight, reserved);
+  }
+
+  /** Calls waiting for one of the pool's connections (or for the pool to open). */
+  synchronized int callsWaiting() {
+    return pool == null ? 0 : Math.max(0, inFlight - reserved);
+  }
+
   synchronized boolean isOpen() {
     return pool != null;
   }

@@ -67,6 +67,9 @@ public final class DatabasePools {
   private final int maxWaiters;
   private final Map<Location, DatabasePool> pools = new ConcurrentHashMap<>();
   private final long sweeper;
+  /** Pools opened and closed since the gateway started (metrics). */
+  private final java.util.concurrent.atomic.AtomicLong opened = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong closed = new java.util.concurrent.atomic.AtomicLong();
 
   public DatabasePools(Vertx vertx, int maxConnections, Duration idleTimeout, int maxWaiters) {
     this.vertx = vertx;
@@ -103,6 +106,36 @@ public final class DatabasePools {
     return pools.values().stream().filter(DatabasePool::isOpen).count();
   }
 
+  /** The cap on connections all pools together may reserve. */
+  public int connectionCap() {
+    return budget.capacity();
+  }
+
+  /** Pools waiting for connections of the cap to be given back before they can open. */
+  public int poolsWaitingForConnections() {
+    return budget.waiting();
+  }
+
+  /** Pools opened since the gateway started. */
+  public long poolsOpened() {
+    return opened.get();
+  }
+
+  /** Pools closed (idle, or to make room under the cap) since the gateway started. */
+  public long poolsClosed() {
+    return closed.get();
+  }
+
+  /** Calls holding a connection of an open pool right now (each pool counts at most its size). */
+  public int callsUsingConnections() {
+    return pools.values().stream().mapToInt(DatabasePool::callsUsing).sum();
+  }
+
+  /** Calls waiting for a connection of their pool right now (those beyond its size). */
+  public int callsWaitingForConnections() {
+    return pools.values().stream().mapToInt(DatabasePool::callsWaiting).sum();
+  }
+
   /** The open pools, each with its calls in flight and how long it has been unused. */
   public List<String> describeOpen() {
     return pools.values().stream().filter(DatabasePool::isOpen).map(DatabasePool::toString).toList();
@@ -129,6 +162,7 @@ public final class DatabasePools {
         .setName("db-" + location.database())
         .setIdleTimeout((int) idleTimeout.toMillis())
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+    opened.incrementAndGet();
     log.info("database pool {} opened with up to {} connections ({} of {} reserved)", location, size,
         budget.reserved(), budget.capacity());
     NetClientOptions network = new NetClientOptions().setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
@@ -156,7 +190,7 @@ public final class DatabasePools {
 
   private void closeIdle() {
     long unusedSince = now() - idleTimeout.toNanos();
-    pools.values().forEach(pool -> pool.closeIfIdle(unusedSince).ifPresent(closing ->
+    pools.values().forEach(pool -> counted(pool.closeIfIdle(unusedSince)).ifPresent(closing ->
         closing.onSuccess(v -> log.info("database pool {} closed after {} ms idle", pool.name(), idleTimeout.toMillis()))));
   }
 
@@ -165,9 +199,18 @@ public final class DatabasePools {
     pools.values().stream()
         .filter(DatabasePool::isOpen)
         .sorted(Comparator.comparingLong(DatabasePool::lastUsed))
-        .map(pool -> pool.closeIfIdle(Long.MAX_VALUE))
+        .map(pool -> counted(pool.closeIfIdle(Long.MAX_VALUE)))
         .flatMap(Optional::stream)
         .findFirst();
+  }
+
+  /** A pool's closing, counted once it has closed. */
+  private Optional<Future<Void>> counted(Optional<Future<Void>> closing) {
+    return closing.map(future -> future.andThen(done -> {
+      if (done.succeeded()) {
+        closed.incrementAndGet();
+      }
+    }));
   }
 
   private static long now() {
@@ -177,7 +220,7 @@ public final class DatabasePools {
   /** Closes every open pool. */
   public Future<Void> close() {
     vertx.cancelTimer(sweeper);
-    return Future.all(pools.values().stream().map(pool -> pool.closeIfIdle(Long.MAX_VALUE)).flatMap(Optional::stream)
+    return Future.all(pools.values().stream().map(pool -> counted(pool.closeIfIdle(Long.MAX_VALUE))).flatMap(Optional::stream)
         .toList()).mapEmpty();
   }
 }

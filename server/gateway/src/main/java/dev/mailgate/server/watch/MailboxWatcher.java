@@ -99,6 +99,8 @@ public final class MailboxWatcher implements PushInbox {
   /** Connections gained from a node whose lease expired: read at once (pushes meant for it were lost). */
   private final Set<WatchKey> takenOver = new HashSet<>();
   private final Map<WatchKey, Watched> watched = new HashMap<>();
+  /** {@code watched.size()}, readable from any thread (metrics). */
+  private volatile int watchedCount;
   private final Map<String, Set<WatchKey>> byAddress = new ConcurrentHashMap<>();
   private final Map<String, Subscribed> bySubscription = new ConcurrentHashMap<>();
   /** Routine reads (polls, more to read), oldest first; at most one entry per watched connection. */
@@ -208,6 +210,11 @@ public final class MailboxWatcher implements PushInbox {
       });
       refreshAll();
     });
+  }
+
+  /** Connections this node watches right now. */
+  public int watchedConnections() {
+    return watchedCount;
   }
 
   /** Stops reading, polling and idling; subscriptions stay with the providers until they expire. */
@@ -497,6 +504,7 @@ public final class MailboxWatcher implements PushInbox {
         module.capability(MailboxIdle.class));
     w.epoch = epoch.getAsLong();
     watched.put(key, w);
+    watchedCount = watched.size();
     byAddress.computeIfAbsent(addressKey(connection.provider(), connection.emailAddress()),
         a -> ConcurrentHashMap.newKeySet()).add(key);
     boolean urgent = takenOver.remove(key);
@@ -518,6 +526,7 @@ public final class MailboxWatcher implements PushInbox {
 
   private void forget(Watched w) {
     watched.remove(w.key);
+    watchedCount = watched.size();
     vertx.cancelTimer(w.timer);
     vertx.cancelTimer(w.trailTimer);
     Set<WatchKey> same = byAddress.get(addressKey(w.connection.provider(), w.connection.emailAddress()));

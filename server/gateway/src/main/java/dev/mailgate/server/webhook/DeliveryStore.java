@@ -50,7 +50,7 @@ final class DeliveryStore {
         update_time = now()
       FROM due, {schema}.webhook_endpoints e
       WHERE d.id = due.id AND e.id = d.endpoint_id
-      RETURNING d.id, d.endpoint_id, d.event_id, d.body, d.attempts, e.url, e.secret,
+      RETURNING d.id, d.endpoint_id, d.event_id, d.body, d.attempts, e.url, e.secret, d.create_time,
         CASE WHEN e.previous_secret_expire_time > now() THEN e.previous_secret END AS previous_secret""";
   private static final String SUCCEEDED = """
       UPDATE {schema}.webhook_deliveries SET status = 'SUCCEEDED', last_status_code = $3, last_error = NULL,
@@ -104,7 +104,7 @@ final class DeliveryStore {
         Buffer previous = row.getBuffer("previous_secret");
         claimed.add(new ClaimedDelivery(row.getLong("id"), row.getUUID("endpoint_id"), row.getUUID("event_id"),
             row.getString("body"), row.getInteger("attempts"), row.getString("url"), row.getBuffer("secret").getBytes(),
-            Optional.ofNullable(previous).map(Buffer::getBytes)));
+            Optional.ofNullable(previous).map(Buffer::getBytes), row.getOffsetDateTime("create_time").toInstant()));
       }
       return claimed;
     });

@@ -52,6 +52,8 @@ public final class WebhookDispatcher {
   private final Map<UUID, Integer> inFlightByEndpoint = new ConcurrentHashMap<>();
   private final Map<String, TenantLoop> loops = new ConcurrentHashMap<>();
   private volatile boolean stopped;
+  /** Hears each attempt's outcome (delivered, retried, dead_lettered or gone) and its event's time since queued (metrics). */
+  private volatile java.util.function.BiConsumer<String, Duration> attempts = (outcome, sinceQueued) -> { };
 
   WebhookDispatcher(Vertx vertx, TenantRegistry tenants, EventWakeups wakeups, EndpointStore endpoints,
       DeliveryStore deliveries, EventQueueing queueing, WebhookSender sender, WebhookPolicy policy) {
@@ -63,6 +65,19 @@ public final class WebhookDispatcher {
     this.queueing = queueing;
     this.sender = sender;
     this.policy = policy;
+  }
+
+  /**
+   * Tells {@code listener} the outcome of every delivery attempt (delivered, retried, dead_lettered
+   * or gone) and how long ago its event was queued for the endpoint.
+   */
+  public void onAttempt(java.util.function.BiConsumer<String, Duration> listener) {
+    this.attempts = listener;
+  }
+
+  /** Delivery attempts in flight on this node. */
+  public int attemptsInFlight() {
+    return inFlight.get();
   }
 
   /**
@@ -251,10 +266,12 @@ public final class WebhookDispatcher {
 
   private Future<Void> record(Tenant tenant, ClaimedDelivery delivery, AttemptResult result) {
     if (result.succeeded()) {
+      attempts.accept("delivered", Duration.between(delivery.queued(), Instant.now()));
       return tenant.withDatabase(db -> deliveries.succeeded(db, delivery, result.statusCode()));
     }
     String error = result.error().orElseThrow();
     if (result.gone()) {
+      attempts.accept("gone", Duration.between(delivery.queued(), Instant.now()));
       // Kept pending: it goes out again if the endpoint is enabled again.
       log.info("tenant={} webhook_endpoint={} answered 410 Gone: endpoint disabled", tenant.id(), delivery.endpointId());
       return tenant.withTransaction(tx -> deliveries.failed(tx, delivery, 410, error, false, Duration.ZERO)
@@ -262,6 +279,7 @@ public final class WebhookDispatcher {
     }
     boolean dead = delivery.attempt() >= policy.maxAttempts();
     Duration retry = dead ? Duration.ZERO : policy.retryDelay(delivery.attempt(), ThreadLocalRandom.current().nextDouble());
+    attempts.accept(dead ? "dead_lettered" : "retried", Duration.between(delivery.queued(), Instant.now()));
     if (dead) {
       log.info("tenant={} webhook_endpoint={} delivery={} dead-lettered after {} attempts: {}", tenant.id(),
           delivery.endpointId(), delivery.id(), delivery.attempt(), error);

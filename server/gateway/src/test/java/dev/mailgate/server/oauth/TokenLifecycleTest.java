@@ -89,6 +89,13 @@ class TokenLifecycleTest {
         .setUserId(connection.getUserId()).setConnectionId(connection.getConnectionId()).build();
   }
 
+  /** The sum of the samples of {@code name} in the gateway's metrics whose labels include {@code label}. */
+  private static double metric(String name, String label) {
+    return gateway.get().server().metrics().scrape().lines()
+        .filter(line -> (line.startsWith(name + "{") || line.startsWith(name + " ")) && line.contains(label))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+  }
+
   private static void expireAccessToken(Connection connection) throws Exception {
     sql("UPDATE connections SET access_token_expire_time = now() - interval '1 minute' WHERE id = ?::uuid",
         connection.getConnectionId());
@@ -215,12 +222,18 @@ class TokenLifecycleTest {
     }
     expireAccessToken(connection);
     drainOAuthRequests();
+    double refusedBefore = metric("mailgate_token_refreshes_total", "outcome=\"invalid_grant\"");
+    double stateEventsBefore = metric("mailgate_events_written_total", "type=\"CONNECTION_STATE_CHANGED\"");
 
     CheckConnectionResponse first = acme().checkConnection(check(connection));
     assertThat(first.getValid()).isFalse();
     assertThat(first.getNeedsReauth()).isTrue();
     assertThat(first.getStatus()).isEqualTo(ConnectionStatus.CONNECTION_STATUS_NEEDS_REAUTH);
     assertThat(refreshRequests(drainOAuthRequests())).isEqualTo(1);
+    // Metrics: one refresh refused, one connection state event written.
+    assertThat(metric("mailgate_token_refreshes_total", "outcome=\"invalid_grant\"")).isEqualTo(refusedBefore + 1);
+    assertThat(metric("mailgate_events_written_total", "type=\"CONNECTION_STATE_CHANGED\""))
+        .isEqualTo(stateEventsBefore + 1);
     assertThat(acme().getConnection(GetConnectionRequest.newBuilder().setUserId(connection.getUserId())
         .setConnectionId(connection.getConnectionId()).build()).getStatus())
         .isEqualTo(ConnectionStatus.CONNECTION_STATUS_NEEDS_REAUTH);

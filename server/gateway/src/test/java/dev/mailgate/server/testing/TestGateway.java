@@ -4,6 +4,7 @@ import com.icegreen.greenmail.store.FolderException;
 import dev.mailgate.server.GatewayOptions;
 import dev.mailgate.server.GatewayServer;
 import dev.mailgate.server.mail.MimeReader;
+import dev.mailgate.server.metrics.MeteredVertx;
 import dev.mailgate.server.oauth.OAuthProviders;
 import dev.mailgate.server.sandbox.LocalProviders;
 import dev.mailgate.server.watch.WatchPolicy;
@@ -102,7 +103,8 @@ public final class TestGateway implements AutoCloseable {
         "ACME_DATABASE", databases.get("acme"),
         "GLOBEX_DATABASE", databases.get("globex"));
     LoadResult loaded = new TenantConfigLoader(env::get).loadDirectory(dir);
-    Vertx vertx = Vertx.vertx();
+    // As `serve` makes it: Vert.x's own meters go where the gateway's are (/metrics).
+    Vertx vertx = MeteredVertx.create();
     TestClock clock = new TestClock();
     LocalProviders providers = LocalProviders.start(vertx, true, Optional.empty(), clock);
     GatewayOptions options = GatewayOptions.local("127.0.0.1", port, dir.resolve("secrets"))
@@ -241,7 +243,7 @@ public final class TestGateway implements AutoCloseable {
 
   /** Like {@link #startSibling()}, with its options changed by {@code tweak} (e.g. rate limits off). */
   public Sibling startSibling(java.util.function.UnaryOperator<GatewayOptions> tweak) throws Exception {
-    Vertx other = Vertx.vertx();
+    Vertx other = MeteredVertx.create();
     GatewayOptions elsewhere = tweak.apply(options.withPort(0));
     GatewayServer sibling = GatewayServer.start(other, elsewhere, tenants).await(60, TimeUnit.SECONDS);
     return new Sibling(other, sibling, ManagedChannelBuilder.forAddress("127.0.0.1", sibling.port()).usePlaintext().build());

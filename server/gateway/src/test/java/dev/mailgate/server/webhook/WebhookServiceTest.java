@@ -146,8 +146,17 @@ class WebhookServiceTest {
     }
   }
 
+  /** The sum of the samples of {@code name} in the gateway's metrics whose labels include {@code label}. */
+  private static double metric(String name, String label) {
+    return gateway.get().server().metrics().scrape().lines()
+        .filter(line -> (line.startsWith(name + "{") || line.startsWith(name + " ")) && line.contains(label))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+  }
+
   @Test
   void aTestEventIsDeliveredAndListed() throws Exception {
+    double delivered = metric("mailgate_webhook_attempts_total", "outcome=\"delivered\"");
+    double lags = metric("mailgate_webhook_delivery_lag_seconds_count", "");
     try (TestReceiver receiver = new TestReceiver()) {
       CreateWebhookEndpointResponse created = create(receiver.url(), List.of("nobody-" + UUID.randomUUID()));
       String id = created.getWebhookEndpoint().getWebhookEndpointId();
@@ -162,6 +171,8 @@ class WebhookServiceTest {
       assertThat(listed.getStatus()).isEqualTo(WebhookDeliveryStatus.WEBHOOK_DELIVERY_STATUS_SUCCEEDED);
       assertThat(listed.getLastStatusCode()).isEqualTo(200);
     }
+    assertThat(metric("mailgate_webhook_attempts_total", "outcome=\"delivered\"")).isGreaterThan(delivered);
+    assertThat(metric("mailgate_webhook_delivery_lag_seconds_count", "")).isGreaterThan(lags);
   }
 
   @Test
@@ -202,6 +213,7 @@ class WebhookServiceTest {
 
   @Test
   void afterTheLastRetryADeliveryIsDeadLetteredAndTheConnectionMovesOn() throws Exception {
+    double deadLettered = metric("mailgate_webhook_attempts_total", "outcome=\"dead_lettered\"");
     try (TestReceiver receiver = new TestReceiver().answer(503, 503, 503, 503)) {
       ConnectionRecord connection = newConnection("dead");
       CreateWebhookEndpointResponse created = create(receiver.url(), List.of(connection.userId()));
@@ -218,6 +230,7 @@ class WebhookServiceTest {
       assertThat(dead.get(0).getLastStatusCode()).isEqualTo(503);
       assertThat(dead.get(0).getLastError()).contains("503");
     }
+    assertThat(metric("mailgate_webhook_attempts_total", "outcome=\"dead_lettered\"")).isGreaterThan(deadLettered);
   }
 
   @Test

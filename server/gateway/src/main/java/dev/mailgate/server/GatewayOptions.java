@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import dev.mailgate.server.events.EventStreamPolicy;
 import dev.mailgate.server.watch.WatchPolicy;
 import dev.mailgate.server.webhook.WebhookPolicy;
+import dev.mailgate.server.tracing.TraceExport;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -45,13 +46,14 @@ import java.util.Optional;
  * @param watch how connected mailboxes are watched for changes (polling, push)
  * @param webhooks how webhooks are delivered (retry schedule, timeouts, bounds)
  * @param drainTimeout how long a stopping gateway lets the calls in flight finish before it closes
+ * @param traces whether and where spans are exported (OTLP); off by default
  */
 public record GatewayOptions(String host, int port, Optional<Path> tlsCertificate, Optional<Path> tlsKey,
     int migrationThreads, MasterKey masterKey, Path keysetDirectory, OAuthProviders oauth, String gmailRootUrl,
     String graphRootUrl, int providerThreads, int databaseConnections, Duration databaseIdleTimeout,
     AccessLog accessLog, int eventLoops, EgressPolicy egress, OutboundTimeouts timeouts, MemoryBounds bounds,
     boolean rateLimits, SendPolicy sendPolicy, EventStreamPolicy eventStreams, WatchPolicy watch,
-    ClusterPolicy cluster, WebhookPolicy webhooks, Duration drainTimeout) {
+    ClusterPolicy cluster, WebhookPolicy webhooks, Duration drainTimeout, TraceExport traces) {
 
   public static final int DEFAULT_DATABASE_CONNECTIONS = 50;
   /** One serving event loop per core, as Vert.x recommends for servers. */
@@ -79,7 +81,7 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
         DEFAULT_DATABASE_CONNECTIONS, DEFAULT_DATABASE_IDLE_TIMEOUT, AccessLog.ALL, DEFAULT_EVENT_LOOPS,
         EgressPolicy.strict(), OutboundTimeouts.DEFAULT, MemoryBounds.DEFAULT, true,
         SendPolicy.DEFAULT, EventStreamPolicy.DEFAULT, WatchPolicy.DEFAULT, ClusterPolicy.DEFAULT, WebhookPolicy.DEFAULT,
-        DEFAULT_DRAIN_TIMEOUT);
+        DEFAULT_DRAIN_TIMEOUT, TraceExport.OFF);
   }
 
   /** For dev mode and tests: a master key file and keysets under {@code directory}, made if missing. */
@@ -187,6 +189,11 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
     return copy(c -> c.webhooks = policy);
   }
 
+  /** Traces exported as {@code export} says (off by default). */
+  public GatewayOptions withTraces(TraceExport export) {
+    return copy(c -> c.traces = export);
+  }
+
   /** These options with {@code change} applied to a copy of their values. */
   private GatewayOptions copy(java.util.function.Consumer<Values> change) {
     Values values = new Values(this);
@@ -221,6 +228,7 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
     ClusterPolicy cluster;
     WebhookPolicy webhooks;
     Duration drainTimeout;
+    TraceExport traces;
 
     Values(GatewayOptions o) {
       host = o.host;
@@ -248,12 +256,14 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
       cluster = o.cluster;
       webhooks = o.webhooks;
       drainTimeout = o.drainTimeout;
+      traces = o.traces;
     }
 
     GatewayOptions build() {
       return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory, oauth,
           gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, accessLog,
-          eventLoops, egress, timeouts, bounds, rateLimits, sendPolicy, eventStreams, watch, cluster, webhooks, drainTimeout);
+          eventLoops, egress, timeouts, bounds, rateLimits, sendPolicy, eventStreams, watch, cluster, webhooks, drainTimeout,
+          traces);
     }
   }
 

@@ -70,6 +70,9 @@ public final class ServeCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin
   WebhookOptions webhooks;
 
+  @picocli.CommandLine.Mixin
+  TraceOptions traces;
+
   private OAuthProviders endpoints() {
     try {
       return OAuthProviders.defaults().overriding(oauthEndpoints);
@@ -94,6 +97,11 @@ public final class ServeCommand implements Callable<Integer> {
       options = options.withTls(tlsCertificate, tlsKey);
     }
     options = clustering.applyTo(webhooks.applyTo(watching.applyTo(tuning.applyTo(options))));
+    try {
+      options = traces.applyTo(options);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     GatewayServer server = GatewayProcess.start(options, tenants, () -> {});
     spec.commandLine().getOut().printf("Mailgate ready on %s:%d (%s), tenants: %s%n", host, server.port(),
         options.tls() ? "TLS" : "h2c", String.join(", ", server.tenants().ids()));

@@ -14,7 +14,10 @@ import dev.mailgate.server.store.ProviderKind;
 import dev.mailgate.server.store.StoredCredentials;
 import dev.mailgate.server.tenant.Tenant;
 import io.vertx.core.Future;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * The registry's modules with the connections' stored credentials: a connection's credential
@@ -27,16 +30,26 @@ public final class ProviderCredentials implements MailboxProviders {
   private final ProviderRegistry registry;
   private final AccessTokens tokens;
   private final CredentialStore credentials;
+  private final Map<ProviderKind, MailProvider> operations = new LinkedHashMap<>();
 
   public ProviderCredentials(ProviderRegistry registry, AccessTokens tokens, CredentialStore credentials) {
+    this(registry, tokens, credentials, (kind, mail) -> mail);
+  }
+
+  /** With each module's mail operations wrapped by {@code wrap} (tracing makes a span of each). */
+  public ProviderCredentials(ProviderRegistry registry, AccessTokens tokens, CredentialStore credentials,
+      BiFunction<ProviderKind, MailProvider, MailProvider> wrap) {
     this.registry = registry;
     this.tokens = tokens;
     this.credentials = credentials;
+    for (ProviderModule module : registry.modules()) {
+      operations.put(module.kind(), wrap.apply(module.kind(), module.mail()));
+    }
   }
 
   @Override
   public Optional<MailProvider> operations(ProviderKind kind) {
-    return registry.module(kind).map(ProviderModule::mail);
+    return Optional.ofNullable(operations.get(kind));
   }
 
   @Override

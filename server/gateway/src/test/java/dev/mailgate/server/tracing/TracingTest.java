@@ -27,9 +27,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -111,6 +114,30 @@ class TracingTest {
     // The key, the user's id and address travel as metadata and query parameters, never into spans.
     assertThat(collector.trace(traceId).toString()).doesNotContain(TestGateway.ACME_KEY).doesNotContain(userId)
         .doesNotContain("authorization");
+  }
+
+  @Test
+  void concurrentCallsOnOneConnectionEachParentTheirOwnQueries() throws Exception {
+    var async = UserServiceGrpc.newFutureStub(gateway.get().channel());
+    List<String> traces = new ArrayList<>();
+    List<com.google.common.util.concurrent.ListenableFuture<?>> calls = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      String traceId = randomHex(16);
+      traces.add(traceId);
+      calls.add(async.withInterceptors(TestGateway.acme(), traceparent(traceId, randomHex(8), true))
+          .createUser(CreateUserRequest.newBuilder().setUserId(Mailboxes.newUserId("concurrent")).build()));
+    }
+    for (var call : calls) {
+      call.get(30, TimeUnit.SECONDS);
+    }
+    for (String traceId : traces) {
+      Span server = collector.await(traceId, TracingTest::isServer, WAIT);
+      collector.await(traceId, span -> span.getParentSpanId().equals(server.getSpanId())
+          && attribute(span, "db.system").isPresent(), WAIT);
+      assertThat(collector.trace(traceId)).as("every span of the trace hangs under its own call")
+          .allSatisfy(span -> assertThat(span.getSpanId().equals(server.getSpanId())
+              || span.getParentSpanId().equals(server.getSpanId())).isTrue());
+    }
   }
 
   @Test

@@ -24,7 +24,7 @@ import java.util.Set;
  * the tenant, the request id and, for a failed call, its ErrorInfo reason. A caller's W3C
  * {@code traceparent} makes it that span's child. While the call runs its span is the active one
  * on the call's Vert.x context, so the database queries it makes ({@link QueryTracer}) and its
- * provider operations ({@link ProviderSpans}) become its children. Nothing from the request's
+ * provider operations ({@link ProviderCalls}) become its children. Nothing from the request's
  * headers or messages other than {@code traceparent}/{@code tracestate} is read.
  */
 final class CallSpans implements CallObserver {
@@ -79,7 +79,7 @@ final class CallSpans implements CallObserver {
         .startSpan();
     ContextInternal vertxContext = ContextInternal.current();
     Scope active = vertxContext == null ? Scope.noop()
-        : VertxContextStorage.INSTANCE.attach(vertxContext, parent.with(span));
+        : VertxContextStorage.INSTANCE.attach(vertxContext, parent.with(span).with(ProviderCalls.TRACER, tracer));
     return new CallSpan(span, active);
   }
 

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The gateway's OpenTelemetry tracing, which lives and ends with its Vert.x instance: a SERVER span
- * per call ({@link CallSpans}), a child span per provider operation ({@link ProviderSpans}), and
+ * per call ({@link CallSpans}), a child span per provider operation ({@link ProviderCalls}), and
  * a child span per database query, which Vert.x's SQL client reports through its tracing SPI
  * ({@link QueryTracer}). Spans are batched in a bounded queue and sent over OTLP/HTTP (protobuf)
  * by the JDK's HTTP client; a slow or unreachable collector costs dropped spans, never a slower
@@ -80,7 +80,7 @@ public final class Tracing {
 
   /** {@code operations} of the kind, each making a span inside a traced call. */
   public MailProvider provider(ProviderKind kind, MailProvider operations) {
-    return new ProviderSpans(tracer, kind, operations);
+    return new ProviderSpans(kind, operations);
   }
 
   /** Exports what is queued (for at most the export timeout) and stops. */

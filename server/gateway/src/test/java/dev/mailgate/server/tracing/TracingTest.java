@@ -193,7 +193,22 @@ class TracingTest {
     String userId = Mailboxes.newUserId("traced");
     String address = userId + "@gmail.test";
     users(TestGateway.acme()).createUser(CreateUserRequest.newBuilder().setUserId(userId).setEmail(address).build());
-    var connection = Mailboxes.connect(gateway.get(), TestGateway.acme(), userId, Provider.PROVIDER_GMAIL, address);
+    String connecting = randomHex(16);
+    Metadata acmeTraced = new Metadata();
+    acmeTraced.put(Metadata.Key.of("x-tenant-id", Metadata.ASCII_STRING_MARSHALLER), "acme");
+    acmeTraced.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + TestGateway.ACME_KEY);
+    acmeTraced.put(Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER), "00-" + connecting + "-" + randomHex(8) + "-01");
+    var connection = Mailboxes.connect(gateway.get(), MetadataUtils.newAttachHeadersInterceptor(acmeTraced), userId,
+        Provider.PROVIDER_GMAIL, address);
+    // Completing the authorization calls Google's token endpoint and profile: two provider calls.
+    Span completed = collector.await(connecting, span -> span.getName().endsWith("/CompleteAuthorization"), WAIT);
+    for (String operation : List.of("oauth.exchangeCode", "profile")) {
+      Span call = collector.await(connecting, span -> operation.equals(string(span, "mailgate.provider.operation")), WAIT);
+      assertThat(call.getName()).isEqualTo("gmail " + operation);
+      assertThat(call.getParentSpanId()).isEqualTo(completed.getSpanId());
+    }
+    assertThat(collector.trace(connecting).toString()).doesNotContain(address).doesNotContain(userId);
+
     String traceId = randomHex(16);
     MailServiceGrpc.newBlockingStub(gateway.get().channel())
         .withInterceptors(TestGateway.acme(), traceparent(traceId, randomHex(8), true))

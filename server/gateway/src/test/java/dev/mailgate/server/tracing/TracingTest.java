@@ -23,6 +23,7 @@ import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status.StatusCode;
 import io.vertx.core.Vertx;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -186,6 +187,30 @@ class TracingTest {
     assertThat(hex(server.getParentSpanId())).isEqualTo(parent);
     assertThat(string(server, "mailgate.protocol")).isEqualTo("http_json");
     assertThat(integer(server, "rpc.grpc.status_code")).isEqualTo(Status.Code.NOT_FOUND.value());
+  }
+
+  @Test
+  void aGrpcWebCallIsTracedLikeAGrpcCall() throws Exception {
+    String traceId = randomHex(16);
+    String parent = randomHex(8);
+    byte[] message = GetUserRequest.newBuilder().setUserId("nobody-here").build().toByteArray();
+    ByteBuffer frame = ByteBuffer.allocate(5 + message.length).put((byte) 0).putInt(message.length).put(message);
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.get().port()
+            + "/mailgate.v1.UserService/GetUser"))
+        .version(HttpClient.Version.HTTP_1_1)
+        .header("content-type", "application/grpc-web+proto").header("x-grpc-web", "1")
+        .header("x-tenant-id", "acme").header("authorization", "Bearer " + TestGateway.ACME_KEY)
+        .header("traceparent", "00-" + traceId + "-" + parent + "-01")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(frame.array())).build();
+    HttpResponse<byte[]> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(response.statusCode()).isEqualTo(200);
+
+    Span server = collector.await(traceId, TracingTest::isServer, WAIT);
+    assertThat(server.getName()).isEqualTo("mailgate.v1.UserService/GetUser");
+    assertThat(hex(server.getParentSpanId())).isEqualTo(parent);
+    assertThat(string(server, "mailgate.protocol")).isEqualTo("grpc_web");
+    assertThat(integer(server, "rpc.grpc.status_code")).isEqualTo(Status.Code.NOT_FOUND.value());
+    assertThat(string(server, "mailgate.error.reason")).isEqualTo("USER_NOT_FOUND");
   }
 
   @Test

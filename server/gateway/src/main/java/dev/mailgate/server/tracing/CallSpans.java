@@ -77,8 +77,10 @@ final class CallSpans implements CallObserver {
         .setAttribute(PROTOCOL, protocol(call))
         .setAttribute(REQUEST_ID, call.requestId())
         .startSpan();
+    // Vert.x runs each request on a context of its own (a duplicate of the loop's): the span is
+    // active there only, never on a context that other calls share.
     ContextInternal vertxContext = ContextInternal.current();
-    Scope active = vertxContext == null ? Scope.noop()
+    Scope active = vertxContext == null || !vertxContext.isDuplicate() ? Scope.noop()
         : VertxContextStorage.INSTANCE.attach(vertxContext, parent.with(span).with(ProviderCalls.TRACER, tracer));
     return new CallSpan(span, active);
   }

@@ -5,6 +5,7 @@ import dev.mailgate.server.mail.MailProvider;
 import dev.mailgate.server.store.ProviderKind;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
@@ -93,6 +94,8 @@ public final class Tracing {
         .setEndpoint(export.tracesUrl())
         .setConnectTimeout(Duration.ofSeconds(2))
         .setTimeout(TraceExport.EXPORT_TIMEOUT)
+        // The exporter's own metrics would otherwise go to (and initialise) the global OpenTelemetry.
+        .setMeterProvider(MeterProvider::noop)
         .build();
     BatchSpanProcessor batches = BatchSpanProcessor.builder(exporter)
         .setScheduleDelay(export.exportDelay())

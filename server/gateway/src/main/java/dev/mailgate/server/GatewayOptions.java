@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import dev.mailgate.server.events.EventStreamPolicy;
 import dev.mailgate.server.watch.WatchPolicy;
 import dev.mailgate.server.webhook.WebhookPolicy;
+import dev.mailgate.server.tracing.TraceExport;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -47,13 +48,15 @@ import java.util.Optional;
  * @param webhooks how webhooks are delivered (retry schedule, timeouts, bounds)
  * @param drainTimeout how long a stopping gateway lets the calls in flight finish before it closes
  * @param metrics whether {@code /metrics} is served (behind which token) and with a tenant label or not
+ * @param traces whether and where spans are exported (OTLP); off by default
  */
 public record GatewayOptions(String host, int port, Optional<Path> tlsCertificate, Optional<Path> tlsKey,
     int migrationThreads, MasterKey masterKey, Path keysetDirectory, OAuthProviders oauth, String gmailRootUrl,
     String graphRootUrl, int providerThreads, int databaseConnections, Duration databaseIdleTimeout,
     AccessLog accessLog, int eventLoops, EgressPolicy egress, OutboundTimeouts timeouts, MemoryBounds bounds,
     boolean rateLimits, SendPolicy sendPolicy, EventStreamPolicy eventStreams, WatchPolicy watch,
-    ClusterPolicy cluster, WebhookPolicy webhooks, Duration drainTimeout, MetricsPolicy metrics) {
+    ClusterPolicy cluster, WebhookPolicy webhooks, Duration drainTimeout, MetricsPolicy metrics,
+    TraceExport traces) {
 
   public static final int DEFAULT_DATABASE_CONNECTIONS = 50;
   /** One serving event loop per core, as Vert.x recommends for servers. */
@@ -81,7 +84,7 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
         DEFAULT_DATABASE_CONNECTIONS, DEFAULT_DATABASE_IDLE_TIMEOUT, AccessLog.ALL, DEFAULT_EVENT_LOOPS,
         EgressPolicy.strict(), OutboundTimeouts.DEFAULT, MemoryBounds.DEFAULT, true,
         SendPolicy.DEFAULT, EventStreamPolicy.DEFAULT, WatchPolicy.DEFAULT, ClusterPolicy.DEFAULT, WebhookPolicy.DEFAULT,
-        DEFAULT_DRAIN_TIMEOUT, MetricsPolicy.OFF);
+        DEFAULT_DRAIN_TIMEOUT, MetricsPolicy.OFF, TraceExport.OFF);
   }
 
   /** For dev mode and tests: a master key file and keysets under {@code directory}, made if missing. */
@@ -194,6 +197,11 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
     return copy(c -> c.metrics = policy);
   }
 
+  /** Traces exported as {@code export} says (off by default). */
+  public GatewayOptions withTraces(TraceExport export) {
+    return copy(c -> c.traces = export);
+  }
+
   /** These options with {@code change} applied to a copy of their values. */
   private GatewayOptions copy(java.util.function.Consumer<Values> change) {
     Values values = new Values(this);
@@ -229,6 +237,7 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
     WebhookPolicy webhooks;
     Duration drainTimeout;
     MetricsPolicy metrics;
+    TraceExport traces;
 
     Values(GatewayOptions o) {
       host = o.host;
@@ -257,13 +266,14 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
       webhooks = o.webhooks;
       drainTimeout = o.drainTimeout;
       metrics = o.metrics;
+      traces = o.traces;
     }
 
     GatewayOptions build() {
       return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory, oauth,
           gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, accessLog,
           eventLoops, egress, timeouts, bounds, rateLimits, sendPolicy, eventStreams, watch, cluster, webhooks, drainTimeout,
-          metrics);
+          metrics, traces);
     }
   }
 

@@ -56,6 +56,7 @@ import dev.mailgate.server.tenant.TenantCipherLoader;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
 import dev.mailgate.server.store.UserStore;
+import dev.mailgate.server.tracing.Tracing;
 import dev.mailgate.server.tenant.TenantRegistry;
 import dev.mailgate.server.user.UserService;
 import dev.mailgate.tenant.config.TenantConfig;
@@ -158,6 +159,11 @@ public final class GatewayServer {
     callObservers.add(metrics.calls());
     metrics.databasePools(tenants.pools());
     metrics.events(eventLog);
+    // Traces (null when off): a span per call, with its queries and provider operations as children.
+    Tracing tracing = Tracing.of(vertx, options.traces());
+    if (tracing != null) {
+      callObservers.add(tracing.calls());
+    }
     RpcBinder binder = new RpcBinder(callers,
         options.rateLimits() ? CallLimits.enforcing(vertx) : CallLimits.off(), options.accessLog(),
         CallObserver.all(callObservers));
@@ -175,7 +181,9 @@ public final class GatewayServer {
     OAuthClients oauthClients = new OAuthClients(vertx, providers.oauthSignIns(), timeouts);
     AccessTokens accessTokens = new AccessTokens(oauthClients, credentials, stateChanges, Duration.ofMinutes(2), timeouts,
         options.bounds());
-    ProviderCredentials providerCredentials = new ProviderCredentials(providers, accessTokens, credentials);
+    ProviderCredentials providerCredentials = tracing == null
+        ? new ProviderCredentials(providers, accessTokens, credentials)
+        : new ProviderCredentials(providers, accessTokens, credentials, tracing::provider);
     providerCredentials.decorate(metrics::provider);
     metrics.tokenRefreshes(accessTokens);
     AuthorizationFlow authorizations = new AuthorizationFlow(oauthClients, profiles, users, connections, credentials,

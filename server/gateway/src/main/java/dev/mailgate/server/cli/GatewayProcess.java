@@ -4,6 +4,7 @@ import dev.mailgate.server.GatewayOptions;
 import dev.mailgate.server.GatewayServer;
 import dev.mailgate.tenant.config.TenantConfig;
 import dev.mailgate.server.metrics.MeteredVertx;
+import dev.mailgate.server.tracing.Tracing;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -31,7 +32,7 @@ public final class GatewayProcess {
   /** Starts the gateway, or closes {@code resources} and rethrows if it cannot start. */
   public static GatewayServer start(GatewayOptions options, List<TenantConfig> tenants, AutoCloseable resources)
       throws Exception {
-    Vertx vertx = MeteredVertx.create();
+    Vertx vertx = Tracing.install(options.traces(), MeteredVertx.builder()).build();
     GatewayServer server;
     try {
       server = GatewayServer.start(vertx, options, tenants).await(60, TimeUnit.SECONDS);

@@ -73,6 +73,7 @@ public final class ServeCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin
   MetricsOptions metrics;
+  TraceOptions traces;
 
   private OAuthProviders endpoints() {
     try {
@@ -102,6 +103,11 @@ public final class ServeCommand implements Callable<Integer> {
       options = metrics.applyTo(options);
     } catch (java.io.UncheckedIOException | IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--metrics-token-file: " + e.getMessage());
+    }
+    try {
+      options = traces.applyTo(options);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     GatewayServer server = GatewayProcess.start(options, tenants, () -> {});
     spec.commandLine().getOut().printf("Mailgate ready on %s:%d (%s), tenants: %s%n", host, server.port(),

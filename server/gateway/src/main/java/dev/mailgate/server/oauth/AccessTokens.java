@@ -1,5 +1,6 @@
 package dev.mailgate.server.oauth;
 
+import dev.mailgate.server.tracing.ProviderCalls;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.mailgate.server.MemoryBounds;
@@ -184,7 +185,8 @@ public final class AccessTokens {
     UUID id = stored.connectionId();
     OAuthClients.Client client = clients.of(tenant.config(), stored.provider());
     // Bounded by the total outbound timeout: the row lock is held meanwhile.
-    return clients.bounded(client.auth().refresh(User.create(new JsonObject().put("refresh_token", refreshToken))))
+    return ProviderCalls.traced(stored.provider().key(), "oauth.refresh",
+            () -> clients.bounded(client.auth().refresh(User.create(new JsonObject().put("refresh_token", refreshToken)))))
         .compose(user -> {
           JsonObject principal = user.principal();
           String access = principal.getString("access_token");

@@ -1,5 +1,6 @@
 package dev.mailgate.server.oauth;
 
+import dev.mailgate.server.tracing.ProviderCalls;
 import dev.mailgate.server.crypto.SecretField;
 import dev.mailgate.server.error.FieldViolation;
 import dev.mailgate.server.error.GatewayException;
@@ -106,7 +107,8 @@ public final class AuthorizationFlow {
         .setCode(code)
         .setRedirectUri(client.config().redirectUri())
         .setCodeVerifier(pending.codeVerifier());
-    return clients.bounded(client.auth().authenticate(exchange))
+    return ProviderCalls.traced(pending.provider().key(), "oauth.exchangeCode",
+            () -> clients.bounded(client.auth().authenticate(exchange)))
         .recover(failure -> Future.failedFuture(failure instanceof GatewayException known ? known
             : AccessTokens.isInvalidGrant(failure)
             ? new GatewayException(Reason.AUTHORIZATION_STATE_INVALID, "the provider refused the authorization code")

@@ -1,5 +1,6 @@
 package dev.mailgate.server.oauth;
 
+import dev.mailgate.server.tracing.ProviderCalls;
 import dev.mailgate.server.OutboundTimeouts;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
@@ -32,6 +33,10 @@ public final class ProfileClient {
   }
 
   public Future<Profile> fetch(OAuthSignIn provider, String accessToken) {
+    return ProviderCalls.traced(provider.kind().key(), "profile", () -> call(provider, accessToken));
+  }
+
+  private Future<Profile> call(OAuthSignIn provider, String accessToken) {
     Future<HttpResponse<Buffer>> call = http.getAbs(provider.endpoints().profileUrl())
         .bearerTokenAuthentication(accessToken)
         .connectTimeout(timeouts.connect().toMillis())

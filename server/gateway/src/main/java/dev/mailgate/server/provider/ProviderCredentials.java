@@ -14,7 +14,10 @@ import dev.mailgate.server.store.ProviderKind;
 import dev.mailgate.server.store.StoredCredentials;
 import dev.mailgate.server.tenant.Tenant;
 import io.vertx.core.Future;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * The registry's modules with the connections' stored credentials: a connection's credential
@@ -27,27 +30,31 @@ public final class ProviderCredentials implements MailboxProviders {
   private final ProviderRegistry registry;
   private final AccessTokens tokens;
   private final CredentialStore credentials;
-  /** Each kind's operations as {@link #decorate} wrapped them (metrics), made on first use. */
-  private final java.util.Map<ProviderKind, MailProvider> decorated = new java.util.concurrent.ConcurrentHashMap<>();
-  private volatile java.util.function.BiFunction<ProviderKind, MailProvider, MailProvider> decorator =
-      (kind, operations) -> operations;
+  private final Map<ProviderKind, MailProvider> operations = new LinkedHashMap<>();
 
   public ProviderCredentials(ProviderRegistry registry, AccessTokens tokens, CredentialStore credentials) {
+    this(registry, tokens, credentials, (kind, mail) -> mail);
+  }
+
+  /** With each module's mail operations wrapped by {@code wrap} (tracing makes a span of each). */
+  public ProviderCredentials(ProviderRegistry registry, AccessTokens tokens, CredentialStore credentials,
+      BiFunction<ProviderKind, MailProvider, MailProvider> wrap) {
     this.registry = registry;
     this.tokens = tokens;
     this.credentials = credentials;
+    for (ProviderModule module : registry.modules()) {
+      operations.put(module.kind(), wrap.apply(module.kind(), module.mail()));
+    }
   }
 
   @Override
   public Optional<MailProvider> operations(ProviderKind kind) {
-    return registry.module(kind).map(module -> decorated.computeIfAbsent(kind,
-        k -> decorator.apply(k, module.mail())));
+    return Optional.ofNullable(operations.get(kind));
   }
 
-  /** Wraps every provider's operations (the metrics' timing); set while wiring, before any call. */
-  public void decorate(java.util.function.BiFunction<ProviderKind, MailProvider, MailProvider> wrapper) {
-    this.decorator = wrapper;
-    decorated.clear();
+  /** Wraps every provider's operations again (the metrics' timing, around any span); while wiring, before any call. */
+  public void decorate(BiFunction<ProviderKind, MailProvider, MailProvider> wrapper) {
+    operations.replaceAll(wrapper);
   }
 
   @Override

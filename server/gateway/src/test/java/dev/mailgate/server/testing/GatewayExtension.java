@@ -1,6 +1,8 @@
 package dev.mailgate.server.testing;
 
 import dev.mailgate.server.GatewayOptions;
+import io.vertx.core.Vertx;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +20,7 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
 
   private final Map<String, String> extraTenantFiles;
   private final UnaryOperator<GatewayOptions> options;
+  private final Supplier<Vertx> vertx;
   private TestGateway gateway;
 
   public GatewayExtension() {
@@ -31,14 +34,21 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
 
   /** Also writes these tenant files, and starts the gateway with options changed by {@code options}. */
   public GatewayExtension(Map<String, String> extraTenantFiles, UnaryOperator<GatewayOptions> options) {
+    this(extraTenantFiles, options, dev.mailgate.server.metrics.MeteredVertx::create);
+  }
+
+  /** Like {@link #GatewayExtension(Map, UnaryOperator)}, on the Vert.x instance {@code vertx} makes. */
+  public GatewayExtension(Map<String, String> extraTenantFiles, UnaryOperator<GatewayOptions> options,
+      Supplier<Vertx> vertx) {
     this.extraTenantFiles = extraTenantFiles;
     this.options = options;
+    this.vertx = vertx;
   }
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     BlockedEventLoops.watch();
-    gateway = TestGateway.start(extraTenantFiles, options);
+    gateway = TestGateway.start(extraTenantFiles, options, vertx);
   }
 
   @Override

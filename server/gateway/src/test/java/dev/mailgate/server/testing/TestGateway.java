@@ -78,6 +78,15 @@ public final class TestGateway implements AutoCloseable {
   /** Like {@link #start(Map)}, with gateway options changed by {@code tweak} (e.g. database limits). */
   public static TestGateway start(Map<String, String> extraFiles, java.util.function.UnaryOperator<GatewayOptions> tweak)
       throws Exception {
+    return start(extraFiles, tweak, MeteredVertx::create);
+  }
+
+  /**
+   * Like {@link #start(Map, java.util.function.UnaryOperator)}, on the Vert.x instance {@code vertx}
+   * makes (one built for tracing, say), which the providers' stand-ins share.
+   */
+  public static TestGateway start(Map<String, String> extraFiles, java.util.function.UnaryOperator<GatewayOptions> tweak,
+      java.util.function.Supplier<Vertx> vertxFactory) throws Exception {
     TestPostgres postgres = TestPostgres.get();
     Path dir = Files.createTempDirectory("mailgate-tenants");
     String run = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
@@ -103,8 +112,7 @@ public final class TestGateway implements AutoCloseable {
         "ACME_DATABASE", databases.get("acme"),
         "GLOBEX_DATABASE", databases.get("globex"));
     LoadResult loaded = new TenantConfigLoader(env::get).loadDirectory(dir);
-    // As `serve` makes it: Vert.x's own meters go where the gateway's are (/metrics).
-    Vertx vertx = MeteredVertx.create();
+    Vertx vertx = vertxFactory.get();
     TestClock clock = new TestClock();
     LocalProviders providers = LocalProviders.start(vertx, true, Optional.empty(), clock);
     GatewayOptions options = GatewayOptions.local("127.0.0.1", port, dir.resolve("secrets"))

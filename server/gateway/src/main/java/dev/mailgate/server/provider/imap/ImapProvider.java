@@ -1,5 +1,6 @@
 package dev.mailgate.server.provider.imap;
 
+import dev.mailgate.server.tracing.ProviderCalls;
 import dev.mailgate.server.MemoryBounds;
 import dev.mailgate.server.OutboundTimeouts;
 import dev.mailgate.server.egress.EgressGuard;
@@ -119,13 +120,14 @@ public final class ImapProvider implements MailProvider {
   public Future<Void> verifyLogin(ImapSettings settings, String emailAddress, String password, EgressConfig tenantEgress) {
     String login = settings.login(emailAddress);
     EgressGuard guard = egress.forTenant(tenantEgress);
-    return calls.blocking("the IMAP server " + settings.imapHost() + ":" + settings.imapPort(), () -> {
-      connections.connect(settings, login, password, guard).close();
-      return null;
-    }).compose(imapOk -> calls.blocking("the SMTP server " + settings.smtpHost() + ":" + settings.smtpPort(), () -> {
-      SmtpSubmission.verify(settings, calls.timeouts(), login, password, guard);
-      return null;
-    }));
+    return ProviderCalls.traced("imap", "verifyLogin",
+        () -> calls.blocking("the IMAP server " + settings.imapHost() + ":" + settings.imapPort(), () -> {
+          connections.connect(settings, login, password, guard).close();
+          return null;
+        }).compose(imapOk -> calls.blocking("the SMTP server " + settings.smtpHost() + ":" + settings.smtpPort(), () -> {
+          SmtpSubmission.verify(settings, calls.timeouts(), login, password, guard);
+          return null;
+        })));
   }
 
   /**

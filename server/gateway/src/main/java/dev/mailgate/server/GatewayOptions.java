@@ -1,6 +1,7 @@
 package dev.mailgate.server;
 
 import dev.mailgate.server.api.AccessLog;
+import dev.mailgate.server.audit.AuditPolicy;
 import dev.mailgate.server.cluster.ClusterPolicy;
 import dev.mailgate.server.egress.EgressPolicy;
 import dev.mailgate.server.mail.SendPolicy;
@@ -45,13 +46,14 @@ import java.util.Optional;
  * @param watch how connected mailboxes are watched for changes (polling, push)
  * @param webhooks how webhooks are delivered (retry schedule, timeouts, bounds)
  * @param drainTimeout how long a stopping gateway lets the calls in flight finish before it closes
+ * @param audit how the audit trail of calls on users' mail is recorded (batches, bounds; off only to measure it)
  */
 public record GatewayOptions(String host, int port, Optional<Path> tlsCertificate, Optional<Path> tlsKey,
     int migrationThreads, MasterKey masterKey, Path keysetDirectory, OAuthProviders oauth, String gmailRootUrl,
     String graphRootUrl, int providerThreads, int databaseConnections, Duration databaseIdleTimeout,
     AccessLog accessLog, int eventLoops, EgressPolicy egress, OutboundTimeouts timeouts, MemoryBounds bounds,
     boolean rateLimits, SendPolicy sendPolicy, EventStreamPolicy eventStreams, WatchPolicy watch,
-    ClusterPolicy cluster, WebhookPolicy webhooks, Duration drainTimeout) {
+    ClusterPolicy cluster, WebhookPolicy webhooks, Duration drainTimeout, AuditPolicy audit) {
 
   public static final int DEFAULT_DATABASE_CONNECTIONS = 50;
   /** One serving event loop per core, as Vert.x recommends for servers. */
@@ -79,7 +81,7 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
         DEFAULT_DATABASE_CONNECTIONS, DEFAULT_DATABASE_IDLE_TIMEOUT, AccessLog.ALL, DEFAULT_EVENT_LOOPS,
         EgressPolicy.strict(), OutboundTimeouts.DEFAULT, MemoryBounds.DEFAULT, true,
         SendPolicy.DEFAULT, EventStreamPolicy.DEFAULT, WatchPolicy.DEFAULT, ClusterPolicy.DEFAULT, WebhookPolicy.DEFAULT,
-        DEFAULT_DRAIN_TIMEOUT);
+        DEFAULT_DRAIN_TIMEOUT, AuditPolicy.DEFAULT);
   }
 
   /** For dev mode and tests: a master key file and keysets under {@code directory}, made if missing. */
@@ -157,6 +159,11 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
     return copy(c -> c.bounds = replacement);
   }
 
+  /** How the audit trail is recorded (off: only to measure what recording costs). */
+  public GatewayOptions withAudit(AuditPolicy policy) {
+    return copy(c -> c.audit = policy);
+  }
+
   /** Tenants' rate limits enforced (the default) or not. */
   public GatewayOptions withRateLimits(boolean enforced) {
     return copy(c -> c.rateLimits = enforced);
@@ -221,6 +228,7 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
     ClusterPolicy cluster;
     WebhookPolicy webhooks;
     Duration drainTimeout;
+    AuditPolicy audit;
 
     Values(GatewayOptions o) {
       host = o.host;
@@ -248,12 +256,13 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
       cluster = o.cluster;
       webhooks = o.webhooks;
       drainTimeout = o.drainTimeout;
+      audit = o.audit;
     }
 
     GatewayOptions build() {
       return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory, oauth,
           gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, accessLog,
-          eventLoops, egress, timeouts, bounds, rateLimits, sendPolicy, eventStreams, watch, cluster, webhooks, drainTimeout);
+          eventLoops, egress, timeouts, bounds, rateLimits, sendPolicy, eventStreams, watch, cluster, webhooks, drainTimeout, audit);
     }
   }
 

@@ -26,11 +26,12 @@ import static java.util.Collections.unmodifiableMap;
  * @param events            how long the tenant's mailbox events are kept
  * @param allowedOrigins    web origins whose pages may call the gateway from a browser (gRPC-Web
  *                          with CORS), each in {@link BrowserOrigin#canonical canonical form}; empty = none
+ * @param audit             how long the tenant's audit trail is kept
  */
 public record TenantConfig(String id, DatabaseConfig database, List<ApiKey> apiKeys,
     Map<OAuthProvider, OAuthClientConfig> oauthClients, List<String> allowedReturnUrls,
     Optional<Path> tokenKeysetFile, Optional<RateLimits> rateLimits, Path source, EgressConfig egress,
-    EventsConfig events, List<String> allowedOrigins) {
+    EventsConfig events, List<String> allowedOrigins, AuditConfig audit) {
 
   /** What a tenant id looks like: lowercase letters, digits and '-', 1 to 63 characters. */
   public static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
@@ -52,6 +53,16 @@ public record TenantConfig(String id, DatabaseConfig database, List<ApiKey> apiK
     Objects.requireNonNull(egress, "egress");
     Objects.requireNonNull(events, "events");
     allowedOrigins = List.copyOf(allowedOrigins);
+    Objects.requireNonNull(audit, "audit");
+  }
+
+  /** A tenant whose audit trail is kept {@link AuditConfig#DEFAULT_RETENTION_DAYS} days. */
+  public TenantConfig(String id, DatabaseConfig database, List<ApiKey> apiKeys,
+      Map<OAuthProvider, OAuthClientConfig> oauthClients, List<String> allowedReturnUrls,
+      Optional<Path> tokenKeysetFile, Optional<RateLimits> rateLimits, Path source, EgressConfig egress,
+      EventsConfig events, List<String> allowedOrigins) {
+    this(id, database, apiKeys, oauthClients, allowedReturnUrls, tokenKeysetFile, rateLimits, source, egress,
+        events, allowedOrigins, AuditConfig.defaults());
   }
 
   /** A tenant no browser page may call. */
@@ -68,7 +79,7 @@ public record TenantConfig(String id, DatabaseConfig database, List<ApiKey> apiK
     LinkedHashSet<String> all = new LinkedHashSet<>(allowedOrigins);
     origins.forEach(origin -> all.add(BrowserOrigin.canonical(origin)));
     return new TenantConfig(id, database, apiKeys, oauthClients, allowedReturnUrls, tokenKeysetFile, rateLimits,
-        source, egress, events, List.copyOf(all));
+        source, egress, events, List.copyOf(all), audit);
   }
 
   /** A tenant with the default event retention. */

@@ -248,13 +248,15 @@ public final class RpcBinder {
           if (call.answered) {
             return Future.failedFuture(new IllegalStateException("already answered"));
           }
+          // Observers hear of the call before the agent restrictions and per-user limits: a call
+          // refused by them (another user, a missing scope) is still in the audit trail.
+          call.observation.admitted(caller, message);
           caller.agent().ifPresent(grant -> AgentRestrictions.check(grant, call.rpc, message));
           if (userIdField != null && limiter.limitsUsers() && message instanceof Message proto
               && proto.getField(userIdField) instanceof String userId && !userId.isEmpty()) {
             limiter.admitUser(userId);
           }
           Admission<Req> admission = new Admission<>(caller, message, limiter, limiter.enter());
-          call.observation.admitted(caller, message);
           return Future.succeededFuture(admission);
         });
     });

@@ -7,11 +7,19 @@ import java.util.Optional;
 /**
  * Who is calling: an authenticated tenant, plus the request id used in logs and responses. A
  * caller with an agent token also carries what that token allows ({@code agent}); a caller with
- * the tenant's API key has none and may do anything within its tenant.
+ * one of the tenant's API keys has none and may do anything within its tenant, and carries that
+ * key's name from the tenant file ({@code apiKeyName}, empty for an agent token), never the key:
+ * the audit trail names callers by it.
  */
-public record Caller(Tenant tenant, String requestId, Optional<AgentGrant> agent) {
+public record Caller(Tenant tenant, String requestId, Optional<AgentGrant> agent, String apiKeyName) {
 
-  public Caller(Tenant tenant, String requestId) {
-    this(tenant, requestId, Optional.empty());
+  /** A caller with the tenant's API key named {@code apiKeyName}. */
+  public Caller(Tenant tenant, String requestId, String apiKeyName) {
+    this(tenant, requestId, Optional.empty(), apiKeyName);
+  }
+
+  /** A caller with an agent token. */
+  public Caller(Tenant tenant, String requestId, AgentGrant agent) {
+    this(tenant, requestId, Optional.of(agent), "");
   }
 }

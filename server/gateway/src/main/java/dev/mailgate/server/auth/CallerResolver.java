@@ -37,7 +37,7 @@ public final class CallerResolver {
   private static final byte[] NO_KEY = new byte[32];
 
   private final TenantRegistry tenants;
-  private final Cache<String, Tenant> verified;
+  private final Cache<String, Verified> verified;
   private final AgentTokens agentTokens;
 
   public CallerResolver(TenantRegistry tenants, AgentTokens agentTokens, MemoryBounds bounds) {
@@ -81,7 +81,7 @@ public final class CallerResolver {
       return Future.failedFuture(invalidAgentToken());
     }
     return agentTokens.verify(tenant.get(), token).map(grant -> new Caller(tenant.get(), requestId,
-        Optional.of(grant.orElseThrow(CallerResolver::invalidAgentToken))));
+        grant.orElseThrow(CallerResolver::invalidAgentToken)));
   }
 
   private static GatewayException invalidAgentToken() {
@@ -101,19 +101,23 @@ public final class CallerResolver {
     }
     String key = authorization.substring(BEARER.length()).trim();
     // Only well-formed tenant ids that matched a key are remembered, so a hit needs no other check.
-    Tenant remembered = verified.getIfPresent(tenantId + '\n' + key);
+    Verified remembered = verified.getIfPresent(tenantId + '\n' + key);
     if (remembered != null) {
-      return new Caller(fromAllowedOrigin(remembered, headers), requestId);
+      return new Caller(fromAllowedOrigin(remembered.tenant(), headers), requestId, remembered.keyName());
     }
     boolean wellFormed = TenantConfig.TENANT_ID.matcher(tenantId).matches();
     byte[] presented = ApiKeys.sha256(key);
     Optional<Tenant> tenant = wellFormed ? tenants.find(tenantId) : Optional.empty();
-    boolean valid = matchesAny(tenant.map(t -> t.config()).orElse(null), presented);
-    if (tenant.isEmpty() || !valid) {
+    Optional<String> keyName = matchingKey(tenant.map(t -> t.config()).orElse(null), presented);
+    if (tenant.isEmpty() || keyName.isEmpty()) {
       throw new GatewayException(Reason.API_KEY_INVALID, "invalid tenant or API key");
     }
-    verified.put(tenantId + '\n' + key, tenant.get());
-    return new Caller(fromAllowedOrigin(tenant.get(), headers), requestId);
+    verified.put(tenantId + '\n' + key, new Verified(tenant.get(), keyName.get()));
+    return new Caller(fromAllowedOrigin(tenant.get(), headers), requestId, keyName.get());
+  }
+
+  /** A tenant and the name of its API key that a presented key matched. */
+  private record Verified(Tenant tenant, String keyName) {
   }
 
   /** The tenant, if the call carries no {@code Origin} or one on the tenant's allowed origins. */
@@ -126,17 +130,22 @@ public final class CallerResolver {
     return tenant;
   }
 
-  /** Compares against every key of the tenant (or a dummy when there is none) without early exit. */
-  private static boolean matchesAny(TenantConfig tenant, byte[] presented) {
-    boolean match = false;
+  /**
+   * The name of the tenant's key that matches, compared against every key of the tenant (or a
+   * dummy when there is none) without early exit.
+   */
+  private static Optional<String> matchingKey(TenantConfig tenant, byte[] presented) {
     if (tenant == null) {
       MessageDigest.isEqual(NO_KEY, presented);
-      return false;
+      return Optional.empty();
     }
+    String match = null;
     for (ApiKey key : tenant.apiKeys()) {
-      match |= MessageDigest.isEqual(key.sha256(), presented);
+      if (MessageDigest.isEqual(key.sha256(), presented)) {
+        match = key.name();
+      }
     }
-    return match;
+    return Optional.ofNullable(match);
   }
 
   private static String trimmed(String value) {

@@ -8,7 +8,7 @@
 CREATE TABLE audit_events (
   id             BIGINT      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   -- When the gateway admitted the call.
-  time           TIMESTAMPTZ NOT NULL,
+  call_time      TIMESTAMPTZ NOT NULL,
   actor_type     TEXT        NOT NULL CHECK (actor_type IN ('API_KEY', 'AGENT_TOKEN')),
   -- The API key's name in the tenant file, or the agent token's id; never the key or token.
   actor_id       TEXT        NOT NULL,
@@ -23,6 +23,6 @@ CREATE TABLE audit_events (
 );
 
 -- ListAuditEvents: one user's entries in a time range, newest first.
-CREATE INDEX audit_events_by_user ON audit_events (user_id, time DESC, id DESC);
+CREATE INDEX audit_events_by_user ON audit_events (user_id, call_time DESC, id DESC);
 -- Retention sweeps delete the oldest entries first.
-CREATE INDEX audit_events_by_time ON audit_events (time);
+CREATE INDEX audit_events_by_time ON audit_events (call_time);

@@ -21,22 +21,22 @@ public final class AuditStore {
   /** Every row of a batch in one statement: one array per column, unnested into rows. */
   static final String INSERT = """
       INSERT INTO {schema}.audit_events
-        (time, actor_type, actor_id, user_id, connection_id, method, status, reason, request_id)
+        (call_time, actor_type, actor_id, user_id, connection_id, method, status, reason, request_id)
       SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
         $7::text[], $8::text[], $9::text[])""";
   /** A user's entries in [$2, $3), before position ($4, $5), newest first; $6 rows. */
   static final String LIST = """
-      SELECT id, time, actor_type, actor_id, user_id, connection_id, method, status, reason, request_id
+      SELECT id, call_time, actor_type, actor_id, user_id, connection_id, method, status, reason, request_id
       FROM {schema}.audit_events
-      WHERE user_id = $1 AND time >= $2 AND time < $3 AND (time, id) < ($4, $5)
-      ORDER BY time DESC, id DESC
+      WHERE user_id = $1 AND call_time >= $2 AND call_time < $3 AND (call_time, id) < ($4::timestamptz, $5::bigint)
+      ORDER BY call_time DESC, id DESC
       LIMIT $6""";
   /** Deletes up to $2 entries older than $1 seconds, oldest first. */
   static final String SWEEP = """
       WITH old AS (
         SELECT id FROM {schema}.audit_events
-        WHERE time < now() - $1::bigint * interval '1 second'
-        ORDER BY time LIMIT $2)
+        WHERE call_time < now() - $1::bigint * interval '1 second'
+        ORDER BY call_time LIMIT $2)
       DELETE FROM {schema}.audit_events a USING old WHERE a.id = old.id""";
 
   /** Writes {@code batch} with one statement. */
@@ -115,7 +115,7 @@ public final class AuditStore {
   }
 
   private static AuditRecord toRecord(Row row) {
-    return new AuditRecord(row.getOffsetDateTime("time").toInstant(),
+    return new AuditRecord(row.getOffsetDateTime("call_time").toInstant(),
         AuditRecord.ActorType.valueOf(row.getString("actor_type")), row.getString("actor_id"),
         row.getString("user_id"), row.getString("connection_id"), row.getString("method"), row.getString("status"),
         row.getString("reason"), row.getString("request_id"));

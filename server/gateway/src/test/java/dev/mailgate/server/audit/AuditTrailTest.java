@@ -264,7 +264,7 @@ class AuditTrailTest {
     String frank = newUser("frank");
     Instant old = Instant.now().minus(Duration.ofDays(91));
     Instant recent = Instant.now().minus(Duration.ofDays(89));
-    gateway.get().onTenantData("acme", db -> db.preparedQuery("INSERT INTO audit_events (time, actor_type, actor_id,"
+    gateway.get().onTenantData("acme", db -> db.preparedQuery("INSERT INTO audit_events (call_time, actor_type, actor_id,"
             + " user_id, connection_id, method, status, reason, request_id) VALUES ($1, 'API_KEY', 'test', $2, '',"
             + " 'mailgate.v1.UserService/GetUser', 'OK', '', $3)")
         .executeBatch(List.of(Tuple.of(java.time.OffsetDateTime.ofInstant(old, java.time.ZoneOffset.UTC), frank, "old"),

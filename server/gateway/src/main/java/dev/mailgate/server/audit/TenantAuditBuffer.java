@@ -13,13 +13,16 @@ import org.slf4j.LoggerFactory;
  * One tenant's entries waiting to be written, bounded: at most one batch is written at a time (up
  * to {@link AuditPolicy#batchSize} entries, one statement), and a batch that fails stays at the head
  * and is tried again after a backoff, up to {@link AuditPolicy#attempts} times, then given up.
- * Entries that find the buffer full are refused. Both losses are counted and logged (counts only).
+ * Entries that find the buffer full are refused. Both losses are counted and logged (counts only;
+ * refusals at most every 10 s per tenant).
  * Called from any event loop; every state change holds this object's lock, never across I/O.
  */
 final class TenantAuditBuffer {
 
   private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
   private static final long MAX_BACKOFF_NANOS = 30_000_000_000L;
+  /** Entries refused by a full buffer are reported at most this often per tenant (a count since the last report). */
+  private static final long REPORT_EVERY_NANOS = 10_000_000_000L;
 
   private final Tenant tenant;
   private final AuditTrail trail;
@@ -33,6 +36,8 @@ final class TenantAuditBuffer {
   private Future<Void> writing;
   /** Entries refused since the last report because the buffer was full. */
   private long refused;
+  /** When refused entries were last reported; null before the first report. */
+  private Long reportedNanos;
 
   TenantAuditBuffer(Tenant tenant, AuditTrail trail, AuditPolicy policy) {
     this.tenant = tenant;
@@ -63,12 +68,16 @@ final class TenantAuditBuffer {
     long lost;
     synchronized (this) {
       start = writing == null && (failed != null ? nowNanos - retryAtNanos >= 0 : !pending.isEmpty());
-      lost = refused;
-      refused = 0;
+      boolean report = refused > 0 && (reportedNanos == null || nowNanos - reportedNanos >= REPORT_EVERY_NANOS);
+      lost = report ? refused : 0;
+      if (report) {
+        refused = 0;
+        reportedNanos = nowNanos;
+      }
     }
     if (lost > 0) {
-      log.warn("tenant={} audit trail lost {} entries: its buffer was full ({} entries waiting at most per tenant);"
-          + " is its database down?", tenant.id(), lost, policy.maxPendingPerTenant());
+      log.warn("tenant={} audit trail lost {} entries since its last report: its buffer was full ({} entries"
+          + " waiting at most per tenant); is its database down?", tenant.id(), lost, policy.maxPendingPerTenant());
     }
     if (start) {
       write();
@@ -90,15 +99,21 @@ final class TenantAuditBuffer {
   /** At shutdown, after the last drain: whatever still waits is lost, counted and logged. */
   void abandon() {
     int left;
+    long unreported;
     synchronized (this) {
       left = waiting();
       pending.clear();
       failed = null;
+      unreported = refused;
+      refused = 0;
     }
     if (left > 0) {
       trail.release(left);
       trail.lost(left);
-      log.warn("tenant={} audit trail lost {} entries at shutdown: its database did not take them", tenant.id(), left);
+    }
+    if (left + unreported > 0) {
+      log.warn("tenant={} audit trail lost {} entries at shutdown: its database did not take them", tenant.id(),
+          left + unreported);
     }
   }
 
@@ -169,7 +184,7 @@ final class TenantAuditBuffer {
           log.warn("tenant={} audit trail lost a batch of {} entries after {} failed attempts: {}", tenant.id(),
               batch.size(), policy.attempts(), AuditTrail.describe(result.cause()));
         } else {
-          log.warn("tenant={} audit trail batch of {} entries not written, will try again: {}", tenant.id(),
+          log.debug("tenant={} audit trail batch of {} entries not written, will try again: {}", tenant.id(),
               batch.size(), AuditTrail.describe(result.cause()));
         }
         done.fail(result.cause());

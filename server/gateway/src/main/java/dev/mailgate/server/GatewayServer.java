@@ -154,7 +154,8 @@ public final class GatewayServer {
     // What hears about every call (metrics, traces, audit), in this order.
     List<CallObserver> callObservers = new ArrayList<>();
     // The audit trail: calls on a user's data, written to the tenant's database in batches.
-    AuditTrail audit = new AuditTrail(vertx, options.audit(), new AuditStore());
+    AuditStore auditStore = new AuditStore();
+    AuditTrail audit = new AuditTrail(vertx, options.audit(), auditStore);
     if (options.audit().enabled()) {
       callObservers.add(new AuditedCalls(audit));
     }
@@ -199,7 +200,7 @@ public final class GatewayServer {
         new ReportApi(users, new SendReports()).service(binder),
         new WebhookApi(webhooks.service()).service(binder),
         new AgentAccessApi(agentTokens).service(binder),
-        new AuditApi(audit, new AuditStore()).service(binder),
+        new AuditApi(audit, auditStore).service(binder),
         health,
         ServerReflection.v1(),
         ServerReflection.v1alpha());

@@ -28,6 +28,7 @@ const PROTO_FILES = [
   'mailgate/v1/report_service.proto',
   'mailgate/v1/webhook_service.proto',
   'mailgate/v1/agent_access_service.proto',
+  'mailgate/v1/audit_service.proto',
   'mailgate/v1/error_reason.proto',
 ];
 
@@ -106,6 +107,7 @@ export function createClients({
     reports: new v1.ReportService(address, credentials, clientOptions),
     webhooks: new v1.WebhookService(address, credentials, clientOptions),
     agents: new v1.AgentAccessService(address, credentials, clientOptions),
+    audit: new v1.AuditService(address, credentials, clientOptions),
   };
 
   return {
@@ -115,6 +117,7 @@ export function createClients({
     reports: promisifyClient(raw.reports, defaultTimeoutMs),
     webhooks: promisifyClient(raw.webhooks, defaultTimeoutMs),
     agents: promisifyClient(raw.agents, defaultTimeoutMs),
+    audit: promisifyClient(raw.audit, defaultTimeoutMs),
     raw,
     channel,
     close() {

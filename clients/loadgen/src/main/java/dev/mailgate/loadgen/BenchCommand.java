@@ -32,11 +32,12 @@ import picocli.CommandLine.Parameters;
         + "itself and compares. direct: ListConnections vs its SQL on the database; grpc-java: vs the grpc-java "
         + "baseline; search: SearchMessages vs the same Gmail calls on the sandbox; tenants: one first call per "
         + "bench tenant, then one tenant vs all of them; limits: ListConnections with --rate-limits on vs off; "
+        + "audit: ListConnections with the audit trail on vs --audit off; "
         + "all: each of these; events: mailbox events (latency with push and polling, throughput to many "
         + "WatchTenant streams, scale), not part of all. Run it from the repository root.")
 final class BenchCommand implements Callable<Integer> {
 
-  static final List<String> COMPARISONS = List.of("direct", "grpc-java", "search", "tenants", "limits");
+  static final List<String> COMPARISONS = List.of("direct", "grpc-java", "search", "tenants", "limits", "audit");
   /** Mailbox events (issue 12): not part of {@code all}, it runs for many minutes ({@link EventsBench}). */
   static final String EVENTS = "events";
   /** Where each gateway of {@code events} keeps its data, under the comparison's directory. */
@@ -61,7 +62,7 @@ final class BenchCommand implements Callable<Integer> {
   private static final Pattern BARE_READY = Pattern.compile("bare-vertx ready on (\\S+):(\\d+)");
   private static final Pattern SANDBOX_READY = Pattern.compile("Provider sandbox ready on (\\S+)");
 
-  @Parameters(index = "0", paramLabel = "COMPARISON", description = "direct, grpc-java, search, tenants, limits, all or events")
+  @Parameters(index = "0", paramLabel = "COMPARISON", description = "direct, grpc-java, search, tenants, limits, audit, all or events")
   String comparison;
 
   @CommandLine.Mixin
@@ -109,7 +110,7 @@ final class BenchCommand implements Callable<Integer> {
     List<String> names = comparison.equals("all") ? COMPARISONS : List.of(comparison);
     if (!COMPARISONS.containsAll(names) && !comparison.equals(EVENTS)) {
       throw new CommandLine.ParameterException(spec.commandLine(),
-          "unknown comparison '" + comparison + "'; expected direct, grpc-java, search, tenants, limits, all or events");
+          "unknown comparison '" + comparison + "'; expected direct, grpc-java, search, tenants, limits, audit, all or events");
     }
     if (rounds < Rounds.MIN) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--rounds must be at least " + Rounds.MIN);
@@ -178,7 +179,8 @@ final class BenchCommand implements Callable<Integer> {
       }
       return;
     }
-    int benchTenants = section.name.equals("tenants") ? tenants : section.name.equals("limits") ? 1 : 0;
+    int benchTenants = section.name.equals("tenants") ? tenants
+        : section.name.equals("limits") || section.name.equals("audit") ? 1 : 0;
     List<ChildProcess> mine = new ArrayList<>();
     java.util.function.Consumer<ChildProcess> track = child -> {
       mine.add(child);
@@ -214,6 +216,7 @@ final class BenchCommand implements Callable<Integer> {
           case "grpc-java" -> grpcJava(vertx, gateway, section, rss, dir, track);
           case "search" -> search(vertx, settings(gateway, null), section, rss);
           case "limits" -> limits(vertx, gateway, section, dir, track);
+          case "audit" -> audit(vertx, gateway, section, dir, track);
           default -> tenants(vertx, settings(gateway, gateway.pgUrl("mailgate_bench")), section, rss);
         }
       } finally {
@@ -480,6 +483,19 @@ final class BenchCommand implements Callable<Integer> {
         accessLog, true, null, dir.resolve("gateway-limits-on.log"), LoadgenCli.parseDuration(startupTimeout), track)) {
       out.printf("gateway with limits on (pid %d) ready on %s%n", on.process.pid(), on.address);
       new LimitsComparison(vertx, closed(16), out).run(on, off, timing.timeout(), section, rounds);
+    }
+  }
+
+  /** audit: this section's gateway (audit trail on, the default) against a second one with --audit off. */
+  private void audit(Vertx vertx, DevGatewayProcess on, BenchSection section, Path dir,
+      java.util.function.Consumer<ChildProcess> track) throws Exception {
+    out.printf("starting a second dev gateway with --audit off ...%n");
+    out.flush();
+    try (DevGatewayProcess off = DevGatewayProcess.start(java(), "256m", 0, serverJar,
+        dir.resolve("data").resolve("audit-off"), 1, accessLog, false, null, List.of("--audit", "off"),
+        dir.resolve("gateway-audit-off.log"), LoadgenCli.parseDuration(startupTimeout), track)) {
+      out.printf("gateway with audit off (pid %d) ready on %s%n", off.process.pid(), off.address);
+      new AuditComparison(vertx, closed(16), out).run(on, off, timing.timeout(), section, rounds);
     }
   }
 

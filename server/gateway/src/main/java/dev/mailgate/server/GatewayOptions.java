@@ -1,6 +1,7 @@
 package dev.mailgate.server;
 
 import dev.mailgate.server.api.AccessLog;
+import dev.mailgate.server.audit.AuditPolicy;
 import dev.mailgate.server.cluster.ClusterPolicy;
 import dev.mailgate.server.egress.EgressPolicy;
 import dev.mailgate.server.mail.SendPolicy;
@@ -49,6 +50,7 @@ import java.util.Optional;
  * @param drainTimeout how long a stopping gateway lets the calls in flight finish before it closes
  * @param metrics whether {@code /metrics} is served (behind which token) and with a tenant label or not
  * @param traces whether and where spans are exported (OTLP); off by default
+ * @param audit how the audit trail of calls on users' mail is recorded (batches, bounds; off only to measure it)
  */
 public record GatewayOptions(String host, int port, Optional<Path> tlsCertificate, Optional<Path> tlsKey,
     int migrationThreads, MasterKey masterKey, Path keysetDirectory, OAuthProviders oauth, String gmailRootUrl,
@@ -56,7 +58,7 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
     AccessLog accessLog, int eventLoops, EgressPolicy egress, OutboundTimeouts timeouts, MemoryBounds bounds,
     boolean rateLimits, SendPolicy sendPolicy, EventStreamPolicy eventStreams, WatchPolicy watch,
     ClusterPolicy cluster, WebhookPolicy webhooks, Duration drainTimeout, MetricsPolicy metrics,
-    TraceExport traces) {
+    TraceExport traces, AuditPolicy audit) {
 
   public static final int DEFAULT_DATABASE_CONNECTIONS = 50;
   /** One serving event loop per core, as Vert.x recommends for servers. */
@@ -84,7 +86,7 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
         DEFAULT_DATABASE_CONNECTIONS, DEFAULT_DATABASE_IDLE_TIMEOUT, AccessLog.ALL, DEFAULT_EVENT_LOOPS,
         EgressPolicy.strict(), OutboundTimeouts.DEFAULT, MemoryBounds.DEFAULT, true,
         SendPolicy.DEFAULT, EventStreamPolicy.DEFAULT, WatchPolicy.DEFAULT, ClusterPolicy.DEFAULT, WebhookPolicy.DEFAULT,
-        DEFAULT_DRAIN_TIMEOUT, MetricsPolicy.OFF, TraceExport.OFF);
+        DEFAULT_DRAIN_TIMEOUT, MetricsPolicy.OFF, TraceExport.OFF, AuditPolicy.DEFAULT);
   }
 
   /** For dev mode and tests: a master key file and keysets under {@code directory}, made if missing. */
@@ -160,6 +162,11 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
   /** Other worker-queue and cache bounds. */
   public GatewayOptions withBounds(MemoryBounds replacement) {
     return copy(c -> c.bounds = replacement);
+  }
+
+  /** How the audit trail is recorded (off: only to measure what recording costs). */
+  public GatewayOptions withAudit(AuditPolicy policy) {
+    return copy(c -> c.audit = policy);
   }
 
   /** Tenants' rate limits enforced (the default) or not. */
@@ -238,6 +245,7 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
     Duration drainTimeout;
     MetricsPolicy metrics;
     TraceExport traces;
+    AuditPolicy audit;
 
     Values(GatewayOptions o) {
       host = o.host;
@@ -267,13 +275,14 @@ public record GatewayOptions(String host, int port, Optional<Path> tlsCertificat
       drainTimeout = o.drainTimeout;
       metrics = o.metrics;
       traces = o.traces;
+      audit = o.audit;
     }
 
     GatewayOptions build() {
       return new GatewayOptions(host, port, tlsCertificate, tlsKey, migrationThreads, masterKey, keysetDirectory, oauth,
           gmailRootUrl, graphRootUrl, providerThreads, databaseConnections, databaseIdleTimeout, accessLog,
           eventLoops, egress, timeouts, bounds, rateLimits, sendPolicy, eventStreams, watch, cluster, webhooks, drainTimeout,
-          metrics, traces);
+          metrics, traces, audit);
     }
   }
 

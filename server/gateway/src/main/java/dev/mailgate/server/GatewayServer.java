@@ -2,6 +2,10 @@ package dev.mailgate.server;
 
 import dev.mailgate.server.agent.AgentTokens;
 import dev.mailgate.server.api.AgentAccessApi;
+import dev.mailgate.server.api.AuditApi;
+import dev.mailgate.server.api.AuditedCalls;
+import dev.mailgate.server.audit.AuditStore;
+import dev.mailgate.server.audit.AuditTrail;
 import dev.mailgate.server.api.CallObserver;
 import dev.mailgate.server.api.ConnectionApi;
 import dev.mailgate.server.api.MailApi;
@@ -114,12 +118,14 @@ public final class GatewayServer {
   private final List<ServingVerticle> instances;
   private final Duration drainTimeout;
   private final GatewayMetrics metrics;
+  private final AuditTrail audit;
   private Future<Void> closing;
 
   private GatewayServer(Vertx vertx, TenantRegistry tenants, TenantCipherLoader ciphers, MailboxWatcher watcher,
       Cluster cluster, Webhooks webhooks, McpEndpoint mcp, int port, String deployment, Lifecycle lifecycle,
       GatewayHealth health, EventApi events, List<ServingVerticle> instances, Duration drainTimeout,
-      GatewayMetrics metrics) {
+      GatewayMetrics metrics, AuditTrail audit) {
+    this.audit = audit;
     this.mcp = mcp;
     this.metrics = metrics;
     this.vertx = vertx;
@@ -163,6 +169,12 @@ public final class GatewayServer {
     Tracing tracing = Tracing.of(vertx, options.traces());
     if (tracing != null) {
       callObservers.add(tracing.calls());
+    }
+    // The audit trail: calls on a user's data, written to the tenant's database in batches.
+    AuditStore auditStore = new AuditStore();
+    AuditTrail audit = new AuditTrail(vertx, options.audit(), auditStore);
+    if (options.audit().enabled()) {
+      callObservers.add(new AuditedCalls(audit));
     }
     RpcBinder binder = new RpcBinder(callers,
         options.rateLimits() ? CallLimits.enforcing(vertx) : CallLimits.off(), options.accessLog(),
@@ -209,6 +221,7 @@ public final class GatewayServer {
         new ReportApi(users, connections, new SendReports(), new TenantOverview()).service(binder),
         new WebhookApi(webhooks.service()).service(binder),
         new AgentAccessApi(agentTokens).service(binder),
+        new AuditApi(audit, auditStore).service(binder),
         health,
         ServerReflection.v1(),
         ServerReflection.v1alpha());
@@ -279,7 +292,7 @@ public final class GatewayServer {
         webhooks.dispatcher().start();
         lifecycle.serve();
         return new GatewayServer(vertx, tenants, ciphers, watcher, cluster, webhooks, mcp, ports.iterator().next(),
-            deployment, lifecycle, health, events, instances, options.drainTimeout(), metrics);
+            deployment, lifecycle, health, events, instances, options.drainTimeout(), metrics, audit);
       }).onFailure(failure -> vertx.undeploy(deployment));
     });
   }
@@ -319,6 +332,11 @@ public final class GatewayServer {
     return metrics;
   }
 
+  /** The audit trail of calls on users' mail. */
+  public AuditTrail audit() {
+    return audit;
+  }
+
   /** Webhook endpoints and their delivery. */
   public Webhooks webhooks() {
     return webhooks;
@@ -327,8 +345,8 @@ public final class GatewayServer {
   /**
    * Stops gracefully: reports NOT_SERVING, ends event streams with UNAVAILABLE / GATEWAY_DRAINING,
    * stops accepting connections and lets the calls in flight finish (HTTP/2 GOAWAY) for up to the
-   * drain timeout; then stops watching (giving this node's leases up) and delivering, and closes
-   * every tenant pool.
+   * drain timeout; then writes the audit entries still waiting, stops watching (giving this node's
+   * leases up) and delivering, and closes every tenant pool.
    */
   public synchronized Future<Void> close() {
     if (closing != null) {
@@ -338,7 +356,8 @@ public final class GatewayServer {
     health.drain();
     events.drain();
     List<Future<Void>> drained = instances.stream().map(instance -> instance.shutdown(drainTimeout)).toList();
-    closing = Future.join(drained).<Void>mapEmpty().eventually(watcher::stop).eventually(cluster::leave)
+    // Once the calls have ended, their audit entries are written before the tenant pools close.
+    closing = Future.join(drained).<Void>mapEmpty().eventually(audit::close).eventually(watcher::stop).eventually(cluster::leave)
         .eventually(() -> webhooks.dispatcher().stop()).eventually(() -> vertx.undeploy(deployment)).eventually(mcp::close)
         .eventually(watcher::closeProviders).eventually(tenants::close).eventually(ciphers::close)
         .andThen(done -> metrics.close());

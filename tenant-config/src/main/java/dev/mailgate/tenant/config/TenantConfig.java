@@ -28,11 +28,12 @@ import static java.util.Collections.unmodifiableMap;
  *                          with CORS), each in {@link BrowserOrigin#canonical canonical form}; empty = none
  * @param dashboardKeys     SHA-256 hashes of the keys that sign in to the tenant's dashboard, which
  *                          may only read reports; hashed like API keys, never equal to one; may be empty
+ * @param audit             how long the tenant's audit trail is kept
  */
 public record TenantConfig(String id, DatabaseConfig database, List<ApiKey> apiKeys,
     Map<OAuthProvider, OAuthClientConfig> oauthClients, List<String> allowedReturnUrls,
     Optional<Path> tokenKeysetFile, Optional<RateLimits> rateLimits, Path source, EgressConfig egress,
-    EventsConfig events, List<String> allowedOrigins, List<ApiKey> dashboardKeys) {
+    EventsConfig events, List<String> allowedOrigins, List<ApiKey> dashboardKeys, AuditConfig audit) {
 
   /** What a tenant id looks like: lowercase letters, digits and '-', 1 to 63 characters. */
   public static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
@@ -55,15 +56,16 @@ public record TenantConfig(String id, DatabaseConfig database, List<ApiKey> apiK
     Objects.requireNonNull(events, "events");
     allowedOrigins = List.copyOf(allowedOrigins);
     dashboardKeys = List.copyOf(dashboardKeys);
+    Objects.requireNonNull(audit, "audit");
   }
 
-  /** A tenant without dashboard keys. */
+  /** A tenant without dashboard keys, whose audit trail is kept {@link AuditConfig#DEFAULT_RETENTION_DAYS} days. */
   public TenantConfig(String id, DatabaseConfig database, List<ApiKey> apiKeys,
       Map<OAuthProvider, OAuthClientConfig> oauthClients, List<String> allowedReturnUrls,
       Optional<Path> tokenKeysetFile, Optional<RateLimits> rateLimits, Path source, EgressConfig egress,
       EventsConfig events, List<String> allowedOrigins) {
     this(id, database, apiKeys, oauthClients, allowedReturnUrls, tokenKeysetFile, rateLimits, source, egress,
-        events, allowedOrigins, List.of());
+        events, allowedOrigins, List.of(), AuditConfig.defaults());
   }
 
   /** A tenant no browser page may call. */
@@ -80,7 +82,7 @@ public record TenantConfig(String id, DatabaseConfig database, List<ApiKey> apiK
     LinkedHashSet<String> all = new LinkedHashSet<>(allowedOrigins);
     origins.forEach(origin -> all.add(BrowserOrigin.canonical(origin)));
     return new TenantConfig(id, database, apiKeys, oauthClients, allowedReturnUrls, tokenKeysetFile, rateLimits,
-        source, egress, events, List.copyOf(all), dashboardKeys);
+        source, egress, events, List.copyOf(all), dashboardKeys, audit);
   }
 
   /** A tenant with the default event retention. */

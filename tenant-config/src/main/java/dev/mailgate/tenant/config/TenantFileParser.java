@@ -15,8 +15,9 @@ import org.snakeyaml.engine.v2.nodes.Node;
 final class TenantFileParser {
 
   private static final List<String> KEYS = List.of("id", "database", "api_keys", "oauth_clients",
-      "allowed_return_urls", "token_keyset", "rate_limits", "egress", "events", "allowed_origins", "dashboard_keys");
+      "allowed_return_urls", "token_keyset", "rate_limits", "egress", "events", "allowed_origins", "dashboard_keys", "audit");
   private static final List<String> EVENTS_KEYS = List.of("retention_days");
+  private static final List<String> AUDIT_KEYS = List.of("retention_days");
   private static final List<String> FILE_REFERENCE_KEYS = List.of("file");
   private static final List<String> RATE_LIMIT_KEYS = List.of("requests_per_second", "burst", "per_user",
       "max_in_flight");
@@ -49,11 +50,12 @@ final class TenantFileParser {
     EgressConfig egress = egress(root);
     EventsConfig events = events(root);
     List<String> origins = allowedOrigins(root);
+    AuditConfig audit = audit(root);
     if (context.hasErrors() || id.isEmpty() || database.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(new TenantConfig(id.get(), database.get(), apiKeys, oauthClients,
-        returnUrls, tokenKeyset, rateLimits, context.file(), egress, events, origins, dashboardKeys));
+        returnUrls, tokenKeyset, rateLimits, context.file(), egress, events, origins, dashboardKeys, audit));
   }
 
   private Optional<String> id(MappingReader root) {
@@ -184,6 +186,14 @@ final class TenantFileParser {
         .flatMap(events -> events.integer("retention_days", false, 1, EventsConfig.MAX_RETENTION_DAYS))
         .map(EventsConfig::new)
         .orElse(EventsConfig.defaults());
+  }
+
+  /** Absent: the audit trail is kept {@link AuditConfig#DEFAULT_RETENTION_DAYS} days. */
+  private AuditConfig audit(MappingReader root) {
+    return root.mapping("audit", false, AUDIT_KEYS)
+        .flatMap(audit -> audit.integer("retention_days", false, 1, AuditConfig.MAX_RETENTION_DAYS))
+        .map(AuditConfig::new)
+        .orElse(AuditConfig.defaults());
   }
 
   static String fileNameWithoutExtension(Path file) {

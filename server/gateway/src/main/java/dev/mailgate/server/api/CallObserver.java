@@ -37,7 +37,11 @@ public interface CallObserver {
     default void identified(Caller caller) {
     }
 
-    /** The caller was resolved and admitted by its limits, and the request message was read. */
+    /**
+     * The caller was resolved and admitted by its tenant's rate, and the request message was read;
+     * heard before an agent token's restrictions and the per-user limits are applied, so a call
+     * they refuse is heard here and then ends with that refusal.
+     */
     default void admitted(Caller caller, Object request) {
     }
 

@@ -17,7 +17,9 @@ enum PageSize {
   /** SearchMessages and ListDrafts: pages the gateway fetches from the mail provider. */
   MAILBOX(25, 500),
   /** ListMailboxEvents: events of the tenant's log. */
-  EVENTS(100, 1000);
+  EVENTS(100, 1000),
+  /** ListAuditEvents: entries of the tenant's audit trail, read in one index range. */
+  AUDIT(100, 1000);
 
   private final int defaultSize;
   private final int maxSize;

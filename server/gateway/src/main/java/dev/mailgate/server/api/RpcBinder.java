@@ -250,6 +250,9 @@ public final class RpcBinder {
           if (call.answered) {
             return Future.failedFuture(new IllegalStateException("already answered"));
           }
+          // Observers hear of the call before the agent restrictions and per-user limits: a call
+          // refused by them (another user, a missing scope) is still in the audit trail.
+          call.observation.admitted(caller, message);
           caller.agent().ifPresent(grant -> AgentRestrictions.check(grant, call.rpc, message));
           if (caller.dashboard()) {
             DashboardRestrictions.check(call.rpc);
@@ -259,7 +262,6 @@ public final class RpcBinder {
             limiter.admitUser(userId);
           }
           Admission<Req> admission = new Admission<>(caller, message, limiter, limiter.enter());
-          call.observation.admitted(caller, message);
           return Future.succeededFuture(admission);
         });
     });

@@ -84,7 +84,7 @@ public final class CallerResolver {
       return Future.failedFuture(invalidAgentToken());
     }
     return agentTokens.verify(tenant.get(), token).map(grant -> new Caller(tenant.get(), requestId,
-        Optional.of(grant.orElseThrow(CallerResolver::invalidAgentToken))));
+        grant.orElseThrow(CallerResolver::invalidAgentToken)));
   }
 
   private static GatewayException invalidAgentToken() {
@@ -112,21 +112,22 @@ public final class CallerResolver {
     byte[] presented = ApiKeys.sha256(key);
     Optional<Tenant> tenant = wellFormed ? tenants.find(tenantId) : Optional.empty();
     TenantConfig config = tenant.map(t -> t.config()).orElse(null);
-    boolean apiKey = matchesAny(config == null ? null : config.apiKeys(), presented);
-    boolean dashboardKey = matchesAny(config == null ? null : config.dashboardKeys(), presented);
-    if (tenant.isEmpty() || !(apiKey || dashboardKey)) {
+    Optional<String> apiKey = matchingKey(config == null ? null : config.apiKeys(), presented);
+    Optional<String> dashboardKey = matchingKey(config == null ? null : config.dashboardKeys(), presented);
+    if (tenant.isEmpty() || (apiKey.isEmpty() && dashboardKey.isEmpty())) {
       throw new GatewayException(Reason.API_KEY_INVALID, "invalid tenant or API key");
     }
     // A tenant file never holds one hash in both lists, so a match is one or the other.
-    KeyMatch match = new KeyMatch(tenant.get(), !apiKey);
+    KeyMatch match = apiKey.map(name -> new KeyMatch(tenant.get(), name, false))
+        .orElseGet(() -> new KeyMatch(tenant.get(), dashboardKey.orElseThrow(), true));
     verified.put(tenantId + '\n' + key, match);
     return match.caller(fromAllowedOrigin(tenant.get(), headers), requestId);
   }
 
-  /** A tenant and key that matched: an API key, or a dashboard key. */
-  private record KeyMatch(Tenant tenant, boolean dashboard) {
+  /** A tenant and the name of its key that a presented key matched: an API key, or a dashboard key. */
+  private record KeyMatch(Tenant tenant, String keyName, boolean dashboard) {
     Caller caller(Tenant allowed, String requestId) {
-      return dashboard ? Caller.dashboard(allowed, requestId) : new Caller(allowed, requestId);
+      return dashboard ? Caller.dashboard(allowed, requestId, keyName) : new Caller(allowed, requestId, keyName);
     }
   }
 
@@ -140,17 +141,22 @@ public final class CallerResolver {
     return tenant;
   }
 
-  /** Compares against every one of the keys (or a dummy when there is no tenant) without early exit. */
-  private static boolean matchesAny(List<ApiKey> keys, byte[] presented) {
-    boolean match = false;
+  /**
+   * The name of the key that matches, compared against every one of the keys (or a dummy when
+   * there is no tenant) without early exit.
+   */
+  private static Optional<String> matchingKey(List<ApiKey> keys, byte[] presented) {
     if (keys == null) {
       MessageDigest.isEqual(NO_KEY, presented);
-      return false;
+      return Optional.empty();
     }
+    String match = null;
     for (ApiKey key : keys) {
-      match |= MessageDigest.isEqual(key.sha256(), presented);
+      if (MessageDigest.isEqual(key.sha256(), presented)) {
+        match = key.name();
+      }
     }
-    return match;
+    return Optional.ofNullable(match);
   }
 
   private static String trimmed(String value) {

@@ -78,6 +78,11 @@ public final class TuningOptions {
       description = "Enforce the tenants' rate_limits (on, the default) or not (off: only to measure what they cost).")
   OnOff rateLimits = OnOff.on;
 
+  @Option(names = "--audit", paramLabel = "on|off", defaultValue = "on",
+      description = "Record the audit trail of calls on users' mail (on, the default) or not (off: only to measure what "
+          + "recording costs).")
+  OnOff audit = OnOff.on;
+
   public GatewayOptions applyTo(GatewayOptions options) {
     return options.withDatabaseLimits(maxConnections, idleTimeout).withAccessLog(accessLog).withEventLoops(eventLoops)
         .withTimeouts(new OutboundTimeouts(connectTimeout, outboundTimeout))
@@ -85,7 +90,8 @@ public final class TuningOptions {
             .withCacheEntries(cacheEntries))
         .withRateLimits(rateLimits == OnOff.on)
         .withEventStreams(options.eventStreams().withMaxAge(streamMaxAge))
-        .withDrainTimeout(drainTimeout);
+        .withDrainTimeout(drainTimeout)
+        .withAudit(options.audit().withEnabled(audit == OnOff.on));
   }
 
   static final class AccessLogConverter implements picocli.CommandLine.ITypeConverter<AccessLog> {

@@ -196,7 +196,8 @@ class HttpJsonTest {
     List<String> served = new ArrayList<>();
     for (Descriptors.FileDescriptor file : List.of(dev.mailgate.proto.v1.UserServiceProto.getDescriptor(),
         dev.mailgate.proto.v1.ConnectionServiceProto.getDescriptor(), dev.mailgate.proto.v1.MailServiceProto.getDescriptor(),
-        dev.mailgate.proto.v1.ReportServiceProto.getDescriptor(), dev.mailgate.proto.v1.WebhookServiceProto.getDescriptor())) {
+        dev.mailgate.proto.v1.ReportServiceProto.getDescriptor(), dev.mailgate.proto.v1.WebhookServiceProto.getDescriptor(),
+        dev.mailgate.proto.v1.AuditServiceProto.getDescriptor())) {
       for (Descriptors.ServiceDescriptor service : file.getServices()) {
         for (Descriptors.MethodDescriptor method : service.getMethods()) {
           if (method.isServerStreaming()) {

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class HealthAndReflectionTest {
 
   private static final List<String> API = List.of("mailgate.v1.UserService", "mailgate.v1.ConnectionService",
-      "mailgate.v1.MailService", "mailgate.v1.ReportService", "mailgate.v1.WebhookService");
+      "mailgate.v1.MailService", "mailgate.v1.ReportService", "mailgate.v1.WebhookService",
+      "mailgate.v1.AuditService");
 
   @RegisterExtension
   static final GatewayExtension gateway = new GatewayExtension();

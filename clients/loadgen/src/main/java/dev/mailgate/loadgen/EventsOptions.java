@@ -71,7 +71,7 @@ final class EventsOptions {
       description = "events: mailboxes connected through the gateway at once (${DEFAULT-VALUE})")
   int connectConcurrency;
 
-  @Option(names = "--gateway-heap", defaultValue = "768m",
+  @Option(names = "--gateway-heap", defaultValue = "512m",
       description = "events: the gateway JVM's -Xmx (${DEFAULT-VALUE}; the RSS target is 1 GiB)")
   String gatewayHeap;
 

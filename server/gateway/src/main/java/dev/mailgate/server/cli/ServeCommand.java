@@ -73,6 +73,8 @@ public final class ServeCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin
   MetricsOptions metrics;
+
+  @picocli.CommandLine.Mixin
   TraceOptions traces;
 
   private OAuthProviders endpoints() {

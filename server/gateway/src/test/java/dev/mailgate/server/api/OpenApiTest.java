@@ -51,7 +51,7 @@ class OpenApiTest {
     return List.of(dev.mailgate.proto.v1.UserServiceProto.getDescriptor(),
         dev.mailgate.proto.v1.ConnectionServiceProto.getDescriptor(), dev.mailgate.proto.v1.MailServiceProto.getDescriptor(),
         dev.mailgate.proto.v1.ReportServiceProto.getDescriptor(), dev.mailgate.proto.v1.WebhookServiceProto.getDescriptor(),
-        dev.mailgate.proto.v1.AgentAccessServiceProto.getDescriptor());
+        dev.mailgate.proto.v1.AgentAccessServiceProto.getDescriptor(), dev.mailgate.proto.v1.AuditServiceProto.getDescriptor());
   }
 
   @Test

@@ -3,7 +3,9 @@ package dev.mailgate.server.metrics;
 import dev.mailgate.server.api.CallObserver;
 import dev.mailgate.server.events.EventLog;
 import dev.mailgate.server.events.NewEvent;
+import dev.mailgate.server.mail.MailOperation;
 import dev.mailgate.server.mail.MailProvider;
+import dev.mailgate.server.mail.ObservedMailProvider;
 import dev.mailgate.server.oauth.AccessTokens;
 import dev.mailgate.server.store.ProviderKind;
 import dev.mailgate.server.tenant.DatabasePools;
@@ -24,14 +26,17 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The gateway's meters, in one Prometheus registry with Vert.x's own (when the Vert.x came from
@@ -91,9 +96,18 @@ public final class GatewayMetrics {
     return calls;
   }
 
-  /** {@code operations} of {@code kind}, timed per call. */
+  /** {@code operations} of {@code kind}, timed per call (the meters are found once, here). */
   public MailProvider provider(ProviderKind kind, MailProvider operations) {
-    return new MeteredMailProvider(kind, operations, providers);
+    Map<MailOperation, ProviderCallMeters.Operation> meters = new EnumMap<>(MailOperation.class);
+    for (MailOperation operation : MailOperation.values()) {
+      meters.put(operation, providers.operation(kind, operation.label()));
+    }
+    return new ObservedMailProvider(operations, new ObservedMailProvider.Hook() {
+      @Override
+      public <T> Future<T> around(MailOperation operation, Supplier<Future<T>> call) {
+        return meters.get(operation).time(call);
+      }
+    });
   }
 
   /** The database pools and the connection cap, read at each scrape. */

@@ -1,7 +1,9 @@
 package dev.mailgate.server.tracing;
 
 import dev.mailgate.server.api.CallObserver;
+import dev.mailgate.server.mail.MailOperation;
 import dev.mailgate.server.mail.MailProvider;
+import dev.mailgate.server.mail.ObservedMailProvider;
 import dev.mailgate.server.store.ProviderKind;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -15,12 +17,14 @@ import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.internal.VertxInternal;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The gateway's OpenTelemetry tracing, which lives and ends with its Vert.x instance: a SERVER span
@@ -79,9 +83,14 @@ public final class Tracing {
     return new CallSpans(tracer, sdk.getPropagators().getTextMapPropagator());
   }
 
-  /** {@code operations} of the kind, each making a span inside a traced call. */
+  /** {@code operations} of the kind, each a CLIENT span ({@code gmail getMessage}) inside a traced call. */
   public MailProvider provider(ProviderKind kind, MailProvider operations) {
-    return new ProviderSpans(kind, operations);
+    return new ObservedMailProvider(operations, new ObservedMailProvider.Hook() {
+      @Override
+      public <T> Future<T> around(MailOperation operation, Supplier<Future<T>> call) {
+        return ProviderCalls.traced(kind.key(), operation.method(), call);
+      }
+    });
   }
 
   /** Exports what is queued (for at most the export timeout) and stops. */

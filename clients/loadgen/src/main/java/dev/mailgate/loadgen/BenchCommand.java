@@ -482,7 +482,7 @@ final class BenchCommand implements Callable<Integer> {
     try (DevGatewayProcess on = DevGatewayProcess.start(java(), serverJar, dir.resolve("data").resolve("limits-on"), 1,
         accessLog, true, null, dir.resolve("gateway-limits-on.log"), LoadgenCli.parseDuration(startupTimeout), track)) {
       out.printf("gateway with limits on (pid %d) ready on %s%n", on.process.pid(), on.address);
-      new LimitsComparison(vertx, closed(16), out).run(on, off, timing.timeout(), section, rounds);
+      new OnOffComparison(vertx, "rate limits", closed(16), out).run(on, off, timing.timeout(), section, rounds);
     }
   }
 
@@ -495,7 +495,7 @@ final class BenchCommand implements Callable<Integer> {
         dir.resolve("data").resolve("audit-off"), 1, accessLog, false, null, List.of("--audit", "off"),
         dir.resolve("gateway-audit-off.log"), LoadgenCli.parseDuration(startupTimeout), track)) {
       out.printf("gateway with audit off (pid %d) ready on %s%n", off.process.pid(), off.address);
-      new AuditComparison(vertx, closed(16), out).run(on, off, timing.timeout(), section, rounds);
+      new OnOffComparison(vertx, "audit", closed(16), out).run(on, off, timing.timeout(), section, rounds);
     }
   }
 

@@ -50,7 +50,7 @@ final class DevGatewayProcess implements AutoCloseable {
    * thousand bench tenants take a while); with {@code sandboxUrl} (a {@code mailgate sandbox}
    * process's), on that provider sandbox. Limits are off because dev tenant acme's example limit
    * (50/s) would cap the comparisons that load acme; what limits cost is the {@code limits}
-   * comparison's to measure ({@link LimitsComparison}). The caller must {@link #close()} it, also
+   * comparison's to measure ({@link OnOffComparison}). The caller must {@link #close()} it, also
    * when this throws after the process started.
    */
   static DevGatewayProcess start(String java, Path serverJar, Path dataDir, int benchTenants, String accessLog,

@@ -193,9 +193,11 @@ public final class GatewayServer {
     OAuthClients oauthClients = new OAuthClients(vertx, providers.oauthSignIns(), timeouts);
     AccessTokens accessTokens = new AccessTokens(oauthClients, credentials, stateChanges, Duration.ofMinutes(2), timeouts,
         options.bounds());
-    ProviderCredentials providerCredentials = tracing == null
-        ? new ProviderCredentials(providers, accessTokens, credentials)
-        : new ProviderCredentials(providers, accessTokens, credentials, tracing::provider);
+    ProviderCredentials providerCredentials = new ProviderCredentials(providers, accessTokens, credentials);
+    // Each provider operation a span (inside a traced call), timed around that.
+    if (tracing != null) {
+      providerCredentials.decorate(tracing::provider);
+    }
     providerCredentials.decorate(metrics::provider);
     metrics.tokenRefreshes(accessTokens);
     AuthorizationFlow authorizations = new AuthorizationFlow(oauthClients, profiles, users, connections, credentials,

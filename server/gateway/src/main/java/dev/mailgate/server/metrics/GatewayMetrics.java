@@ -2,8 +2,10 @@ package dev.mailgate.server.metrics;
 
 import dev.mailgate.server.api.CallObserver;
 import dev.mailgate.server.events.EventLog;
+import dev.mailgate.server.events.EventType;
 import dev.mailgate.server.events.NewEvent;
 import dev.mailgate.server.mail.MailOperation;
+import dev.mailgate.server.mail.MessageSummary;
 import dev.mailgate.server.mail.MailProvider;
 import dev.mailgate.server.mail.ObservedMailProvider;
 import dev.mailgate.server.oauth.AccessTokens;
@@ -30,6 +32,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -57,6 +60,7 @@ public final class GatewayMetrics {
   static final String TOKEN_REFRESHES = "mailgate.token.refreshes";
   static final String WATCHED_CONNECTIONS = "mailgate.watch.connections";
   static final String EVENTS_WRITTEN = "mailgate.events.written";
+  static final String EVENT_LAG = "mailgate.events.detection.lag";
   static final String WEBHOOK_ATTEMPTS = "mailgate.webhook.attempts";
   static final String WEBHOOK_IN_FLIGHT = "mailgate.webhook.attempts.in.flight";
   static final String WEBHOOK_LAG = "mailgate.webhook.delivery.lag";
@@ -146,9 +150,21 @@ public final class GatewayMetrics {
 
   /** Events appended to tenants' event logs, by type. */
   public void events(EventLog log) {
+    Timer lag = Timer.builder(EVENT_LAG)
+        .description("Time from a message's arrival, as its provider dates it, to its MESSAGE_ADDED event being written"
+            + " (arrivals older than an hour, a backfill or a resync, are left out)")
+        .serviceLevelObjectives(Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1),
+            Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(5))
+        .register(registry);
     log.onAppended(events -> {
+      Instant now = Instant.now();
       for (NewEvent event : events) {
         count(EVENTS_WRITTEN, "Events appended to the tenants' event logs, by type", "type", event.type().name(), null, null);
+        if (event.type() == EventType.MESSAGE_ADDED) {
+          event.message().map(MessageSummary::receiveTime).map(arrived -> Duration.between(arrived, now))
+              .filter(late -> !late.isNegative() && late.compareTo(Duration.ofHours(1)) <= 0)
+              .ifPresent(lag::record);
+        }
       }
     });
   }

@@ -33,17 +33,11 @@ public final class ProviderCredentials implements MailboxProviders {
   private final Map<ProviderKind, MailProvider> operations = new LinkedHashMap<>();
 
   public ProviderCredentials(ProviderRegistry registry, AccessTokens tokens, CredentialStore credentials) {
-    this(registry, tokens, credentials, (kind, mail) -> mail);
-  }
-
-  /** With each module's mail operations wrapped by {@code wrap} (tracing makes a span of each). */
-  public ProviderCredentials(ProviderRegistry registry, AccessTokens tokens, CredentialStore credentials,
-      BiFunction<ProviderKind, MailProvider, MailProvider> wrap) {
     this.registry = registry;
     this.tokens = tokens;
     this.credentials = credentials;
     for (ProviderModule module : registry.modules()) {
-      operations.put(module.kind(), wrap.apply(module.kind(), module.mail()));
+      operations.put(module.kind(), module.mail());
     }
   }
 
@@ -52,7 +46,7 @@ public final class ProviderCredentials implements MailboxProviders {
     return Optional.ofNullable(operations.get(kind));
   }
 
-  /** Wraps every provider's operations again (the metrics' timing, around any span); while wiring, before any call. */
+  /** Wraps every provider's operations (a span each, their timing); while wiring, before any call. */
   public void decorate(BiFunction<ProviderKind, MailProvider, MailProvider> wrapper) {
     operations.replaceAll(wrapper);
   }

@@ -109,6 +109,9 @@ class PushEventsTest {
     MailboxEvent added = await("MESSAGE_ADDED", e -> e.getType() == MailboxEventType.MAILBOX_EVENT_TYPE_MESSAGE_ADDED
         && e.getMessage().getSubject().equals(subject));
     assertThat(added.getConnectionId()).isEqualTo(connection.getConnectionId());
+    // The arrival is timed in /metrics: the provider's receive time to the event.
+    assertThat(gateway.get().server().metrics().scrape()).containsPattern(
+        "mailgate_events_detection_lag_seconds_count [1-9]");
   }
 
   @Test

@@ -1,10 +1,10 @@
 package dev.mailgate.server.audit;
 
 import dev.mailgate.server.tenant.Tenant;
+import dev.mailgate.server.tenant.TenantChoreGate;
 import io.vertx.core.Future;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,28 +21,23 @@ final class AuditRetention {
   static final int SWEEP_LIMIT = 10_000;
 
   private final AuditStore store;
-  private final Duration interval;
-  private final Map<String, Long> lastSweep = new ConcurrentHashMap<>();
+  private final TenantChoreGate gate;
 
   AuditRetention(AuditStore store, Duration interval) {
     this.store = store;
-    this.interval = interval;
+    this.gate = new TenantChoreGate(interval);
   }
 
   /** Sweeps the tenant's trail if its last sweep here is older than the interval; never fails. */
   Future<Void> sweepIfDue(Tenant tenant) {
-    long now = System.nanoTime();
-    Long last = lastSweep.get(tenant.id());
-    if (last != null && now - last < interval.toNanos()) {
+    OptionalLong started = gate.tryStart(tenant.id());
+    if (started.isEmpty()) {
       return Future.succeededFuture();
-    }
-    if (last == null ? lastSweep.putIfAbsent(tenant.id(), now) != null : !lastSweep.replace(tenant.id(), last, now)) {
-      return Future.succeededFuture(); // another write is sweeping
     }
     return tenant.withDatabase(db -> store.sweep(db, tenant.config().audit().retention(), SWEEP_LIMIT))
         .<Void>map(deleted -> {
           if (deleted >= SWEEP_LIMIT) {
-            lastSweep.remove(tenant.id(), now); // more to delete: the next write sweeps again
+            gate.startAgainSoon(tenant.id(), started.getAsLong()); // more to delete: the next write sweeps again
           }
           return null;
         })

@@ -3,8 +3,7 @@ package dev.mailgate.server.events;
 import dev.mailgate.server.tenant.Tenant;
 import io.vertx.core.Future;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import dev.mailgate.server.tenant.TenantChoreGate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,23 +19,17 @@ public final class EventRetention {
   static final int SWEEP_LIMIT = 1000;
 
   private final EventLog events;
-  private final Duration interval;
-  private final Map<String, Long> lastSweep = new ConcurrentHashMap<>();
+  private final TenantChoreGate gate;
 
   public EventRetention(EventLog events, Duration interval) {
     this.events = events;
-    this.interval = interval;
+    this.gate = new TenantChoreGate(interval);
   }
 
   /** Sweeps the tenant's log if its last sweep here is older than the interval; never fails. */
   public Future<Void> sweepIfDue(Tenant tenant) {
-    long now = System.nanoTime();
-    Long last = lastSweep.get(tenant.id());
-    if (last != null && now - last < interval.toNanos()) {
-      return Future.succeededFuture();
-    }
-    if (last == null ? lastSweep.putIfAbsent(tenant.id(), now) != null : !lastSweep.replace(tenant.id(), last, now)) {
-      return Future.succeededFuture(); // another reader is sweeping
+    if (gate.tryStart(tenant.id()).isEmpty()) {
+      return Future.succeededFuture(); // swept lately, or another reader is sweeping
     }
     return sweep(tenant).<Void>mapEmpty().otherwise(failure -> {
       log.warn("tenant={} event retention sweep failed: {}", tenant.id(), failure.getClass().getSimpleName());

@@ -162,7 +162,10 @@ public final class GatewayServer {
     // What hears about every call (metrics, traces, audit), in this order.
     List<CallObserver> callObservers = new ArrayList<>();
     GatewayMetrics metrics = GatewayMetrics.create(vertx, options.metrics());
-    callObservers.add(metrics.calls());
+    // Calls and provider operations are timed only where /metrics is served: per call it is work.
+    if (options.metrics().served()) {
+      callObservers.add(metrics.calls());
+    }
     metrics.databasePools(tenants.pools());
     metrics.events(eventLog);
     // Traces (null when off): a span per call, with its queries and provider operations as children.
@@ -198,7 +201,9 @@ public final class GatewayServer {
     if (tracing != null) {
       providerCredentials.decorate(tracing::provider);
     }
-    providerCredentials.decorate(metrics::provider);
+    if (options.metrics().served()) {
+      providerCredentials.decorate(metrics::provider);
+    }
     metrics.tokenRefreshes(accessTokens);
     AuthorizationFlow authorizations = new AuthorizationFlow(oauthClients, profiles, users, connections, credentials,
         stateChanges);

@@ -30,7 +30,7 @@ final class ServingVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return vertx.createHttpServer(options).requestHandler(handler).listen(port, host)
+    return vertx.createHttpServer(options).requestHandler(H2cUpgradeHold.around(handler)).listen(port, host)
         .onSuccess(bound -> server = bound);
   }
 

@@ -14,13 +14,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The MCP endpoint's authorization surface as the MCP authorization spec prescribes it (RFC 9728, RFC 6750). */
 class McpAuthorizationTest {
 
-  /**
-   * HTTP/1.1, as the other HTTP tests: the JDK client's default h2c upgrade meets a Vert.x 5.0.7
-   * defect with bodies over 64 KiB (the 118 KB OpenAPI document): after 101 the answer sometimes
-   * never comes (curl --http2 shows it too).
-   */
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
   @RegisterExtension
   static final GatewayExtension gateway = new GatewayExtension();
 
@@ -38,7 +31,7 @@ class McpAuthorizationTest {
     if (authorization != null) {
       request.header("authorization", authorization);
     }
-    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -62,7 +55,7 @@ class McpAuthorizationTest {
 
   @Test
   void theProtectedResourceMetadataNamesTheEndpointAndBearerHeaders() throws Exception {
-    HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(
+    HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
         URI.create(base() + "/.well-known/oauth-protected-resource/mcp")).build(), HttpResponse.BodyHandlers.ofString());
 
     assertThat(answer.statusCode()).isEqualTo(200);
@@ -75,7 +68,7 @@ class McpAuthorizationTest {
   @Test
   void theMetadataNamesNoAuthorizationServerBecauseTheTenantBackendMintsAgentTokens() throws Exception {
     for (String path : new String[] {"/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/mcp"}) {
-      HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(base() + path))
+      HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base() + path))
           .build(), HttpResponse.BodyHandlers.ofString());
       JsonObject metadata = new JsonObject(answer.body());
 
@@ -86,7 +79,7 @@ class McpAuthorizationTest {
       // resource_documentation is a URL (RFC 9728), and it answers: the OpenAPI description.
       String documentation = metadata.getString("resource_documentation");
       assertThat(documentation).as(path).isEqualTo(base() + "/openapi.json");
-      HttpResponse<String> documented = HTTP.send(HttpRequest.newBuilder(URI.create(documentation))
+      HttpResponse<String> documented = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(documentation))
           .build(), HttpResponse.BodyHandlers.ofString());
       assertThat(documented.statusCode()).as(documentation).isEqualTo(200);
       assertThat(documented.body()).contains("CreateAgentToken");

@@ -21,20 +21,20 @@ import java.util.ArrayDeque;
  * <p>Vert.x 5.0.7 answers the upgraded request (stream 1) as soon as it has written {@code 101
  * Switching Protocols}, so the client reads the 101, the server's SETTINGS and up to a whole
  * flow-control window (65,535 bytes) of the answer in one go, before it has sent its own preface.
- * That is allowed (RFC 9113 §3.2 since RFC 7540), but common clients mishandle it once the answer
- * is larger than their read buffer: curl 7.88 gives up ("connection buffer size is too small to
- * store data following HTTP Upgrade response header") and waits for ever, and JDK 17's
- * {@code HttpClient} intermittently loses its place in the frames ("Frame type(123) ... exceeds
- * MAX_FRAME_SIZE"). Small answers fit and work. Letting the answer go only once the client's
- * preface has arrived, which is what the client waits for anyway, cures both: each then reads the
- * 101 and the SETTINGS alone, as with a server that answers after the preface.
+ * That is allowed (RFC 7540 §3.2; RFC 9113 deprecates the upgrade), but common clients mishandle
+ * it once the answer is larger than their buffer: curl 7.88 gives up ("connection buffer size is
+ * too small to store data following HTTP Upgrade response header") and hangs, and JDK 17's
+ * {@code HttpClient} now and then misreads the frames ("Frame type(123) ... exceeds
+ * MAX_FRAME_SIZE"). Small answers fit and work. With the answer sent only once the client's
+ * preface has arrived, the client reads the 101 and the SETTINGS alone and both work.
  *
  * <p>Only cleartext HTTP/2 requests on stream 1 of a connection whose client preface has not yet
  * arrived are concerned: HTTP/1.1, TLS (ALPN) and prior-knowledge h2c (gRPC) pass untouched. What
  * is held is bounded by HTTP/2 flow control (one connection window, until the client's
  * WINDOW_UPDATE, which comes after its preface) and is released or freed when the connection
  * closes. It reaches the Netty pipeline through Vert.x's {@link ConnectionBase}, an
- * implementation class: if a later Vert.x changes it, requests pass untouched.
+ * implementation class: on a Vert.x upgrade, H2cUpgradeTest says whether it still engages (and
+ * whether it is still needed).
  */
 final class H2cUpgradeHold extends ChannelDuplexHandler {
 

@@ -3,6 +3,7 @@ package dev.mailgate.server;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
@@ -15,6 +16,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * A named worker pool for a blocking provider client (Gmail, Jakarta Mail) with a bounded queue:
@@ -57,20 +59,71 @@ public final class BlockingPool {
    * Refused at once, as a whole, if the queue cannot take them all.
    */
   public <T> Future<List<Future<T>>> runEach(List<Callable<T>> works) {
-    int count = works.size();
-    if (count == 0) {
-      return Future.succeededFuture(List.of());
-    }
-    if (admitted.addAndGet(count) > capacity) {
-      admitted.addAndGet(-count);
+    Promise<List<Future<T>>> all = Promise.promise();
+    dispatch(vertx.getOrCreateContext(), works, all::complete, all::fail);
+    return all.future();
+  }
+
+  /** A first step's result, and what each of the steps it asked for gave, in order. */
+  public record Fanout<A, T>(A first, List<T> each) {}
+
+  /**
+   * Runs {@code first} on the pool, then every one of the works {@code then} makes of its result as
+   * {@link #runEach} runs them, dispatched from the same worker thread: the caller's context sees
+   * one completion for both steps instead of a hop back in between (a search: the listing, then
+   * its messages). Fails with {@code first}'s failure, or with the refusal of a full queue.
+   */
+  public <A, T> Future<Fanout<A, Future<T>>> runThenEach(Callable<A> first, Function<A, List<Callable<T>>> then) {
+    if (admitted.incrementAndGet() > capacity) {
+      admitted.decrementAndGet();
       return Future.failedFuture(overloaded(name));
     }
     Context caller = vertx.getOrCreateContext();
-    Promise<List<Future<T>>> all = Promise.promise();
+    Promise<Fanout<A, Future<T>>> done = Promise.promise();
+    Runnable task = () -> {
+      A result;
+      List<Callable<T>> works;
+      try {
+        result = first.call();
+        works = then.apply(result);
+      } catch (Throwable failure) {
+        caller.runOnContext(v -> done.fail(failure));
+        return;
+      } finally {
+        admitted.decrementAndGet();
+      }
+      dispatch(caller, works, outcomes -> done.complete(new Fanout<>(result, outcomes)), done::fail);
+    };
+    try {
+      executor().execute(task);
+    } catch (RejectedExecutionException closed) {
+      admitted.decrementAndGet();
+      return Future.failedFuture(overloaded(name));
+    }
+    return done.future();
+  }
+
+  /**
+   * Starts every one of {@code works} on the pool and hands their outcomes, in order, to
+   * {@code completed} on {@code caller} once the last one ends; {@code refused} gets the refusal if
+   * the queue cannot take them all. Callable from any thread.
+   */
+  private <T> void dispatch(Context caller, List<Callable<T>> works, Handler<List<Future<T>>> completed,
+      Handler<Throwable> refused) {
+    int count = works.size();
+    if (count == 0) {
+      on(caller, () -> completed.handle(List.of()));
+      return;
+    }
+    if (admitted.addAndGet(count) > capacity) {
+      admitted.addAndGet(-count);
+      on(caller, () -> refused.handle(overloaded(name)));
+      return;
+    }
     @SuppressWarnings("unchecked")
     Future<T>[] outcomes = new Future[count];
     AtomicInteger left = new AtomicInteger(count);
-    Executor executor = ((WorkerExecutorInternal) workers).pool().executor();
+    Executor executor = executor();
     for (int i = 0; i < count; i++) {
       int index = i;
       Runnable task = () -> {
@@ -82,7 +135,7 @@ public final class BlockingPool {
           admitted.decrementAndGet();
         }
         if (left.decrementAndGet() == 0) {
-          caller.runOnContext(v -> all.complete(Arrays.asList(outcomes)));
+          caller.runOnContext(v -> completed.handle(Arrays.asList(outcomes)));
         }
       };
       try {
@@ -91,11 +144,23 @@ public final class BlockingPool {
         outcomes[index] = Future.failedFuture(overloaded(name));
         admitted.decrementAndGet();
         if (left.decrementAndGet() == 0) {
-          caller.runOnContext(v -> all.complete(Arrays.asList(outcomes)));
+          caller.runOnContext(v -> completed.handle(Arrays.asList(outcomes)));
         }
       }
     }
-    return all.future();
+  }
+
+  /** Runs {@code action} on {@code context}: at once if this thread already runs it, else as a task on it. */
+  private static void on(Context context, Runnable action) {
+    if (Vertx.currentContext() == context) {
+      action.run();
+    } else {
+      context.runOnContext(v -> action.run());
+    }
+  }
+
+  private Executor executor() {
+    return ((WorkerExecutorInternal) workers).pool().executor();
   }
 
   /** Calls running or waiting right now. */

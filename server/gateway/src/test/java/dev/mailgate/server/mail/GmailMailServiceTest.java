@@ -253,6 +253,20 @@ class GmailMailServiceTest {
   }
 
   @Test
+  void aSearchWhoseListingFailsOnceListsAgainThenReadsItsMessages() {
+    for (int i = 0; i < 2; i++) {
+      sandbox.deliver(address, ("From: ada@example.org\r\nTo: " + address + "\r\nSubject: listed " + i
+          + "\r\n\r\nbody\r\n").getBytes(), List.of("INBOX"));
+    }
+    int before = sandbox.calls("GET", "");
+    sandbox.failNext(1, 503, "backendError");
+    SearchMessagesResponse page = mail.searchMessages(SearchMessagesRequest.newBuilder().setUserId(userId)
+        .setConnectionId(connection.getConnectionId()).setQuery("subject:listed").setPageSize(10).build());
+    assertThat(page.getMessagesList()).extracting(m -> m.getSubject()).containsExactlyInAnyOrder("listed 0", "listed 1");
+    assertThat(sandbox.calls("GET", "") - before).as("a failed list, the list again, 2 reads").isEqualTo(4);
+  }
+
+  @Test
   void forbiddenRateLimitIsProviderRateLimited() {
     sandbox.failNext(1, 403, "userRateLimitExceeded");
     assertFails(Status.Code.UNAVAILABLE, "PROVIDER_RATE_LIMITED", () -> mail.searchMessages(SearchMessagesRequest.newBuilder()

@@ -13,6 +13,7 @@ import dev.mailgate.server.mail.MailboxCredential;
 import dev.mailgate.server.mail.ProviderErrors;
 import dev.mailgate.server.mail.ProviderUnauthorizedException;
 import dev.mailgate.server.BlockingPool;
+import dev.mailgate.server.BlockingPool.Fanout;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -21,6 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Runs blocking google-api-services-gmail calls on a bounded, named worker pool (never on an
@@ -83,21 +86,40 @@ final class GmailCalls {
   }
 
   /**
-   * Reads that run at once (the messages of a search page), each retried as {@link #read} retries;
-   * their first attempts come back to the caller's event loop together, not one by one.
+   * A read, then the reads its result asks for (a search: the listing, then each message's
+   * metadata), the second step started by the worker that ran the first, so the caller's event
+   * loop sees one completion for both; each read retried as {@link #read} retries it, all within
+   * the total outbound timeout.
    */
-  <T> Future<List<T>> readEach(MailboxCredential mailbox, List<Call<T>> reads) {
+  <A, T> Future<Fanout<A, T>> readThenEach(MailboxCredential mailbox, Call<A> first, Function<A, List<Call<T>>> then) {
     long deadline = System.nanoTime() + timeouts.total().toNanos();
-    Future<List<T>> all = workers.runEach(reads.stream().map(call -> (Callable<T>) () -> run(mailbox, call)).toList())
-        .compose(outcomes -> {
-          List<Future<T>> each = new ArrayList<>(outcomes.size());
-          for (int i = 0; i < outcomes.size(); i++) {
-            Future<T> outcome = outcomes.get(i);
-            each.add(outcome.succeeded() ? outcome : retry(mailbox, reads.get(i), outcome.cause(), 1, deadline));
-          }
-          return Future.all(each).map(done -> each.stream().map(Future::result).toList());
-        });
+    Future<Fanout<A, T>> all = workers.runThenEach(() -> run(mailbox, first), result -> onPool(mailbox, then.apply(result)))
+        .recover(failure -> retry(mailbox, first, failure, 1, deadline)
+            .compose(result -> workers.runEach(onPool(mailbox, then.apply(result)))
+                .map(outcomes -> new Fanout<>(result, outcomes))))
+        .compose(fan -> retried(mailbox, () -> then.apply(fan.first()), fan.each(), deadline)
+            .map(each -> new Fanout<>(fan.first(), each)));
     return timeouts.bound(vertx, all, "Gmail");
+  }
+
+  /** {@code reads} as work for the pool, each authorized with the mailbox's credential. */
+  private <T> List<Callable<T>> onPool(MailboxCredential mailbox, List<Call<T>> reads) {
+    return reads.stream().map(call -> (Callable<T>) () -> run(mailbox, call)).toList();
+  }
+
+  /** The results of first attempts, the failed ones tried again as {@link #read} tries ({@code reads}: what was run, in order). */
+  private <T> Future<List<T>> retried(MailboxCredential mailbox, Supplier<List<Call<T>>> reads, List<Future<T>> outcomes,
+      long deadline) {
+    if (outcomes.stream().allMatch(Future::succeeded)) {
+      return Future.succeededFuture(outcomes.stream().map(Future::result).toList());
+    }
+    List<Call<T>> run = reads.get();
+    List<Future<T>> each = new ArrayList<>(outcomes.size());
+    for (int i = 0; i < outcomes.size(); i++) {
+      Future<T> outcome = outcomes.get(i);
+      each.add(outcome.succeeded() ? outcome : retry(mailbox, run.get(i), outcome.cause(), 1, deadline));
+    }
+    return Future.all(each).map(done -> each.stream().map(Future::result).toList());
   }
 
   /** One attempt; failed reads are tried again until the last attempt, unless {@code deadline} (nanoTime) passed. */

@@ -60,8 +60,14 @@ final class GmailMessages {
         header(raw, "Message-ID").orElse(""));
   }
 
+  /** The first header named {@code name} (ignoring case); a plain loop, as every search result reads three. */
   static Optional<String> header(List<MessagePartHeader> headers, String name) {
-    return headers.stream().filter(h -> name.equalsIgnoreCase(h.getName())).map(MessagePartHeader::getValue).findFirst();
+    for (MessagePartHeader header : headers) {
+      if (name.equalsIgnoreCase(header.getName())) {
+        return Optional.ofNullable(header.getValue());
+      }
+    }
+    return Optional.empty();
   }
 
   /** The part that carries an attachment id, for its file name and type. */

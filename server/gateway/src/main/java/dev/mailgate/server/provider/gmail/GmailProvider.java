@@ -53,7 +53,7 @@ public final class GmailProvider implements MailProvider {
   @Override
   public Future<Page<MessageSummary>> search(MailboxCredential mailbox, String query, List<String> labelIds, int pageSize,
       Optional<String> pageToken) {
-    return calls.read(mailbox, gmail -> {
+    return calls.readThenEach(mailbox, gmail -> {
       var list = gmail.users().messages().list(ME).setMaxResults((long) pageSize);
       if (!query.isBlank()) {
         list.setQ(query);
@@ -63,15 +63,15 @@ public final class GmailProvider implements MailProvider {
       }
       pageToken.ifPresent(list::setPageToken);
       return list.execute();
-    }).compose(response -> summaries(mailbox, response));
+    }, GmailProvider::summaryReads)
+        .map(found -> new Page<>(found.each(), Optional.ofNullable(found.first().getNextPageToken())));
   }
 
-  private Future<Page<MessageSummary>> summaries(MailboxCredential mailbox, ListMessagesResponse response) {
+  /** One metadata read per message a listing found. */
+  private static List<GmailCalls.Call<MessageSummary>> summaryReads(ListMessagesResponse response) {
     List<Message> found = response.getMessages() == null ? List.of() : response.getMessages();
-    List<GmailCalls.Call<MessageSummary>> reads = found.stream()
+    return found.stream()
         .<GmailCalls.Call<MessageSummary>>map(m -> gmail -> GmailMessages.summary(metadata(gmail, m.getId()))).toList();
-    return calls.readEach(mailbox, reads)
-        .map(summaries -> new Page<>(summaries, Optional.ofNullable(response.getNextPageToken())));
   }
 
   /** A message's summary as SearchMessages lists it (one metadata read). */

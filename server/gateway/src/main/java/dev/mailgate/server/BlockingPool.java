@@ -60,7 +60,7 @@ public final class BlockingPool {
    */
   public <T> Future<List<Future<T>>> runEach(List<Callable<T>> works) {
     Promise<List<Future<T>>> all = Promise.promise();
-    dispatch(vertx.getOrCreateContext(), works, all::complete, all::fail);
+    dispatch(vertx.getOrCreateContext(), works, false, all::complete, all::fail);
     return all.future();
   }
 
@@ -92,7 +92,7 @@ public final class BlockingPool {
       } finally {
         admitted.decrementAndGet();
       }
-      dispatch(caller, works, outcomes -> done.complete(new Fanout<>(result, outcomes)), done::fail);
+      dispatch(caller, works, true, outcomes -> done.complete(new Fanout<>(result, outcomes)), done::fail);
     };
     try {
       executor().execute(task);
@@ -106,9 +106,10 @@ public final class BlockingPool {
   /**
    * Starts every one of {@code works} on the pool and hands their outcomes, in order, to
    * {@code completed} on {@code caller} once the last one ends; {@code refused} gets the refusal if
-   * the queue cannot take them all. Callable from any thread.
+   * the queue cannot take them all. Callable from any thread; a worker of this pool ({@code onWorker})
+   * runs the last one itself rather than hand it over and go idle.
    */
-  private <T> void dispatch(Context caller, List<Callable<T>> works, Handler<List<Future<T>>> completed,
+  private <T> void dispatch(Context caller, List<Callable<T>> works, boolean onWorker, Handler<List<Future<T>>> completed,
       Handler<Throwable> refused) {
     int count = works.size();
     if (count == 0) {
@@ -138,6 +139,10 @@ public final class BlockingPool {
           caller.runOnContext(v -> completed.handle(Arrays.asList(outcomes)));
         }
       };
+      if (onWorker && index == count - 1) {
+        task.run();
+        continue;
+      }
       try {
         executor.execute(task);
       } catch (RejectedExecutionException closed) {

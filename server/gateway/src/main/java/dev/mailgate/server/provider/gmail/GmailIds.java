@@ -2,7 +2,6 @@ package dev.mailgate.server.provider.gmail;
 
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
-import java.util.regex.Pattern;
 
 /**
  * Caller-supplied Gmail ids (messages, threads, drafts, attachments) before they go into a Gmail
@@ -15,15 +14,25 @@ import java.util.regex.Pattern;
  */
 final class GmailIds {
 
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,4096}");
+  private static final int MAX_LENGTH = 4096;
 
   private GmailIds() {}
 
   /** {@code id}, if it has the shape of a Gmail id; else MESSAGE_NOT_FOUND. */
   static String checked(String id) {
-    if (id == null || !ID.matcher(id).matches()) {
-      throw new GatewayException(Reason.MESSAGE_NOT_FOUND, "the message, thread, draft or attachment was not found");
+    if (id == null || id.isEmpty() || id.length() > MAX_LENGTH) {
+      throw notFound();
+    }
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) {
+        throw notFound();
+      }
     }
     return id;
+  }
+
+  private static GatewayException notFound() {
+    return new GatewayException(Reason.MESSAGE_NOT_FOUND, "the message, thread, draft or attachment was not found");
   }
 }

@@ -13,7 +13,7 @@ final class FieldChecks {
   static final int MAX_PROVIDER_ID = 4096;
 
   private static final Pattern USER_ID = Pattern.compile("[\\x21-\\x7E]{1,128}");
-  private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,255}");
+  private static final Pattern EMAIL = Pattern.compile("[^@\\s\\p{Cntrl}]{1,64}@[^@\\s\\p{Cntrl}]{1,255}");
 
   private final List<FieldViolation> violations = new ArrayList<>();
 

@@ -11,6 +11,7 @@ import dev.mailgate.server.error.FieldViolation;
 import dev.mailgate.server.error.GatewayException;
 import dev.mailgate.server.error.Reason;
 import dev.mailgate.server.tenant.DatabaseUnavailable;
+import io.vertx.pgclient.PgException;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.grpc.common.CodecException;
 import io.vertx.grpc.common.GrpcStatus;
@@ -67,6 +68,9 @@ public final class GrpcErrors {
     return new Sent(code, failure.reason());
   }
 
+  /** SQLSTATEs of text the database cannot store: invalid byte sequence (NUL), untranslatable character. */
+  private static final java.util.Set<String> UNSTORABLE_TEXT = java.util.Set.of("22021", "22P05");
+
   static GatewayException toGatewayException(Throwable error, String requestId, String tenantId) {
     GatewayException known = error instanceof GatewayException gateway ? gateway
         : error instanceof SecretUnreadableException ? GatewayException.withCause(Reason.CONNECTION_NEEDS_REAUTH,
@@ -75,6 +79,10 @@ public final class GrpcErrors {
         // The request bytes are not the method's message (invalid UTF-8, a truncated field, a wrong wire type).
         : error instanceof CodecException ? GatewayException.invalid(List.of(new FieldViolation("request",
             "is not a valid encoding of the request message")))
+        // A text value PostgreSQL cannot store (a NUL character) that no field check caught.
+        : error instanceof PgException pg && UNSTORABLE_TEXT.contains(pg.getSqlState())
+            ? GatewayException.invalid(List.of(new FieldViolation("request",
+                "holds a text value with a character that cannot be stored (such as NUL)")))
         : DatabaseUnavailable.describeDatabaseClientFailure(error).isPresent()
             ? GatewayException.retryable(Reason.TENANT_DATABASE_UNAVAILABLE, "the tenant's database is unavailable",
                 DatabaseUnavailable.RETRY_AFTER, error)

@@ -97,6 +97,16 @@ class UserServiceTest {
   }
 
   @Test
+  void anEmailWithAControlCharacterIsInvalidNotInternal() {
+    // Found by GrpcFuzzTest: a NUL passed the email check and PostgreSQL refused it (SQLSTATE 22021), answered INTERNAL.
+    for (String email : java.util.List.of("ada@example.o\u0000rg", "ada\u0007@example.org", "ada@example.org\u007f")) {
+      Failure failure = assertFails(Status.Code.INVALID_ARGUMENT, "INVALID_ARGUMENT",
+          () -> acme.createUser(CreateUserRequest.newBuilder().setUserId("nul-" + email.length()).setEmail(email).build()));
+      assertThat(failure.violations()).extracting(v -> v.getField()).containsExactly("email");
+    }
+  }
+
+  @Test
   void pagingVisitsEveryUserOnceInOrder() {
     String prefix = uniqueId("page");
     List<String> ids = new ArrayList<>();

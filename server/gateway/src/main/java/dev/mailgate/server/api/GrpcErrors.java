@@ -18,6 +18,7 @@ import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerResponse;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +70,7 @@ public final class GrpcErrors {
   }
 
   /** SQLSTATEs of text the database cannot store: invalid byte sequence (NUL), untranslatable character. */
-  private static final java.util.Set<String> UNSTORABLE_TEXT = java.util.Set.of("22021", "22P05");
+  private static final Set<String> UNSTORABLE_TEXT = Set.of("22021", "22P05");
 
   static GatewayException toGatewayException(Throwable error, String requestId, String tenantId) {
     GatewayException known = error instanceof GatewayException gateway ? gateway

@@ -237,10 +237,7 @@ class GmailMailServiceTest {
 
   @Test
   void aSearchPageWhoseMessageReadsFailOnceRetriesThemAndIsComplete() {
-    for (int i = 0; i < 3; i++) {
-      sandbox.deliver(address, ("From: ada@example.org\r\nTo: " + address + "\r\nSubject: page " + i
-          + "\r\n\r\nbody\r\n").getBytes(), List.of("INBOX"));
-    }
+    deliverInbox(3, "page");
     int before = sandbox.calls("GET", "");
     // The listing passes; two of the three message reads it fans out to get a 503 and are tried again.
     sandbox.failAfter(1, 2, 503, "backendError", null);
@@ -254,16 +251,21 @@ class GmailMailServiceTest {
 
   @Test
   void aSearchWhoseListingFailsOnceListsAgainThenReadsItsMessages() {
-    for (int i = 0; i < 2; i++) {
-      sandbox.deliver(address, ("From: ada@example.org\r\nTo: " + address + "\r\nSubject: listed " + i
-          + "\r\n\r\nbody\r\n").getBytes(), List.of("INBOX"));
-    }
+    deliverInbox(2, "listed");
     int before = sandbox.calls("GET", "");
     sandbox.failNext(1, 503, "backendError");
     SearchMessagesResponse page = mail.searchMessages(SearchMessagesRequest.newBuilder().setUserId(userId)
         .setConnectionId(connection.getConnectionId()).setQuery("subject:listed").setPageSize(10).build());
     assertThat(page.getMessagesList()).extracting(m -> m.getSubject()).containsExactlyInAnyOrder("listed 0", "listed 1");
     assertThat(sandbox.calls("GET", "") - before).as("a failed list, the list again, 2 reads").isEqualTo(4);
+  }
+
+  /** {@code count} messages from ada into the inbox, subjects "{@code subject} 0", "{@code subject} 1", ... */
+  private void deliverInbox(int count, String subject) {
+    for (int i = 0; i < count; i++) {
+      sandbox.deliver(address, ("From: ada@example.org\r\nTo: " + address + "\r\nSubject: " + subject + " " + i
+          + "\r\n\r\nbody\r\n").getBytes(), List.of("INBOX"));
+    }
   }
 
   @Test

@@ -212,7 +212,7 @@ public final class GatewayServer {
     ImapConnector imapConnector = new ImapConnector(providers, users, connections, credentials, stateChanges);
     ConnectionService connectionService = new ConnectionService(providers, users, connections, authorizations,
         new ConnectionChecker(providers, providerCredentials, stateChanges), grants, imapConnector);
-    MailboxAccess mailboxAccess = new MailboxAccess(connections, stateChanges, providerCredentials);
+    MailboxAccess mailboxAccess = new MailboxAccess(connections, stateChanges, providerCredentials, options.bounds());
     EventApi events = new EventApi(vertx, mailboxAccess, eventLog, new EventRetention(eventLog, Duration.ofMinutes(1)),
         eventWakeups, options.eventStreams());
     MailApi mail = new MailApi(mailboxAccess, new CombinedSearch(mailboxAccess),

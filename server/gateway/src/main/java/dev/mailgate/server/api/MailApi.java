@@ -92,23 +92,28 @@ public final class MailApi {
     new FieldChecks().userId("user_id", request.getUserId()).required("connection_id", request.getConnectionId())
         .providerIds("label_ids", request.getLabelIdsList()).pageSize(request.getPageSize()).orThrow();
     int pageSize = PageSize.MAILBOX.of(request.getPageSize());
-    Future<List<ConnectionRecord>> connections = request.getConnectionId().equals("-")
-        ? access.active(caller.tenant(), request.getUserId()).map(all -> all.stream()
-            .filter(c -> caller.agent().map(grant -> grant.allows(c.id())).orElse(true)).toList())
-        : access.owned(caller.tenant(), request.getUserId(), request.getConnectionId()).map(List::of);
-    return connections.compose(searched -> {
-      PageTokens tokens = PageTokens.of(caller.tenant(), "SearchMessages", request.getUserId(),
-          request.getConnectionId(), searched.stream().map(c -> c.id().toString()).sorted().toList(),
-          request.getQuery(), request.getLabelIdsList());
-      return tokens.open(request.getPageToken())
-          .compose(position -> search.search(caller.tenant(), searched, request.getQuery(), request.getLabelIdsList(),
-              pageSize, position))
-          .compose(results -> tokens.next(results.nextPosition()).map(next -> {
-            SearchMessagesResponse.Builder response = SearchMessagesResponse.newBuilder().setNextPageToken(next);
-            results.messages().forEach(found -> response.addMessages(MailProtos.summary(found.connection(), found.summary())));
-            return response.build();
-          }));
-    });
+    if (!request.getConnectionId().equals("-")) {
+      return access.read(caller.tenant(), request.getUserId(), request.getConnectionId(),
+          connection -> searchPage(caller, request, pageSize, List.of(connection)));
+    }
+    return access.active(caller.tenant(), request.getUserId())
+        .map(all -> all.stream().filter(c -> caller.agent().map(grant -> grant.allows(c.id())).orElse(true)).toList())
+        .compose(searched -> searchPage(caller, request, pageSize, searched));
+  }
+
+  private Future<SearchMessagesResponse> searchPage(Caller caller, SearchMessagesRequest request, int pageSize,
+      List<ConnectionRecord> searched) {
+    PageTokens tokens = PageTokens.of(caller.tenant(), "SearchMessages", request.getUserId(),
+        request.getConnectionId(), searched.stream().map(c -> c.id().toString()).sorted().toList(),
+        request.getQuery(), request.getLabelIdsList());
+    return tokens.open(request.getPageToken())
+        .compose(position -> search.search(caller.tenant(), searched, request.getQuery(), request.getLabelIdsList(),
+            pageSize, position))
+        .compose(results -> tokens.next(results.nextPosition()).map(next -> {
+          SearchMessagesResponse.Builder response = SearchMessagesResponse.newBuilder().setNextPageToken(next);
+          results.messages().forEach(found -> response.addMessages(MailProtos.summary(found.connection(), found.summary())));
+          return response.build();
+        }));
   }
 
   Future<Message> getMessage(Caller caller, GetMessageRequest request) {
@@ -118,20 +123,20 @@ public final class MailApi {
       case MESSAGE_VIEW_RAW -> MessageView.RAW;
       default -> MessageView.FULL;
     };
-    return onConnection(caller, request.getUserId(), request.getConnectionId(), (connection, provider, mailbox) ->
+    return readOnConnection(caller, request.getUserId(), request.getConnectionId(), (connection, provider, mailbox) ->
         provider.getMessage(mailbox, request.getMessageId(), view).map(m -> MailProtos.message(connection, m)));
   }
 
   Future<Attachment> getAttachment(Caller caller, GetAttachmentRequest request) {
     checks(request.getUserId(), request.getConnectionId()).providerId("message_id", request.getMessageId())
         .providerId("attachment_id", request.getAttachmentId()).orThrow();
-    return access.withMailbox(caller.tenant(), request.getUserId(), request.getConnectionId(), (provider, mailbox) ->
+    return readOnConnection(caller, request.getUserId(), request.getConnectionId(), (connection, provider, mailbox) ->
         provider.getAttachment(mailbox, request.getMessageId(), request.getAttachmentId()).map(MailProtos::attachment));
   }
 
   Future<Thread> getThread(Caller caller, GetThreadRequest request) {
     checks(request.getUserId(), request.getConnectionId()).providerId("thread_id", request.getThreadId()).orThrow();
-    return onConnection(caller, request.getUserId(), request.getConnectionId(), (connection, provider, mailbox) ->
+    return readOnConnection(caller, request.getUserId(), request.getConnectionId(), (connection, provider, mailbox) ->
         provider.getThread(mailbox, request.getThreadId()).map(t -> MailProtos.thread(connection, t)));
   }
 
@@ -155,7 +160,7 @@ public final class MailApi {
 
   Future<Draft> getDraft(Caller caller, GetDraftRequest request) {
     checks(request.getUserId(), request.getConnectionId()).providerId("draft_id", request.getDraftId()).orThrow();
-    return onConnection(caller, request.getUserId(), request.getConnectionId(), (connection, provider, mailbox) ->
+    return readOnConnection(caller, request.getUserId(), request.getConnectionId(), (connection, provider, mailbox) ->
         provider.getDraft(mailbox, request.getDraftId()).map(d -> MailProtos.draft(connection, d)));
   }
 
@@ -164,7 +169,7 @@ public final class MailApi {
     checks(request.getUserId(), request.getConnectionId()).pageSize(request.getPageSize()).orThrow();
     int pageSize = PageSize.MAILBOX.of(request.getPageSize());
     PageTokens tokens = PageTokens.of(caller.tenant(), "ListDrafts", request.getUserId(), request.getConnectionId());
-    return onConnection(caller, request.getUserId(), request.getConnectionId(), (connection, provider, mailbox) ->
+    return readOnConnection(caller, request.getUserId(), request.getConnectionId(), (connection, provider, mailbox) ->
         tokens.open(request.getPageToken())
             .compose(token -> provider.listDrafts(mailbox, pageSize, token))
             .compose(page -> tokens.next(page.nextPageToken()).map(next -> ListDraftsResponse.newBuilder()
@@ -196,7 +201,7 @@ public final class MailApi {
 
   Future<ListLabelsResponse> listLabels(Caller caller, ListLabelsRequest request) {
     checks(request.getUserId(), request.getConnectionId()).orThrow();
-    return access.withMailbox(caller.tenant(), request.getUserId(), request.getConnectionId(), (provider, mailbox) ->
+    return readOnConnection(caller, request.getUserId(), request.getConnectionId(), (connection, provider, mailbox) ->
         provider.listLabels(mailbox).map(labels -> ListLabelsResponse.newBuilder()
             .addAllLabels(labels.stream().map(MailProtos::label).toList()).build()));
   }
@@ -235,6 +240,12 @@ public final class MailApi {
 
   private <T> Future<T> onConnection(Caller caller, String userId, String connectionId, OnConnection<T> operation) {
     return access.owned(caller.tenant(), userId, connectionId).compose(connection ->
+        access.run(caller.tenant(), connection, (provider, mailbox) -> operation.run(connection, provider, mailbox)));
+  }
+
+  /** A read (no effect at the provider) that also needs the connection: it may start before the ownership query answers. */
+  private <T> Future<T> readOnConnection(Caller caller, String userId, String connectionId, OnConnection<T> operation) {
+    return access.read(caller.tenant(), userId, connectionId, connection ->
         access.run(caller.tenant(), connection, (provider, mailbox) -> operation.run(connection, provider, mailbox)));
   }
 

@@ -76,6 +76,9 @@ class MailOwnershipTest {
     calls.put("TrashMessage", () -> mail.trashMessage(TrashMessageRequest.newBuilder().setUserId(stranger).setConnectionId(id).setMessageId(messageId).build()));
     calls.put("UntrashMessage", () -> mail.untrashMessage(UntrashMessageRequest.newBuilder().setUserId(stranger).setConnectionId(id).setMessageId(messageId).build()));
 
+    // The owner reads first: this node now knows the connection as the owner's (a read of the owner's may start
+    // before its ownership query answers), and still nothing of the stranger's may reach the mailbox.
+    mail.getMessage(GetMessageRequest.newBuilder().setUserId(owner).setConnectionId(id).setMessageId(messageId).build());
     int before = sandbox.calls("GET", "") + sandbox.calls("POST", "") + sandbox.calls("PUT", "") + sandbox.calls("DELETE", "");
     for (var call : calls.entrySet()) {
       Failure failure = assertFails(Status.Code.NOT_FOUND, "CONNECTION_NOT_FOUND", call.getValue());

@@ -10,7 +10,7 @@ import java.time.Duration;
  *     requests; more are refused with UNAVAILABLE / GATEWAY_OVERLOADED and a RetryInfo
  * @param databaseWaiters calls that may wait for a connection of one database pool; more are
  *     refused the same way
- * @param cacheEntries entries each cache (decrypted access tokens, Graph folder ids, verified API
+ * @param cacheEntries entries each cache (decrypted access tokens, Graph folder ids, connections found owned, verified API
  *     keys) keeps at most; the least used go first
  * @param cacheExpiry how long a cached entry lives at most (an access token also leaves when it
  *     nears its own expiry; Graph folder ids leave after a minute)

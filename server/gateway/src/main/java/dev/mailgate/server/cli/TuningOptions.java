@@ -56,7 +56,7 @@ public final class TuningOptions {
   int databaseWaiters = MemoryBounds.DEFAULT.databaseWaiters();
 
   @Option(names = "--cache-entries", paramLabel = "N",
-      description = "Entries each in-memory cache (access tokens, Graph folders, verified API keys) keeps at most "
+      description = "Entries each in-memory cache (access tokens, Graph folders, connections found owned, verified API keys) keeps at most "
           + "(default: ${DEFAULT-VALUE}).")
   int cacheEntries = MemoryBounds.DEFAULT.cacheEntries();
 

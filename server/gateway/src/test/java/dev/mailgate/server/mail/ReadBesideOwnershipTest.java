@@ -31,8 +31,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ReadBesideOwnershipTest {
 
+  /** One connection kept as found owned, so that a test can fill what this node remembers. */
   @RegisterExtension
-  static final GatewayExtension gateway = new GatewayExtension();
+  static final GatewayExtension gateway = new GatewayExtension(java.util.Map.of(), options -> options
+      .withBounds(options.bounds().withCacheEntries(1)));
 
   private GmailSandbox sandbox;
   private MailServiceGrpc.MailServiceBlockingStub mail;
@@ -56,12 +58,8 @@ class ReadBesideOwnershipTest {
   @Test
   void aReadStartedBeforeTheQueryFoundTheConnectionDeletedAnswersNotFound() throws Exception {
     assertThat(mail.getMessage(get).getSummary().getMessageId()).isEqualTo(get.getMessageId());
-    try (var db = TestPostgres.get().jdbc(gateway.get().database("acme"))) {
-      db.setAutoCommit(false);
-      db.createStatement().execute("LOCK TABLE connections IN ACCESS EXCLUSIVE MODE");
-      int before = sandbox.calls("GET", "");
-      CompletableFuture<Message> pending = CompletableFuture.supplyAsync(() -> mail.getMessage(get));
-      awaitGmailCalls(before + 1);
+    try (var db = lockedConnections()) {
+      CompletableFuture<Message> pending = readThatReachesGmail();
       Thread.sleep(200);
       assertThat(pending).as("the answer waits for the ownership query").isNotDone();
       db.createStatement().execute("DELETE FROM connections WHERE id = '" + connection.getConnectionId() + "'");
@@ -74,12 +72,8 @@ class ReadBesideOwnershipTest {
   @Test
   void aReadStartedBeforeTheQueryFoundTheConnectionNeedingReauthorizationAnswersSo() throws Exception {
     mail.getMessage(get);
-    try (var db = TestPostgres.get().jdbc(gateway.get().database("acme"))) {
-      db.setAutoCommit(false);
-      db.createStatement().execute("LOCK TABLE connections IN ACCESS EXCLUSIVE MODE");
-      int before = sandbox.calls("GET", "");
-      CompletableFuture<Message> pending = CompletableFuture.supplyAsync(() -> mail.getMessage(get));
-      awaitGmailCalls(before + 1);
+    try (var db = lockedConnections()) {
+      CompletableFuture<Message> pending = readThatReachesGmail();
       db.createStatement().execute("UPDATE connections SET status = 'NEEDS_REAUTH', update_time = now() WHERE id = '"
           + connection.getConnectionId() + "'");
       db.commit();
@@ -103,9 +97,7 @@ class ReadBesideOwnershipTest {
 
   @Test
   void aConnectionNotYetFoundOwnedOnThisNodeWaitsForTheQueryBeforeGmailIsCalled() throws Exception {
-    try (var db = TestPostgres.get().jdbc(gateway.get().database("acme"))) {
-      db.setAutoCommit(false);
-      db.createStatement().execute("LOCK TABLE connections IN ACCESS EXCLUSIVE MODE");
+    try (var db = lockedConnections()) {
       int before = sandbox.calls("GET", "");
       CompletableFuture<Message> pending = CompletableFuture.supplyAsync(() -> mail.getMessage(get));
       Thread.sleep(500);
@@ -115,12 +107,48 @@ class ReadBesideOwnershipTest {
     }
   }
 
-  private void awaitGmailCalls(int calls) throws InterruptedException {
+  @Test
+  void theConnectionsANodeRemembersAsOwnedAreBounded() throws Exception {
+    String address = owner + "-second@gmail.test";
+    Connection second = Mailboxes.connect(gateway.get(), TestGateway.acme(), owner, Provider.PROVIDER_GMAIL, address);
+    String messageId = sandbox.deliver(address, Mailboxes.mail("ada@example.org", address, "hi", "text", "", null),
+        List.of("INBOX"));
+    GetMessageRequest getSecond = GetMessageRequest.newBuilder().setUserId(owner)
+        .setConnectionId(second.getConnectionId()).setMessageId(messageId).build();
+    mail.getMessage(get);
+    mail.getMessage(getSecond);
+    Thread.sleep(500); // the cache's maintenance evicts one of the two
+    try (var db = lockedConnections()) {
+      int before = sandbox.calls("GET", "");
+      CompletableFuture<Message> first = CompletableFuture.supplyAsync(() -> mail.getMessage(get));
+      CompletableFuture<Message> other = CompletableFuture.supplyAsync(() -> mail.getMessage(getSecond));
+      Thread.sleep(1000);
+      assertThat(sandbox.calls("GET", "") - before).as("reads that started before their ownership query answered")
+          .isEqualTo(1);
+      db.rollback();
+      assertThat(first.join().getSummary().getMessageId()).isEqualTo(get.getMessageId());
+      assertThat(other.join().getSummary().getMessageId()).isEqualTo(messageId);
+    }
+  }
+
+  /** acme's database in a transaction holding its connections table: ownership queries wait until it ends. */
+  private static java.sql.Connection lockedConnections() throws Exception {
+    java.sql.Connection db = TestPostgres.get().jdbc(gateway.get().database("acme"));
+    db.setAutoCommit(false);
+    db.createStatement().execute("LOCK TABLE connections IN ACCESS EXCLUSIVE MODE");
+    return db;
+  }
+
+  /** Starts the GetMessage and waits until it has reached Gmail (while its ownership query waits). */
+  private CompletableFuture<Message> readThatReachesGmail() throws InterruptedException {
+    int before = sandbox.calls("GET", "");
+    CompletableFuture<Message> pending = CompletableFuture.supplyAsync(() -> mail.getMessage(get));
     long deadline = System.nanoTime() + 10_000_000_000L;
-    while (sandbox.calls("GET", "") < calls) {
+    while (sandbox.calls("GET", "") <= before) {
       assertThat(System.nanoTime() - deadline).as("the read reached Gmail while the query waited").isNegative();
       Thread.sleep(10);
     }
+    return pending;
   }
 
   private static Message join(CompletableFuture<Message> pending) {
